@@ -170,6 +170,7 @@ fn decode(row: &postgres::Row, i: usize) -> Result<Value, DbError> {
             get::<Json<serde_json::Value>>(row, i)?.map(|Json(j)| Value::Json(j))
         }
         Type::BYTEA => get::<Vec<u8>>(row, i)?.map(Value::Bytes),
+        Type::VOID => None,
         _ => get::<String>(row, i)?.map(Value::Text),
     };
     Ok(v.unwrap_or(Value::Null))

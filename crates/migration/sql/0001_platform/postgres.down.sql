@@ -1,0 +1,10 @@
+DROP TABLE idempotency_keys;
+DROP TRIGGER audit_log_no_update ON audit_log;
+DROP FUNCTION audit_log_append_only();
+DROP TABLE audit_log;
+DROP TABLE account_tags;
+ALTER TABLE users DROP CONSTRAINT users_account_id_fkey;
+DROP TABLE accounts;
+DROP TABLE api_tokens;
+DROP TABLE sessions;
+DROP TABLE users;

@@ -1,0 +1,9 @@
+DROP TABLE idempotency_keys;
+DROP TRIGGER audit_log_no_delete;
+DROP TRIGGER audit_log_no_update;
+DROP TABLE audit_log;
+DROP TABLE account_tags;
+DROP TABLE accounts;
+DROP TABLE api_tokens;
+DROP TABLE sessions;
+DROP TABLE users;

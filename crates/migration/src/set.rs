@@ -1,0 +1,54 @@
+use rapport_db::Dialect;
+use sha2::{Digest, Sha256};
+
+/// One schema change, with its SQL for each engine.
+pub struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    sqlite_up: &'static str,
+    sqlite_down: &'static str,
+    postgres_up: &'static str,
+    postgres_down: &'static str,
+}
+
+impl Migration {
+    pub fn up_sql(&self, dialect: Dialect) -> &'static str {
+        match dialect {
+            Dialect::Sqlite => self.sqlite_up,
+            Dialect::Postgres => self.postgres_up,
+        }
+    }
+
+    pub fn down_sql(&self, dialect: Dialect) -> &'static str {
+        match dialect {
+            Dialect::Sqlite => self.sqlite_down,
+            Dialect::Postgres => self.postgres_down,
+        }
+    }
+
+    /// Detects a migration edited after it was applied somewhere.
+    pub fn checksum(&self, dialect: Dialect) -> String {
+        hex::encode(Sha256::digest(self.up_sql(dialect).as_bytes()))
+    }
+}
+
+macro_rules! migration {
+    ($version:expr, $dir:literal) => {
+        Migration {
+            version: $version,
+            name: $dir,
+            sqlite_up: include_str!(concat!("../sql/", $dir, "/sqlite.up.sql")),
+            sqlite_down: include_str!(concat!("../sql/", $dir, "/sqlite.down.sql")),
+            postgres_up: include_str!(concat!("../sql/", $dir, "/postgres.up.sql")),
+            postgres_down: include_str!(concat!("../sql/", $dir, "/postgres.down.sql")),
+        }
+    };
+}
+
+/// Every migration this binary knows, oldest first. Append only; never edit one that
+/// has shipped.
+pub static MIGRATIONS: &[Migration] = &[migration!(1, "0001_platform")];
+
+pub fn latest_version() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.version)
+}

@@ -1,0 +1,96 @@
+//! Migrations apply, revert and refuse unusable schemas on both engines.
+
+use rapport_db::{both_engines, Database, DbOptions, Value};
+use rapport_migration::{check_current, down, latest_version, status, up, MigrationError};
+
+async fn open(url: &str) -> Database {
+    Database::connect(url, &DbOptions::default()).await.expect("connect")
+}
+
+async fn table_exists(db: &Database, table: &'static str) -> bool {
+    let sql = match db.dialect() {
+        rapport_db::Dialect::Sqlite => "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
+        rapport_db::Dialect::Postgres => "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = ?",
+    };
+    let n: i64 = db.read(move |c| c.query_scalar(sql, &[table.into()])).await.unwrap().unwrap();
+    n == 1
+}
+
+both_engines! {
+    async fn up_then_down_then_up_again(tdb) {
+        let db = open(&tdb.url).await;
+        assert!(matches!(check_current(&db).await, Err(MigrationError::Pending(_))));
+        let applied = up(&db, None).await.unwrap();
+        assert_eq!(applied.last().copied(), Some(latest_version()));
+        assert!(table_exists(&db, "accounts").await);
+        check_current(&db).await.unwrap();
+        // A second run has nothing to do.
+        assert!(up(&db, None).await.unwrap().is_empty());
+
+        let reverted = down(&db, usize::MAX).await.unwrap();
+        assert_eq!(reverted.len(), applied.len());
+        assert!(!table_exists(&db, "accounts").await);
+        assert!(!table_exists(&db, "users").await);
+        assert_eq!(status(&db).await.unwrap().current_version(), 0);
+
+        up(&db, None).await.unwrap();
+        check_current(&db).await.unwrap();
+    }
+}
+
+both_engines! {
+    async fn schema_ahead_of_binary_is_refused(tdb) {
+        let db = open(&tdb.url).await;
+        up(&db, None).await.unwrap();
+        let future = latest_version() + 1;
+        db.write(move |c| c.execute(
+            "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, 'from_the_future', 'x', '2030-01-01T00:00:00Z')",
+            &[Value::Int(future)],
+        )).await.unwrap();
+        let err = check_current(&db).await.unwrap_err();
+        assert!(matches!(err, MigrationError::Ahead { database, .. } if database == future), "{err}");
+        assert!(err.to_string().contains("newer than this binary"));
+        // up refuses too rather than building on a schema it does not know.
+        assert!(matches!(up(&db, None).await, Err(MigrationError::Ahead { .. })));
+    }
+}
+
+both_engines! {
+    async fn failed_migration_leaves_schema_unchanged_and_is_reported(tdb) {
+        let db = open(&tdb.url).await;
+        // A table in the way makes migration 1 fail halfway through (after `users`).
+        db.write(|c| c.batch("CREATE TABLE sessions (x INTEGER)")).await.unwrap();
+        let err = up(&db, None).await.unwrap_err();
+        assert!(matches!(&err, MigrationError::Failed { version: 1, .. }), "{err}");
+        assert!(err.to_string().contains("rolled back"));
+        // Nothing from the failed migration survives.
+        assert!(!table_exists(&db, "users").await);
+        let s = status(&db).await.unwrap();
+        assert_eq!(s.current_version(), 0);
+        assert_eq!(s.last_failure.as_ref().map(|f| f.version), Some(1));
+        assert!(matches!(check_current(&db).await, Err(MigrationError::PreviousFailure(_))));
+
+        // Once the cause is gone, up succeeds and the failure record is cleared.
+        db.write(|c| c.batch("DROP TABLE sessions")).await.unwrap();
+        up(&db, None).await.unwrap();
+        let s = check_current(&db).await.unwrap();
+        assert!(s.last_failure.is_none());
+        
+    }
+}
+
+both_engines! {
+    async fn audit_log_is_append_only(tdb) {
+        let db = open(&tdb.url).await;
+        up(&db, None).await.unwrap();
+        let id = uuid::Uuid::now_v7();
+        db.write(move |c| c.execute(
+            "INSERT INTO audit_log (id, at, action, entity_type) VALUES (?, ?, 'create', 'account')",
+            &[id.into(), rapport_db::now().into()],
+        )).await.unwrap();
+        let update = db.write(move |c| c.execute("UPDATE audit_log SET action = 'x' WHERE id = ?", &[id.into()])).await;
+        assert!(update.is_err());
+        let delete = db.write(move |c| c.execute("DELETE FROM audit_log WHERE id = ?", &[id.into()])).await;
+        assert!(delete.is_err());
+    }
+}
