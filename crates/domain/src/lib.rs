@@ -1,0 +1,17 @@
+//! Rapport's plain domain: who acts, what a valid value is, what an account holds.
+//! No I/O here; storage and HTTP build on these types.
+
+pub mod account;
+pub mod actor;
+pub mod country;
+pub mod input;
+pub mod normalize;
+pub mod validation;
+
+pub use actor::{Actor, Ctx, Role};
+pub use validation::{FieldError, Invalid};
+
+/// New record ids: UUIDv7, so they sort by creation time and index well.
+pub fn new_id() -> uuid::Uuid {
+    uuid::Uuid::now_v7()
+}

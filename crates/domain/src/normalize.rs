@@ -1,0 +1,70 @@
+//! Text normalisation shared by deduplication and search.
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+/// Folds diacritics: "Hôpital Saint-Éloi" → "Hopital Saint-Eloi". Compatibility
+/// decomposition also folds ligatures and full-width forms.
+fn fold(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.nfkd().filter(|c| !is_combining_mark(*c)).map(|c| match c {
+        // Letters that do not decompose but that people type without the mark.
+        'ß' => 's',
+        'ø' => 'o',
+        'Ø' => 'O',
+        'đ' => 'd',
+        'Đ' => 'D',
+        'ł' => 'l',
+        'Ł' => 'L',
+        other => other,
+    })
+}
+
+/// The deduplication key of an organisation's name (seed 000: "Hospital A" → "HOSPITALA"):
+/// diacritics folded, then letters and digits only, upper-cased. Letters of any script
+/// are kept, so names in non-Latin scripts still get a key.
+pub fn company_key(name: &str) -> String {
+    fold(name)
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// Text as stored for `q` search: diacritics folded, lower-cased, runs of space collapsed.
+/// Queries are folded the same way, so "hopital" finds "Hôpital" on both engines.
+pub fn search_text(parts: &[&str]) -> String {
+    let mut out = String::new();
+    for part in parts {
+        for word in fold(part)
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+            .split_whitespace()
+        {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn company_keys_meet_across_spellings() {
+        assert_eq!(company_key("Hospital A"), "HOSPITALA");
+        assert_eq!(company_key("Hôpital Saint-Éloi"), "HOPITALSAINTELOI");
+        assert_eq!(company_key("HOPITAL SAINT ELOI"), "HOPITALSAINTELOI");
+        assert_eq!(company_key("  hôpital saint éloi!! "), "HOPITALSAINTELOI");
+        assert_eq!(company_key("Straße GmbH"), "STRASEGMBH");
+        assert_eq!(company_key("東京病院"), "東京病院");
+        assert_eq!(company_key("-- !! --"), "");
+    }
+
+    #[test]
+    fn search_text_folds_case_and_marks() {
+        assert_eq!(search_text(&["Hôpital  Saint-Éloi", "A@B.fr"]), "hopital saint-eloi a@b.fr");
+    }
+}

@@ -1,0 +1,90 @@
+use serde::Serialize;
+
+/// One bad field: which field, which rule it broke, and a sentence for a person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct FieldError {
+    pub field: String,
+    pub rule: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, rule: &str, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            rule: rule.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+/// A request that is well-formed but breaks one or more rules (HTTP 422).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid(pub Vec<FieldError>);
+
+impl std::fmt::Display for Invalid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let parts: Vec<String> = self
+            .0
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect();
+        f.write_str(&parts.join("; "))
+    }
+}
+
+impl std::error::Error for Invalid {}
+
+pub fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.rsplit_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && local.len() <= 64
+        && domain.len() >= 3
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..")
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+        && s.matches('@').count() == 1
+}
+
+/// Phone numbers are kept as typed, but only with characters a phone number has.
+pub fn is_phone(s: &str) -> bool {
+    let digits = s.chars().filter(char::is_ascii_digit).count();
+    (3..=20).contains(&digits)
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || " +-().x/".contains(c))
+}
+
+pub fn is_web_url(s: &str) -> bool {
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"));
+    rest.is_some_and(|r| {
+        !r.is_empty() && !r.starts_with('/') && !s.chars().any(char::is_whitespace)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails() {
+        assert!(is_email("a.b@example.com"));
+        assert!(!is_email("a.b@example"));
+        assert!(!is_email("@example.com"));
+        assert!(!is_email("a b@example.com"));
+        assert!(!is_email("a@b@example.com"));
+    }
+
+    #[test]
+    fn phones_and_urls() {
+        assert!(is_phone("+33 (0)1 23 45 67 89"));
+        assert!(!is_phone("call me"));
+        assert!(is_web_url("https://example.com/x"));
+        assert!(!is_web_url("javascript:alert(1)"));
+    }
+}
