@@ -47,7 +47,10 @@ impl DbError {
     /// both engines because constraint names here embed the column).
     pub fn violates(&self, needle: &str) -> bool {
         self.is_unique()
-            && (self.constraint.as_deref().is_some_and(|c| c.contains(needle))
+            && (self
+                .constraint
+                .as_deref()
+                .is_some_and(|c| c.contains(needle))
                 || self.message.contains(needle))
     }
 }

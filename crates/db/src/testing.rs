@@ -33,7 +33,9 @@ impl TestDatabase {
     /// `None`, with a notice on stderr, when no PostgreSQL server is configured.
     pub fn postgres() -> Option<Self> {
         let Ok(admin_url) = std::env::var(POSTGRES_ENV) else {
-            eprintln!("NOTICE: {POSTGRES_ENV} is not set; the PostgreSQL half of this test is skipped");
+            eprintln!(
+                "NOTICE: {POSTGRES_ENV} is not set; the PostgreSQL half of this test is skipped"
+            );
             return None;
         };
         let name = format!("rapport_t_{}", uuid::Uuid::new_v4().simple());
@@ -52,7 +54,8 @@ impl TestDatabase {
 fn admin_sql(admin_url: &str, sql: String) -> Result<(), String> {
     let url = admin_url.to_owned();
     std::thread::spawn(move || {
-        let mut admin = postgres::Client::connect(&url, postgres::NoTls).map_err(|e| e.to_string())?;
+        let mut admin =
+            postgres::Client::connect(&url, postgres::NoTls).map_err(|e| e.to_string())?;
         admin.batch_execute(&sql).map_err(|e| e.to_string())
     })
     .join()
@@ -85,7 +88,10 @@ impl Drop for TestDatabase {
             }
             Cleanup::Postgres { admin_url, name } => {
                 // FORCE ends connections the test's pool still holds.
-                let _ = admin_sql(admin_url, format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+                let _ = admin_sql(
+                    admin_url,
+                    format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+                );
             }
         }
     }
@@ -127,6 +133,9 @@ mod tests {
             super::with_database("postgres://u@h:5432/test?sslmode=disable", "x"),
             "postgres://u@h:5432/x?sslmode=disable"
         );
-        assert_eq!(super::with_database("postgres://u@h", "x"), "postgres://u@h/x");
+        assert_eq!(
+            super::with_database("postgres://u@h", "x"),
+            "postgres://u@h/x"
+        );
     }
 }

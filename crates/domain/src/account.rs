@@ -175,7 +175,8 @@ impl AccountChanges {
     pub fn read(body: Value, for_create: bool) -> Result<Self, Invalid> {
         let mut r = ObjectReader::new(body)?;
         let name = if for_create {
-            r.required_string("name", 200).map_or(Patch::Absent, Patch::Set)
+            r.required_string("name", 200)
+                .map_or(Patch::Absent, Patch::Set)
         } else {
             let n = r.patch_string("name", 200);
             if n == Patch::Null {
@@ -185,7 +186,11 @@ impl AccountChanges {
         };
         if let Patch::Set(n) = &name {
             if company_key(n).is_empty() {
-                r.error("name", "letters_or_digits", "must contain at least one letter or digit");
+                r.error(
+                    "name",
+                    "letters_or_digits",
+                    "must contain at least one letter or digit",
+                );
             }
         }
         let kind = r.patch_enum("kind", &AccountKind::names(), AccountKind::parse);
@@ -197,7 +202,11 @@ impl AccountChanges {
             name,
             legal_name: r.patch_string("legal_name", 300),
             registration_number: r.patch_string("registration_number", 64),
-            customer_type: r.patch_enum("customer_type", "residential, commercial", CustomerType::parse),
+            customer_type: r.patch_enum(
+                "customer_type",
+                "residential, commercial",
+                CustomerType::parse,
+            ),
             email: r.patch_checked("email", 254, "email", "is not an email address", is_email),
             phone: r.patch_checked("phone", 50, "phone", "is not a phone number", is_phone),
             website: r.patch_checked("website", 2048, "url", "must be an http(s) URL", is_web_url),
@@ -224,7 +233,10 @@ mod tests {
         let e = AccountChanges::read(json!({"name": "!!!"}), true).unwrap_err();
         assert_eq!(e.0[0].rule, "letters_or_digits");
         let e = AccountChanges::read(json!({}), true).unwrap_err();
-        assert_eq!((e.0[0].field.as_str(), e.0[0].rule.as_str()), ("name", "required"));
+        assert_eq!(
+            (e.0[0].field.as_str(), e.0[0].rule.as_str()),
+            ("name", "required")
+        );
     }
 
     #[test]

@@ -94,10 +94,16 @@ impl ObjectReader {
             return None;
         }
         if s.chars().count() > max {
-            self.error(name, "max_length", format!("must be at most {max} characters"));
+            self.error(
+                name,
+                "max_length",
+                format!("must be at most {max} characters"),
+            );
             return None;
         }
-        if s.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+        if s.chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+        {
             self.error(name, "characters", "must not contain control characters");
             return None;
         }
@@ -184,7 +190,11 @@ impl ObjectReader {
                 }
             },
             Some(v) => {
-                self.error(name, "type", format!("must be a UUID string, not {}", kind(&v)));
+                self.error(
+                    name,
+                    "type",
+                    format!("must be a UUID string, not {}", kind(&v)),
+                );
                 Patch::Absent
             }
         }
@@ -203,11 +213,19 @@ impl ObjectReader {
             Some(v) => v,
         };
         let Value::Array(items) = v else {
-            self.error(name, "type", format!("must be an array of strings, not {}", kind(&v)));
+            self.error(
+                name,
+                "type",
+                format!("must be an array of strings, not {}", kind(&v)),
+            );
             return Patch::Absent;
         };
         if items.len() > max_items {
-            self.error(name, "max_items", format!("must have at most {max_items} items"));
+            self.error(
+                name,
+                "max_items",
+                format!("must have at most {max_items} items"),
+            );
             return Patch::Absent;
         }
         let mut out: Vec<String> = Vec::with_capacity(items.len());
@@ -232,7 +250,11 @@ impl ObjectReader {
             Some(Value::Null) => Patch::Null,
             Some(Value::Object(m)) => {
                 if Value::Object(m.clone()).to_string().len() > max_bytes {
-                    self.error(name, "max_size", format!("must be at most {max_bytes} bytes of JSON"));
+                    self.error(
+                        name,
+                        "max_size",
+                        format!("must be at most {max_bytes} bytes of JSON"),
+                    );
                     return Patch::Absent;
                 }
                 Patch::Set(m)
@@ -308,15 +330,25 @@ mod tests {
 
     #[test]
     fn collects_every_error_with_its_field() {
-        let mut r = ObjectReader::new(json!({"name": " ", "email": 3, "extra": 1, "tags": ["a", ""]})).unwrap();
+        let mut r =
+            ObjectReader::new(json!({"name": " ", "email": 3, "extra": 1, "tags": ["a", ""]}))
+                .unwrap();
         assert_eq!(r.required_string("name", 10), None);
         assert_eq!(r.patch_string("email", 10), Patch::Absent);
         assert_eq!(r.patch_string_list("tags", 5, 10), Patch::Absent);
         let errors = r.finish().unwrap_err().0;
-        let got: Vec<(&str, &str)> = errors.iter().map(|e| (e.field.as_str(), e.rule.as_str())).collect();
+        let got: Vec<(&str, &str)> = errors
+            .iter()
+            .map(|e| (e.field.as_str(), e.rule.as_str()))
+            .collect();
         assert_eq!(
             got,
-            vec![("name", "required"), ("email", "type"), ("tags[1]", "required"), ("extra", "unknown_field")]
+            vec![
+                ("name", "required"),
+                ("email", "type"),
+                ("tags[1]", "required"),
+                ("extra", "unknown_field")
+            ]
         );
     }
 

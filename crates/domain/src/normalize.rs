@@ -6,17 +6,19 @@ use unicode_normalization::UnicodeNormalization;
 /// Folds diacritics: "Hôpital Saint-Éloi" → "Hopital Saint-Eloi". Compatibility
 /// decomposition also folds ligatures and full-width forms.
 fn fold(s: &str) -> impl Iterator<Item = char> + '_ {
-    s.nfkd().filter(|c| !is_combining_mark(*c)).map(|c| match c {
-        // Letters that do not decompose but that people type without the mark.
-        'ß' => 's',
-        'ø' => 'o',
-        'Ø' => 'O',
-        'đ' => 'd',
-        'Đ' => 'D',
-        'ł' => 'l',
-        'Ł' => 'L',
-        other => other,
-    })
+    s.nfkd()
+        .filter(|c| !is_combining_mark(*c))
+        .map(|c| match c {
+            // Letters that do not decompose but that people type without the mark.
+            'ß' => 's',
+            'ø' => 'o',
+            'Ø' => 'O',
+            'đ' => 'd',
+            'Đ' => 'D',
+            'ł' => 'l',
+            'Ł' => 'L',
+            other => other,
+        })
 }
 
 /// The deduplication key of an organisation's name (seed 000: "Hospital A" → "HOSPITALA"):
@@ -65,6 +67,9 @@ mod tests {
 
     #[test]
     fn search_text_folds_case_and_marks() {
-        assert_eq!(search_text(&["Hôpital  Saint-Éloi", "A@B.fr"]), "hopital saint-eloi a@b.fr");
+        assert_eq!(
+            search_text(&["Hôpital  Saint-Éloi", "A@B.fr"]),
+            "hopital saint-eloi a@b.fr"
+        );
     }
 }

@@ -8,5 +8,7 @@
 mod runner;
 mod set;
 
-pub use runner::{check_current, down, status, up, Applied, MigrationError, SchemaStatus};
+pub use runner::{
+    check_current, check_current_readonly, down, status, up, Applied, MigrationError, SchemaStatus,
+};
 pub use set::{latest_version, Migration, MIGRATIONS};

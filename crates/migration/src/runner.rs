@@ -72,7 +72,11 @@ impl fmt::Display for MigrationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Db(e) => write!(f, "database error while checking the schema: {e}"),
-            Self::Failed { version, name, error } => write!(
+            Self::Failed {
+                version,
+                name,
+                error,
+            } => write!(
                 f,
                 "migration {version} ({name}) failed and was rolled back, so the schema is \
                  as it was before it: {error}. Fix the cause, then run `rapport migrate up`."
@@ -275,7 +279,10 @@ fn MIGRATIONS_BY_VERSION(version: i64) -> &'static Migration {
 
 fn lock(c: &mut dyn Conn) -> Result<(), DbError> {
     if c.dialect() == Dialect::Postgres {
-        c.execute("SELECT pg_advisory_xact_lock(?)", &[Value::Int(PG_LOCK_KEY)])?;
+        c.execute(
+            "SELECT pg_advisory_xact_lock(?)",
+            &[Value::Int(PG_LOCK_KEY)],
+        )?;
     }
     Ok(())
 }
@@ -356,4 +363,41 @@ pub async fn down(db: &Database, steps: usize) -> Result<Vec<i64>, MigrationErro
         done.push(version);
     }
     Ok(done)
+}
+
+/// For readiness probes: checks without writing (no bootstrap) that every migration this
+/// binary knows is applied, unchanged, and nothing newer is. Returns the version.
+pub async fn check_current_readonly(db: &Database) -> Result<i64, MigrationError> {
+    let dialect = db.dialect();
+    let applied = db
+        .read(|c| read_applied(c).map_err(MigrationError::from))
+        .await?;
+    let known: BTreeMap<i64, &Migration> = MIGRATIONS.iter().map(|m| (m.version, m)).collect();
+    if let Some(a) = applied.iter().find(|a| !known.contains_key(&a.version)) {
+        return Err(MigrationError::Ahead {
+            database: a.version,
+            binary: latest_version(),
+        });
+    }
+    let changed: Vec<i64> = applied
+        .iter()
+        .filter(|a| {
+            known
+                .get(&a.version)
+                .is_some_and(|m| m.checksum(dialect) != a.checksum)
+        })
+        .map(|a| a.version)
+        .collect();
+    if !changed.is_empty() {
+        return Err(MigrationError::Changed(changed));
+    }
+    let pending: Vec<i64> = MIGRATIONS
+        .iter()
+        .filter(|m| !applied.iter().any(|a| a.version == m.version))
+        .map(|m| m.version)
+        .collect();
+    if !pending.is_empty() {
+        return Err(MigrationError::Pending(pending));
+    }
+    Ok(latest_version())
 }

@@ -4,15 +4,25 @@ use rapport_db::{both_engines, Database, DbOptions, Value};
 use rapport_migration::{check_current, down, latest_version, status, up, MigrationError};
 
 async fn open(url: &str) -> Database {
-    Database::connect(url, &DbOptions::default()).await.expect("connect")
+    Database::connect(url, &DbOptions::default())
+        .await
+        .expect("connect")
 }
 
 async fn table_exists(db: &Database, table: &'static str) -> bool {
     let sql = match db.dialect() {
-        rapport_db::Dialect::Sqlite => "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?",
-        rapport_db::Dialect::Postgres => "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = ?",
+        rapport_db::Dialect::Sqlite => {
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?"
+        }
+        rapport_db::Dialect::Postgres => {
+            "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = ?"
+        }
     };
-    let n: i64 = db.read(move |c| c.query_scalar(sql, &[table.into()])).await.unwrap().unwrap();
+    let n: i64 = db
+        .read(move |c| c.query_scalar(sql, &[table.into()]))
+        .await
+        .unwrap()
+        .unwrap();
     n == 1
 }
 
@@ -75,7 +85,7 @@ both_engines! {
         up(&db, None).await.unwrap();
         let s = check_current(&db).await.unwrap();
         assert!(s.last_failure.is_none());
-        
+
     }
 }
 

@@ -1,0 +1,284 @@
+//! Seeding and the per-worker request logic of each scenario.
+
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use bytes::Bytes;
+use clap::ValueEnum;
+use hyper::header::{HeaderValue, IF_MATCH};
+use hyper::{Method, StatusCode};
+use tokio::task::JoinSet;
+
+use crate::client::{json_bytes, Conn, Reply, Target};
+use crate::stats::Failure;
+
+const ACCOUNTS: &str = "/api/v1/accounts";
+const LIST_PATH: &str = "/api/v1/accounts?limit=50&sort=-created_at&kind=customer";
+const PATCH_BODY: &[u8] = br#"{"phone":"+1 555 0100"}"#;
+const SEED_CONCURRENCY: usize = 16;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Scenario {
+    Get,
+    List,
+    Create,
+    Update,
+}
+
+impl Scenario {
+    pub fn name(self) -> &'static str {
+        match self {
+            Scenario::Get => "get",
+            Scenario::List => "list",
+            Scenario::Create => "create",
+            Scenario::Update => "update",
+        }
+    }
+}
+
+/// Everything scenarios share: where to connect, how to authenticate, the seeded accounts.
+pub struct Shared {
+    pub target: Target,
+    pub token: String,
+    pub names: Arc<Names>,
+    pub seeded_ids: Arc<[String]>,
+}
+
+impl Shared {
+    fn conn(&self) -> Result<Conn> {
+        Conn::new(self.target.clone(), Some(&self.token))
+    }
+}
+
+/// Hands out account names that are unique within the run (one counter shared by all
+/// workers) and across runs (random run id). The server compares names by their letters
+/// and digits only, so the run id is fixed-width hex: "<id><counter>" can never be
+/// produced by a different counter value.
+pub struct Names {
+    run_id: u64,
+    next: AtomicU64,
+}
+
+impl Names {
+    pub fn new(run_id: u64) -> Self {
+        Self {
+            run_id,
+            next: AtomicU64::new(0),
+        }
+    }
+
+    fn next_account_body(&self) -> Bytes {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        let run = format!("{:016x}", self.run_id);
+        json_bytes(&serde_json::json!({
+            "name": format!("Bench Co {run} {n}"),
+            "kind": "customer",
+            "email": format!("bench-{run}-{n}@example.com"),
+            "tags": ["bench", "load"],
+        }))
+    }
+}
+
+/// Creates `count` accounts, `SEED_CONCURRENCY` at a time, and returns their ids.
+pub async fn seed(ctx: &Shared, count: usize) -> Result<Vec<String>> {
+    let remaining = Arc::new(AtomicUsize::new(count));
+    let mut tasks = JoinSet::new();
+    for _ in 0..SEED_CONCURRENCY.min(count) {
+        let mut conn = ctx.conn()?;
+        let names = Arc::clone(&ctx.names);
+        let remaining = Arc::clone(&remaining);
+        tasks.spawn(async move {
+            let mut ids = Vec::new();
+            // Claim one account at a time so the total is exact however tasks interleave.
+            while remaining
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+                .is_ok()
+            {
+                let reply = conn
+                    .send(Method::POST, ACCOUNTS, &[], Some(names.next_account_body()))
+                    .await
+                    .context("POST /api/v1/accounts")?
+                    .ensure_success("creating seed account")?;
+                let id = reply.json()?["id"]
+                    .as_str()
+                    .context("created account has no string id")?
+                    .to_owned();
+                ids.push(id);
+            }
+            anyhow::Ok(ids)
+        });
+    }
+    let mut all = Vec::with_capacity(count);
+    while let Some(joined) = tasks.join_next().await {
+        all.extend(joined.context("seeding task panicked")??);
+    }
+    Ok(all)
+}
+
+/// Builds one worker per connection, doing any unmeasured per-worker setup concurrently.
+pub async fn workers(ctx: &Shared, scenario: Scenario, concurrency: usize) -> Result<Vec<Worker>> {
+    let paths: Arc<[String]> = ctx
+        .seeded_ids
+        .iter()
+        .map(|id| format!("{ACCOUNTS}/{id}"))
+        .collect();
+    let mut tasks = JoinSet::new();
+    for index in 0..concurrency {
+        let mut conn = ctx.conn()?;
+        let paths = Arc::clone(&paths);
+        let names = Arc::clone(&ctx.names);
+        tasks.spawn(async move {
+            conn.connect().await?;
+            let job = match scenario {
+                Scenario::Get => Job::Get {
+                    paths,
+                    rng: Rng::new(),
+                },
+                Scenario::List => Job::List,
+                Scenario::Create => Job::Create { names },
+                // Disjoint slices: no two workers ever PATCH the same account.
+                Scenario::Update => {
+                    let mine = paths.iter().skip(index).step_by(concurrency).cloned();
+                    Job::Update {
+                        accounts: read_etags(&mut conn, mine).await?,
+                        next: 0,
+                    }
+                }
+            };
+            anyhow::Ok(Worker { conn, job })
+        });
+    }
+    let mut workers = Vec::with_capacity(concurrency);
+    while let Some(joined) = tasks.join_next().await {
+        workers.push(joined.context("worker setup panicked")??);
+    }
+    Ok(workers)
+}
+
+pub struct Worker {
+    conn: Conn,
+    job: Job,
+}
+
+enum Job {
+    Get {
+        paths: Arc<[String]>,
+        rng: Rng,
+    },
+    List,
+    Create {
+        names: Arc<Names>,
+    },
+    Update {
+        accounts: Vec<Versioned>,
+        next: usize,
+    },
+}
+
+struct Versioned {
+    path: String,
+    etag: HeaderValue,
+}
+
+impl Worker {
+    /// One measured request.
+    pub async fn step(&mut self) -> Result<(), Failure> {
+        let conn = &mut self.conn;
+        match &mut self.job {
+            Job::Get { paths, rng } => {
+                let path = &paths[rng.below(paths.len())];
+                success(conn.send(Method::GET, path, &[], None).await).map(drop)
+            }
+            Job::List => success(conn.send(Method::GET, LIST_PATH, &[], None).await).map(drop),
+            Job::Create { names } => {
+                let body = names.next_account_body();
+                success(conn.send(Method::POST, ACCOUNTS, &[], Some(body)).await).map(drop)
+            }
+            Job::Update { accounts, next } => {
+                let index = *next;
+                *next = (index + 1) % accounts.len();
+                let account = &mut accounts[index];
+                let if_match = [(IF_MATCH, account.etag.clone())];
+                let body = Bytes::from_static(PATCH_BODY);
+                let reply = conn
+                    .send(Method::PATCH, &account.path, &if_match, Some(body))
+                    .await;
+                if matches!(&reply, Ok(r) if r.status == StatusCode::PRECONDITION_FAILED) {
+                    // Nobody else writes this account, so a stale ETag is a server bug.
+                    // Re-read it (inside this failed request's time) so one such bug is
+                    // counted once rather than on every later pass over the account.
+                    if let Ok(fresh) = conn.send(Method::GET, &account.path, &[], None).await {
+                        if let Some(etag) = fresh.etag() {
+                            account.etag = etag;
+                        }
+                    }
+                }
+                let reply = success(reply)?;
+                account.etag = reply.etag().ok_or_else(|| Failure {
+                    kind: "PATCH response without ETag".into(),
+                    detail: reply.body_excerpt(),
+                })?;
+                Ok(())
+            }
+        }
+    }
+}
+
+/// The update scenario needs each account's current ETag before its first PATCH.
+async fn read_etags(
+    conn: &mut Conn,
+    paths: impl Iterator<Item = String>,
+) -> Result<Vec<Versioned>> {
+    let mut accounts = Vec::new();
+    for path in paths {
+        let reply = conn
+            .send(Method::GET, &path, &[], None)
+            .await
+            .with_context(|| format!("GET {path}"))?
+            .ensure_success("reading seeded account")?;
+        let etag = reply
+            .etag()
+            .with_context(|| format!("GET {path} returned no ETag"))?;
+        accounts.push(Versioned { path, etag });
+    }
+    Ok(accounts)
+}
+
+fn success(reply: Result<Reply>) -> Result<Reply, Failure> {
+    match reply {
+        Ok(reply) if reply.status.is_success() => Ok(reply),
+        Ok(reply) => Err(Failure {
+            kind: format!("HTTP {}", reply.status),
+            detail: reply.body_excerpt(),
+        }),
+        Err(err) => Err(Failure {
+            kind: "transport error".into(),
+            detail: format!("{err:#}"),
+        }),
+    }
+}
+
+/// Process-unique randomness without another dependency: std seeds every `RandomState`
+/// differently.
+pub fn random_u64() -> u64 {
+    RandomState::new().build_hasher().finish()
+}
+
+/// xorshift64*: plenty for spreading GETs over ids, and cheap in the hot loop.
+struct Rng(u64);
+
+impl Rng {
+    fn new() -> Self {
+        Self(random_u64() | 1)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) % n as u64) as usize
+    }
+}

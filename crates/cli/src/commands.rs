@@ -1,0 +1,265 @@
+//! What each subcommand does.
+
+use std::io::BufRead;
+use std::time::Duration;
+
+use anyhow::Context;
+use rapport_db::{Database, DbOptions};
+use rapport_domain::{Actor, Ctx, Role};
+use rapport_store::users::{self, NewUser, MIN_PASSWORD_LEN};
+use rapport_store::{AuthPolicy, Store};
+
+use crate::config::Config;
+
+fn init_logging(cfg: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_new(&cfg.log_level)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = if cfg.log_format == "json" {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}
+
+async fn connect(cfg: &Config) -> anyhow::Result<Database> {
+    let options = DbOptions {
+        pool_size: cfg.db_pool_size,
+        sqlite_synchronous: cfg.sqlite_synchronous.clone(),
+    };
+    Database::connect(&cfg.database_url, &options)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .with_context(|| {
+            format!(
+                "cannot open the database {}",
+                crate::config::printable_url(&cfg.database_url)
+            )
+        })
+}
+
+/// Brings the schema to what this binary expects, or explains why it cannot.
+async fn prepare_schema(db: &Database, migrate: bool) -> anyhow::Result<i64> {
+    if migrate {
+        let applied = rapport_migration::up(db, None).await?;
+        if !applied.is_empty() {
+            tracing::info!(?applied, "applied migrations");
+        }
+    }
+    let status = rapport_migration::check_current(db).await?;
+    Ok(status.current_version())
+}
+
+fn policy(cfg: &Config) -> AuthPolicy {
+    AuthPolicy {
+        session_idle: chrono::Duration::minutes(cfg.session_idle_minutes),
+        session_absolute: chrono::Duration::hours(cfg.session_absolute_hours),
+        max_failed_logins: cfg.login_max_failures,
+        lockout: chrono::Duration::minutes(cfg.login_lockout_minutes),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+pub async fn serve(cfg: Config) -> anyhow::Result<()> {
+    init_logging(&cfg);
+    let db = connect(&cfg).await?;
+    let version = prepare_schema(&db, cfg.migrate).await?;
+    let store = Store::new(db, policy(&cfg));
+    let web_config = rapport_web::WebConfig {
+        max_body_bytes: cfg.max_body_bytes,
+        trust_proxy_headers: cfg.trust_proxy_headers,
+        cookie_secure: cfg.cookie_secure,
+        login_max_failures_per_ip: cfg.login_max_failures_per_ip,
+        login_window: Duration::from_secs(cfg.login_window_minutes * 60),
+    };
+    let app = rapport_web::router(rapport_web::AppState::new(store.clone(), web_config));
+    let listener = tokio::net::TcpListener::bind(&cfg.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", cfg.listen))?;
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let maintenance = rapport_jobs::spawn_maintenance(store, Duration::from_secs(300), stop_rx);
+    tracing::info!(
+        listen = %cfg.listen,
+        database = %crate::config::printable_url(&cfg.database_url),
+        schema_version = version,
+        "rapport is serving on http://{}",
+        cfg.listen
+    );
+    let (grace_tx, grace_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down: finishing requests in flight");
+        let _ = grace_tx.send(());
+    });
+    let grace = Duration::from_secs(cfg.shutdown_grace_secs);
+    let server = async move { server.await.context("server failed") };
+    let deadline = async move {
+        if grace_rx.await.is_ok() {
+            tokio::time::sleep(grace).await;
+        } else {
+            std::future::pending::<()>().await;
+        }
+    };
+    let outcome = tokio::select! {
+        r = server => r,
+        _ = deadline => {
+            tracing::warn!("requests still running after the grace period were cut off");
+            Ok(())
+        }
+    };
+    let _ = stop_tx.send(true);
+    let _ = maintenance.await;
+    tracing::info!("stopped");
+    outcome
+}
+
+pub async fn migrate_up(cfg: &Config, to: Option<i64>) -> anyhow::Result<()> {
+    init_logging(cfg);
+    let db = connect(cfg).await?;
+    let applied = rapport_migration::up(&db, to).await?;
+    if applied.is_empty() {
+        println!(
+            "nothing to apply; the schema is at version {}",
+            rapport_migration::status(&db).await?.current_version()
+        );
+    } else {
+        println!("applied migration(s) {applied:?}");
+    }
+    Ok(())
+}
+
+pub async fn migrate_down(cfg: &Config, steps: usize) -> anyhow::Result<()> {
+    init_logging(cfg);
+    let db = connect(cfg).await?;
+    let reverted = rapport_migration::down(&db, steps).await?;
+    if reverted.is_empty() {
+        println!("nothing to revert");
+    } else {
+        println!("reverted migration(s) {reverted:?}");
+    }
+    Ok(())
+}
+
+pub async fn migrate_status(cfg: &Config) -> anyhow::Result<()> {
+    let db = connect(cfg).await?;
+    let s = rapport_migration::status(&db).await?;
+    println!(
+        "schema version {} (this binary knows up to {})",
+        s.current_version(),
+        rapport_migration::latest_version()
+    );
+    for a in &s.applied {
+        println!(
+            "  applied  {:>4}  {}  at {}",
+            a.version, a.name, a.applied_at
+        );
+    }
+    for (v, name) in &s.pending {
+        println!("  pending  {v:>4}  {name}");
+    }
+    for a in &s.unknown {
+        println!(
+            "  UNKNOWN  {:>4}  {}  (newer than this binary)",
+            a.version, a.name
+        );
+    }
+    for v in &s.changed {
+        println!("  CHANGED  {v:>4}  (differs from this binary's copy)");
+    }
+    if let Some(f) = &s.last_failure {
+        println!(
+            "  FAILED   {:>4}  {}  at {}: {}",
+            f.version, f.name, f.failed_at, f.error
+        );
+    }
+    Ok(())
+}
+
+fn generated_password() -> String {
+    use rand::distributions::{Alphanumeric, DistString};
+    Alphanumeric.sample_string(&mut rand::rngs::OsRng, 24)
+}
+
+pub async fn user_create(
+    cfg: &Config,
+    email: String,
+    role: String,
+    name: String,
+    password_stdin: bool,
+) -> anyhow::Result<()> {
+    let role = Role::parse(&role).ok_or_else(|| {
+        anyhow::anyhow!(
+            "--role: {role:?} is not a role; roles are {}",
+            Role::names()
+        )
+    })?;
+    let (password, generated) = if password_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("cannot read the password from standard input")?;
+        let password = line.trim_end_matches(['\n', '\r']).to_owned();
+        if password.chars().count() < MIN_PASSWORD_LEN {
+            anyhow::bail!("the password must be at least {MIN_PASSWORD_LEN} characters");
+        }
+        (password, false)
+    } else {
+        (generated_password(), true)
+    };
+    let db = connect(cfg).await?;
+    prepare_schema(&db, cfg.migrate).await?;
+    let store = Store::new(db, policy(cfg));
+    let cli = Ctx::cli(Actor {
+        user_id: uuid::Uuid::nil(),
+        email: "cli".into(),
+        role: Role::Admin,
+        account_id: None,
+    });
+    let user = users::create(
+        &store,
+        &cli,
+        NewUser {
+            email,
+            name,
+            role,
+            password: password.clone(),
+            account_id: None,
+        },
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!(
+        "created user {} ({}) with role {}",
+        user.email,
+        user.id,
+        user.role.as_str()
+    );
+    if generated {
+        println!("password (shown once): {password}");
+    }
+    Ok(())
+}

@@ -1,0 +1,181 @@
+//! Configuration: defaults → TOML file → `RAPPORT_*` environment → command-line flags.
+
+use std::path::PathBuf;
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Address to listen on.
+    pub listen: String,
+    /// `sqlite://path` (default `sqlite://rapport.db`) or `postgres://user:pass@host/db`.
+    pub database_url: String,
+    /// Read connections (SQLite) or connections in all (PostgreSQL).
+    pub db_pool_size: usize,
+    /// SQLite durability: FULL (default: every acknowledged write survives power loss) or NORMAL.
+    pub sqlite_synchronous: String,
+    /// Largest accepted request body, in bytes.
+    pub max_body_bytes: usize,
+    /// Trust X-Forwarded-For/-Proto (only behind your own reverse proxy).
+    pub trust_proxy_headers: bool,
+    /// `auto` (Secure when the proxy says https), `always` or `never`.
+    pub cookie_secure: rapport_web::CookieSecure,
+    pub session_idle_minutes: i64,
+    pub session_absolute_hours: i64,
+    /// Failed sign-ins before an account is refused for `login_lockout_minutes`.
+    pub login_max_failures: i32,
+    pub login_lockout_minutes: i64,
+    /// Failed sign-ins from one address within the window before it is refused.
+    pub login_max_failures_per_ip: u32,
+    pub login_window_minutes: u64,
+    /// `text` or `json`.
+    pub log_format: String,
+    /// A tracing filter, e.g. `info` or `rapport_web=debug,info`.
+    pub log_level: String,
+    /// Apply pending migrations when serving (false: refuse to start instead).
+    pub migrate: bool,
+    /// Seconds in-flight requests get to finish after SIGTERM or Ctrl-C.
+    pub shutdown_grace_secs: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            database_url: "sqlite://rapport.db".into(),
+            db_pool_size: 8,
+            sqlite_synchronous: "FULL".into(),
+            max_body_bytes: 1024 * 1024,
+            trust_proxy_headers: false,
+            cookie_secure: rapport_web::CookieSecure::Auto,
+            session_idle_minutes: 8 * 60,
+            session_absolute_hours: 7 * 24,
+            login_max_failures: 5,
+            login_lockout_minutes: 15,
+            login_max_failures_per_ip: 20,
+            login_window_minutes: 15,
+            log_format: "text".into(),
+            log_level: "info".into(),
+            migrate: true,
+            shutdown_grace_secs: 30,
+        }
+    }
+}
+
+/// Values given on the command line; `None` leaves the layer below in force.
+#[derive(Debug, Default, Serialize)]
+pub struct Overrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listen: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub migrate: Option<bool>,
+}
+
+/// The file named by `--config`, else `RAPPORT_CONFIG`, else `rapport.toml` if present.
+fn config_file(explicit: Option<PathBuf>) -> Option<PathBuf> {
+    explicit
+        .or_else(|| std::env::var_os("RAPPORT_CONFIG").map(PathBuf::from))
+        .or_else(|| Some(PathBuf::from("rapport.toml")).filter(|p| p.exists()))
+}
+
+pub fn load(explicit: Option<PathBuf>, overrides: Overrides) -> anyhow::Result<Config> {
+    let mut figment = Figment::from(Serialized::defaults(Config::default()));
+    if let Some(path) = config_file(explicit) {
+        if !path.exists() {
+            anyhow::bail!("configuration file {} does not exist", path.display());
+        }
+        figment = figment.merge(Toml::file_exact(path));
+    }
+    let config: Config = figment
+        .merge(Env::prefixed("RAPPORT_").ignore(&["config", "test_postgres_url"]))
+        .merge(Serialized::globals(overrides))
+        .extract()
+        .map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
+    validate(&config)?;
+    Ok(config)
+}
+
+fn validate(c: &Config) -> anyhow::Result<()> {
+    let mut problems = Vec::new();
+    if c.listen.parse::<std::net::SocketAddr>().is_err() {
+        problems.push(format!(
+            "listen: {:?} is not an address like 127.0.0.1:8080",
+            c.listen
+        ));
+    }
+    if !(c.database_url.starts_with("sqlite:")
+        || c.database_url.starts_with("postgres://")
+        || c.database_url.starts_with("postgresql://"))
+    {
+        problems.push("database_url: must start with sqlite:// or postgres://".into());
+    }
+    if !(1..=512).contains(&c.db_pool_size) {
+        problems.push("db_pool_size: must be 1 to 512".into());
+    }
+    if !["FULL", "NORMAL", "EXTRA"].contains(&c.sqlite_synchronous.to_ascii_uppercase().as_str()) {
+        problems.push("sqlite_synchronous: must be FULL, NORMAL or EXTRA".into());
+    }
+    if c.max_body_bytes < 1024 {
+        problems.push("max_body_bytes: must be at least 1024".into());
+    }
+    if c.session_idle_minutes < 1 || c.session_absolute_hours < 1 {
+        problems.push("session_idle_minutes and session_absolute_hours: must be positive".into());
+    }
+    if !["text", "json"].contains(&c.log_format.as_str()) {
+        problems.push("log_format: must be text or json".into());
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        anyhow::bail!("invalid configuration:\n  {}", problems.join("\n  "))
+    }
+}
+
+/// The configuration as TOML, with any password in the database URL masked.
+pub fn printable_url(url: &str) -> String {
+    mask_url_password(url)
+}
+
+pub fn printable(c: &Config) -> anyhow::Result<String> {
+    let mut shown = c.clone();
+    shown.database_url = mask_url_password(&c.database_url);
+    Ok(toml::to_string_pretty(&shown)?)
+}
+
+fn mask_url_password(url: &str) -> String {
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
+        return url.to_owned();
+    };
+    let rest = &url[scheme_end..];
+    let Some(at) = rest.find('@') else {
+        return url.to_owned();
+    };
+    let userinfo = &rest[..at];
+    match userinfo.split_once(':') {
+        Some((user, _)) => format!("{}{user}:****{}", &url[..scheme_end], &rest[at..]),
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_masked() {
+        assert_eq!(
+            mask_url_password("postgres://u:secret@h/db"),
+            "postgres://u:****@h/db"
+        );
+        assert_eq!(mask_url_password("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(
+            mask_url_password("sqlite://rapport.db"),
+            "sqlite://rapport.db"
+        );
+    }
+}

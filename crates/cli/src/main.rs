@@ -1,0 +1,195 @@
+//! The `rapport` binary.
+
+mod commands;
+mod config;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "rapport",
+    version,
+    about = "Self-hosted CRM and partner-relationship server"
+)]
+struct Cli {
+    /// TOML configuration file (default: RAPPORT_CONFIG, else ./rapport.toml if present).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Default)]
+struct DbArgs {
+    /// sqlite://path or postgres://… (env RAPPORT_DATABASE_URL).
+    #[arg(long, value_name = "URL")]
+    database_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server.
+    Serve {
+        /// Address to listen on (env RAPPORT_LISTEN; default 127.0.0.1:8080).
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+        /// Refuse to start if migrations are pending instead of applying them.
+        #[arg(long)]
+        no_migrate: bool,
+    },
+    /// Apply, revert or list schema migrations.
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(subcommand)]
+        action: MigrateAction,
+    },
+    /// Manage users.
+    User {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(subcommand)]
+        action: UserAction,
+    },
+    /// Show configuration.
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum MigrateAction {
+    /// Apply pending migrations (all, or up to --to).
+    Up {
+        #[arg(long, value_name = "VERSION")]
+        to: Option<i64>,
+    },
+    /// Revert the newest N applied migrations (default 1).
+    Down {
+        #[arg(default_value_t = 1)]
+        steps: usize,
+    },
+    /// List applied and pending migrations.
+    Status,
+}
+
+#[derive(Subcommand)]
+enum UserAction {
+    /// Create a local user. Without --password-stdin a password is generated and printed once.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// admin, restricted_admin, manager, rep, distributor, partner, fulfiller or viewer.
+        #[arg(long)]
+        role: String,
+        #[arg(long, default_value = "")]
+        name: String,
+        /// Read the password from standard input (first line).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConfigAction {
+    /// Print the effective configuration, secrets masked.
+    Print {
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    use config::Overrides;
+    match cli.command {
+        Command::Serve {
+            listen,
+            db,
+            no_migrate,
+        } => {
+            let cfg = config::load(
+                cli.config,
+                Overrides {
+                    listen,
+                    database_url: db.database_url,
+                    migrate: no_migrate.then_some(false),
+                },
+            )?;
+            commands::serve(cfg).await
+        }
+        Command::Migrate { db, action } => {
+            let cfg = config::load(
+                cli.config,
+                Overrides {
+                    database_url: db.database_url,
+                    ..Default::default()
+                },
+            )?;
+            match action {
+                MigrateAction::Up { to } => commands::migrate_up(&cfg, to).await,
+                MigrateAction::Down { steps } => commands::migrate_down(&cfg, steps).await,
+                MigrateAction::Status => commands::migrate_status(&cfg).await,
+            }
+        }
+        Command::User { db, action } => {
+            let cfg = config::load(
+                cli.config,
+                Overrides {
+                    database_url: db.database_url,
+                    ..Default::default()
+                },
+            )?;
+            match action {
+                UserAction::Create {
+                    email,
+                    role,
+                    name,
+                    password_stdin,
+                } => commands::user_create(&cfg, email, role, name, password_stdin).await,
+            }
+        }
+        Command::Config {
+            action: ConfigAction::Print { listen, db },
+        } => {
+            let cfg = config::load(
+                cli.config,
+                Overrides {
+                    listen,
+                    database_url: db.database_url,
+                    ..Default::default()
+                },
+            )?;
+            print!("{}", config::printable(&cfg)?);
+            Ok(())
+        }
+    }
+}

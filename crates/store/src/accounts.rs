@@ -1,0 +1,575 @@
+//! Accounts: create, read, list, update, archive, restore and (admin only) delete.
+
+use rapport_db::{Conn, Row, Value};
+use rapport_domain::account::{Account, AccountChanges, AccountKind, Address, CustomerType};
+use rapport_domain::input::Patch;
+use rapport_domain::normalize::{company_key, search_text};
+use rapport_domain::{new_id, Actor, Ctx};
+use uuid::Uuid;
+
+use crate::audit::{self, AuditAction};
+use crate::list::{self, Field, Kind, ListParams, ListSpec, Page};
+use crate::scope::{self, Action};
+use crate::{SqlBuf, Store, StoreError};
+
+const ENTITY: &str = "account";
+
+static SPEC: ListSpec = ListSpec {
+    table: "accounts",
+    sortable: &[
+        Field::new("created_at", "created_at", Kind::Timestamp),
+        Field::new("updated_at", "updated_at", Kind::Timestamp),
+        Field::new("name", "name", Kind::Text),
+        Field::new("company_key", "company_key", Kind::Text),
+        Field::new("kind", "kind", Kind::Text),
+    ],
+    default_sort: "-created_at",
+    filters: &[
+        Field::new("kind", "kind", Kind::Text),
+        Field::new("owner_id", "owner_id", Kind::Uuid).nullable(),
+        Field::new("created_by", "created_by", Kind::Uuid).nullable(),
+        Field::new("customer_type", "customer_type", Kind::Text).nullable(),
+        Field::new("company_key", "company_key", Kind::Text),
+        Field::new("legacy_id", "legacy_id", Kind::Text).nullable(),
+        Field::new("registration_number", "registration_number", Kind::Text).nullable(),
+        Field::new("created_at", "created_at", Kind::Timestamp),
+        Field::new("updated_at", "updated_at", Kind::Timestamp),
+    ],
+    search_column: Some("search_text"),
+};
+
+fn opt_enum<T>(r: &Row, col: &str, parse: fn(&str) -> Option<T>) -> Result<Option<T>, StoreError> {
+    match r.get::<Option<String>>(col)? {
+        None => Ok(None),
+        Some(s) => parse(&s)
+            .map(Some)
+            .ok_or_else(|| rapport_db::DbError::decode(format!("{col}: unexpected {s:?}")).into()),
+    }
+}
+
+fn opt_json<T: serde::de::DeserializeOwned>(r: &Row, col: &str) -> Result<Option<T>, StoreError> {
+    match r.get::<Option<serde_json::Value>>(col)? {
+        None => Ok(None),
+        Some(j) => serde_json::from_value(j)
+            .map(Some)
+            .map_err(|e| rapport_db::DbError::decode(format!("{col}: {e}")).into()),
+    }
+}
+
+pub(crate) fn from_row(r: &Row) -> Result<Account, StoreError> {
+    Ok(Account {
+        id: r.get("id")?,
+        kind: opt_enum(r, "kind", AccountKind::parse)?
+            .ok_or_else(|| rapport_db::DbError::decode("kind is null"))?,
+        name: r.get("name")?,
+        legal_name: r.get("legal_name")?,
+        company_key: r.get("company_key")?,
+        registration_number: r.get("registration_number")?,
+        customer_type: opt_enum(r, "customer_type", CustomerType::parse)?,
+        email: r.get("email")?,
+        phone: r.get("phone")?,
+        website: r.get("website")?,
+        billing_address: opt_json(r, "billing_address")?,
+        service_address: opt_json(r, "service_address")?,
+        tags: opt_json(r, "tags")?.unwrap_or_default(),
+        notes: r.get("notes")?,
+        owner_id: r.get("owner_id")?,
+        legacy_id: r.get("legacy_id")?,
+        metadata: opt_json(r, "metadata")?.unwrap_or_default(),
+        created_by: r.get("created_by")?,
+        updated_by: r.get("updated_by")?,
+        created_at: r.get("created_at")?,
+        updated_at: r.get("updated_at")?,
+        archived_at: r.get("archived_at")?,
+        version: r.get("version")?,
+    })
+}
+
+fn json_of(a: &Account) -> serde_json::Value {
+    serde_json::to_value(a).unwrap_or(serde_json::Value::Null)
+}
+
+/// Loads an account the actor can see, or `NotFound`.
+fn load(conn: &mut dyn Conn, actor: &Actor, id: Uuid) -> Result<Account, StoreError> {
+    let mut q = SqlBuf::new("SELECT * FROM accounts WHERE id = ");
+    q.bind(id)
+        .push(" AND (")
+        .append(scope::accounts_visible(actor))
+        .push(")");
+    if conn.dialect() == rapport_db::Dialect::Postgres {
+        // Holds the row for the rest of a write transaction; harmless in a read.
+        q.push(" FOR UPDATE");
+    }
+    match conn.query_one(&q.sql, &q.params)? {
+        Some(row) => from_row(&row),
+        None => Err(StoreError::NotFound { entity: ENTITY }),
+    }
+}
+
+fn apply(current: Account, ch: AccountChanges) -> Account {
+    let mut a = current;
+    if let Patch::Set(k) = ch.kind {
+        a.kind = k;
+    }
+    if let Patch::Set(n) = ch.name {
+        a.name = n;
+    }
+    a.legal_name = ch.legal_name.apply(a.legal_name);
+    a.registration_number = ch.registration_number.apply(a.registration_number);
+    a.customer_type = ch.customer_type.apply(a.customer_type);
+    a.email = ch.email.apply(a.email);
+    a.phone = ch.phone.apply(a.phone);
+    a.website = ch.website.apply(a.website);
+    a.billing_address = ch.billing_address.apply(a.billing_address);
+    a.service_address = ch.service_address.apply(a.service_address);
+    a.tags = ch.tags.apply(Some(a.tags)).unwrap_or_default();
+    a.notes = ch.notes.apply(a.notes);
+    a.owner_id = ch.owner_id.apply(a.owner_id);
+    a.legacy_id = ch.legacy_id.apply(a.legacy_id);
+    a.metadata = ch.metadata.apply(Some(a.metadata)).unwrap_or_default();
+    a.company_key = company_key(&a.name);
+    a
+}
+
+fn searchable(a: &Account) -> String {
+    search_text(&[
+        &a.name,
+        a.legal_name.as_deref().unwrap_or(""),
+        a.email.as_deref().unwrap_or(""),
+        a.phone.as_deref().unwrap_or(""),
+        a.website.as_deref().unwrap_or(""),
+        a.registration_number.as_deref().unwrap_or(""),
+    ])
+}
+
+fn address_value(a: &Option<Address>) -> Value {
+    match a {
+        Some(addr) => serde_json::to_value(addr).map_or(Value::Null, Value::Json),
+        None => Value::Null,
+    }
+}
+
+/// Column values in the order of [`COLUMNS`].
+fn values(a: &Account) -> Vec<Value> {
+    vec![
+        a.id.into(),
+        a.kind.as_str().into(),
+        a.name.clone().into(),
+        a.legal_name.clone().into(),
+        a.company_key.clone().into(),
+        a.registration_number.clone().into(),
+        a.customer_type.map(|c| c.as_str()).into(),
+        a.email.clone().into(),
+        a.phone.clone().into(),
+        a.website.clone().into(),
+        address_value(&a.billing_address),
+        address_value(&a.service_address),
+        serde_json::json!(a.tags).into(),
+        a.notes.clone().into(),
+        a.owner_id.into(),
+        a.legacy_id.clone().into(),
+        serde_json::Value::Object(a.metadata.clone()).into(),
+        searchable(a).into(),
+        a.created_by.into(),
+        a.updated_by.into(),
+        a.created_at.into(),
+        a.updated_at.into(),
+        a.archived_at.into(),
+        a.version.into(),
+    ]
+}
+
+const COLUMNS: &str =
+    "id, kind, name, legal_name, company_key, registration_number, customer_type, \
+    email, phone, website, billing_address, service_address, tags, notes, owner_id, legacy_id, \
+    metadata, search_text, created_by, updated_by, created_at, updated_at, archived_at, version";
+
+/// The unique fields an account can collide on, checked before writing so the caller is
+/// told which record is in the way (when they may see it).
+fn check_unique(conn: &mut dyn Conn, actor: &Actor, a: &Account) -> Result<(), StoreError> {
+    let checks: [(&str, Option<&str>); 3] = [
+        ("company_key", Some(a.company_key.as_str())),
+        ("registration_number", a.registration_number.as_deref()),
+        ("legacy_id", a.legacy_id.as_deref()),
+    ];
+    for (column, value) in checks {
+        let Some(value) = value else { continue };
+        let existing: Option<Uuid> = conn.query_scalar(
+            &format!("SELECT id FROM accounts WHERE {column} = ? AND id <> ?"),
+            &[value.into(), a.id.into()],
+        )?;
+        if let Some(existing) = existing {
+            let mut visible = SqlBuf::new("SELECT id FROM accounts WHERE id = ");
+            visible
+                .bind(existing)
+                .push(" AND (")
+                .append(scope::accounts_visible(actor))
+                .push(")");
+            let shown: Option<Uuid> = conn.query_scalar(&visible.sql, &visible.params)?;
+            let field = if column == "company_key" {
+                "name"
+            } else {
+                column
+            };
+            return Err(StoreError::Conflict {
+                message: format!("another account already has this {column} ({value})"),
+                field: Some(field.to_owned()),
+                existing_id: shown,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// A unique violation that slipped past [`check_unique`] (a concurrent write).
+fn unique_conflict(e: rapport_db::DbError) -> StoreError {
+    if e.is_unique() {
+        for column in ["company_key", "registration_number", "legacy_id"] {
+            if e.violates(column) {
+                return StoreError::Conflict {
+                    message: format!("another account already has this {column}"),
+                    field: Some(column.to_owned()),
+                    existing_id: None,
+                };
+            }
+        }
+    }
+    e.into()
+}
+
+fn check_owner(conn: &mut dyn Conn, owner: Option<Uuid>) -> Result<(), StoreError> {
+    if let Some(owner) = owner {
+        let found: Option<bool> =
+            conn.query_scalar("SELECT enabled FROM users WHERE id = ?", &[owner.into()])?;
+        match found {
+            Some(true) => {}
+            Some(false) => {
+                return Err(StoreError::invalid(
+                    "owner_id",
+                    "enabled",
+                    "names a disabled user",
+                ))
+            }
+            None => return Err(StoreError::invalid("owner_id", "exists", "names no user")),
+        }
+    }
+    Ok(())
+}
+
+fn write_tags(conn: &mut dyn Conn, id: Uuid, tags: &[String]) -> Result<(), StoreError> {
+    conn.execute(
+        "DELETE FROM account_tags WHERE account_id = ?",
+        &[id.into()],
+    )?;
+    for tag in tags {
+        conn.execute(
+            "INSERT INTO account_tags (account_id, tag) VALUES (?, ?)",
+            &[id.into(), tag.clone().into()],
+        )?;
+    }
+    Ok(())
+}
+
+fn insert(conn: &mut dyn Conn, ctx: &Ctx, changes: AccountChanges) -> Result<Account, StoreError> {
+    let actor = &ctx.actor;
+    scope::require_account_action(actor, Action::Create)?;
+    let now = rapport_db::now();
+    let owner_given = !changes.owner_id.is_absent();
+    let blank = Account {
+        id: new_id(),
+        kind: AccountKind::Customer,
+        name: String::new(),
+        legal_name: None,
+        company_key: String::new(),
+        registration_number: None,
+        customer_type: None,
+        email: None,
+        phone: None,
+        website: None,
+        billing_address: None,
+        service_address: None,
+        tags: Vec::new(),
+        notes: None,
+        owner_id: None,
+        legacy_id: None,
+        metadata: Default::default(),
+        created_by: Some(actor.user_id).filter(|u| !u.is_nil()),
+        updated_by: Some(actor.user_id).filter(|u| !u.is_nil()),
+        created_at: now,
+        updated_at: now,
+        archived_at: None,
+        version: 1,
+    };
+    let mut account = apply(blank, changes);
+    if !owner_given && actor.role == rapport_domain::Role::Rep {
+        // A rep's new account is theirs unless they say otherwise.
+        account.owner_id = Some(actor.user_id);
+    }
+    if owner_given {
+        scope::may_assign_owner(actor, account.owner_id)?;
+    }
+    check_owner(conn, account.owner_id)?;
+    check_unique(conn, actor, &account)?;
+    let placeholders = vec!["?"; 24].join(", ");
+    conn.execute(
+        &format!("INSERT INTO accounts ({COLUMNS}) VALUES ({placeholders})"),
+        &values(&account),
+    )
+    .map_err(unique_conflict)?;
+    write_tags(conn, account.id, &account.tags)?;
+    audit::record(
+        conn,
+        ctx,
+        AuditAction::Create,
+        ENTITY,
+        account.id,
+        None,
+        Some(json_of(&account)),
+    )?;
+    Ok(account)
+}
+
+pub async fn create(
+    store: &Store,
+    ctx: &Ctx,
+    changes: AccountChanges,
+) -> Result<Account, StoreError> {
+    let ctx = ctx.clone();
+    store.db.write(move |c| insert(c, &ctx, changes)).await
+}
+
+pub async fn get(store: &Store, actor: &Actor, id: Uuid) -> Result<Account, StoreError> {
+    let actor = actor.clone();
+    store
+        .db
+        .read(move |c| {
+            let mut q = SqlBuf::new("SELECT * FROM accounts WHERE id = ");
+            q.bind(id)
+                .push(" AND (")
+                .append(scope::accounts_visible(&actor))
+                .push(")");
+            match c.query_one(&q.sql, &q.params)? {
+                Some(row) => from_row(&row),
+                None => Err(StoreError::NotFound { entity: ENTITY }),
+            }
+        })
+        .await
+}
+
+/// Lists accounts. Beyond the generic filters: `archived=false|true|all` (default false)
+/// and `tag=a,b` (any of the tags).
+pub async fn list(
+    store: &Store,
+    actor: &Actor,
+    mut params: ListParams,
+) -> Result<Page<Account>, StoreError> {
+    let mut extra = Vec::new();
+    let archived = params.take_filter("archived");
+    match archived.last().map(String::as_str) {
+        None | Some("false") => extra.push(SqlBuf::new("archived_at IS NULL")),
+        Some("true") => extra.push(SqlBuf::new("archived_at IS NOT NULL")),
+        Some("all") => {}
+        Some(other) => {
+            return Err(StoreError::bad_request(
+                "archived",
+                "enum",
+                format!("must be false, true or all, not {other:?}"),
+            ))
+        }
+    }
+    let tags: Vec<Value> = params
+        .take_filter("tag")
+        .iter()
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(Value::from)
+        .collect();
+    if !tags.is_empty() {
+        let mut cond = SqlBuf::new(
+            "EXISTS (SELECT 1 FROM account_tags t WHERE t.account_id = accounts.id AND t.tag IN ",
+        );
+        cond.bind_list(tags).push(")");
+        extra.push(cond);
+    }
+    let actor = actor.clone();
+    store
+        .db
+        .read(move |c| {
+            let scope = scope::accounts_visible(&actor);
+            let (rows, next_cursor, total) =
+                list::run(c, &SPEC, &params, actor.user_id, scope, extra)?;
+            let data = rows.iter().map(from_row).collect::<Result<_, _>>()?;
+            Ok(Page {
+                data,
+                next_cursor,
+                total,
+            })
+        })
+        .await
+}
+
+fn save(conn: &mut dyn Conn, before: &Account, after: &Account) -> Result<(), StoreError> {
+    let assignments: Vec<String> = COLUMNS
+        .split(", ")
+        .skip(1)
+        .map(|c| format!("{c} = ?"))
+        .collect();
+    let mut params = values(after);
+    params.remove(0);
+    params.push(before.id.into());
+    params.push(before.version.into());
+    let n = conn
+        .execute(
+            &format!(
+                "UPDATE accounts SET {} WHERE id = ? AND version = ?",
+                assignments.join(", ")
+            ),
+            &params,
+        )
+        .map_err(unique_conflict)?;
+    if n == 0 {
+        let current: Option<i64> = conn.query_scalar(
+            "SELECT version FROM accounts WHERE id = ?",
+            &[before.id.into()],
+        )?;
+        return Err(match current {
+            Some(v) => StoreError::PreconditionFailed { current_version: v },
+            None => StoreError::NotFound { entity: ENTITY },
+        });
+    }
+    Ok(())
+}
+
+fn touched(before: &Account, actor: &Actor, mut after: Account) -> Account {
+    after.version = before.version + 1;
+    after.updated_at = rapport_db::now().max(before.updated_at);
+    after.updated_by = Some(actor.user_id).filter(|u| !u.is_nil());
+    after
+}
+
+fn check_version(current: &Account, if_match: Option<i64>) -> Result<(), StoreError> {
+    match if_match {
+        Some(v) if v != current.version => Err(StoreError::PreconditionFailed {
+            current_version: current.version,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Applies a PATCH. With `if_match`, the change is made only if the account is still at
+/// that version. A patch that changes nothing writes nothing.
+pub async fn update(
+    store: &Store,
+    ctx: &Ctx,
+    id: Uuid,
+    if_match: Option<i64>,
+    changes: AccountChanges,
+) -> Result<Account, StoreError> {
+    let ctx = ctx.clone();
+    store
+        .db
+        .write(move |c| {
+            let actor = &ctx.actor;
+            let before = load(c, actor, id)?;
+            scope::require_account_action(actor, Action::Update)?;
+            check_version(&before, if_match)?;
+            let owner_given = !changes.owner_id.is_absent();
+            let proposed = apply(before.clone(), changes);
+            if proposed == before {
+                return Ok(before);
+            }
+            if owner_given && proposed.owner_id != before.owner_id {
+                scope::may_assign_owner(actor, proposed.owner_id)?;
+                check_owner(c, proposed.owner_id)?;
+            }
+            check_unique(c, actor, &proposed)?;
+            let after = touched(&before, actor, proposed);
+            save(c, &before, &after)?;
+            if after.tags != before.tags {
+                write_tags(c, id, &after.tags)?;
+            }
+            audit::record(
+                c,
+                &ctx,
+                AuditAction::Update,
+                ENTITY,
+                id,
+                Some(json_of(&before)),
+                Some(json_of(&after)),
+            )?;
+            Ok(after)
+        })
+        .await
+}
+
+/// Archives (soft-deletes) or restores. Doing it twice is not an error and writes nothing.
+pub async fn set_archived(
+    store: &Store,
+    ctx: &Ctx,
+    id: Uuid,
+    archived: bool,
+    if_match: Option<i64>,
+) -> Result<Account, StoreError> {
+    let ctx = ctx.clone();
+    store
+        .db
+        .write(move |c| {
+            let actor = &ctx.actor;
+            let before = load(c, actor, id)?;
+            scope::require_account_action(actor, Action::Archive)?;
+            check_version(&before, if_match)?;
+            if before.archived_at.is_some() == archived {
+                return Ok(before);
+            }
+            let mut after = touched(&before, actor, before.clone());
+            after.archived_at = archived.then_some(after.updated_at);
+            save(c, &before, &after)?;
+            let action = if archived {
+                AuditAction::Archive
+            } else {
+                AuditAction::Restore
+            };
+            audit::record(
+                c,
+                &ctx,
+                action,
+                ENTITY,
+                id,
+                Some(json_of(&before)),
+                Some(json_of(&after)),
+            )?;
+            Ok(after)
+        })
+        .await
+}
+
+/// Deletes for good (admins only); what hangs off the account goes with it by cascade.
+pub async fn delete(
+    store: &Store,
+    ctx: &Ctx,
+    id: Uuid,
+    if_match: Option<i64>,
+) -> Result<(), StoreError> {
+    let ctx = ctx.clone();
+    store
+        .db
+        .write(move |c| {
+            let actor = &ctx.actor;
+            let before = load(c, actor, id)?;
+            scope::require_account_action(actor, Action::Delete)?;
+            check_version(&before, if_match)?;
+            c.execute("DELETE FROM accounts WHERE id = ?", &[id.into()])?;
+            audit::record(
+                c,
+                &ctx,
+                AuditAction::Delete,
+                ENTITY,
+                id,
+                Some(json_of(&before)),
+                None,
+            )?;
+            Ok(())
+        })
+        .await
+}

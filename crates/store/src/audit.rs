@@ -1,0 +1,160 @@
+//! The audit log: one row per change, written in the same transaction as the change.
+
+use chrono::{DateTime, Utc};
+use rapport_db::{Conn, Row, Value};
+use rapport_domain::{new_id, Actor, Ctx};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::list::{self, Field, Kind, ListParams, ListSpec, Page};
+use crate::{scope, Store, StoreError};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditAction {
+    Create,
+    Update,
+    Archive,
+    Restore,
+    Delete,
+    Revoke,
+}
+
+impl AuditAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditAction::Create => "create",
+            AuditAction::Update => "update",
+            AuditAction::Archive => "archive",
+            AuditAction::Restore => "restore",
+            AuditAction::Delete => "delete",
+            AuditAction::Revoke => "revoke",
+        }
+    }
+}
+
+/// Records one change. `before`/`after` are the whole record as the API shows it (or
+/// `None` where it did not exist); secrets never go in here.
+pub fn record(
+    conn: &mut dyn Conn,
+    ctx: &Ctx,
+    action: AuditAction,
+    entity_type: &str,
+    entity_id: Uuid,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+) -> Result<(), StoreError> {
+    // A nil actor is the command line acting without a user.
+    let actor_id = (!ctx.actor.user_id.is_nil()).then_some(ctx.actor.user_id);
+    conn.execute(
+        "INSERT INTO audit_log (id, at, actor_id, actor_email, action, entity_type, entity_id, \
+         before, after, request_id, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        &[
+            new_id().into(),
+            rapport_db::now().into(),
+            actor_id.into(),
+            ctx.actor.email.clone().into(),
+            action.as_str().into(),
+            entity_type.into(),
+            entity_id.into(),
+            before.into(),
+            after.into(),
+            ctx.request_id.clone().into(),
+            ctx.ip.clone().into(),
+            ctx.user_agent.clone().into(),
+        ],
+    )?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AuditEntry {
+    pub id: Uuid,
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<Uuid>,
+    pub actor_email: Option<String>,
+    pub action: String,
+    pub entity_type: String,
+    pub entity_id: Option<Uuid>,
+    #[schema(value_type = Option<Object>)]
+    pub before: Option<serde_json::Value>,
+    #[schema(value_type = Option<Object>)]
+    pub after: Option<serde_json::Value>,
+    pub request_id: Option<String>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+fn entry(r: &Row) -> Result<AuditEntry, StoreError> {
+    Ok(AuditEntry {
+        id: r.get("id")?,
+        at: r.get("at")?,
+        actor_id: r.get("actor_id")?,
+        actor_email: r.get("actor_email")?,
+        action: r.get("action")?,
+        entity_type: r.get("entity_type")?,
+        entity_id: r.get("entity_id")?,
+        before: r.get("before")?,
+        after: r.get("after")?,
+        request_id: r.get("request_id")?,
+        ip: r.get("ip")?,
+        user_agent: r.get("user_agent")?,
+    })
+}
+
+static SPEC: ListSpec = ListSpec {
+    table: "audit_log",
+    sortable: &[Field::new("at", "at", Kind::Timestamp)],
+    default_sort: "-at",
+    filters: &[
+        Field::new("entity_type", "entity_type", Kind::Text),
+        Field::new("entity_id", "entity_id", Kind::Uuid),
+        Field::new("actor_id", "actor_id", Kind::Uuid),
+        Field::new("action", "action", Kind::Text),
+        Field::new("request_id", "request_id", Kind::Text),
+        Field::new("at", "at", Kind::Timestamp),
+    ],
+    search_column: None,
+};
+
+pub async fn list(
+    store: &Store,
+    actor: &Actor,
+    params: ListParams,
+) -> Result<Page<AuditEntry>, StoreError> {
+    scope::require_audit_reader(actor)?;
+    let me = actor.user_id;
+    store
+        .db
+        .read(move |c| {
+            let (rows, next_cursor, total) = list::run(
+                c,
+                &SPEC,
+                &params,
+                me,
+                crate::SqlBuf::new("TRUE"),
+                Vec::new(),
+            )?;
+            let data = rows.iter().map(entry).collect::<Result<_, _>>()?;
+            Ok(Page {
+                data,
+                next_cursor,
+                total,
+            })
+        })
+        .await
+}
+
+/// Entries about one record, oldest first (used by tests and, later, timelines).
+pub fn for_entity(
+    conn: &mut dyn Conn,
+    entity_type: &str,
+    id: Uuid,
+) -> Result<Vec<AuditEntry>, StoreError> {
+    conn.query(
+        "SELECT * FROM audit_log WHERE entity_type = ? AND entity_id = ? ORDER BY at, id",
+        &[entity_type.into(), Value::Uuid(id)],
+    )?
+    .iter()
+    .map(entry)
+    .collect()
+}

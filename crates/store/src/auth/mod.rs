@@ -1,0 +1,28 @@
+//! Signing in: passwords, sessions for the web UI, API tokens for scripts.
+
+pub mod login;
+pub mod password;
+pub mod sessions;
+pub mod tokens;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+/// 256 random bits, URL-safe.
+pub(crate) fn random_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Secrets are stored only as their SHA-256: they carry 256 bits of entropy, so a fast
+/// hash suffices, and lookups by hash never compare the secret itself.
+pub(crate) fn hash_secret(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// How long an activity timestamp may lag before it is written again, so that reading
+/// with a session or token does not turn every request into a write.
+pub(crate) const TOUCH_INTERVAL_SECS: i64 = 60;

@@ -1,0 +1,93 @@
+use rapport_db::DbError;
+use rapport_domain::{FieldError, Invalid};
+use uuid::Uuid;
+
+/// Why a storage call did not do what was asked; each maps to one HTTP status.
+#[derive(Debug)]
+pub enum StoreError {
+    /// Missing, or outside the caller's scope (the two are not told apart).
+    NotFound {
+        entity: &'static str,
+    },
+    /// Well-formed but breaks rules (422).
+    Invalid(Invalid),
+    /// A malformed request parameter (400).
+    BadRequest(FieldError),
+    /// Conflicts with current state (409); `existing_id` only when the caller may see it.
+    Conflict {
+        message: String,
+        field: Option<String>,
+        existing_id: Option<Uuid>,
+    },
+    /// Authenticated, but the role may not do this (403).
+    Forbidden {
+        field: Option<String>,
+        message: String,
+    },
+    /// `If-Match` named an older version (412).
+    PreconditionFailed {
+        current_version: i64,
+    },
+    Unauthorized(String),
+    TooManyRequests {
+        retry_after_secs: u64,
+        message: String,
+    },
+    Db(DbError),
+}
+
+impl StoreError {
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::Forbidden {
+            field: None,
+            message: message.into(),
+        }
+    }
+
+    pub fn forbidden_field(field: &str, message: impl Into<String>) -> Self {
+        Self::Forbidden {
+            field: Some(field.to_owned()),
+            message: message.into(),
+        }
+    }
+
+    pub fn invalid(field: &str, rule: &str, message: impl Into<String>) -> Self {
+        Self::Invalid(Invalid(vec![FieldError::new(field, rule, message)]))
+    }
+
+    pub fn bad_request(field: &str, rule: &str, message: impl Into<String>) -> Self {
+        Self::BadRequest(FieldError::new(field, rule, message))
+    }
+}
+
+impl From<DbError> for StoreError {
+    fn from(e: DbError) -> Self {
+        Self::Db(e)
+    }
+}
+
+impl From<Invalid> for StoreError {
+    fn from(e: Invalid) -> Self {
+        Self::Invalid(e)
+    }
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NotFound { entity } => write!(f, "{entity} not found"),
+            Self::Invalid(i) => write!(f, "invalid: {i}"),
+            Self::BadRequest(e) => write!(f, "{}: {}", e.field, e.message),
+            Self::Conflict { message, .. } => f.write_str(message),
+            Self::Forbidden { message, .. } => f.write_str(message),
+            Self::PreconditionFailed { current_version } => {
+                write!(f, "the record has changed (now version {current_version})")
+            }
+            Self::Unauthorized(m) => f.write_str(m),
+            Self::TooManyRequests { message, .. } => f.write_str(message),
+            Self::Db(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}

@@ -1,0 +1,52 @@
+//! Every read and write of Rapport's data. Each call takes the acting user (inside a
+//! [`rapport_domain::Ctx`] or as an [`rapport_domain::Actor`]); what the actor may see or
+//! change is decided in [`scope`] and nowhere else.
+
+pub mod accounts;
+pub mod audit;
+pub mod auth;
+mod error;
+pub mod idempotency;
+pub mod list;
+pub mod scope;
+mod sql;
+pub mod users;
+
+pub use error::StoreError;
+pub use list::{ListParams, Page};
+pub use sql::SqlBuf;
+
+use rapport_db::Database;
+
+/// Settings that storage needs (sign-in policy); everything else is per call.
+#[derive(Debug, Clone)]
+pub struct AuthPolicy {
+    pub session_idle: chrono::Duration,
+    pub session_absolute: chrono::Duration,
+    /// Failed sign-ins for one account before it is refused for `lockout`.
+    pub max_failed_logins: i32,
+    pub lockout: chrono::Duration,
+}
+
+impl Default for AuthPolicy {
+    fn default() -> Self {
+        Self {
+            session_idle: chrono::Duration::hours(8),
+            session_absolute: chrono::Duration::days(7),
+            max_failed_logins: 5,
+            lockout: chrono::Duration::minutes(15),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Store {
+    pub db: Database,
+    pub policy: AuthPolicy,
+}
+
+impl Store {
+    pub fn new(db: Database, policy: AuthPolicy) -> Self {
+        Self { db, policy }
+    }
+}

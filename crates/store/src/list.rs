@@ -1,0 +1,519 @@
+//! The list conventions every resource shares (API.md "Lists"): `limit`, an opaque keyset
+//! `cursor`, `sort`, typed filters with `_after`/`_before` ranges, `q` text search and an
+//! optional `total`.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use chrono::{DateTime, NaiveDate, Utc};
+use rapport_db::{format_timestamp, parse_timestamp, Conn, Row, Value};
+use rapport_domain::normalize::search_text;
+use uuid::Uuid;
+
+use crate::{SqlBuf, StoreError};
+
+pub const DEFAULT_LIMIT: usize = 50;
+pub const MAX_LIMIT: usize = 500;
+const MAX_Q_LEN: usize = 200;
+const MAX_FILTER_VALUES: usize = 100;
+
+/// The standard list parameters, plus every other query parameter as a filter.
+#[derive(Debug, Clone)]
+pub struct ListParams {
+    pub limit: usize,
+    pub cursor: Option<String>,
+    pub sort: Option<String>,
+    pub q: Option<String>,
+    pub count: bool,
+    pub filters: Vec<(String, String)>,
+}
+
+impl Default for ListParams {
+    fn default() -> Self {
+        Self {
+            limit: DEFAULT_LIMIT,
+            cursor: None,
+            sort: None,
+            q: None,
+            count: false,
+            filters: Vec::new(),
+        }
+    }
+}
+
+impl ListParams {
+    /// Removes and returns the values of one filter, for resources that treat it specially.
+    pub fn take_filter(&mut self, name: &str) -> Vec<String> {
+        let mut taken = Vec::new();
+        self.filters.retain(|(k, v)| {
+            if k == name {
+                taken.push(v.clone());
+                false
+            } else {
+                true
+            }
+        });
+        taken
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Page<T> {
+    pub data: Vec<T>,
+    pub next_cursor: Option<String>,
+    /// Present when asked for with `count=true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+}
+
+impl<T> Page<T> {
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
+        Page {
+            data: self.data.into_iter().map(f).collect(),
+            next_cursor: self.next_cursor,
+            total: self.total,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Uuid,
+    Timestamp,
+    Date,
+    Int,
+    Bool,
+}
+
+/// A column that can be sorted or filtered on, under its API name.
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    pub name: &'static str,
+    pub column: &'static str,
+    pub kind: Kind,
+    pub nullable: bool,
+}
+
+impl Field {
+    pub const fn new(name: &'static str, column: &'static str, kind: Kind) -> Self {
+        Self {
+            name,
+            column,
+            kind,
+            nullable: false,
+        }
+    }
+
+    pub const fn nullable(mut self) -> Self {
+        self.nullable = true;
+        self
+    }
+}
+
+/// What a resource's list accepts.
+pub struct ListSpec {
+    pub table: &'static str,
+    pub sortable: &'static [Field],
+    /// e.g. "-created_at"; the id is always the last tie-breaker.
+    pub default_sort: &'static str,
+    pub filters: &'static [Field],
+    /// The column holding folded text for `q`, if the resource is searchable.
+    pub search_column: Option<&'static str>,
+}
+
+const ID: Field = Field::new("id", "id", Kind::Uuid);
+
+struct SortKey {
+    field: Field,
+    desc: bool,
+}
+
+fn parse_sort(spec: &ListSpec, sort: Option<&str>) -> Result<Vec<SortKey>, StoreError> {
+    let text = sort
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or(spec.default_sort);
+    let mut keys: Vec<SortKey> = Vec::new();
+    for part in text.split(',').map(str::trim) {
+        let (desc, name) = match part.strip_prefix('-') {
+            Some(n) => (true, n),
+            None => (false, part.strip_prefix('+').unwrap_or(part)),
+        };
+        let field = if name == "id" {
+            ID
+        } else {
+            *spec
+                .sortable
+                .iter()
+                .find(|f| f.name == name)
+                .ok_or_else(|| {
+                    let names: Vec<&str> = spec.sortable.iter().map(|f| f.name).collect();
+                    StoreError::bad_request(
+                        "sort",
+                        "sort_field",
+                        format!(
+                            "cannot sort by {name:?}; sortable fields: {}, id",
+                            names.join(", ")
+                        ),
+                    )
+                })?
+        };
+        if keys.iter().any(|k| k.field.name == field.name) {
+            return Err(StoreError::bad_request(
+                "sort",
+                "sort_field",
+                format!("{name:?} appears twice"),
+            ));
+        }
+        keys.push(SortKey { field, desc });
+        if field.name == "id" {
+            break; // the id is unique: nothing after it can matter
+        }
+    }
+    if keys.last().is_none_or(|k| k.field.name != "id") {
+        let desc = keys.first().is_some_and(|k| k.desc);
+        keys.push(SortKey { field: ID, desc });
+    }
+    Ok(keys)
+}
+
+fn signature(keys: &[SortKey]) -> String {
+    keys.iter()
+        .map(|k| format!("{}{}", if k.desc { "-" } else { "" }, k.field.name))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn to_json(v: &Value) -> serde_json::Value {
+    match v {
+        Value::Null => serde_json::Value::Null,
+        Value::Bool(b) => (*b).into(),
+        Value::Int(i) => (*i).into(),
+        Value::Timestamp(t) => format_timestamp(t).into(),
+        Value::Date(d) => d.format("%Y-%m-%d").to_string().into(),
+        Value::Uuid(u) => u.to_string().into(),
+        Value::Text(s) => s.clone().into(),
+        other => format!("{other:?}").into(),
+    }
+}
+
+fn parse_value(kind: Kind, s: &str) -> Option<Value> {
+    Some(match kind {
+        Kind::Text => Value::Text(s.to_owned()),
+        Kind::Uuid => Value::Uuid(Uuid::parse_str(s).ok()?),
+        Kind::Timestamp => Value::Timestamp(parse_time_bound(s)?),
+        Kind::Date => Value::Date(NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?),
+        Kind::Int => Value::Int(s.parse().ok()?),
+        Kind::Bool => Value::Bool(match s {
+            "true" | "1" => true,
+            "false" | "0" => false,
+            _ => return None,
+        }),
+    })
+}
+
+/// A timestamp filter value: RFC 3339, or a date meaning its midnight UTC.
+fn parse_time_bound(s: &str) -> Option<DateTime<Utc>> {
+    parse_timestamp(s).or_else(|| {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .ok()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|t| t.and_utc())
+    })
+}
+
+fn cursor_value(kind: Kind, v: &serde_json::Value) -> Option<Value> {
+    match (kind, v) {
+        (_, serde_json::Value::Null) => Some(Value::Null),
+        (Kind::Int, serde_json::Value::Number(n)) => n.as_i64().map(Value::Int),
+        (Kind::Bool, serde_json::Value::Bool(b)) => Some(Value::Bool(*b)),
+        (k, serde_json::Value::String(s)) => parse_value(k, s),
+        _ => None,
+    }
+}
+
+fn bad_cursor() -> StoreError {
+    StoreError::bad_request(
+        "cursor",
+        "cursor",
+        "is not a cursor from this list (cursors are opaque and only valid with the same sort)",
+    )
+}
+
+fn decode_cursor(cursor: &str, keys: &[SortKey]) -> Result<Vec<Value>, StoreError> {
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad_cursor())?;
+    let json: serde_json::Value = serde_json::from_slice(&bytes).map_err(|_| bad_cursor())?;
+    if json.get("s").and_then(|s| s.as_str()) != Some(signature(keys).as_str()) {
+        return Err(bad_cursor());
+    }
+    let values = json
+        .get("v")
+        .and_then(|v| v.as_array())
+        .ok_or_else(bad_cursor)?;
+    if values.len() != keys.len() {
+        return Err(bad_cursor());
+    }
+    keys.iter()
+        .zip(values)
+        .map(|(k, v)| {
+            let value = cursor_value(k.field.kind, v).ok_or_else(bad_cursor)?;
+            if value.is_null() && !k.field.nullable {
+                return Err(bad_cursor());
+            }
+            Ok(value)
+        })
+        .collect()
+}
+
+fn encode_cursor(row: &Row, keys: &[SortKey]) -> Result<String, StoreError> {
+    let values = keys
+        .iter()
+        .map(|k| Ok(to_json(row.value(k.field.column)?)))
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    let json = serde_json::json!({ "s": signature(keys), "v": values });
+    Ok(URL_SAFE_NO_PAD.encode(json.to_string()))
+}
+
+/// Rows after the cursor in the sort order. NULLs sort last in both directions, the same
+/// on both engines.
+fn after_cursor(keys: &[SortKey], values: &[Value]) -> SqlBuf {
+    let mut buf = SqlBuf::default();
+    let Some((key, rest)) = keys.split_first() else {
+        buf.push("FALSE");
+        return buf;
+    };
+    let value = &values[0];
+    let col = key.field.column;
+    let op = if key.desc { "<" } else { ">" };
+    buf.push("(");
+    if value.is_null() {
+        // Only NULLs remain at or after a NULL.
+        if rest.is_empty() {
+            buf.push("FALSE");
+        } else {
+            buf.push(&format!("{col} IS NULL AND "));
+            buf.append(after_cursor(rest, &values[1..]));
+        }
+    } else {
+        buf.push(&format!("{col} {op} ")).bind(value.clone());
+        if key.field.nullable {
+            buf.push(&format!(" OR {col} IS NULL"));
+        }
+        if !rest.is_empty() {
+            buf.push(&format!(" OR ({col} = ")).bind(value.clone());
+            buf.push(" AND ");
+            buf.append(after_cursor(rest, &values[1..]));
+            buf.push(")");
+        }
+    }
+    buf.push(")");
+    buf
+}
+
+fn order_by(keys: &[SortKey]) -> String {
+    keys.iter()
+        .map(|k| {
+            let dir = if k.desc { "DESC" } else { "ASC" };
+            if k.field.nullable {
+                format!("({c} IS NULL) ASC, {c} {dir}", c = k.field.column)
+            } else {
+                format!("{} {dir}", k.field.column)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn filter_error(name: &str, rule: &str, message: String) -> StoreError {
+    StoreError::bad_request(name, rule, message)
+}
+
+/// Turns the generic filters into conditions. `me` stands for the actor's id in UUID
+/// filters, `null` for "has no value" in nullable ones; commas or repeats mean "any of".
+fn filter_conditions(
+    spec: &ListSpec,
+    filters: &[(String, String)],
+    me: Uuid,
+) -> Result<Vec<SqlBuf>, StoreError> {
+    let mut out = Vec::new();
+    for (name, raw) in filters {
+        let (field, range) = match spec.filters.iter().find(|f| f.name == name.as_str()) {
+            Some(f) => (*f, None),
+            None => {
+                let ranged =
+                    [("_after", ">="), ("_before", "<")]
+                        .iter()
+                        .find_map(|(suffix, op)| {
+                            let base = name.strip_suffix(suffix)?;
+                            spec.filters
+                                .iter()
+                                .find(|f| {
+                                    matches!(f.kind, Kind::Timestamp | Kind::Date | Kind::Int)
+                                        && f.name.strip_suffix("_at").unwrap_or(f.name) == base
+                                })
+                                .map(|f| (*f, *op))
+                        });
+                match ranged {
+                    Some((f, op)) => (f, Some(op)),
+                    None => {
+                        let mut names: Vec<String> =
+                            spec.filters.iter().map(|f| f.name.to_owned()).collect();
+                        names.sort();
+                        return Err(filter_error(
+                            name,
+                            "unknown_parameter",
+                            format!(
+                                "is not a parameter of this list; filters: {}, plus _after/_before on dates",
+                                names.join(", ")
+                            ),
+                        ));
+                    }
+                }
+            }
+        };
+        let col = field.column;
+        let parse = |s: &str| -> Result<Value, StoreError> {
+            if field.kind == Kind::Uuid && s == "me" {
+                return Ok(Value::Uuid(me));
+            }
+            parse_value(field.kind, s).ok_or_else(|| {
+                let what = match field.kind {
+                    Kind::Uuid => "a UUID (or me)",
+                    Kind::Timestamp => "an RFC 3339 time or a YYYY-MM-DD date",
+                    Kind::Date => "a YYYY-MM-DD date",
+                    Kind::Int => "an integer",
+                    Kind::Bool => "true or false",
+                    Kind::Text => "text",
+                };
+                filter_error(name, "type", format!("{s:?} is not {what}"))
+            })
+        };
+        let mut cond = SqlBuf::default();
+        if let Some(op) = range {
+            cond.push(&format!("{col} {op} ")).bind(parse(raw.trim())?);
+        } else {
+            let parts: Vec<&str> = raw
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect();
+            if parts.is_empty() {
+                return Err(filter_error(name, "required", "needs a value".into()));
+            }
+            if parts.len() > MAX_FILTER_VALUES {
+                return Err(filter_error(
+                    name,
+                    "max_items",
+                    format!("at most {MAX_FILTER_VALUES} values"),
+                ));
+            }
+            let wants_null = field.nullable && parts.contains(&"null");
+            let values = parts
+                .iter()
+                .filter(|p| !(field.nullable && **p == "null"))
+                .map(|p| parse(p))
+                .collect::<Result<Vec<_>, _>>()?;
+            cond.push("(");
+            if !values.is_empty() {
+                cond.push(&format!("{col} IN ")).bind_list(values);
+            }
+            if wants_null {
+                if cond.sql.len() > 1 {
+                    cond.push(" OR ");
+                }
+                cond.push(&format!("{col} IS NULL"));
+            }
+            cond.push(")");
+        }
+        out.push(cond);
+    }
+    Ok(out)
+}
+
+/// `q`: every word must appear in the resource's folded search text.
+fn search_condition(column: &str, q: &str) -> Result<Option<SqlBuf>, StoreError> {
+    if q.chars().count() > MAX_Q_LEN {
+        return Err(StoreError::bad_request(
+            "q",
+            "max_length",
+            format!("must be at most {MAX_Q_LEN} characters"),
+        ));
+    }
+    let folded = search_text(&[q]);
+    let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+    if words.is_empty() {
+        return Ok(None);
+    }
+    let mut cond = SqlBuf::new("(");
+    for (i, word) in words.iter().enumerate() {
+        if i > 0 {
+            cond.push(" AND ");
+        }
+        let escaped = word
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        cond.push(&format!("{column} LIKE "))
+            .bind(format!("%{escaped}%"))
+            .push(" ESCAPE '\\'");
+    }
+    cond.push(")");
+    Ok(Some(cond))
+}
+
+/// Runs a list query: `scope` and `extra` are conditions the resource adds (access scope
+/// first). Returns the page's rows, the next cursor and, if asked, the total.
+pub fn run(
+    conn: &mut dyn Conn,
+    spec: &ListSpec,
+    params: &ListParams,
+    me: Uuid,
+    scope: SqlBuf,
+    extra: Vec<SqlBuf>,
+) -> Result<(Vec<Row>, Option<String>, Option<i64>), StoreError> {
+    let keys = parse_sort(spec, params.sort.as_deref())?;
+    let mut conditions = vec![scope];
+    conditions.extend(extra);
+    conditions.extend(filter_conditions(spec, &params.filters, me)?);
+    if let Some(q) = params.q.as_deref() {
+        let column = spec.search_column.ok_or_else(|| {
+            StoreError::bad_request("q", "unsupported", "this list has no text search")
+        })?;
+        conditions.extend(search_condition(column, q)?);
+    }
+    let mut where_clause = SqlBuf::new(" WHERE ");
+    for (i, c) in conditions.into_iter().enumerate() {
+        if i > 0 {
+            where_clause.push(" AND ");
+        }
+        where_clause.push("(").append(c).push(")");
+    }
+
+    let total = if params.count {
+        let mut count = SqlBuf::new(&format!("SELECT COUNT(*) FROM {}", spec.table));
+        count.append(where_clause.clone());
+        conn.query_scalar::<i64>(&count.sql, &count.params)?
+    } else {
+        None
+    };
+
+    let mut select = SqlBuf::new(&format!("SELECT * FROM {}", spec.table));
+    select.append(where_clause);
+    if let Some(cursor) = params.cursor.as_deref() {
+        let values = decode_cursor(cursor, &keys)?;
+        select.push(" AND ").append(after_cursor(&keys, &values));
+    }
+    let limit = params.limit.clamp(1, MAX_LIMIT);
+    select.push(&format!(
+        " ORDER BY {} LIMIT {}",
+        order_by(&keys),
+        limit + 1
+    ));
+    let mut rows = conn.query(&select.sql, &select.params)?;
+    let next_cursor = if rows.len() > limit {
+        rows.truncate(limit);
+        rows.last().map(|r| encode_cursor(r, &keys)).transpose()?
+    } else {
+        None
+    };
+    Ok((rows, next_cursor, total))
+}

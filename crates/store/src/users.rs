@@ -1,0 +1,201 @@
+//! Users: who can sign in, with which role.
+
+use chrono::{DateTime, Utc};
+use rapport_db::{Conn, Row};
+use rapport_domain::validation::is_email;
+use rapport_domain::{new_id, Actor, Ctx, Role};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::audit::{self, AuditAction};
+use crate::auth::password;
+use crate::{Store, StoreError};
+
+const ENTITY: &str = "user";
+
+/// A user as the API shows it (never the password hash).
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct User {
+    pub id: Uuid,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub enabled: bool,
+    pub account_id: Option<Uuid>,
+    pub auth_provider: String,
+    pub last_login_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl User {
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user_id: self.id,
+            email: self.email.clone(),
+            role: self.role,
+            account_id: self.account_id,
+        }
+    }
+}
+
+pub(crate) fn from_row(r: &Row) -> Result<User, StoreError> {
+    let role: String = r.get("role")?;
+    Ok(User {
+        id: r.get("id")?,
+        email: r.get("email")?,
+        name: r.get("name")?,
+        role: Role::parse(&role)
+            .ok_or_else(|| rapport_db::DbError::decode(format!("unknown role {role:?}")))?,
+        enabled: r.get("enabled")?,
+        account_id: r.get("account_id")?,
+        auth_provider: r.get("auth_provider")?,
+        last_login_at: r.get("last_login_at")?,
+        created_at: r.get("created_at")?,
+        updated_at: r.get("updated_at")?,
+    })
+}
+
+/// Emails are compared without case; they are stored lower-cased.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+pub struct NewUser {
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub password: String,
+    pub account_id: Option<Uuid>,
+}
+
+pub const MIN_PASSWORD_LEN: usize = 12;
+
+/// Creates a local user with a password. The hash is computed before the write so the
+/// slow part never holds the writer.
+pub async fn create(store: &Store, ctx: &Ctx, new: NewUser) -> Result<User, StoreError> {
+    let email = normalize_email(&new.email);
+    if !is_email(&email) {
+        return Err(StoreError::invalid(
+            "email",
+            "email",
+            "is not an email address",
+        ));
+    }
+    if new.password.chars().count() < MIN_PASSWORD_LEN {
+        return Err(StoreError::invalid(
+            "password",
+            "min_length",
+            format!("must be at least {MIN_PASSWORD_LEN} characters"),
+        ));
+    }
+    let hash = password::hash(new.password).await?;
+    let ctx = ctx.clone();
+    store
+        .db
+        .write(move |c| {
+            let exists: Option<Uuid> = c.query_scalar(
+                "SELECT id FROM users WHERE email = ?",
+                &[email.clone().into()],
+            )?;
+            if exists.is_some() {
+                return Err(StoreError::Conflict {
+                    message: format!("a user with email {email} already exists"),
+                    field: Some("email".into()),
+                    existing_id: exists,
+                });
+            }
+            let now = rapport_db::now();
+            let id = new_id();
+            c.execute(
+                "INSERT INTO users (id, email, name, role, enabled, password_hash, account_id, \
+                 created_at, updated_at) VALUES (?, ?, ?, ?, TRUE, ?, ?, ?, ?)",
+                &[
+                    id.into(),
+                    email.into(),
+                    new.name.into(),
+                    new.role.as_str().into(),
+                    hash.into(),
+                    new.account_id.into(),
+                    now.into(),
+                    now.into(),
+                ],
+            )?;
+            let user = load(c, id)?;
+            audit::record(
+                c,
+                &ctx,
+                AuditAction::Create,
+                ENTITY,
+                id,
+                None,
+                serde_json::to_value(&user).ok(),
+            )?;
+            Ok(user)
+        })
+        .await
+}
+
+pub(crate) fn load(c: &mut dyn Conn, id: Uuid) -> Result<User, StoreError> {
+    match c.query_one("SELECT * FROM users WHERE id = ?", &[id.into()])? {
+        Some(r) => from_row(&r),
+        None => Err(StoreError::NotFound { entity: ENTITY }),
+    }
+}
+
+pub async fn get(store: &Store, id: Uuid) -> Result<User, StoreError> {
+    store.db.read(move |c| load(c, id)).await
+}
+
+pub async fn find_by_email(store: &Store, email: &str) -> Result<Option<User>, StoreError> {
+    let email = normalize_email(email);
+    store
+        .db
+        .read(move |c| {
+            c.query_one("SELECT * FROM users WHERE email = ?", &[email.into()])?
+                .map(|r| from_row(&r))
+                .transpose()
+        })
+        .await
+}
+
+/// Enables or disables a user. Disabling ends their sessions at once; their tokens stop
+/// working because every token check reads the user's `enabled` flag.
+pub async fn set_enabled(
+    store: &Store,
+    ctx: &Ctx,
+    id: Uuid,
+    enabled: bool,
+) -> Result<User, StoreError> {
+    let ctx = ctx.clone();
+    store
+        .db
+        .write(move |c| {
+            let before = load(c, id)?;
+            if before.enabled == enabled {
+                return Ok(before);
+            }
+            let now = rapport_db::now();
+            let by = Some(ctx.actor.user_id).filter(|u| !u.is_nil());
+            c.execute(
+                "UPDATE users SET enabled = ?, enabled_by = ?, enabled_at = ?, updated_at = ?, \
+                 version = version + 1 WHERE id = ?",
+                &[enabled.into(), by.into(), now.into(), now.into(), id.into()],
+            )?;
+            if !enabled {
+                c.execute("DELETE FROM sessions WHERE user_id = ?", &[id.into()])?;
+            }
+            let after = load(c, id)?;
+            audit::record(
+                c,
+                &ctx,
+                AuditAction::Update,
+                ENTITY,
+                id,
+                serde_json::to_value(&before).ok(),
+                serde_json::to_value(&after).ok(),
+            )?;
+            Ok(after)
+        })
+        .await
+}

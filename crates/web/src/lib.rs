@@ -1,0 +1,121 @@
+//! The HTTP face of Rapport: the JSON API under `/api/v1`, its OpenAPI description and
+//! docs page, health, readiness and metrics.
+
+mod auth;
+mod body;
+mod etag;
+mod idempotency;
+mod metrics;
+mod openapi;
+mod problem;
+mod query;
+mod request_id;
+mod routes;
+mod throttle;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{MatchedPath, Request};
+use axum::middleware::{from_fn, from_fn_with_state, Next};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use rapport_store::Store;
+
+pub use auth::{CSRF_HEADER, SESSION_COOKIE};
+pub use problem::Problem;
+
+/// When the session cookie carries `Secure`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CookieSecure {
+    /// When the request came over TLS (as told by a trusted proxy's X-Forwarded-Proto).
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    pub max_body_bytes: usize,
+    /// Take the client address and scheme from X-Forwarded-For/-Proto (only behind a
+    /// proxy you run; otherwise clients could forge them).
+    pub trust_proxy_headers: bool,
+    pub cookie_secure: CookieSecure,
+    pub login_max_failures_per_ip: u32,
+    pub login_window: Duration,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            max_body_bytes: 1024 * 1024,
+            trust_proxy_headers: false,
+            cookie_secure: CookieSecure::Auto,
+            login_max_failures_per_ip: 20,
+            login_window: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<WebConfig>,
+    metrics: Arc<metrics::Metrics>,
+    login_throttle: Arc<throttle::LoginThrottle>,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: WebConfig) -> Self {
+        let login_throttle =
+            throttle::LoginThrottle::new(config.login_max_failures_per_ip, config.login_window);
+        Self {
+            store,
+            config: Arc::new(config),
+            metrics: Arc::default(),
+            login_throttle: Arc::new(login_throttle),
+        }
+    }
+}
+
+/// Hands the matched route template to the outer metrics layer, which runs before
+/// routing and so cannot see it on the request.
+async fn expose_matched_path(req: Request, next: Next) -> Response {
+    let matched = req.extensions().get::<MatchedPath>().cloned();
+    let mut res = next.run(req).await;
+    if let Some(m) = matched {
+        res.extensions_mut().insert(m);
+    }
+    res
+}
+
+async fn not_found() -> Problem {
+    Problem::not_found("no such endpoint; the API is described at /api/v1/openapi.json")
+}
+
+pub fn router(state: AppState) -> Router {
+    let api = routes::api()
+        .route_layer(from_fn(expose_matched_path))
+        .layer(from_fn_with_state(state.clone(), idempotency::middleware))
+        .layer(from_fn_with_state(state.clone(), auth::middleware));
+    Router::new()
+        .merge(api)
+        .merge(routes::public().route_layer(from_fn(expose_matched_path)))
+        .fallback(not_found)
+        .method_not_allowed_fallback(|| async {
+            Problem::new(
+                axum::http::StatusCode::METHOD_NOT_ALLOWED,
+                "method-not-allowed",
+                "Method not allowed",
+                "this endpoint does not accept that method; see /api/v1/openapi.json",
+            )
+        })
+        .layer(from_fn_with_state(state.clone(), metrics::middleware))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(|_| {
+            tracing::error!("a handler panicked");
+            Problem::internal().into_response()
+        }))
+        .layer(from_fn(request_id::middleware))
+        .with_state(state)
+}

@@ -1,0 +1,89 @@
+//! The OpenAPI 3.1 description, generated from the handlers' annotations, and the docs
+//! page that renders it (assets embedded in the binary; no CDN).
+
+use axum::extract::Path;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::problem::Problem;
+use crate::routes;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        let components = api.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(crate::SESSION_COOKIE))),
+        );
+        api.security = Some(vec![
+            utoipa::openapi::security::SecurityRequirement::new("bearer", Vec::<String>::new()),
+            utoipa::openapi::security::SecurityRequirement::new("session", Vec::<String>::new()),
+        ]);
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Rapport API", description = "Self-hosted CRM and partner-relationship server. \
+        Errors are RFC 9457 problem+json; lists use keyset cursors; writes take If-Match and Idempotency-Key. \
+        Cookie-authenticated writes must send X-CSRF-Token."),
+    paths(
+        routes::health::healthz, routes::health::readyz, routes::health::metrics,
+        routes::session::login, routes::session::logout, routes::session::me,
+        routes::tokens::create, routes::tokens::list, routes::tokens::revoke,
+        routes::accounts::create_account, routes::accounts::list_accounts, routes::accounts::get_account,
+        routes::accounts::update_account, routes::accounts::archive_account, routes::accounts::restore_account,
+        routes::accounts::delete_account,
+        routes::audit::list,
+    ),
+    modifiers(&Security),
+    tags(
+        (name = "accounts", description = "Organisations: customers, prospects, partners, distributors, offices, facilities"),
+        (name = "auth", description = "Sign-in, sessions and API tokens"),
+        (name = "audit", description = "Who changed what"),
+        (name = "operations", description = "Health, readiness, metrics"),
+    )
+)]
+pub struct ApiDoc;
+
+pub async fn spec() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+const DOCS_HTML: &str = include_str!("../assets/docs.html");
+const SWAGGER_JS: &[u8] = include_bytes!("../assets/swagger/swagger-ui-bundle.js");
+const SWAGGER_CSS: &[u8] = include_bytes!("../assets/swagger/swagger-ui.css");
+
+pub async fn docs_page() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        DOCS_HTML,
+    )
+        .into_response()
+}
+
+pub async fn docs_asset(Path(asset): Path<String>) -> Response {
+    let (body, kind) = match asset.as_str() {
+        "swagger-ui-bundle.js" => (SWAGGER_JS, "text/javascript; charset=utf-8"),
+        "swagger-ui.css" => (SWAGGER_CSS, "text/css; charset=utf-8"),
+        _ => return Problem::not_found("no such docs asset").into_response(),
+    };
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, kind),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        body,
+    )
+        .into_response()
+}

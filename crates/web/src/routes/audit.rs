@@ -1,0 +1,34 @@
+use axum::extract::State;
+use axum::Json;
+use rapport_store::audit::{self, AuditEntry};
+use rapport_store::Page;
+use serde::Serialize;
+
+use crate::auth::Authed;
+use crate::problem::ApiResult;
+use crate::query::ListQuery;
+use crate::AppState;
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct AuditPage {
+    pub data: Vec<AuditEntry>,
+    pub next_cursor: Option<String>,
+    pub total: Option<i64>,
+}
+
+/// The audit log, newest first (admin and restricted_admin).
+///
+/// Filters: `entity_type`, `entity_id`, `actor_id`, `action`, `request_id`,
+/// `at_after` (inclusive) and `at_before` (exclusive).
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", responses(
+    (status = 200, description = "A page of audit entries", body = AuditPage),
+    (status = 403, description = "Not an admin", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+pub async fn list(
+    State(app): State<AppState>,
+    Authed(auth): Authed,
+    ListQuery(params): ListQuery,
+) -> ApiResult<Json<Page<AuditEntry>>> {
+    Ok(Json(
+        audit::list(&app.store, &auth.ctx.actor, params).await?,
+    ))
+}

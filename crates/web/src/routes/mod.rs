@@ -1,0 +1,72 @@
+//! Endpoints, one module per resource.
+
+pub(crate) mod accounts;
+pub(crate) mod audit;
+pub(crate) mod health;
+pub(crate) mod session;
+pub(crate) mod tokens;
+
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
+use axum::routing::{get, post};
+use axum::Router;
+use uuid::Uuid;
+
+use crate::problem::Problem;
+use crate::AppState;
+
+/// The `{id}` of a path, which must be a UUID.
+pub struct IdPath(pub Uuid);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdPath {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Path(raw) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| Problem::bad_request("id", "uuid", "the path needs a record id"))?;
+        Uuid::parse_str(&raw)
+            .map(IdPath)
+            .map_err(|_| Problem::bad_request("id", "uuid", format!("{raw:?} is not a UUID")))
+    }
+}
+
+/// Routes behind authentication (each handler decides whether it needs a user).
+pub fn api() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/auth/login", post(session::login))
+        .route("/api/v1/auth/logout", post(session::logout))
+        .route("/api/v1/me", get(session::me))
+        .route("/api/v1/tokens", post(tokens::create).get(tokens::list))
+        .route("/api/v1/tokens/{id}", axum::routing::delete(tokens::revoke))
+        .route(
+            "/api/v1/accounts",
+            post(accounts::create_account).get(accounts::list_accounts),
+        )
+        .route(
+            "/api/v1/accounts/{id}",
+            get(accounts::get_account)
+                .patch(accounts::update_account)
+                .delete(accounts::delete_account),
+        )
+        .route(
+            "/api/v1/accounts/{id}/archive",
+            post(accounts::archive_account),
+        )
+        .route(
+            "/api/v1/accounts/{id}/restore",
+            post(accounts::restore_account),
+        )
+        .route("/api/v1/audit", get(audit::list))
+}
+
+/// Routes anyone may call.
+pub fn public() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(health::metrics))
+        .route("/api/v1/openapi.json", get(crate::openapi::spec))
+        .route("/api/docs", get(crate::openapi::docs_page))
+        .route("/api/docs/{asset}", get(crate::openapi::docs_asset))
+}

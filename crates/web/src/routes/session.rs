@@ -1,0 +1,124 @@
+//! Signing in and out with a password; who am I.
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::{DateTime, Utc};
+use rapport_domain::input::ObjectReader;
+use rapport_store::auth::login;
+use rapport_store::users::{self, User};
+use rapport_store::StoreError;
+use serde::Serialize;
+
+use crate::auth::{cookie, Authed, ClientMeta, SESSION_COOKIE};
+use crate::body::JsonBody;
+use crate::problem::{ApiResult, Problem};
+use crate::{AppState, CookieSecure};
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct LoginResponse {
+    pub user: User,
+    /// Send back in X-CSRF-Token on every cookie-authenticated write.
+    pub csrf_token: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+fn session_cookie(app: &AppState, meta: &ClientMeta, value: &str, max_age: i64) -> HeaderValue {
+    let secure = match app.config.cookie_secure {
+        CookieSecure::Always => true,
+        CookieSecure::Never => false,
+        CookieSecure::Auto => meta.https,
+    };
+    let text = format!(
+        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
+        if secure { "; Secure" } else { "" }
+    );
+    HeaderValue::from_str(&text).unwrap_or(HeaderValue::from_static("rapport_session=; Max-Age=0"))
+}
+
+/// Signs in with email and password; sets the session cookie.
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest, responses(
+    (status = 200, description = "Signed in; the session cookie is set", body = LoginResponse),
+    (status = 401, description = "Wrong email or password", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+    (status = 403, description = "The account is disabled", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+    (status = 429, description = "Too many failed attempts; see Retry-After", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+pub async fn login(
+    State(app): State<AppState>,
+    meta: ClientMeta,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    let mut r = ObjectReader::new(body).map_err(|e| Problem::validation(e.0))?;
+    let email = r.required_string("email", 254);
+    let password = r.required_string("password", 1024);
+    r.finish().map_err(|e| Problem::validation(e.0))?;
+    let (Some(email), Some(password)) = (email, password) else {
+        return Err(Problem::internal());
+    };
+    let addr = meta.ip.clone().unwrap_or_default();
+    if let Some(secs) = app.login_throttle.refused_for(&addr) {
+        return Err(StoreError::TooManyRequests {
+            retry_after_secs: secs,
+            message: "too many failed sign-ins from this address; try again later".into(),
+        }
+        .into());
+    }
+    let previous = cookie(&headers, SESSION_COOKIE);
+    match login::login(
+        &app.store,
+        &email,
+        password,
+        meta.ip.clone(),
+        meta.user_agent.clone(),
+        previous,
+    )
+    .await
+    {
+        Ok(signed) => {
+            app.login_throttle.succeeded(&addr);
+            let max_age = app.store.policy.session_absolute.num_seconds();
+            let set_cookie = session_cookie(&app, &meta, &signed.session.secret, max_age);
+            let body = LoginResponse {
+                user: signed.user,
+                csrf_token: signed.session.csrf_token,
+                expires_at: signed.session.expires_at,
+            };
+            Ok(([(header::SET_COOKIE, set_cookie)], Json(body)).into_response())
+        }
+        Err(e @ StoreError::Unauthorized(_)) => {
+            // Each failure from an address holds the next answer back a little longer.
+            tokio::time::sleep(app.login_throttle.failed(&addr)).await;
+            Err(e.into())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Ends the current session and clears its cookie.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", responses((status = 204, description = "Signed out")))]
+pub async fn logout(
+    State(app): State<AppState>,
+    meta: ClientMeta,
+    Authed(auth): Authed,
+) -> ApiResult<Response> {
+    if let Some(id) = auth.session_id {
+        rapport_store::auth::sessions::end(&app.store, id).await?;
+    }
+    let clear = session_cookie(&app, &meta, "", 0);
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear)]).into_response())
+}
+
+/// The signed-in user.
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth", responses(
+    (status = 200, description = "The caller", body = User),
+    (status = 401, description = "Not signed in", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+pub async fn me(State(app): State<AppState>, Authed(auth): Authed) -> ApiResult<Json<User>> {
+    Ok(Json(users::get(&app.store, auth.ctx.actor.user_id).await?))
+}
