@@ -397,14 +397,7 @@ pub async fn list(
         .db
         .read(move |c| {
             let scope = scope::accounts_visible(&actor);
-            let (rows, next_cursor, total) =
-                list::run(c, &SPEC, &params, actor.user_id, scope, extra)?;
-            let data = rows.iter().map(from_row).collect::<Result<_, _>>()?;
-            Ok(Page {
-                data,
-                next_cursor,
-                total,
-            })
+            list::run(c, &SPEC, &params, actor.user_id, scope, extra)?.try_map(|r| from_row(&r))
         })
         .await
 }

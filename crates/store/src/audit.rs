@@ -126,20 +126,14 @@ pub async fn list(
     store
         .db
         .read(move |c| {
-            let (rows, next_cursor, total) = list::run(
+            list::run(
                 c,
                 &SPEC,
                 &params,
                 me,
                 crate::SqlBuf::new("TRUE"),
                 Vec::new(),
-            )?;
-            let data = rows.iter().map(entry).collect::<Result<_, _>>()?;
-            Ok(Page {
-                data,
-                next_cursor,
-                total,
-            })
+            )?.try_map(|r| entry(&r))
         })
         .await
 }

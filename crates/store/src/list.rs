@@ -66,12 +66,12 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
-    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Page<U> {
-        Page {
-            data: self.data.into_iter().map(f).collect(),
+    pub fn try_map<U, E>(self, f: impl FnMut(T) -> Result<U, E>) -> Result<Page<U>, E> {
+        Ok(Page {
+            data: self.data.into_iter().map(f).collect::<Result<_, E>>()?,
             next_cursor: self.next_cursor,
             total: self.total,
-        }
+        })
     }
 }
 
@@ -461,7 +461,7 @@ fn search_condition(column: &str, q: &str) -> Result<Option<SqlBuf>, StoreError>
 }
 
 /// Runs a list query: `scope` and `extra` are conditions the resource adds (access scope
-/// first). Returns the page's rows, the next cursor and, if asked, the total.
+/// first). Returns a page of rows, with the next cursor and, if asked, the total.
 pub fn run(
     conn: &mut dyn Conn,
     spec: &ListSpec,
@@ -469,7 +469,7 @@ pub fn run(
     me: Uuid,
     scope: SqlBuf,
     extra: Vec<SqlBuf>,
-) -> Result<(Vec<Row>, Option<String>, Option<i64>), StoreError> {
+) -> Result<Page<Row>, StoreError> {
     let keys = parse_sort(spec, params.sort.as_deref())?;
     let mut conditions = vec![scope];
     conditions.extend(extra);
@@ -515,5 +515,9 @@ pub fn run(
     } else {
         None
     };
-    Ok((rows, next_cursor, total))
+    Ok(Page {
+        data: rows,
+        next_cursor,
+        total,
+    })
 }

@@ -1,0 +1,16 @@
+//! HTTP tests through the real router, each on SQLite and on PostgreSQL
+//! (RAPPORT_TEST_POSTGRES_URL), one fresh database per test.
+
+#[path = "api/support.rs"]
+mod support;
+
+#[path = "api/accounts.rs"]
+mod accounts;
+#[path = "api/audit.rs"]
+mod audit;
+#[path = "api/auth.rs"]
+mod auth;
+#[path = "api/conventions.rs"]
+mod conventions;
+#[path = "api/operations.rs"]
+mod operations;
