@@ -65,6 +65,27 @@ impl Default for Config {
     }
 }
 
+/// Every key of [`Config`], as read from `RAPPORT_<KEY>`.
+const KEYS: [&str; 17] = [
+    "listen",
+    "database_url",
+    "db_pool_size",
+    "sqlite_synchronous",
+    "max_body_bytes",
+    "trust_proxy_headers",
+    "cookie_secure",
+    "session_idle_minutes",
+    "session_absolute_hours",
+    "login_max_failures",
+    "login_lockout_minutes",
+    "login_max_failures_per_ip",
+    "login_window_minutes",
+    "log_format",
+    "log_level",
+    "migrate",
+    "shutdown_grace_secs",
+];
+
 /// Values given on the command line; `None` leaves the layer below in force.
 #[derive(Debug, Default, Serialize)]
 pub struct Overrides {
@@ -92,7 +113,9 @@ pub fn load(explicit: Option<PathBuf>, overrides: Overrides) -> anyhow::Result<C
         figment = figment.merge(Toml::file_exact(path));
     }
     let config: Config = figment
-        .merge(Env::prefixed("RAPPORT_").ignore(&["config", "test_postgres_url"]))
+        // Only known keys: deployments often carry unrelated RAPPORT_* variables (tests'
+        // RAPPORT_TEST_POSTGRES_URL, for one). Typos in the TOML file are still refused.
+        .merge(Env::prefixed("RAPPORT_").only(&KEYS))
         .merge(Serialized::globals(overrides))
         .extract()
         .map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
@@ -147,7 +170,10 @@ pub fn printable(c: &Config) -> anyhow::Result<String> {
     Ok(toml::to_string_pretty(&shown)?)
 }
 
+/// Masks `user:password@` and a `password=` query parameter (both forms are accepted by
+/// PostgreSQL clients).
 fn mask_url_password(url: &str) -> String {
+    let url = &mask_query_password(url);
     let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
         return url.to_owned();
     };
@@ -162,9 +188,33 @@ fn mask_url_password(url: &str) -> String {
     }
 }
 
+fn mask_query_password(url: &str) -> String {
+    let Some((base, query)) = url.split_once('?') else {
+        return url.to_owned();
+    };
+    let masked: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=****"),
+            _ => pair.to_owned(),
+        })
+        .collect();
+    format!("{base}?{}", masked.join("&"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_key_can_come_from_the_environment() {
+        let toml = toml::to_string(&Config::default()).unwrap_or_default();
+        let fields = toml.lines().filter(|l| l.contains(" = ")).count();
+        assert_eq!(fields, KEYS.len());
+        for key in KEYS {
+            assert!(toml.contains(&format!("{key} = ")), "{key}");
+        }
+    }
 
     #[test]
     fn passwords_are_masked() {

@@ -25,7 +25,7 @@ struct Cli {
 #[derive(clap::Args, Default)]
 struct DbArgs {
     /// sqlite://path or postgres://… (env RAPPORT_DATABASE_URL).
-    #[arg(long, value_name = "URL")]
+    #[arg(long, global = true, value_name = "URL")]
     database_url: Option<String>,
 }
 

@@ -133,7 +133,8 @@ pub async fn list(
                 me,
                 crate::SqlBuf::new("TRUE"),
                 Vec::new(),
-            )?.try_map(|r| entry(&r))
+            )?
+            .try_map(|r| entry(&r))
         })
         .await
 }

@@ -42,7 +42,10 @@ pub struct Reply {
 
 impl Reply {
     pub fn header(&self, name: &str) -> Option<String> {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
     }
 
     /// `(field, rule)` of each error in a problem body.
@@ -51,7 +54,12 @@ impl Reply {
             .as_array()
             .map(|a| {
                 a.iter()
-                    .map(|e| (e["field"].as_str().unwrap_or("").to_owned(), e["rule"].as_str().unwrap_or("").to_owned()))
+                    .map(|e| {
+                        (
+                            e["field"].as_str().unwrap_or("").to_owned(),
+                            e["rule"].as_str().unwrap_or("").to_owned(),
+                        )
+                    })
                     .collect()
             })
             .unwrap_or_default()
@@ -61,9 +69,14 @@ impl Reply {
     #[track_caller]
     pub fn problem(self, status: StatusCode) -> Self {
         assert_eq!(self.status, status, "body: {}", self.body);
-        assert_eq!(self.header("content-type").as_deref(), Some("application/problem+json"));
+        assert_eq!(
+            self.header("content-type").as_deref(),
+            Some("application/problem+json")
+        );
         assert_eq!(self.body["status"], status.as_u16());
-        assert!(self.body["type"].as_str().is_some_and(|t| t.starts_with("/problems/")));
+        assert!(self.body["type"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("/problems/")));
         assert!(self.body["request_id"].is_string());
         self
     }
@@ -84,8 +97,12 @@ impl App {
     }
 
     pub async fn start_with(db: TestDatabase, config: WebConfig) -> Self {
-        let database = Database::connect(&db.url, &DbOptions::default()).await.expect("connect");
-        rapport_migration::up(&database, None).await.expect("migrate");
+        let database = Database::connect(&db.url, &DbOptions::default())
+            .await
+            .expect("connect");
+        rapport_migration::up(&database, None)
+            .await
+            .expect("migrate");
         let store = Store::new(database, AuthPolicy::default());
         let mk = |role: Role, email: &'static str| {
             let store = store.clone();
@@ -103,8 +120,14 @@ impl App {
                 )
                 .await
                 .expect("create user");
-                let ctx = Ctx { actor: user.actor(), ..cli_ctx() };
-                let token = tokens::create(&store, &ctx, "test".into(), None).await.expect("token").secret;
+                let ctx = Ctx {
+                    actor: user.actor(),
+                    ..cli_ctx()
+                };
+                let token = tokens::create(&store, &ctx, "test".into(), None)
+                    .await
+                    .expect("token")
+                    .secret;
                 TestUser { user, token }
             }
         };
@@ -115,16 +138,39 @@ impl App {
         let other_rep = mk(Role::Rep, "rep2@example.com").await;
         let viewer = mk(Role::Viewer, "viewer@example.com").await;
         let router = router(AppState::new(store.clone(), config));
-        Self { router, store, admin, restricted_admin, manager, rep, other_rep, viewer, _db: db }
+        Self {
+            router,
+            store,
+            admin,
+            restricted_admin,
+            manager,
+            rep,
+            other_rep,
+            viewer,
+            _db: db,
+        }
     }
 
     pub async fn send(&self, req: Request<Body>) -> Reply {
-        let res = self.router.clone().oneshot(req).await.expect("router never fails");
+        let res = self
+            .router
+            .clone()
+            .oneshot(req)
+            .await
+            .expect("router never fails");
         let status = res.status();
         let headers = res.headers().clone();
-        let raw = axum::body::to_bytes(res.into_body(), usize::MAX).await.expect("body").to_vec();
+        let raw = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .expect("body")
+            .to_vec();
         let body = serde_json::from_slice(&raw).unwrap_or(Value::Null);
-        Reply { status, headers, body, raw }
+        Reply {
+            status,
+            headers,
+            body,
+            raw,
+        }
     }
 
     /// A request with a bearer token and, if given, a JSON body.
@@ -132,7 +178,14 @@ impl App {
         self.call_with(method, uri, token, body, &[]).await
     }
 
-    pub async fn call_with(&self, method: Method, uri: &str, token: &str, body: Option<Value>, extra: &[(&str, &str)]) -> Reply {
+    pub async fn call_with(
+        &self,
+        method: Method,
+        uri: &str,
+        token: &str,
+        body: Option<Value>,
+        extra: &[(&str, &str)],
+    ) -> Reply {
         let mut b = Request::builder().method(method).uri(uri);
         if !token.is_empty() {
             b = b.header(header::AUTHORIZATION, format!("Bearer {token}"));
@@ -141,7 +194,9 @@ impl App {
             b = b.header(*k, *v);
         }
         let req = match body {
-            Some(v) => b.header(header::CONTENT_TYPE, "application/json").body(Body::from(v.to_string())),
+            Some(v) => b
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(v.to_string())),
             None => b.body(Body::empty()),
         }
         .expect("request");
@@ -158,7 +213,10 @@ impl App {
 
     pub async fn patch(&self, uri: &str, token: &str, body: Value, etag: Option<&str>) -> Reply {
         match etag {
-            Some(e) => self.call_with(Method::PATCH, uri, token, Some(body), &[("if-match", e)]).await,
+            Some(e) => {
+                self.call_with(Method::PATCH, uri, token, Some(body), &[("if-match", e)])
+                    .await
+            }
             None => self.call(Method::PATCH, uri, token, Some(body)).await,
         }
     }
@@ -171,7 +229,11 @@ impl App {
     }
 
     /// Audit rows about one entity, oldest first.
-    pub async fn audit_of(&self, entity_type: &'static str, id: uuid::Uuid) -> Vec<rapport_store::audit::AuditEntry> {
+    pub async fn audit_of(
+        &self,
+        entity_type: &'static str,
+        id: uuid::Uuid,
+    ) -> Vec<rapport_store::audit::AuditEntry> {
         self.store
             .db
             .read(move |c| rapport_store::audit::for_entity(c, entity_type, id))
@@ -190,5 +252,8 @@ impl App {
 }
 
 pub fn id_of(v: &Value) -> uuid::Uuid {
-    v["id"].as_str().and_then(|s| uuid::Uuid::parse_str(s).ok()).expect("id")
+    v["id"]
+        .as_str()
+        .and_then(|s| uuid::Uuid::parse_str(s).ok())
+        .expect("id")
 }
