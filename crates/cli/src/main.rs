@@ -8,6 +8,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+// The server allocates small, short-lived buffers on many threads at once; glibc's
+// allocator spent a tenth of the CPU on that under load (see docs/benchmarks.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "rapport",
@@ -107,10 +112,17 @@ enum ConfigAction {
     },
 }
 
+/// Enough for the largest connection pool a default setup uses plus password hashing.
+const BLOCKING_THREADS: usize = 16;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Database work runs on blocking threads, but the connection pools already bound how
+    // much runs at once; more threads than that only add memory (each keeps its own
+    // allocator heap).
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .max_blocking_threads(BLOCKING_THREADS)
         .build()
     {
         Ok(r) => r,

@@ -441,12 +441,22 @@ fn touched(before: &Account, actor: &Actor, mut after: Account) -> Account {
     after
 }
 
-fn check_version(current: &Account, if_match: Option<i64>) -> Result<(), StoreError> {
+/// The account as it stands before a write: visible to the actor, the role allowed to
+/// do `action`, and still at the version `If-Match` named.
+fn load_for_write(
+    c: &mut dyn Conn,
+    actor: &Actor,
+    id: Uuid,
+    action: Action,
+    if_match: Option<i64>,
+) -> Result<Account, StoreError> {
+    let current = load(c, actor, id)?;
+    scope::require_account_action(actor, action)?;
     match if_match {
         Some(v) if v != current.version => Err(StoreError::PreconditionFailed {
             current_version: current.version,
         }),
-        _ => Ok(()),
+        _ => Ok(current),
     }
 }
 
@@ -464,9 +474,7 @@ pub async fn update(
         .db
         .write(move |c| {
             let actor = &ctx.actor;
-            let before = load(c, actor, id)?;
-            scope::require_account_action(actor, Action::Update)?;
-            check_version(&before, if_match)?;
+            let before = load_for_write(c, actor, id, Action::Update, if_match)?;
             let owner_given = !changes.owner_id.is_absent();
             let proposed = apply(before.clone(), changes);
             if proposed == before {
@@ -509,9 +517,7 @@ pub async fn set_archived(
         .db
         .write(move |c| {
             let actor = &ctx.actor;
-            let before = load(c, actor, id)?;
-            scope::require_account_action(actor, Action::Archive)?;
-            check_version(&before, if_match)?;
+            let before = load_for_write(c, actor, id, Action::Archive, if_match)?;
             if before.archived_at.is_some() == archived {
                 return Ok(before);
             }
@@ -549,9 +555,7 @@ pub async fn delete(
         .db
         .write(move |c| {
             let actor = &ctx.actor;
-            let before = load(c, actor, id)?;
-            scope::require_account_action(actor, Action::Delete)?;
-            check_version(&before, if_match)?;
+            let before = load_for_write(c, actor, id, Action::Delete, if_match)?;
             c.execute("DELETE FROM accounts WHERE id = ?", &[id.into()])?;
             audit::record(
                 c,

@@ -43,10 +43,16 @@ impl Default for AuthPolicy {
 pub struct Store {
     pub db: Database,
     pub policy: AuthPolicy,
+    pub(crate) token_cache: std::sync::Arc<auth::token_cache::TokenCache>,
 }
 
 impl Store {
     pub fn new(db: Database, policy: AuthPolicy) -> Self {
-        Self { db, policy }
+        let cache = auth::token_cache::TokenCache::new(db.dialect() == rapport_db::Dialect::Sqlite);
+        Self {
+            db,
+            policy,
+            token_cache: std::sync::Arc::new(cache),
+        }
     }
 }

@@ -168,12 +168,12 @@ pub async fn set_enabled(
     enabled: bool,
 ) -> Result<User, StoreError> {
     let ctx = ctx.clone();
-    store
+    let user = store
         .db
         .write(move |c| {
             let before = load(c, id)?;
             if before.enabled == enabled {
-                return Ok(before);
+                return Ok::<_, StoreError>(before);
             }
             let now = rapport_db::now();
             let by = Some(ctx.actor.user_id).filter(|u| !u.is_nil());
@@ -197,5 +197,7 @@ pub async fn set_enabled(
             )?;
             Ok(after)
         })
-        .await
+        .await?;
+    store.token_cache.forget_user(id);
+    Ok(user)
 }

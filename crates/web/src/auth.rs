@@ -97,8 +97,10 @@ pub async fn middleware(State(app): State<AppState>, mut req: Request, next: Nex
     let mut authenticated = None;
     if let Some(value) = req.headers().get(header::AUTHORIZATION) {
         let value = value.to_str().unwrap_or("");
-        let Some(secret) = value.strip_prefix("Bearer ").map(str::trim) else {
-            return Problem::unauthorized("use Authorization: Bearer <token>").into_response();
+        // The scheme name is case-insensitive (RFC 9110 §11.1).
+        let secret = match value.trim().split_once(' ') {
+            Some((scheme, secret)) if scheme.eq_ignore_ascii_case("bearer") => secret.trim(),
+            _ => return Problem::unauthorized("use Authorization: Bearer <token>").into_response(),
         };
         match tokens::resolve(&app.store, secret).await {
             Ok(Some(user)) => {

@@ -99,10 +99,12 @@ async fn not_found() -> Problem {
 }
 
 pub fn router(state: AppState) -> Router {
+    // expose_matched_path wraps auth and idempotency, so answers they give on their own
+    // (401, 403, replays) are still counted under their route.
     let api = routes::api()
-        .route_layer(from_fn(expose_matched_path))
-        .layer(from_fn_with_state(state.clone(), idempotency::middleware))
-        .layer(from_fn_with_state(state.clone(), auth::middleware));
+        .route_layer(from_fn_with_state(state.clone(), idempotency::middleware))
+        .route_layer(from_fn_with_state(state.clone(), auth::middleware))
+        .route_layer(from_fn(expose_matched_path));
     Router::new()
         .merge(api)
         .merge(routes::public().route_layer(from_fn(expose_matched_path)))

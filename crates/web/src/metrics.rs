@@ -8,6 +8,7 @@ use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
+use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::Response;
 
@@ -146,7 +147,18 @@ fn resident_bytes() -> Option<u64> {
 
 pub async fn middleware(State(app): State<AppState>, req: Request, next: Next) -> Response {
     let start = Instant::now();
-    let method = req.method().as_str().to_owned();
+    // Clients can invent methods; only the standard ones get their own label.
+    let method = match *req.method() {
+        Method::GET
+        | Method::POST
+        | Method::PUT
+        | Method::PATCH
+        | Method::DELETE
+        | Method::HEAD
+        | Method::OPTIONS => req.method().as_str(),
+        _ => "other",
+    }
+    .to_owned();
     let res = next.run(req).await;
     // Unmatched paths share one label so that scanners cannot grow the label set.
     let route = res

@@ -1,6 +1,9 @@
 //! Failed sign-ins per client address, kept in memory: each failure slows the next answer
 //! a little more, and too many within the window are refused for the rest of it.
-//! (Per-account lock-out is kept in the database, so it holds across nodes.)
+//! A successful sign-in does not wipe an address's failures: otherwise one valid account
+//! would let an address guess other accounts' passwords without limit. Failures expire
+//! with the window. (Per-account lock-out is kept in the database, so it holds across
+//! nodes.)
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -53,10 +56,6 @@ impl LoginThrottle {
         entry.0 += 1;
         Duration::from_millis(100 * u64::from(entry.0.min(20)))
     }
-
-    pub fn succeeded(&self, addr: &str) {
-        self.lock().remove(addr);
-    }
 }
 
 #[cfg(test)]
@@ -64,14 +63,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn refuses_after_the_limit_and_forgets_on_success() {
+    fn refuses_after_the_limit() {
         let t = LoginThrottle::new(3, Duration::from_secs(60));
         assert!(t.failed("a") < t.failed("a"));
         assert_eq!(t.refused_for("a"), None);
         t.failed("a");
         assert!(t.refused_for("a").is_some());
         assert_eq!(t.refused_for("b"), None);
-        t.succeeded("a");
+    }
+
+    #[test]
+    fn failures_expire_with_the_window() {
+        let t = LoginThrottle::new(1, Duration::from_millis(1));
+        t.failed("a");
+        std::thread::sleep(Duration::from_millis(5));
         assert_eq!(t.refused_for("a"), None);
     }
 }

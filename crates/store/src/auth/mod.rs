@@ -3,6 +3,7 @@
 pub mod login;
 pub mod password;
 pub mod sessions;
+pub mod token_cache;
 pub mod tokens;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -21,6 +22,21 @@ pub(crate) fn random_secret() -> String {
 /// hash suffices, and lookups by hash never compare the secret itself.
 pub(crate) fn hash_secret(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// Writes a last-seen or last-used time after the request that triggered it, so the
+/// request does not wait for the writer. Losing one such write only loses precision.
+pub(crate) fn touch_later(store: &crate::Store, sql: &'static str, id: rapport_db::Value) {
+    let store = store.clone();
+    tokio::spawn(async move {
+        let written = store
+            .db
+            .write(move |c| c.execute(sql, &[rapport_db::now().into(), id]))
+            .await;
+        if let Err(e) = written {
+            tracing::debug!(error = %e, "could not record activity time");
+        }
+    });
 }
 
 /// How long an activity timestamp may lag before it is written again, so that reading

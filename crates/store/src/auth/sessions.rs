@@ -91,20 +91,12 @@ pub async fn resolve(store: &Store, secret: &str) -> Result<Option<ActiveSession
         return Ok(None);
     };
     if stale {
-        // Keeps the idle clock running; the request need not wait for it.
-        let store = store.clone();
-        let id = session.id.clone();
-        tokio::spawn(async move {
-            let _ = store
-                .db
-                .write(move |c| {
-                    c.execute(
-                        "UPDATE sessions SET last_seen_at = ? WHERE id = ?",
-                        &[rapport_db::now().into(), id.into()],
-                    )
-                })
-                .await;
-        });
+        // Keeps the idle clock running.
+        super::touch_later(
+            store,
+            "UPDATE sessions SET last_seen_at = ? WHERE id = ?",
+            session.id.clone().into(),
+        );
     }
     Ok(Some(session))
 }

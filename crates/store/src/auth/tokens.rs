@@ -120,7 +120,7 @@ pub async fn list(store: &Store, actor: &Actor) -> Result<Vec<ApiToken>, StoreEr
 /// not an error.
 pub async fn revoke(store: &Store, ctx: &Ctx, id: Uuid) -> Result<ApiToken, StoreError> {
     let ctx = ctx.clone();
-    store
+    let revoked = store
         .db
         .write(move |c| {
             let row = c.query_one("SELECT * FROM api_tokens WHERE id = ?", &[id.into()])?;
@@ -152,7 +152,9 @@ pub async fn revoke(store: &Store, ctx: &Ctx, id: Uuid) -> Result<ApiToken, Stor
             )?;
             Ok(after)
         })
-        .await
+        .await?;
+    store.token_cache.forget_token(id);
+    Ok(revoked)
 }
 
 /// The user behind a bearer secret, if the token is live and the user enabled. Checked
@@ -162,48 +164,57 @@ pub async fn resolve(store: &Store, secret: &str) -> Result<Option<User>, StoreE
         return Ok(None);
     }
     let hash = hash_secret(secret);
-    let found = store
-        .db
-        .read(move |c| {
-            let Some(row) = c.query_one(
-                "SELECT t.id AS token_id, t.expires_at AS token_expires_at, t.revoked_at AS token_revoked_at, \
-                 t.last_used_at AS token_last_used_at, u.* FROM api_tokens t JOIN users u ON u.id = t.user_id \
-                 WHERE t.token_hash = ?",
-                &[hash.into()],
-            )?
-            else {
-                return Ok::<_, StoreError>(None);
-            };
-            let user = users::from_row(&row)?;
-            let now = rapport_db::now();
-            let revoked: Option<DateTime<Utc>> = row.get("token_revoked_at")?;
-            let expires: Option<DateTime<Utc>> = row.get("token_expires_at")?;
-            if !user.enabled || revoked.is_some() || expires.is_some_and(|e| e <= now) {
-                return Ok(None);
-            }
-            let last_used: Option<DateTime<Utc>> = row.get("token_last_used_at")?;
-            let stale = last_used.is_none_or(|t| (now - t).num_seconds() >= TOUCH_INTERVAL_SECS);
-            let token_id: Uuid = row.get("token_id")?;
-            Ok(Some((user, stale.then_some(token_id))))
-        })
-        .await?;
-    let Some((user, touch)) = found else {
-        return Ok(None);
-    };
-    if let Some(token_id) = touch {
-        // last_used_at is kept to the minute; the request does not wait for it.
-        let store = store.clone();
-        tokio::spawn(async move {
-            let _ = store
+    let now = rapport_db::now();
+    let cached = store.token_cache.get(&hash);
+    let (user, token_id, expires, last_used) = match cached {
+        Some(c) => (c.user, c.token_id, c.expires_at, c.last_used_at),
+        None => {
+            let lookup = hash.clone();
+            let found = store
                 .db
-                .write(move |c| {
-                    c.execute(
-                        "UPDATE api_tokens SET last_used_at = ? WHERE id = ?",
-                        &[rapport_db::now().into(), token_id.into()],
-                    )
+                .read(move |c| {
+                    let Some(row) = c.query_one(
+                        "SELECT t.id AS token_id, t.expires_at AS token_expires_at, \
+                         t.revoked_at AS token_revoked_at, t.last_used_at AS token_last_used_at, u.* \
+                         FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?",
+                        &[lookup.into()],
+                    )?
+                    else {
+                        return Ok::<_, StoreError>(None);
+                    };
+                    let revoked: Option<DateTime<Utc>> = row.get("token_revoked_at")?;
+                    let user = users::from_row(&row)?;
+                    if revoked.is_some() || !user.enabled {
+                        return Ok(None);
+                    }
+                    Ok(Some((
+                        user,
+                        row.get::<Uuid>("token_id")?,
+                        row.get::<Option<DateTime<Utc>>>("token_expires_at")?,
+                        row.get::<Option<DateTime<Utc>>>("token_last_used_at")?,
+                    )))
                 })
-                .await;
-        });
+                .await?;
+            let Some((user, token_id, expires, last_used)) = found else {
+                return Ok(None);
+            };
+            store
+                .token_cache
+                .put(hash.clone(), user.clone(), token_id, expires, last_used);
+            (user, token_id, expires, last_used)
+        }
+    };
+    if expires.is_some_and(|e| e <= now) {
+        return Ok(None);
+    }
+    if last_used.is_none_or(|t| (now - t).num_seconds() >= TOUCH_INTERVAL_SECS) {
+        // last_used_at is kept to the minute.
+        store.token_cache.touched(&hash, now);
+        super::touch_later(
+            store,
+            "UPDATE api_tokens SET last_used_at = ? WHERE id = ?",
+            token_id.into(),
+        );
     }
     Ok(Some(user))
 }

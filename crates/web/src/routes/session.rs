@@ -82,7 +82,6 @@ pub async fn login(
     .await
     {
         Ok(signed) => {
-            app.login_throttle.succeeded(&addr);
             let max_age = app.store.policy.session_absolute.num_seconds();
             let set_cookie = session_cookie(&app, &meta, &signed.session.secret, max_age);
             let body = LoginResponse {
