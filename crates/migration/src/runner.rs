@@ -244,9 +244,7 @@ pub async fn up(db: &Database, target: Option<i64>) -> Result<Vec<i64>, Migratio
             continue;
         }
         let version = m.version;
-        let outcome = db
-            .write(move |c| apply(c, dialect, MIGRATIONS_BY_VERSION(version)))
-            .await;
+        let outcome = db.write(move |c| apply(c, dialect, m)).await;
         match outcome {
             Ok(true) => {
                 tracing::info!(version, name = m.name, "migration applied");
@@ -267,14 +265,6 @@ pub async fn up(db: &Database, target: Option<i64>) -> Result<Vec<i64>, Migratio
         }
     }
     Ok(done)
-}
-
-#[allow(non_snake_case)]
-fn MIGRATIONS_BY_VERSION(version: i64) -> &'static Migration {
-    MIGRATIONS
-        .iter()
-        .find(|m| m.version == version)
-        .expect("version comes from MIGRATIONS")
 }
 
 fn lock(c: &mut dyn Conn) -> Result<(), DbError> {
@@ -343,7 +333,13 @@ pub async fn down(db: &Database, steps: usize) -> Result<Vec<i64>, MigrationErro
     versions.sort_unstable_by(|a, b| b.cmp(a));
     let mut done = Vec::new();
     for version in versions.into_iter().take(steps) {
-        let m = MIGRATIONS_BY_VERSION(version);
+        // Unknown versions were refused above, so every applied one is in the set.
+        let Some(m) = MIGRATIONS.iter().find(|m| m.version == version) else {
+            return Err(MigrationError::Ahead {
+                database: version,
+                binary: latest_version(),
+            });
+        };
         db.write(move |c| {
             lock(c)?;
             c.batch(m.down_sql(dialect))?;
