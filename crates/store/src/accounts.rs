@@ -85,10 +85,6 @@ pub(crate) fn from_row(r: &Row) -> Result<Account, StoreError> {
     })
 }
 
-fn json_of(a: &Account) -> serde_json::Value {
-    serde_json::to_value(a).unwrap_or(serde_json::Value::Null)
-}
-
 /// Loads an account the actor can see, or `NotFound`.
 fn load(conn: &mut dyn Conn, actor: &Actor, id: Uuid) -> Result<Account, StoreError> {
     let mut q = SqlBuf::new("SELECT * FROM accounts WHERE id = ");
@@ -317,14 +313,14 @@ fn insert(conn: &mut dyn Conn, ctx: &Ctx, changes: AccountChanges) -> Result<Acc
     )
     .map_err(unique_conflict)?;
     write_tags(conn, account.id, &account.tags)?;
-    audit::record(
+    audit::record_change(
         conn,
         ctx,
         AuditAction::Create,
         ENTITY,
         account.id,
         None,
-        Some(json_of(&account)),
+        Some(&account),
     )?;
     Ok(account)
 }
@@ -490,14 +486,14 @@ pub async fn update(
             if after.tags != before.tags {
                 write_tags(c, id, &after.tags)?;
             }
-            audit::record(
+            audit::record_change(
                 c,
                 &ctx,
                 AuditAction::Update,
                 ENTITY,
                 id,
-                Some(json_of(&before)),
-                Some(json_of(&after)),
+                Some(&before),
+                Some(&after),
             )?;
             Ok(after)
         })
@@ -529,15 +525,7 @@ pub async fn set_archived(
             } else {
                 AuditAction::Restore
             };
-            audit::record(
-                c,
-                &ctx,
-                action,
-                ENTITY,
-                id,
-                Some(json_of(&before)),
-                Some(json_of(&after)),
-            )?;
+            audit::record_change(c, &ctx, action, ENTITY, id, Some(&before), Some(&after))?;
             Ok(after)
         })
         .await
@@ -557,13 +545,13 @@ pub async fn delete(
             let actor = &ctx.actor;
             let before = load_for_write(c, actor, id, Action::Delete, if_match)?;
             c.execute("DELETE FROM accounts WHERE id = ?", &[id.into()])?;
-            audit::record(
+            audit::record_change(
                 c,
                 &ctx,
                 AuditAction::Delete,
                 ENTITY,
                 id,
-                Some(json_of(&before)),
+                Some(&before),
                 None,
             )?;
             Ok(())

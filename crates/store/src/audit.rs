@@ -66,6 +66,28 @@ pub fn record(
     Ok(())
 }
 
+/// Records one change of a record that serialises as the API shows it.
+pub fn record_change<T: Serialize>(
+    conn: &mut dyn Conn,
+    ctx: &Ctx,
+    action: AuditAction,
+    entity_type: &str,
+    entity_id: Uuid,
+    before: Option<&T>,
+    after: Option<&T>,
+) -> Result<(), StoreError> {
+    let json = |v: Option<&T>| v.and_then(|v| serde_json::to_value(v).ok());
+    record(
+        conn,
+        ctx,
+        action,
+        entity_type,
+        entity_id,
+        json(before),
+        json(after),
+    )
+}
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct AuditEntry {
     pub id: Uuid,

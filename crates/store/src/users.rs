@@ -122,15 +122,7 @@ pub async fn create(store: &Store, ctx: &Ctx, new: NewUser) -> Result<User, Stor
                 ],
             )?;
             let user = load(c, id)?;
-            audit::record(
-                c,
-                &ctx,
-                AuditAction::Create,
-                ENTITY,
-                id,
-                None,
-                serde_json::to_value(&user).ok(),
-            )?;
+            audit::record_change(c, &ctx, AuditAction::Create, ENTITY, id, None, Some(&user))?;
             Ok(user)
         })
         .await
@@ -186,14 +178,14 @@ pub async fn set_enabled(
                 c.execute("DELETE FROM sessions WHERE user_id = ?", &[id.into()])?;
             }
             let after = load(c, id)?;
-            audit::record(
+            audit::record_change(
                 c,
                 &ctx,
                 AuditAction::Update,
                 ENTITY,
                 id,
-                serde_json::to_value(&before).ok(),
-                serde_json::to_value(&after).ok(),
+                Some(&before),
+                Some(&after),
             )?;
             Ok(after)
         })

@@ -92,7 +92,7 @@ pub async fn create(
                     token.expires_at.into(),
                 ],
             )?;
-            audit::record(c, &ctx, AuditAction::Create, ENTITY, token.id, None, serde_json::to_value(&token).ok())?;
+            audit::record_change(c, &ctx, AuditAction::Create, ENTITY, token.id, None, Some(&token))?;
             Ok::<_, StoreError>(token)
         })
         .await?;
@@ -141,14 +141,14 @@ pub async fn revoke(store: &Store, ctx: &Ctx, id: Uuid) -> Result<ApiToken, Stor
                 "UPDATE api_tokens SET revoked_at = ? WHERE id = ?",
                 &[after.revoked_at.into(), id.into()],
             )?;
-            audit::record(
+            audit::record_change(
                 c,
                 &ctx,
                 AuditAction::Revoke,
                 ENTITY,
                 id,
-                serde_json::to_value(&before).ok(),
-                serde_json::to_value(&after).ok(),
+                Some(&before),
+                Some(&after),
             )?;
             Ok(after)
         })
