@@ -266,7 +266,12 @@ fn write_tags(conn: &mut dyn Conn, id: Uuid, tags: &[String]) -> Result<(), Stor
     Ok(())
 }
 
-fn insert(conn: &mut dyn Conn, ctx: &Ctx, changes: AccountChanges) -> Result<Account, StoreError> {
+/// A new account from `changes`, checked for permission and owner, not yet written.
+fn prepare_new(
+    conn: &mut dyn Conn,
+    ctx: &Ctx,
+    changes: AccountChanges,
+) -> Result<Account, StoreError> {
     let actor = &ctx.actor;
     scope::require_account_action(actor, Action::Create)?;
     let now = rapport_db::now();
@@ -305,13 +310,33 @@ fn insert(conn: &mut dyn Conn, ctx: &Ctx, changes: AccountChanges) -> Result<Acc
         scope::may_assign_owner(actor, account.owner_id)?;
     }
     check_owner(conn, account.owner_id)?;
-    check_unique(conn, actor, &account)?;
+    Ok(account)
+}
+
+/// Writes a prepared account with its tags and audit row. With `yield_on_same_key`, an
+/// account that appeared with the same company key meanwhile (a concurrent writer on
+/// PostgreSQL) makes this return `None` instead of failing the transaction.
+fn insert_prepared(
+    conn: &mut dyn Conn,
+    ctx: &Ctx,
+    account: Account,
+    yield_on_same_key: bool,
+) -> Result<Option<Account>, StoreError> {
     let placeholders = vec!["?"; 24].join(", ");
-    conn.execute(
-        &format!("INSERT INTO accounts ({COLUMNS}) VALUES ({placeholders})"),
-        &values(&account),
-    )
-    .map_err(unique_conflict)?;
+    let on_conflict = if yield_on_same_key {
+        " ON CONFLICT (company_key) DO NOTHING"
+    } else {
+        ""
+    };
+    let written = conn
+        .execute(
+            &format!("INSERT INTO accounts ({COLUMNS}) VALUES ({placeholders}){on_conflict}"),
+            &values(&account),
+        )
+        .map_err(unique_conflict)?;
+    if written == 0 {
+        return Ok(None);
+    }
     write_tags(conn, account.id, &account.tags)?;
     audit::record_change(
         conn,
@@ -322,7 +347,93 @@ fn insert(conn: &mut dyn Conn, ctx: &Ctx, changes: AccountChanges) -> Result<Acc
         None,
         Some(&account),
     )?;
-    Ok(account)
+    Ok(Some(account))
+}
+
+fn insert(conn: &mut dyn Conn, ctx: &Ctx, changes: AccountChanges) -> Result<Account, StoreError> {
+    let account = prepare_new(conn, ctx, changes)?;
+    check_unique(conn, &ctx.actor, &account)?;
+    let id = account.id;
+    insert_prepared(conn, ctx, account, false)?.ok_or_else(|| {
+        StoreError::Db(rapport_db::DbError::decode(format!(
+            "account {id} was not written"
+        )))
+    })
+}
+
+/// The account with this company key, if the actor may see it; an account the actor may
+/// not see is a conflict that does not reveal its id.
+fn by_company_key(
+    conn: &mut dyn Conn,
+    actor: &Actor,
+    key: &str,
+) -> Result<Option<Account>, StoreError> {
+    let Some(row) = conn.query_one(
+        "SELECT * FROM accounts WHERE company_key = ?",
+        &[key.into()],
+    )?
+    else {
+        return Ok(None);
+    };
+    let found = from_row(&row)?;
+    let mut visible = SqlBuf::new("SELECT id FROM accounts WHERE id = ");
+    visible
+        .bind(found.id)
+        .push(" AND (")
+        .append(scope::accounts_visible(actor))
+        .push(")");
+    if conn
+        .query_scalar::<Uuid>(&visible.sql, &visible.params)?
+        .is_none()
+    {
+        return Err(StoreError::Conflict {
+            message: format!("an account with company key {key} exists, outside what you may see"),
+            field: Some("name".into()),
+            existing_id: None,
+        });
+    }
+    Ok(Some(found))
+}
+
+/// Seed 000's find-or-create: the account whose company key equals the name's (archived
+/// ones included, so they can be restored rather than duplicated), else a new one.
+/// Returns whether it was created. Concurrent calls with spellings of one name create
+/// exactly one account on both engines.
+pub async fn find_or_create(
+    store: &Store,
+    ctx: &Ctx,
+    changes: AccountChanges,
+) -> Result<(Account, bool), StoreError> {
+    let ctx = ctx.clone();
+    store
+        .db
+        .write(move |c| {
+            let actor = &ctx.actor;
+            scope::require_account_action(actor, Action::Create)?;
+            let Patch::Set(name) = &changes.name else {
+                return Err(StoreError::invalid("name", "required", "is required"));
+            };
+            let key = company_key(name);
+            if let Some(found) = by_company_key(c, actor, &key)? {
+                return Ok((found, false));
+            }
+            let account = prepare_new(c, &ctx, changes)?;
+            match check_unique(c, actor, &account) {
+                // The key appeared since the lookup: another writer created it.
+                Err(StoreError::Conflict { field: Some(f), .. }) if f == "name" => {}
+                other => other?,
+            }
+            if let Some(created) = insert_prepared(c, &ctx, account, true)? {
+                return Ok((created, true));
+            }
+            match by_company_key(c, actor, &key)? {
+                Some(found) => Ok((found, false)),
+                None => Err(StoreError::Db(rapport_db::DbError::decode(format!(
+                    "account with key {key} vanished during find-or-create"
+                )))),
+            }
+        })
+        .await
 }
 
 pub async fn create(

@@ -80,6 +80,32 @@ pub async fn create_account(
     Ok(res)
 }
 
+/// Returns the account whose company key equals that of `name` (200), or creates it
+/// from the given fields (201). Archived accounts are found too. Concurrent calls with
+/// spellings of one name create exactly one account.
+#[utoipa::path(post, path = "/api/v1/accounts/find-or-create", tag = "accounts", request_body = AccountWrite,
+    responses(
+        (status = 200, description = "Found by company key", body = Account, headers(("ETag" = String))),
+        (status = 201, description = "Created", body = Account, headers(("Location" = String), ("ETag" = String))),
+        (status = 409, description = "The key belongs to an account you may not see, or another unique field conflicts", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+pub async fn find_or_create_account(
+    State(app): State<AppState>,
+    Authed(auth): Authed,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    let (account, created) =
+        accounts::find_or_create(&app.store, &auth.ctx, changes(body, true)?).await?;
+    if !created {
+        return Ok(with_etag(StatusCode::OK, account));
+    }
+    let location = HeaderValue::from_str(&format!("/api/v1/accounts/{}", account.id))
+        .map_err(|_| Problem::internal())?;
+    let mut res = with_etag(StatusCode::CREATED, account);
+    res.headers_mut().insert(header::LOCATION, location);
+    Ok(res)
+}
+
 /// Lists accounts the caller can see.
 ///
 /// Filters: `kind`, `owner_id` (`me`, `null`), `created_by`, `customer_type`, `company_key`,

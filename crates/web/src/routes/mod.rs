@@ -50,6 +50,10 @@ pub fn api() -> Router<AppState> {
                 .delete(accounts::delete_account),
         )
         .route(
+            "/api/v1/accounts/find-or-create",
+            post(accounts::find_or_create_account),
+        )
+        .route(
             "/api/v1/accounts/{id}/archive",
             post(accounts::archive_account),
         )

@@ -316,3 +316,68 @@ fn urlencode(s: &str) -> String {
         })
         .collect()
 }
+
+both_engines! {
+    async fn find_or_create_returns_the_existing_account_or_creates_one(db) {
+        let app = App::start(db).await;
+        let t = &app.admin.token;
+        let created = app.post("/api/v1/accounts/find-or-create", t, json!({"name": "Hôpital Saint-Éloi", "kind": "facility"})).await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+        assert!(created.header("location").is_some());
+        let found = app.post("/api/v1/accounts/find-or-create", t, json!({"name": "HOPITAL SAINT ELOI"})).await;
+        assert_eq!(found.status, StatusCode::OK, "{}", found.body);
+        assert_eq!(found.body["id"], created.body["id"]);
+        // The existing account's fields are kept: find-or-create never edits.
+        assert_eq!(found.body["name"], "Hôpital Saint-Éloi");
+        assert_eq!(found.body["kind"], "facility");
+        assert_eq!(found.header("etag").as_deref(), Some("\"1\""));
+
+        // Archived accounts are found (to be restored), not duplicated.
+        let uri = format!("/api/v1/accounts/{}", created.body["id"].as_str().unwrap_or(""));
+        app.call(Method::POST, &format!("{uri}/archive"), t, None).await;
+        let again = app.post("/api/v1/accounts/find-or-create", t, json!({"name": "hopital saint-eloi"})).await;
+        assert_eq!(again.status, StatusCode::OK);
+        assert!(again.body["archived_at"].is_string());
+
+        // A rep who may not see the existing account learns it exists, not its id.
+        let hidden = app
+            .post("/api/v1/accounts/find-or-create", &app.rep.token, json!({"name": "Hopital Saint Eloi"}))
+            .await
+            .problem(StatusCode::CONFLICT);
+        assert_eq!(hidden.body.get("existing_id"), None);
+        // Bad input is named, and roles that may not create are refused.
+        let bad = app.post("/api/v1/accounts/find-or-create", t, json!({"name": "?!"})).await.problem(StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(bad.field_errors()[0].0, "name");
+        app.post("/api/v1/accounts/find-or-create", &app.viewer.token, json!({"name": "New"})).await.problem(StatusCode::FORBIDDEN);
+        assert_eq!(app.count("SELECT COUNT(*) FROM accounts").await, 1);
+    }
+}
+
+both_engines! {
+    async fn fifty_concurrent_find_or_creates_make_exactly_one_account(db) {
+        let app = std::sync::Arc::new(App::start(db).await);
+        let spellings = ["Clinique Sainte-Anne", "CLINIQUE SAINTE ANNE", "clinique sainte-anne", "Clinique  Ste-Anne", "Clinique Sainté Anne"];
+        let mut handles = Vec::new();
+        for i in 0..50 {
+            let app = app.clone();
+            // "Ste" is another key on purpose: it must make a second, separate account.
+            let name = spellings[i % spellings.len()];
+            handles.push(tokio::spawn(async move {
+                let r = app.post("/api/v1/accounts/find-or-create", &app.admin.token, json!({"name": name})).await;
+                (name, r.status, r.body["id"].as_str().unwrap_or("").to_owned())
+            }));
+        }
+        let mut results = Vec::new();
+        for h in handles {
+            results.push(h.await.expect("task"));
+        }
+        let main: Vec<_> = results.iter().filter(|(n, _, _)| !n.contains("Ste-")).collect();
+        let created = main.iter().filter(|(_, s, _)| *s == StatusCode::CREATED).count();
+        assert_eq!(created, 1, "{results:?}");
+        assert!(main.iter().all(|(_, s, _)| *s == StatusCode::OK || *s == StatusCode::CREATED), "{results:?}");
+        let ids: std::collections::HashSet<_> = main.iter().map(|(_, _, id)| id.clone()).collect();
+        assert_eq!(ids.len(), 1, "every caller got the same account");
+        assert_eq!(app.count("SELECT COUNT(*) FROM accounts").await, 2);
+        assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE entity_type = 'account' AND action = 'create'").await, 2);
+    }
+}
