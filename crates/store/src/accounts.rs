@@ -1,7 +1,9 @@
 //! Accounts: create, read, list, update, archive, restore and (admin only) delete.
 
 use rapport_db::{Conn, Row, Value};
-use rapport_domain::account::{Account, AccountChanges, AccountKind, Address, CustomerType};
+use rapport_domain::account::{
+    Account, AccountChanges, AccountKind, Address, CustomerType, MAX_TAGS,
+};
 use rapport_domain::input::Patch;
 use rapport_domain::normalize::{company_key, search_text};
 use rapport_domain::{new_id, Actor, Ctx};
@@ -463,8 +465,8 @@ pub async fn get(store: &Store, actor: &Actor, id: Uuid) -> Result<Account, Stor
         .await
 }
 
-/// Lists accounts. Beyond the generic filters: `archived=false|true|all` (default false)
-/// and `tag=a,b` (any of the tags).
+/// Lists accounts. Beyond the generic filters: `archived=false|true|all` (default false),
+/// `tag=a,b` (any of the tags) and `tags_all=a,b` (all of them).
 pub async fn list(
     store: &Store,
     actor: &Actor,
@@ -497,6 +499,24 @@ pub async fn list(
             "EXISTS (SELECT 1 FROM account_tags t WHERE t.account_id = accounts.id AND t.tag IN ",
         );
         cond.bind_list(tags).push(")");
+        extra.push(cond);
+    }
+    let mut all: Vec<String> = params
+        .take_filter("tags_all")
+        .iter()
+        .flat_map(|v| v.split(','))
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty())
+        .collect();
+    all.sort();
+    all.dedup();
+    let all: Vec<Value> = all.into_iter().map(Value::from).collect();
+    if !all.is_empty() {
+        let wanted = all.len();
+        let mut cond = SqlBuf::new(
+            "(SELECT COUNT(*) FROM account_tags t WHERE t.account_id = accounts.id AND t.tag IN ",
+        );
+        cond.bind_list(all).push(&format!(") = {wanted}"));
         extra.push(cond);
     }
     let actor = actor.clone();
@@ -579,34 +599,151 @@ pub async fn update(
     let ctx = ctx.clone();
     store
         .db
+        .write(move |c| update_in(c, &ctx, id, if_match, |_| Ok(changes)))
+        .await
+}
+
+/// One update inside a write: `changes` is computed from the account as it stands, so
+/// edits derived from the current value (adding a tag) cannot race.
+fn update_in(
+    c: &mut dyn Conn,
+    ctx: &Ctx,
+    id: Uuid,
+    if_match: Option<i64>,
+    changes: impl FnOnce(&Account) -> Result<AccountChanges, StoreError>,
+) -> Result<Account, StoreError> {
+    let actor = &ctx.actor;
+    let before = load_for_write(c, actor, id, Action::Update, if_match)?;
+    let changes = changes(&before)?;
+    let owner_given = !changes.owner_id.is_absent();
+    let proposed = apply(before.clone(), changes);
+    if proposed == before {
+        return Ok(before);
+    }
+    if owner_given && proposed.owner_id != before.owner_id {
+        scope::may_assign_owner(actor, proposed.owner_id)?;
+        check_owner(c, proposed.owner_id)?;
+    }
+    check_unique(c, actor, &proposed)?;
+    let after = touched(&before, actor, proposed);
+    save(c, &before, &after)?;
+    if after.tags != before.tags {
+        write_tags(c, id, &after.tags)?;
+    }
+    audit::record_change(
+        c,
+        ctx,
+        AuditAction::Update,
+        ENTITY,
+        id,
+        Some(&before),
+        Some(&after),
+    )?;
+    Ok(after)
+}
+
+/// Adds and removes tags on one account (a tag already there, or not there, is fine).
+pub async fn change_tags(
+    store: &Store,
+    ctx: &Ctx,
+    id: Uuid,
+    add: Vec<String>,
+    remove: Vec<String>,
+) -> Result<Account, StoreError> {
+    let ctx = ctx.clone();
+    store
+        .db
         .write(move |c| {
-            let actor = &ctx.actor;
-            let before = load_for_write(c, actor, id, Action::Update, if_match)?;
-            let owner_given = !changes.owner_id.is_absent();
-            let proposed = apply(before.clone(), changes);
-            if proposed == before {
-                return Ok(before);
+            update_in(c, &ctx, id, None, |current| {
+                let mut tags: Vec<String> = current
+                    .tags
+                    .iter()
+                    .filter(|t| !remove.contains(t))
+                    .cloned()
+                    .collect();
+                for t in add {
+                    if !tags.contains(&t) {
+                        tags.push(t);
+                    }
+                }
+                if tags.len() > MAX_TAGS {
+                    return Err(StoreError::invalid(
+                        "tags",
+                        "max_items",
+                        format!("an account has at most {MAX_TAGS} tags"),
+                    ));
+                }
+                Ok(AccountChanges {
+                    tags: Patch::Set(tags),
+                    ..Default::default()
+                })
+            })
+        })
+        .await
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct TagCount {
+    pub tag: String,
+    pub count: i64,
+}
+
+/// Tags in use on the accounts the actor can see (archived ones excluded), most used
+/// first.
+pub async fn tag_counts(store: &Store, actor: &Actor) -> Result<Vec<TagCount>, StoreError> {
+    let actor = actor.clone();
+    store
+        .db
+        .read(move |c| {
+            let mut q = SqlBuf::new(
+                "SELECT t.tag AS tag, COUNT(*) AS n FROM account_tags t JOIN accounts ON accounts.id = t.account_id \
+                 WHERE accounts.archived_at IS NULL AND (",
+            );
+            q.append(scope::accounts_visible(&actor)).push(") GROUP BY t.tag ORDER BY n DESC, t.tag ASC");
+            c.query(&q.sql, &q.params)?
+                .iter()
+                .map(|r| Ok(TagCount { tag: r.get("tag")?, count: r.get("n")? }))
+                .collect()
+        })
+        .await
+}
+
+/// Renames a tag on every account the actor may change; an account that already has the
+/// new tag keeps one. Each changed account gets a new version and an audit row, all in
+/// one transaction. Returns how many accounts changed.
+pub async fn rename_tag(
+    store: &Store,
+    ctx: &Ctx,
+    from: String,
+    to: String,
+) -> Result<usize, StoreError> {
+    scope::require_account_action(&ctx.actor, Action::Update)?;
+    let ctx = ctx.clone();
+    store
+        .db
+        .write(move |c| {
+            let mut q = SqlBuf::new(
+                "SELECT accounts.id AS id FROM accounts JOIN account_tags t ON t.account_id = accounts.id \
+                 WHERE t.tag = ",
+            );
+            q.bind(from.clone()).push(" AND (").append(scope::accounts_visible(&ctx.actor)).push(")");
+            let ids: Vec<Uuid> = c.query(&q.sql, &q.params)?.iter().map(|r| r.get("id")).collect::<Result<_, _>>()?;
+            for id in &ids {
+                update_in(c, &ctx, *id, None, |current| {
+                    let mut tags: Vec<String> = Vec::with_capacity(current.tags.len());
+                    for t in &current.tags {
+                        let t = if *t == from { to.clone() } else { t.clone() };
+                        if !tags.contains(&t) {
+                            tags.push(t);
+                        }
+                    }
+                    Ok(AccountChanges {
+                        tags: Patch::Set(tags),
+                        ..Default::default()
+                    })
+                })?;
             }
-            if owner_given && proposed.owner_id != before.owner_id {
-                scope::may_assign_owner(actor, proposed.owner_id)?;
-                check_owner(c, proposed.owner_id)?;
-            }
-            check_unique(c, actor, &proposed)?;
-            let after = touched(&before, actor, proposed);
-            save(c, &before, &after)?;
-            if after.tags != before.tags {
-                write_tags(c, id, &after.tags)?;
-            }
-            audit::record_change(
-                c,
-                &ctx,
-                AuditAction::Update,
-                ENTITY,
-                id,
-                Some(&before),
-                Some(&after),
-            )?;
-            Ok(after)
+            Ok(ids.len())
         })
         .await
 }

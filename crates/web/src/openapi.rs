@@ -43,6 +43,7 @@ impl Modify for Security {
         routes::accounts::create_account, routes::accounts::find_or_create_account, routes::accounts::list_accounts, routes::accounts::get_account,
         routes::accounts::update_account, routes::accounts::archive_account, routes::accounts::restore_account,
         routes::accounts::delete_account,
+        routes::tags::list_tags, routes::tags::rename_tag, routes::tags::change_tags,
         routes::audit::list,
     ),
     modifiers(&Security),

@@ -51,7 +51,7 @@ pub struct AccountPage {
     pub total: Option<i64>,
 }
 
-fn with_etag(status: StatusCode, account: Account) -> Response {
+pub(crate) fn with_etag(status: StatusCode, account: Account) -> Response {
     let tag = etag(account.version);
     (status, [(header::ETAG, tag)], Json(account)).into_response()
 }

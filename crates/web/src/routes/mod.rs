@@ -4,6 +4,7 @@ pub(crate) mod accounts;
 pub(crate) mod audit;
 pub(crate) mod health;
 pub(crate) mod session;
+pub(crate) mod tags;
 pub(crate) mod tokens;
 
 use axum::extract::{FromRequestParts, Path};
@@ -49,6 +50,9 @@ pub fn api() -> Router<AppState> {
                 .patch(accounts::update_account)
                 .delete(accounts::delete_account),
         )
+        .route("/api/v1/accounts/tags", get(tags::list_tags))
+        .route("/api/v1/accounts/tags/rename", post(tags::rename_tag))
+        .route("/api/v1/accounts/{id}/tags", post(tags::change_tags))
         .route(
             "/api/v1/accounts/find-or-create",
             post(accounts::find_or_create_account),

@@ -381,3 +381,69 @@ both_engines! {
         assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE entity_type = 'account' AND action = 'create'").await, 2);
     }
 }
+
+both_engines! {
+    async fn tags_are_added_removed_counted_renamed_and_filtered(db) {
+        let app = App::start(db).await;
+        let t = &app.admin.token;
+        let a = app.account(t, json!({"name": "A", "tags": ["vip", "north"]})).await;
+        let b = app.account(t, json!({"name": "B", "tags": ["vip", "key"]})).await;
+        app.account(&app.rep.token, json!({"name": "Rep C", "tags": ["vip", "south"]})).await;
+        let a_tags = format!("/api/v1/accounts/{}/tags", a["id"].as_str().unwrap_or(""));
+
+        let r = app.post(&a_tags, t, json!({"add": ["key", "vip"], "remove": ["north", "absent"]})).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.body["tags"], json!(["vip", "key"]));
+        assert_eq!(r.header("etag").as_deref(), Some("\"2\""));
+
+        let counts = app.get("/api/v1/accounts/tags", t).await;
+        assert_eq!(counts.body["data"], json!([
+            {"tag": "vip", "count": 3}, {"tag": "key", "count": 2}, {"tag": "south", "count": 1}
+        ]));
+        // Counts obey scope: the rep sees only their account's tags.
+        let theirs = app.get("/api/v1/accounts/tags", &app.rep.token).await;
+        assert_eq!(theirs.body["data"], json!([{"tag": "south", "count": 1}, {"tag": "vip", "count": 1}]));
+
+        assert_eq!(names(&app.get("/api/v1/accounts?tags_all=vip,key&sort=name", t).await.body), vec!["A", "B"]);
+        assert_eq!(names(&app.get("/api/v1/accounts?tags_all=vip,south,vip", t).await.body), vec!["Rep C"]);
+        assert!(names(&app.get("/api/v1/accounts?tags_all=north,vip", t).await.body).is_empty());
+
+        // Renaming onto an existing tag merges; each changed account is audited.
+        let renamed = app.post("/api/v1/accounts/tags/rename", t, json!({"from": "key", "to": "vip"})).await;
+        assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.body);
+        assert_eq!(renamed.body["renamed"], 2);
+        let b_now = app.get(&format!("/api/v1/accounts/{}", b["id"].as_str().unwrap_or("")), t).await;
+        assert_eq!(b_now.body["tags"], json!(["vip"]));
+        assert_eq!(app.count("SELECT COUNT(*) FROM account_tags WHERE tag = 'key'").await, 0);
+        assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'update'").await, 3);
+
+        // A rep renames only on their own accounts.
+        let r = app.post("/api/v1/accounts/tags/rename", &app.rep.token, json!({"from": "vip", "to": "gold"})).await;
+        assert_eq!(r.body["renamed"], 1);
+        assert_eq!(app.count("SELECT COUNT(*) FROM account_tags WHERE tag = 'gold'").await, 1);
+    }
+}
+
+both_engines! {
+    async fn bad_tag_changes_are_refused_and_write_nothing(db) {
+        let app = App::start(db).await;
+        let t = &app.admin.token;
+        let a = app.account(t, json!({"name": "A", "tags": (0..50).map(|i| format!("t{i}")).collect::<Vec<_>>()})).await;
+        let uri = format!("/api/v1/accounts/{}/tags", a["id"].as_str().unwrap_or(""));
+        let r = app.post(&uri, t, json!({"add": ["one-too-many"]})).await.problem(StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(r.field_errors(), vec![("tags".to_owned(), "max_items".to_owned())]);
+        let r = app.post(&uri, t, json!({})).await.problem(StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(r.field_errors()[0].0, "add");
+        let r = app.post(&uri, t, json!({"add": [""], "colour": 1})).await.problem(StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(r.field_errors().len(), 2);
+        let r = app.post("/api/v1/accounts/tags/rename", t, json!({"from": "t1", "to": "t1"})).await.problem(StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(r.field_errors(), vec![("to".to_owned(), "different".to_owned())]);
+        app.post("/api/v1/accounts/tags/rename", t, json!({"from": "t1"})).await.problem(StatusCode::UNPROCESSABLE_ENTITY);
+        app.post("/api/v1/accounts/tags/rename", &app.viewer.token, json!({"from": "t1", "to": "t2"})).await.problem(StatusCode::FORBIDDEN);
+        app.post(&uri, &app.viewer.token, json!({"add": ["x"]})).await.problem(StatusCode::FORBIDDEN);
+        app.post(&uri, &app.rep.token, json!({"add": ["x"]})).await.problem(StatusCode::NOT_FOUND);
+        let now = app.get(&format!("/api/v1/accounts/{}", a["id"].as_str().unwrap_or("")), t).await;
+        assert_eq!(now.body["version"], 1);
+        assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'update'").await, 0);
+    }
+}

@@ -46,7 +46,7 @@ async fn exec(app: &App, sql: &'static str) {
 /// Every route `routes::api()` and the documented part of `routes::public()` register
 /// (crates/web/src/routes/mod.rs). Keep in step with it: a route missing from the spec
 /// is an undocumented endpoint.
-const ROUTES: [(&str, &str); 18] = [
+const ROUTES: [(&str, &str); 21] = [
     ("post", "/api/v1/auth/login"),
     ("post", "/api/v1/auth/logout"),
     ("get", "/api/v1/me"),
@@ -56,6 +56,9 @@ const ROUTES: [(&str, &str); 18] = [
     ("post", "/api/v1/accounts"),
     ("get", "/api/v1/accounts"),
     ("post", "/api/v1/accounts/find-or-create"),
+    ("get", "/api/v1/accounts/tags"),
+    ("post", "/api/v1/accounts/tags/rename"),
+    ("post", "/api/v1/accounts/{id}/tags"),
     ("get", "/api/v1/accounts/{id}"),
     ("patch", "/api/v1/accounts/{id}"),
     ("delete", "/api/v1/accounts/{id}"),
