@@ -112,6 +112,12 @@ impl Problem {
     }
 }
 
+impl From<rapport_domain::Invalid> for Problem {
+    fn from(e: rapport_domain::Invalid) -> Self {
+        Problem::validation(e.0)
+    }
+}
+
 impl From<StoreError> for Problem {
     fn from(e: StoreError) -> Self {
         match e {

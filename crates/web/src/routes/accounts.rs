@@ -57,7 +57,7 @@ pub(crate) fn with_etag(status: StatusCode, account: Account) -> Response {
 }
 
 fn changes(body: serde_json::Value, for_create: bool) -> ApiResult<AccountChanges> {
-    AccountChanges::read(body, for_create).map_err(|e| Problem::validation(e.0))
+    Ok(AccountChanges::read(body, for_create)?)
 }
 
 /// Creates an account.

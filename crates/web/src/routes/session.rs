@@ -55,10 +55,10 @@ pub async fn login(
     headers: HeaderMap,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    let mut r = ObjectReader::new(body).map_err(|e| Problem::validation(e.0))?;
+    let mut r = ObjectReader::new(body)?;
     let email = r.required_string("email", 254);
     let password = r.required_string("password", 1024);
-    r.finish().map_err(|e| Problem::validation(e.0))?;
+    r.finish()?;
     let (Some(email), Some(password)) = (email, password) else {
         return Err(Problem::internal());
     };

@@ -59,13 +59,13 @@ pub async fn rename_tag(
     Authed(auth): Authed,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Json<TagRenamed>> {
-    let mut r = ObjectReader::new(body).map_err(|e| Problem::validation(e.0))?;
+    let mut r = ObjectReader::new(body)?;
     let from = r.required_string("from", MAX_TAG_LEN);
     let to = r.required_string("to", MAX_TAG_LEN);
     if from.is_some() && from == to {
         r.error("to", "different", "must differ from `from`");
     }
-    r.finish().map_err(|e| Problem::validation(e.0))?;
+    r.finish()?;
     let (Some(from), Some(to)) = (from, to) else {
         return Err(Problem::internal());
     };
@@ -87,7 +87,7 @@ pub async fn change_tags(
     IdPath(id): IdPath,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    let mut r = ObjectReader::new(body).map_err(|e| Problem::validation(e.0))?;
+    let mut r = ObjectReader::new(body)?;
     let list = |p: Patch<Vec<String>>| match p {
         Patch::Set(v) => v,
         _ => Vec::new(),
@@ -97,7 +97,7 @@ pub async fn change_tags(
     if add.is_empty() && remove.is_empty() && r.errors.is_empty() {
         r.error("add", "required", "give at least one tag to add or remove");
     }
-    r.finish().map_err(|e| Problem::validation(e.0))?;
+    r.finish()?;
     let account = accounts::change_tags(&app.store, &auth.ctx, id, add, remove).await?;
     Ok(with_etag(StatusCode::OK, account))
 }

@@ -45,7 +45,7 @@ pub async fn create(
     Authed(auth): Authed,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    let mut r = ObjectReader::new(body).map_err(|e| Problem::validation(e.0))?;
+    let mut r = ObjectReader::new(body)?;
     let name = r.required_string("name", 100);
     let expires_at = match r.patch_string("expires_at", 40) {
         Patch::Set(s) => match DateTime::parse_from_rfc3339(&s) {
@@ -61,7 +61,7 @@ pub async fn create(
         },
         _ => None,
     };
-    r.finish().map_err(|e| Problem::validation(e.0))?;
+    r.finish()?;
     let name = name.ok_or_else(Problem::internal)?;
     let created = tokens::create(&app.store, &auth.ctx, name, expires_at).await?;
     let location = HeaderValue::from_str(&format!("/api/v1/tokens/{}", created.token.id))
