@@ -88,8 +88,18 @@ pub struct Address {
     pub country: Option<String>,
 }
 
+impl Account {
+    /// Where the account is, for filters: its billing address, or its service address
+    /// when it has no billing address.
+    pub fn place(&self) -> Option<&Address> {
+        self.billing_address
+            .as_ref()
+            .or(self.service_address.as_ref())
+    }
+}
+
 impl Address {
-    fn read(r: &mut ObjectReader) -> Option<Address> {
+    pub(crate) fn read(r: &mut ObjectReader) -> Option<Address> {
         let country = r.patch_string("country", 2);
         let country = match country {
             Patch::Set(c) => {
@@ -141,6 +151,8 @@ pub struct Account {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub archived_at: Option<DateTime<Utc>>,
+    /// The account this one was merged into (it is then archived).
+    pub merged_into_id: Option<Uuid>,
     /// Increases with every change; the ETag is derived from it.
     pub version: i64,
 }

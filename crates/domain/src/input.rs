@@ -200,6 +200,86 @@ impl ObjectReader {
         }
     }
 
+    pub fn patch_bool(&mut self, name: &str) -> Patch<bool> {
+        match self.take(name) {
+            None => Patch::Absent,
+            Some(Value::Null) => Patch::Null,
+            Some(Value::Bool(b)) => Patch::Set(b),
+            Some(v) => {
+                self.error(
+                    name,
+                    "type",
+                    format!("must be true or false, not {}", kind(&v)),
+                );
+                Patch::Absent
+            }
+        }
+    }
+
+    /// A calendar date written `YYYY-MM-DD`.
+    pub fn patch_date(&mut self, name: &str) -> Patch<chrono::NaiveDate> {
+        match self.take(name) {
+            None => Patch::Absent,
+            Some(Value::Null) => Patch::Null,
+            Some(Value::String(s)) => match chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+            {
+                Ok(d) => Patch::Set(d),
+                Err(_) => {
+                    self.error(name, "date", format!("{s:?} is not a YYYY-MM-DD date"));
+                    Patch::Absent
+                }
+            },
+            Some(v) => {
+                self.error(
+                    name,
+                    "type",
+                    format!("must be a YYYY-MM-DD string, not {}", kind(&v)),
+                );
+                Patch::Absent
+            }
+        }
+    }
+
+    /// A list of UUIDs, at most `max_items`, duplicates dropped.
+    pub fn uuid_list(&mut self, name: &str, max_items: usize) -> Option<Vec<Uuid>> {
+        let v = match self.take(name) {
+            None | Some(Value::Null) => {
+                self.error(name, "required", "is required");
+                return None;
+            }
+            Some(v) => v,
+        };
+        let Value::Array(items) = v else {
+            self.error(
+                name,
+                "type",
+                format!("must be an array of UUIDs, not {}", kind(&v)),
+            );
+            return None;
+        };
+        if items.is_empty() || items.len() > max_items {
+            self.error(name, "items", format!("must have 1 to {max_items} items"));
+            return None;
+        }
+        let mut out: Vec<Uuid> = Vec::with_capacity(items.len());
+        for (i, item) in items.into_iter().enumerate() {
+            match item.as_str().map(|s| Uuid::parse_str(s.trim())) {
+                Some(Ok(u)) => {
+                    if !out.contains(&u) {
+                        out.push(u);
+                    }
+                }
+                _ => self.error(&format!("{name}[{i}]"), "uuid", "is not a UUID"),
+            }
+        }
+        Some(out)
+    }
+
+    /// The raw value of a field the caller reads itself (marked as known).
+    pub fn raw(&mut self, name: &str) -> Option<Value> {
+        self.take(name)
+    }
+
     /// A list of distinct non-empty strings.
     pub fn patch_string_list(
         &mut self,

@@ -3,9 +3,11 @@
 
 pub mod account;
 pub mod actor;
+pub mod contact;
 pub mod country;
 pub mod input;
 pub mod normalize;
+pub mod note;
 pub mod validation;
 
 pub use actor::{Actor, Ctx, Role};

@@ -31,16 +31,19 @@ pub fn company_key(name: &str) -> String {
         .collect()
 }
 
-/// Text as stored for `q` search: diacritics folded, lower-cased, runs of space collapsed.
-/// Queries are folded the same way, so "hopital" finds "Hôpital" on both engines.
+/// Text as stored for `q` search: diacritics folded, lower-cased, split into words of
+/// letters and digits separated by one space. Both engines then see the same words: the
+/// SQLite FTS5 tokenizer and PostgreSQL's `simple` parser would split punctuation
+/// differently (PostgreSQL keeps `a@b.fr` whole), so nothing but words reaches them.
+/// Queries are folded the same way, so "hopital" finds "Hôpital".
 pub fn search_text(parts: &[&str]) -> String {
     let mut out = String::new();
     for part in parts {
-        for word in fold(part)
+        let folded: String = fold(part)
             .flat_map(char::to_lowercase)
-            .collect::<String>()
-            .split_whitespace()
-        {
+            .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+            .collect();
+        for word in folded.split_whitespace() {
             if !out.is_empty() {
                 out.push(' ');
             }
@@ -48,6 +51,12 @@ pub fn search_text(parts: &[&str]) -> String {
         }
     }
     out
+}
+
+/// The digits of a phone number run together ("+1 (555) 010-2030" → "15550102030"), so
+/// that a number typed without spaces is found too.
+pub fn phone_digits(phone: &str) -> String {
+    phone.chars().filter(char::is_ascii_digit).collect()
 }
 
 #[cfg(test)]
@@ -69,7 +78,7 @@ mod tests {
     fn search_text_folds_case_and_marks() {
         assert_eq!(
             search_text(&["Hôpital  Saint-Éloi", "A@B.fr"]),
-            "hopital saint-eloi a@b.fr"
+            "hopital saint eloi a b fr"
         );
     }
 }

@@ -47,7 +47,10 @@ macro_rules! migration {
 
 /// Every migration this binary knows, oldest first. Append only; never edit one that
 /// has shipped.
-pub static MIGRATIONS: &[Migration] = &[migration!(1, "0001_platform")];
+pub static MIGRATIONS: &[Migration] = &[
+    migration!(1, "0001_platform"),
+    migration!(2, "0002_customer_master"),
+];
 
 pub fn latest_version() -> i64 {
     MIGRATIONS.last().map_or(0, |m| m.version)

@@ -5,7 +5,7 @@ use rapport_domain::account::{
     Account, AccountChanges, AccountKind, Address, CustomerType, MAX_TAGS,
 };
 use rapport_domain::input::Patch;
-use rapport_domain::normalize::{company_key, search_text};
+use rapport_domain::normalize::{company_key, phone_digits, search_text};
 use rapport_domain::{new_id, Actor, Ctx};
 use uuid::Uuid;
 
@@ -14,7 +14,7 @@ use crate::list::{self, Field, Kind, ListParams, ListSpec, Page};
 use crate::scope::{self, Action};
 use crate::{SqlBuf, Store, StoreError};
 
-const ENTITY: &str = "account";
+pub(crate) const ENTITY: &str = "account";
 
 static SPEC: ListSpec = ListSpec {
     table: "accounts",
@@ -36,8 +36,22 @@ static SPEC: ListSpec = ListSpec {
         Field::new("registration_number", "registration_number", Kind::Text).nullable(),
         Field::new("created_at", "created_at", Kind::Timestamp),
         Field::new("updated_at", "updated_at", Kind::Timestamp),
+        Field::new("state", "region", Kind::Text).nullable(),
+        Field::new("region", "region", Kind::Text).nullable(),
+        Field::new("country", "country", Kind::Text).nullable(),
+        Field::new("city", "city", Kind::Text).nullable(),
+        Field::new("merged_into_id", "merged_into_id", Kind::Uuid).nullable(),
     ],
-    search_column: Some("search_text"),
+    search: Some(&SEARCH),
+};
+
+static SEARCH: crate::search::Search = crate::search::Search {
+    fts_table: "account_search",
+    fts_rows: "account_search_rows",
+    fts_key: "account_id",
+    text_column: "search_text",
+    rank_columns: &["company_key"],
+    then_by: "name",
 };
 
 fn opt_enum<T>(r: &Row, col: &str, parse: fn(&str) -> Option<T>) -> Result<Option<T>, StoreError> {
@@ -83,19 +97,29 @@ pub(crate) fn from_row(r: &Row) -> Result<Account, StoreError> {
         created_at: r.get("created_at")?,
         updated_at: r.get("updated_at")?,
         archived_at: r.get("archived_at")?,
+        merged_into_id: r.get("merged_into_id")?,
         version: r.get("version")?,
     })
 }
 
-/// Loads an account the actor can see, or `NotFound`.
-fn load(conn: &mut dyn Conn, actor: &Actor, id: Uuid) -> Result<Account, StoreError> {
+/// An account the actor can see, or `NotFound`.
+pub(crate) fn visible(conn: &mut dyn Conn, actor: &Actor, id: Uuid) -> Result<Account, StoreError> {
+    fetch(conn, actor, id, false)
+}
+
+/// Like [`visible`], and inside a write also locks the row on PostgreSQL, so that writes
+/// derived from the account's current state (its primary contact, its reps) queue up.
+pub(crate) fn locked(conn: &mut dyn Conn, actor: &Actor, id: Uuid) -> Result<Account, StoreError> {
+    fetch(conn, actor, id, true)
+}
+
+fn fetch(conn: &mut dyn Conn, actor: &Actor, id: Uuid, lock: bool) -> Result<Account, StoreError> {
     let mut q = SqlBuf::new("SELECT * FROM accounts WHERE id = ");
     q.bind(id)
         .push(" AND (")
         .append(scope::accounts_visible(actor))
         .push(")");
-    if conn.dialect() == rapport_db::Dialect::Postgres {
-        // Holds the row for the rest of a write transaction; harmless in a read.
+    if lock && conn.dialect() == rapport_db::Dialect::Postgres {
         q.push(" FOR UPDATE");
     }
     match conn.query_one(&q.sql, &q.params)? {
@@ -129,15 +153,28 @@ fn apply(current: Account, ch: AccountChanges) -> Account {
     a
 }
 
+/// What `q` finds an account by; the name comes first.
 fn searchable(a: &Account) -> String {
-    search_text(&[
-        &a.name,
-        a.legal_name.as_deref().unwrap_or(""),
-        a.email.as_deref().unwrap_or(""),
-        a.phone.as_deref().unwrap_or(""),
-        a.website.as_deref().unwrap_or(""),
-        a.registration_number.as_deref().unwrap_or(""),
-    ])
+    let city = |addr: &Option<Address>| {
+        addr.as_ref()
+            .and_then(|x| x.city.clone())
+            .unwrap_or_default()
+    };
+    let phone = a.phone.as_deref().unwrap_or("");
+    let mut parts: Vec<String> = vec![
+        a.name.clone(),
+        a.legal_name.clone().unwrap_or_default(),
+        a.email.clone().unwrap_or_default(),
+        phone.to_owned(),
+        phone_digits(phone),
+        city(&a.billing_address),
+        city(&a.service_address),
+        a.registration_number.clone().unwrap_or_default(),
+        a.website.clone().unwrap_or_default(),
+    ];
+    parts.extend(a.tags.iter().cloned());
+    let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
+    search_text(&refs)
 }
 
 fn address_value(a: &Option<Address>) -> Value {
@@ -174,13 +211,18 @@ fn values(a: &Account) -> Vec<Value> {
         a.updated_at.into(),
         a.archived_at.into(),
         a.version.into(),
+        a.place().and_then(|p| p.city.clone()).into(),
+        a.place().and_then(|p| p.region.clone()).into(),
+        a.place().and_then(|p| p.country.clone()).into(),
+        a.merged_into_id.into(),
     ]
 }
 
 const COLUMNS: &str =
     "id, kind, name, legal_name, company_key, registration_number, customer_type, \
     email, phone, website, billing_address, service_address, tags, notes, owner_id, legacy_id, \
-    metadata, search_text, created_by, updated_by, created_at, updated_at, archived_at, version";
+    metadata, search_text, created_by, updated_by, created_at, updated_at, archived_at, version, \
+    city, region, country, merged_into_id";
 
 /// The unique fields an account can collide on, checked before writing so the caller is
 /// told which record is in the way (when they may see it).
@@ -235,7 +277,7 @@ fn unique_conflict(e: rapport_db::DbError) -> StoreError {
     e.into()
 }
 
-fn check_owner(conn: &mut dyn Conn, owner: Option<Uuid>) -> Result<(), StoreError> {
+pub(crate) fn check_owner(conn: &mut dyn Conn, owner: Option<Uuid>) -> Result<(), StoreError> {
     if let Some(owner) = owner {
         let found: Option<bool> =
             conn.query_scalar("SELECT enabled FROM users WHERE id = ?", &[owner.into()])?;
@@ -301,6 +343,7 @@ fn prepare_new(
         created_at: now,
         updated_at: now,
         archived_at: None,
+        merged_into_id: None,
         version: 1,
     };
     let mut account = apply(blank, changes);
@@ -324,7 +367,7 @@ fn insert_prepared(
     account: Account,
     yield_on_same_key: bool,
 ) -> Result<Option<Account>, StoreError> {
-    let placeholders = vec!["?"; 24].join(", ");
+    let placeholders = vec!["?"; COLUMNS.split(", ").count()].join(", ");
     let on_conflict = if yield_on_same_key {
         " ON CONFLICT (company_key) DO NOTHING"
     } else {
@@ -340,6 +383,9 @@ fn insert_prepared(
         return Ok(None);
     }
     write_tags(conn, account.id, &account.tags)?;
+    if account.owner_id.is_some() {
+        crate::reps::sync_owner(conn, account.id, account.owner_id, account.created_by)?;
+    }
     audit::record_change(
         conn,
         ctx,
@@ -449,11 +495,21 @@ pub async fn create(
 
 pub async fn get(store: &Store, actor: &Actor, id: Uuid) -> Result<Account, StoreError> {
     let actor = actor.clone();
+    store.db.read(move |c| visible(c, &actor, id)).await
+}
+
+/// The account imported with this legacy id, if the actor can see it.
+pub async fn by_legacy_id(
+    store: &Store,
+    actor: &Actor,
+    legacy_id: String,
+) -> Result<Account, StoreError> {
+    let actor = actor.clone();
     store
         .db
         .read(move |c| {
-            let mut q = SqlBuf::new("SELECT * FROM accounts WHERE id = ");
-            q.bind(id)
+            let mut q = SqlBuf::new("SELECT * FROM accounts WHERE legacy_id = ");
+            q.bind(legacy_id)
                 .push(" AND (")
                 .append(scope::accounts_visible(&actor))
                 .push(")");
@@ -529,7 +585,11 @@ pub async fn list(
         .await
 }
 
-fn save(conn: &mut dyn Conn, before: &Account, after: &Account) -> Result<(), StoreError> {
+pub(crate) fn save(
+    conn: &mut dyn Conn,
+    before: &Account,
+    after: &Account,
+) -> Result<(), StoreError> {
     let assignments: Vec<String> = COLUMNS
         .split(", ")
         .skip(1)
@@ -561,7 +621,7 @@ fn save(conn: &mut dyn Conn, before: &Account, after: &Account) -> Result<(), St
     Ok(())
 }
 
-fn touched(before: &Account, actor: &Actor, mut after: Account) -> Account {
+pub(crate) fn touched(before: &Account, actor: &Actor, mut after: Account) -> Account {
     after.version = before.version + 1;
     after.updated_at = rapport_db::now().max(before.updated_at);
     after.updated_by = Some(actor.user_id).filter(|u| !u.is_nil());
@@ -577,7 +637,7 @@ fn load_for_write(
     action: Action,
     if_match: Option<i64>,
 ) -> Result<Account, StoreError> {
-    let current = load(c, actor, id)?;
+    let current = locked(c, actor, id)?;
     scope::require_account_action(actor, action)?;
     match if_match {
         Some(v) if v != current.version => Err(StoreError::PreconditionFailed {
@@ -605,7 +665,7 @@ pub async fn update(
 
 /// One update inside a write: `changes` is computed from the account as it stands, so
 /// edits derived from the current value (adding a tag) cannot race.
-fn update_in(
+pub(crate) fn update_in(
     c: &mut dyn Conn,
     ctx: &Ctx,
     id: Uuid,
@@ -629,6 +689,9 @@ fn update_in(
     save(c, &before, &after)?;
     if after.tags != before.tags {
         write_tags(c, id, &after.tags)?;
+    }
+    if after.owner_id != before.owner_id {
+        crate::reps::sync_owner(c, id, after.owner_id, after.updated_by)?;
     }
     audit::record_change(
         c,
@@ -779,6 +842,45 @@ pub async fn set_archived(
         .await
 }
 
+/// Records, before a hard delete, every row the database's cascades will remove with
+/// the account (seed 001: contact links, notes, reps), so the audit log keeps them.
+fn audit_cascade(c: &mut dyn Conn, ctx: &Ctx, id: Uuid) -> Result<(), StoreError> {
+    for link in crate::links::rows_where(c, "account_id", id)? {
+        audit::record_change(
+            c,
+            ctx,
+            AuditAction::Delete,
+            crate::links::ENTITY,
+            link.id,
+            Some(&link),
+            None,
+        )?;
+    }
+    for note in crate::notes::rows_where(c, id)? {
+        audit::record_change(
+            c,
+            ctx,
+            AuditAction::Delete,
+            crate::notes::ENTITY,
+            note.id,
+            Some(&note),
+            None,
+        )?;
+    }
+    for rep in crate::reps::rows_of(c, &[id])? {
+        audit::record_change(
+            c,
+            ctx,
+            AuditAction::Delete,
+            "account_rep",
+            id,
+            Some(&rep),
+            None,
+        )?;
+    }
+    Ok(())
+}
+
 /// Deletes for good (admins only); what hangs off the account goes with it by cascade.
 pub async fn delete(
     store: &Store,
@@ -792,6 +894,11 @@ pub async fn delete(
         .write(move |c| {
             let actor = &ctx.actor;
             let before = load_for_write(c, actor, id, Action::Delete, if_match)?;
+            audit_cascade(c, &ctx, id)?;
+            c.execute(
+                "UPDATE accounts SET merged_into_id = NULL WHERE merged_into_id = ?",
+                &[id.into()],
+            )?;
             c.execute("DELETE FROM accounts WHERE id = ?", &[id.into()])?;
             audit::record_change(
                 c,

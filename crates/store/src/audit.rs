@@ -17,6 +17,8 @@ pub enum AuditAction {
     Restore,
     Delete,
     Revoke,
+    Merge,
+    Reassign,
 }
 
 impl AuditAction {
@@ -28,6 +30,8 @@ impl AuditAction {
             AuditAction::Restore => "restore",
             AuditAction::Delete => "delete",
             AuditAction::Revoke => "revoke",
+            AuditAction::Merge => "merge",
+            AuditAction::Reassign => "reassign",
         }
     }
 }
@@ -135,7 +139,7 @@ static SPEC: ListSpec = ListSpec {
         Field::new("request_id", "request_id", Kind::Text),
         Field::new("at", "at", Kind::Timestamp),
     ],
-    search_column: None,
+    search: None,
 };
 
 pub async fn list(

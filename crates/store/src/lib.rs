@@ -5,10 +5,17 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod contacts;
 mod error;
 pub mod idempotency;
+pub mod include;
+pub mod links;
 pub mod list;
+pub mod merge;
+pub mod notes;
+pub mod reps;
 pub mod scope;
+pub mod search;
 mod sql;
 pub mod users;
 

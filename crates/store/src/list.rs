@@ -6,14 +6,12 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use chrono::{DateTime, NaiveDate, Utc};
 use rapport_db::{format_timestamp, parse_timestamp, Conn, Row, Value};
-use rapport_domain::normalize::search_text;
 use uuid::Uuid;
 
 use crate::{SqlBuf, StoreError};
 
 pub const DEFAULT_LIMIT: usize = 50;
 pub const MAX_LIMIT: usize = 500;
-const MAX_Q_LEN: usize = 200;
 const MAX_FILTER_VALUES: usize = 100;
 
 /// The standard list parameters, plus every other query parameter as a filter.
@@ -117,68 +115,128 @@ pub struct ListSpec {
     /// e.g. "-created_at"; the id is always the last tie-breaker.
     pub default_sort: &'static str,
     pub filters: &'static [Field],
-    /// The column holding folded text for `q`, if the resource is searchable.
-    pub search_column: Option<&'static str>,
+    /// How `q` finds and ranks rows, if the resource is searchable.
+    pub search: Option<&'static crate::search::Search>,
 }
 
 const ID: Field = Field::new("id", "id", Kind::Uuid);
 
 struct SortKey {
-    field: Field,
+    name: String,
+    /// SQL for the value, in WHERE and ORDER BY.
+    expr: String,
+    /// The result column the value is read back from, for the cursor.
+    read_as: String,
+    kind: Kind,
+    nullable: bool,
     desc: bool,
 }
 
-fn parse_sort(spec: &ListSpec, sort: Option<&str>) -> Result<Vec<SortKey>, StoreError> {
-    let text = sort
-        .filter(|s| !s.trim().is_empty())
-        .unwrap_or(spec.default_sort);
+impl SortKey {
+    fn of(field: Field, desc: bool) -> Self {
+        Self {
+            name: field.name.to_owned(),
+            expr: field.column.to_owned(),
+            read_as: field.column.to_owned(),
+            kind: field.kind,
+            nullable: field.nullable,
+            desc,
+        }
+    }
+}
+
+/// The column that holds the relevance of a row when `q` ranks the list.
+const RANK_ALIAS: &str = "search_rank";
+
+fn parse_sort(
+    spec: &ListSpec,
+    sort: Option<&str>,
+    rank: Option<&str>,
+) -> Result<Vec<SortKey>, StoreError> {
+    let ranked_default;
+    let text = match sort.filter(|s| !s.trim().is_empty()) {
+        Some(s) => s,
+        None => match (rank, spec.search) {
+            (Some(_), Some(search)) => {
+                ranked_default = format!("relevance,{}", search.then_by);
+                ranked_default.as_str()
+            }
+            _ => spec.default_sort,
+        },
+    };
     let mut keys: Vec<SortKey> = Vec::new();
     for part in text.split(',').map(str::trim) {
         let (desc, name) = match part.strip_prefix('-') {
             Some(n) => (true, n),
             None => (false, part.strip_prefix('+').unwrap_or(part)),
         };
-        let field = if name == "id" {
-            ID
+        let key = if name == "id" {
+            SortKey::of(ID, desc)
+        } else if name == "relevance" {
+            let Some(rank) = rank else {
+                return Err(StoreError::bad_request(
+                    "sort",
+                    "sort_field",
+                    "relevance needs a q to rank by",
+                ));
+            };
+            SortKey {
+                name: "relevance".into(),
+                expr: rank.to_owned(),
+                read_as: RANK_ALIAS.into(),
+                kind: Kind::Int,
+                nullable: false,
+                desc,
+            }
         } else {
-            *spec
+            let field = *spec
                 .sortable
                 .iter()
                 .find(|f| f.name == name)
                 .ok_or_else(|| {
                     let names: Vec<&str> = spec.sortable.iter().map(|f| f.name).collect();
+                    let relevance = if spec.search.is_some() {
+                        ", relevance (with q)"
+                    } else {
+                        ""
+                    };
                     StoreError::bad_request(
                         "sort",
                         "sort_field",
                         format!(
-                            "cannot sort by {name:?}; sortable fields: {}, id",
+                            "cannot sort by {name:?}; sortable fields: {}, id{relevance}",
                             names.join(", ")
                         ),
                     )
-                })?
+                })?;
+            SortKey::of(field, desc)
         };
-        if keys.iter().any(|k| k.field.name == field.name) {
+        if keys.iter().any(|k| k.name == key.name) {
             return Err(StoreError::bad_request(
                 "sort",
                 "sort_field",
                 format!("{name:?} appears twice"),
             ));
         }
-        keys.push(SortKey { field, desc });
-        if field.name == "id" {
+        let is_id = key.name == "id";
+        keys.push(key);
+        if is_id {
             break; // the id is unique: nothing after it can matter
         }
     }
-    if keys.last().is_none_or(|k| k.field.name != "id") {
-        let desc = keys.first().is_some_and(|k| k.desc);
-        keys.push(SortKey { field: ID, desc });
+    if keys.last().is_none_or(|k| k.name != "id") {
+        let desc = keys
+            .iter()
+            .find(|k| k.name != "relevance")
+            .is_some_and(|k| k.desc);
+        keys.push(SortKey::of(ID, desc));
     }
     Ok(keys)
 }
 
 fn signature(keys: &[SortKey]) -> String {
     keys.iter()
-        .map(|k| format!("{}{}", if k.desc { "-" } else { "" }, k.field.name))
+        .map(|k| format!("{}{}", if k.desc { "-" } else { "" }, k.name))
         .collect::<Vec<_>>()
         .join(",")
 }
@@ -255,8 +313,8 @@ fn decode_cursor(cursor: &str, keys: &[SortKey]) -> Result<Vec<Value>, StoreErro
     keys.iter()
         .zip(values)
         .map(|(k, v)| {
-            let value = cursor_value(k.field.kind, v).ok_or_else(bad_cursor)?;
-            if value.is_null() && !k.field.nullable {
+            let value = cursor_value(k.kind, v).ok_or_else(bad_cursor)?;
+            if value.is_null() && !k.nullable {
                 return Err(bad_cursor());
             }
             Ok(value)
@@ -267,7 +325,7 @@ fn decode_cursor(cursor: &str, keys: &[SortKey]) -> Result<Vec<Value>, StoreErro
 fn encode_cursor(row: &Row, keys: &[SortKey]) -> Result<String, StoreError> {
     let values = keys
         .iter()
-        .map(|k| Ok(to_json(row.value(k.field.column)?)))
+        .map(|k| Ok(to_json(row.value(&k.read_as)?)))
         .collect::<Result<Vec<_>, StoreError>>()?;
     let json = serde_json::json!({ "s": signature(keys), "v": values });
     Ok(URL_SAFE_NO_PAD.encode(json.to_string()))
@@ -282,7 +340,7 @@ fn after_cursor(keys: &[SortKey], values: &[Value]) -> SqlBuf {
         return buf;
     };
     let value = &values[0];
-    let col = key.field.column;
+    let col = key.expr.as_str();
     let op = if key.desc { "<" } else { ">" };
     buf.push("(");
     if value.is_null() {
@@ -295,7 +353,7 @@ fn after_cursor(keys: &[SortKey], values: &[Value]) -> SqlBuf {
         }
     } else {
         buf.push(&format!("{col} {op} ")).bind(value.clone());
-        if key.field.nullable {
+        if key.nullable {
             buf.push(&format!(" OR {col} IS NULL"));
         }
         if !rest.is_empty() {
@@ -313,10 +371,10 @@ fn order_by(keys: &[SortKey]) -> String {
     keys.iter()
         .map(|k| {
             let dir = if k.desc { "DESC" } else { "ASC" };
-            if k.field.nullable {
-                format!("({c} IS NULL) ASC, {c} {dir}", c = k.field.column)
+            if k.nullable {
+                format!("({c} IS NULL) ASC, {c} {dir}", c = k.expr)
             } else {
-                format!("{} {dir}", k.field.column)
+                format!("{} {dir}", k.expr)
             }
         })
         .collect::<Vec<_>>()
@@ -429,37 +487,6 @@ fn filter_conditions(
     Ok(out)
 }
 
-/// `q`: every word must appear in the resource's folded search text.
-fn search_condition(column: &str, q: &str) -> Result<Option<SqlBuf>, StoreError> {
-    if q.chars().count() > MAX_Q_LEN {
-        return Err(StoreError::bad_request(
-            "q",
-            "max_length",
-            format!("must be at most {MAX_Q_LEN} characters"),
-        ));
-    }
-    let folded = search_text(&[q]);
-    let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
-    if words.is_empty() {
-        return Ok(None);
-    }
-    let mut cond = SqlBuf::new("(");
-    for (i, word) in words.iter().enumerate() {
-        if i > 0 {
-            cond.push(" AND ");
-        }
-        let escaped = word
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        cond.push(&format!("{column} LIKE "))
-            .bind(format!("%{escaped}%"))
-            .push(" ESCAPE '\\'");
-    }
-    cond.push(")");
-    Ok(Some(cond))
-}
-
 /// Runs a list query: `scope` and `extra` are conditions the resource adds (access scope
 /// first). Returns a page of rows, with the next cursor and, if asked, the total.
 pub fn run(
@@ -470,15 +497,26 @@ pub fn run(
     scope: SqlBuf,
     extra: Vec<SqlBuf>,
 ) -> Result<Page<Row>, StoreError> {
-    let keys = parse_sort(spec, params.sort.as_deref())?;
+    let query = match params.q.as_deref() {
+        Some(q) => {
+            let search = spec.search.ok_or_else(|| {
+                StoreError::bad_request("q", "unsupported", "this list has no text search")
+            })?;
+            search.parse(spec.table, conn.dialect(), q)?
+        }
+        None => None,
+    };
+    let keys = parse_sort(
+        spec,
+        params.sort.as_deref(),
+        query.as_ref().map(|q| q.rank.as_str()),
+    )?;
     let mut conditions = vec![scope];
     conditions.extend(extra);
     conditions.extend(filter_conditions(spec, &params.filters, me)?);
-    if let Some(q) = params.q.as_deref() {
-        let column = spec.search_column.ok_or_else(|| {
-            StoreError::bad_request("q", "unsupported", "this list has no text search")
-        })?;
-        conditions.extend(search_condition(column, q)?);
+    let ranked = keys.iter().any(|k| k.name == "relevance");
+    if let Some(query) = query {
+        conditions.push(query.matches);
     }
     let mut where_clause = SqlBuf::new(" WHERE ");
     for (i, c) in conditions.into_iter().enumerate() {
@@ -496,7 +534,11 @@ pub fn run(
         None
     };
 
-    let mut select = SqlBuf::new(&format!("SELECT * FROM {}", spec.table));
+    let rank_column = match keys.iter().find(|k| k.name == "relevance") {
+        Some(k) if ranked => format!(", {} AS {RANK_ALIAS}", k.expr),
+        _ => String::new(),
+    };
+    let mut select = SqlBuf::new(&format!("SELECT *{rank_column} FROM {}", spec.table));
     select.append(where_clause);
     if let Some(cursor) = params.cursor.as_deref() {
         let values = decode_cursor(cursor, &keys)?;

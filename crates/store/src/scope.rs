@@ -32,12 +32,15 @@ impl Action {
 pub fn accounts_visible(actor: &Actor) -> SqlBuf {
     match actor.role {
         Role::Admin | Role::RestrictedAdmin | Role::Manager | Role::Viewer => SqlBuf::new("TRUE"),
-        // Seed 001: a rep sees what they own or created.
+        // Seed 001: a rep sees what they own, created, or are assigned to (seed 000).
         Role::Rep => {
             let mut b = SqlBuf::new("accounts.owner_id = ");
             b.bind(actor.user_id)
                 .push(" OR accounts.created_by = ")
-                .bind(actor.user_id);
+                .bind(actor.user_id)
+                .push(" OR EXISTS (SELECT 1 FROM account_reps ar WHERE ar.account_id = accounts.id AND ar.user_id = ")
+                .bind(actor.user_id)
+                .push(")");
             b
         }
         // Partner and distributor users see their own organisation (the partners a
@@ -55,8 +58,82 @@ pub fn accounts_visible(actor: &Actor) -> SqlBuf {
     }
 }
 
+/// Which contacts the actor can see, as a condition over the `contacts` table: people
+/// linked to an account the actor can see, and (for roles that create contacts) the
+/// people the actor created.
+pub fn contacts_visible(actor: &Actor) -> SqlBuf {
+    match actor.role {
+        Role::Admin | Role::RestrictedAdmin | Role::Manager | Role::Viewer => SqlBuf::new("TRUE"),
+        Role::Fulfiller => SqlBuf::new("FALSE"),
+        Role::Rep | Role::Partner | Role::Distributor => {
+            let mut b = SqlBuf::new("");
+            if actor.role == Role::Rep {
+                b.push("contacts.created_by = ")
+                    .bind(actor.user_id)
+                    .push(" OR ");
+            }
+            b.push(
+                "EXISTS (SELECT 1 FROM account_contacts ac JOIN accounts ON accounts.id = ac.account_id \
+                 WHERE ac.contact_id = contacts.id AND (",
+            )
+            .append(accounts_visible(actor))
+            .push("))");
+            b
+        }
+    }
+}
+
+/// Whether the role may do `action` to contacts at all (row scope comes on top). The
+/// same roles as for accounts: people belong to the customer master.
+pub fn require_contact_action(actor: &Actor, action: Action) -> Result<(), StoreError> {
+    require_action(actor, action, "contacts")
+}
+
 /// Whether the role may do `action` to accounts at all (row scope comes on top).
 pub fn require_account_action(actor: &Actor, action: Action) -> Result<(), StoreError> {
+    require_action(actor, action, "accounts")
+}
+
+/// Merging and reassigning a rep's book reshape many records at once: admins and
+/// managers only.
+pub fn require_bulk_reshape(actor: &Actor, what: &str) -> Result<(), StoreError> {
+    if matches!(
+        actor.role,
+        Role::Admin | Role::RestrictedAdmin | Role::Manager
+    ) {
+        Ok(())
+    } else {
+        Err(StoreError::forbidden(format!(
+            "the {} role may not {what}",
+            actor.role.as_str()
+        )))
+    }
+}
+
+/// Who may change a note: its author, or an admin of either kind.
+pub fn may_edit_note(actor: &Actor, author: Option<uuid::Uuid>) -> Result<(), StoreError> {
+    if actor.role.is_admin() || author == Some(actor.user_id) {
+        Ok(())
+    } else {
+        Err(StoreError::forbidden(
+            "only the note's author or an admin may change or delete it",
+        ))
+    }
+}
+
+/// Only admins may write a note in someone else's name (imports keep the old author).
+pub fn may_set_author(actor: &Actor, author: uuid::Uuid) -> Result<(), StoreError> {
+    if actor.role.is_admin() || author == actor.user_id {
+        Ok(())
+    } else {
+        Err(StoreError::forbidden_field(
+            "author_id",
+            "only admins may write a note in another user's name",
+        ))
+    }
+}
+
+fn require_action(actor: &Actor, action: Action, what: &str) -> Result<(), StoreError> {
     let allowed = match action {
         Action::Read => true,
         Action::Create | Action::Update | Action::Archive => matches!(
@@ -69,7 +146,7 @@ pub fn require_account_action(actor: &Actor, action: Action) -> Result<(), Store
         Ok(())
     } else {
         Err(StoreError::forbidden(format!(
-            "the {} role may not {} accounts",
+            "the {} role may not {} {what}",
             actor.role.as_str(),
             action.verb()
         )))

@@ -5,7 +5,8 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use rapport_domain::account::{Account, AccountChanges, Address};
-use rapport_store::{accounts, Page};
+use rapport_store::include::{self, Include, Included};
+use rapport_store::{accounts, merge};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -14,7 +15,7 @@ use crate::auth::Authed;
 use crate::body::JsonBody;
 use crate::etag::{etag, if_match};
 use crate::problem::{ApiResult, Problem};
-use crate::query::ListQuery;
+use crate::query::{ListQuery, QueryPairs};
 use crate::AppState;
 
 /// The writable fields of an account (all optional in a PATCH, where `null` clears).
@@ -49,6 +50,24 @@ pub struct AccountPage {
     pub next_cursor: Option<String>,
     /// Only with `count=true`.
     pub total: Option<i64>,
+}
+
+/// An account with what `include=` asked for.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct AccountWithIncluded {
+    #[serde(flatten)]
+    pub account: Account,
+    #[serde(flatten)]
+    pub included: Included,
+}
+
+/// What `merge` takes: the accounts to fold into this one and, optionally, fields to
+/// take from one of them (`{"phone": "<id of a merged account>"}`).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct MergeRequest {
+    ids: Vec<Uuid>,
+    #[schema(value_type = Option<Object>)]
+    take: Option<serde_json::Value>,
 }
 
 pub(crate) fn with_etag(status: StatusCode, account: Account) -> Response {
@@ -120,22 +139,100 @@ pub async fn find_or_create_account(
         ("cursor" = Option<String>, Query, description = "next_cursor of the previous page"),
         ("sort" = Option<String>, Query, description = "e.g. -created_at,name"),
         ("q" = Option<String>, Query, description = "text search"),
-        ("count" = Option<bool>, Query, description = "include total")),
+        ("count" = Option<bool>, Query, description = "include total"),
+        ("include" = Option<String>, Query, description = "contacts, reps, notes (comma-separated)")),
     responses(
-        (status = 200, description = "A page of accounts", body = AccountPage),
+        (status = 200, description = "A page of accounts (with `include=`, each with the lists asked for)", body = AccountPage),
         (status = 400, description = "Bad parameter, named", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
 pub async fn list_accounts(
     State(app): State<AppState>,
     Authed(auth): Authed,
-    ListQuery(params): ListQuery,
-) -> ApiResult<Json<Page<Account>>> {
-    Ok(Json(
-        accounts::list(&app.store, &auth.ctx.actor, params).await?,
-    ))
+    ListQuery(mut params): ListQuery,
+) -> ApiResult<Response> {
+    let inc = Include::parse(&params.take_filter("include"))?;
+    let page = accounts::list(&app.store, &auth.ctx.actor, params).await?;
+    if !inc.any() {
+        return Ok(Json(page).into_response());
+    }
+    let ids = page.data.iter().map(|a| a.id).collect();
+    let mut included = include::for_accounts(&app.store, ids, inc).await?;
+    let page = page.try_map(|account| {
+        let extra = included.remove(&account.id).unwrap_or_default();
+        Ok::<_, Problem>(AccountWithIncluded {
+            account,
+            included: extra,
+        })
+    })?;
+    Ok(Json(page).into_response())
 }
 
-/// Reads one account.
-#[utoipa::path(get, path = "/api/v1/accounts/{id}", tag = "accounts", params(("id" = Uuid, Path)), responses(
+/// Reads an account by the id it had in the system it was imported from (seed 003's
+/// backlinks).
+#[utoipa::path(get, path = "/api/v1/accounts/by-legacy-id/{legacy_id}", tag = "accounts",
+    params(("legacy_id" = String, Path)),
+    responses(
+        (status = 200, description = "The account", body = Account, headers(("ETag" = String))),
+        (status = 404, description = "No account with that legacy id that you can see", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+pub async fn get_account_by_legacy_id(
+    State(app): State<AppState>,
+    Authed(auth): Authed,
+    axum::extract::Path(legacy_id): axum::extract::Path<String>,
+) -> ApiResult<Response> {
+    let account = accounts::by_legacy_id(&app.store, &auth.ctx.actor, legacy_id).await?;
+    Ok(with_etag(StatusCode::OK, account))
+}
+
+/// Merges duplicates into this account in one transaction: their contact links, notes,
+/// reps and users move here, they are archived with `merged_into_id` pointing here, and
+/// this account keeps its own fields except those named in `take`.
+#[utoipa::path(post, path = "/api/v1/accounts/{id}/merge", tag = "accounts", request_body = MergeRequest,
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 200, description = "The surviving account", body = Account, headers(("ETag" = String))),
+        (status = 403, description = "Only admins and managers merge", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "No such account", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "The survivor is archived", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "Bad ids (itself, unknown, not visible) or fields", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+pub async fn merge_accounts(
+    State(app): State<AppState>,
+    Authed(auth): Authed,
+    IdPath(id): IdPath,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    let mut r = rapport_domain::input::ObjectReader::new(body)?;
+    let ids = r.uuid_list("ids", merge::MAX_MERGED);
+    let mut take = Vec::new();
+    match r.raw("take") {
+        None | Some(serde_json::Value::Null) => {}
+        Some(serde_json::Value::Object(fields)) => {
+            for (field, source) in fields {
+                match source.as_str().map(|s| Uuid::parse_str(s.trim())) {
+                    Some(Ok(source)) => take.push((field, source)),
+                    _ => r.error(
+                        &format!("take.{field}"),
+                        "uuid",
+                        "must be the id of a merged account",
+                    ),
+                }
+            }
+        }
+        Some(_) => r.error(
+            "take",
+            "type",
+            "must be an object of field name to account id",
+        ),
+    }
+    r.finish()?;
+    let ids = ids.ok_or_else(Problem::internal)?;
+    let account = merge::merge(&app.store, &auth.ctx, id, ids, take).await?;
+    Ok(with_etag(StatusCode::OK, account))
+}
+
+/// Reads one account; `include=contacts,reps,notes` adds its people, reps and newest
+/// notes.
+#[utoipa::path(get, path = "/api/v1/accounts/{id}", tag = "accounts",
+    params(("id" = Uuid, Path), ("include" = Option<String>, Query, description = "contacts, reps, notes (comma-separated)")),
+    responses(
     (status = 200, description = "The account", body = Account, headers(("ETag" = String))),
     (status = 304, description = "Unchanged since the ETag in If-None-Match"),
     (status = 404, description = "No such account, or not yours to see", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
@@ -143,14 +240,42 @@ pub async fn get_account(
     State(app): State<AppState>,
     Authed(auth): Authed,
     IdPath(id): IdPath,
+    QueryPairs(pairs): QueryPairs,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
+    let mut includes = Vec::new();
+    for (k, v) in pairs {
+        if k == "include" {
+            includes.push(v);
+        } else {
+            return Err(Problem::bad_request(
+                &k,
+                "unknown_parameter",
+                "is not a parameter here; include is",
+            ));
+        }
+    }
+    let inc = Include::parse(&includes)?;
     let account = accounts::get(&app.store, &auth.ctx.actor, id).await?;
     let tag = etag(account.version);
-    if headers.get(header::IF_NONE_MATCH).is_some_and(|v| v == tag) {
-        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, tag)]).into_response());
+    if !inc.any() {
+        if headers.get(header::IF_NONE_MATCH).is_some_and(|v| v == tag) {
+            return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, tag)]).into_response());
+        }
+        return Ok(with_etag(StatusCode::OK, account));
     }
-    Ok(with_etag(StatusCode::OK, account))
+    // The ETag names the account's version, which is what If-Match guards; the included
+    // lists change without it, so a conditional GET with include always answers in full.
+    let included = include::for_accounts(&app.store, vec![id], inc)
+        .await?
+        .remove(&id)
+        .unwrap_or_default();
+    Ok((
+        StatusCode::OK,
+        [(header::ETAG, tag)],
+        Json(AccountWithIncluded { account, included }),
+    )
+        .into_response())
 }
 
 /// Changes the given fields (`null` clears an optional one). With `If-Match`, only if

@@ -2,7 +2,11 @@
 
 pub(crate) mod accounts;
 pub(crate) mod audit;
+pub(crate) mod contacts;
 pub(crate) mod health;
+pub(crate) mod notes;
+pub(crate) mod people;
+pub(crate) mod reps;
 pub(crate) mod session;
 pub(crate) mod tags;
 pub(crate) mod tokens;
@@ -29,6 +33,34 @@ impl<S: Send + Sync> FromRequestParts<S> for IdPath {
         Uuid::parse_str(&raw)
             .map(IdPath)
             .map_err(|_| Problem::bad_request("id", "uuid", format!("{raw:?} is not a UUID")))
+    }
+}
+
+/// Two ids in a path (`/accounts/{id}/contacts/{contact_id}`), both UUIDs.
+pub struct IdPair(pub Uuid, pub Uuid);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdPair {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Path(raw) = Path::<Vec<(String, String)>>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| Problem::bad_request("id", "uuid", "the path needs two record ids"))?;
+        let mut ids = Vec::with_capacity(2);
+        for (name, value) in raw {
+            let id = Uuid::parse_str(&value).map_err(|_| {
+                Problem::bad_request(&name, "uuid", format!("{value:?} is not a UUID"))
+            })?;
+            ids.push(id);
+        }
+        match ids.as_slice() {
+            [a, b] => Ok(IdPair(*a, *b)),
+            _ => Err(Problem::bad_request(
+                "id",
+                "uuid",
+                "the path needs two record ids",
+            )),
+        }
     }
 }
 
@@ -64,6 +96,55 @@ pub fn api() -> Router<AppState> {
         .route(
             "/api/v1/accounts/{id}/restore",
             post(accounts::restore_account),
+        )
+        .route(
+            "/api/v1/accounts/by-legacy-id/{legacy_id}",
+            get(accounts::get_account_by_legacy_id),
+        )
+        .route(
+            "/api/v1/accounts/{id}/merge",
+            post(accounts::merge_accounts),
+        )
+        .route(
+            "/api/v1/accounts/{id}/contacts",
+            post(people::link_contact).get(people::account_contacts),
+        )
+        .route(
+            "/api/v1/accounts/{id}/contacts/{contact_id}",
+            axum::routing::patch(people::update_link).delete(people::unlink_contact),
+        )
+        .route(
+            "/api/v1/accounts/{id}/reps",
+            get(reps::list_reps).post(reps::assign_rep),
+        )
+        .route(
+            "/api/v1/accounts/{id}/reps/{user_id}",
+            axum::routing::delete(reps::remove_rep),
+        )
+        .route("/api/v1/accounts/reps/reassign", post(reps::reassign))
+        .route(
+            "/api/v1/accounts/{id}/notes",
+            post(notes::create_note).get(notes::list_notes),
+        )
+        .route(
+            "/api/v1/notes/{id}",
+            get(notes::get_note)
+                .patch(notes::update_note)
+                .delete(notes::delete_note),
+        )
+        .route(
+            "/api/v1/contacts",
+            post(contacts::create_contact).get(contacts::list_contacts),
+        )
+        .route(
+            "/api/v1/contacts/{id}",
+            get(contacts::get_contact)
+                .patch(contacts::update_contact)
+                .delete(contacts::delete_contact),
+        )
+        .route(
+            "/api/v1/contacts/{id}/accounts",
+            get(contacts::contact_accounts),
         )
         .route("/api/v1/audit", get(audit::list))
 }

@@ -1,0 +1,12 @@
+DROP TABLE activities;
+DROP TABLE account_reps;
+DROP TABLE account_contacts;
+DROP TABLE contacts;
+DROP INDEX accounts_search_idx;
+DROP INDEX accounts_place_idx;
+DROP INDEX accounts_owner_created_idx;
+CREATE INDEX accounts_owner_idx ON accounts (owner_id);
+ALTER TABLE accounts DROP COLUMN merged_into_id;
+ALTER TABLE accounts DROP COLUMN country;
+ALTER TABLE accounts DROP COLUMN region;
+ALTER TABLE accounts DROP COLUMN city;

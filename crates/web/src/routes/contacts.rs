@@ -1,0 +1,183 @@
+//! `/api/v1/contacts`: people, and the accounts each is linked to.
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use rapport_domain::account::Address;
+use rapport_domain::contact::{Contact, ContactChanges};
+use rapport_store::links::{self, PersonAccount};
+use rapport_store::{contacts, Page};
+use serde::Serialize;
+
+use super::IdPath;
+use crate::auth::Authed;
+use crate::body::JsonBody;
+use crate::etag::{etag, if_match};
+use crate::problem::{ApiResult, Problem};
+use crate::query::ListQuery;
+use crate::AppState;
+
+/// The writable fields of a contact (all optional in a PATCH, where `null` clears).
+#[derive(Serialize, utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct ContactWrite {
+    /// contact (default), doctor, patient, technician, staff, sales_person.
+    kind: Option<String>,
+    /// A first or a last name is required.
+    first_name: Option<String>,
+    middle_name: Option<String>,
+    last_name: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    title: Option<String>,
+    /// YYYY-MM-DD, not in the future.
+    date_of_birth: Option<String>,
+    gender: Option<String>,
+    address: Option<Address>,
+    active: Option<bool>,
+    legacy_id: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    metadata: Option<serde_json::Value>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ContactPage {
+    pub data: Vec<Contact>,
+    pub next_cursor: Option<String>,
+    pub total: Option<i64>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PersonAccounts {
+    pub data: Vec<PersonAccount>,
+}
+
+fn with_etag(status: StatusCode, contact: Contact) -> Response {
+    let tag = etag(contact.version);
+    (status, [(header::ETAG, tag)], Json(contact)).into_response()
+}
+
+/// Creates a contact.
+#[utoipa::path(post, path = "/api/v1/contacts", tag = "contacts", request_body = ContactWrite,
+    responses(
+        (status = 201, description = "Created", body = Contact, headers(("Location" = String), ("ETag" = String))),
+        (status = 409, description = "Another contact has this legacy id", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, each named", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+pub async fn create_contact(
+    State(app): State<AppState>,
+    Authed(auth): Authed,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    let contact =
+        contacts::create(&app.store, &auth.ctx, ContactChanges::read(body, true)?).await?;
+    let location = HeaderValue::from_str(&format!("/api/v1/contacts/{}", contact.id))
+        .map_err(|_| Problem::internal())?;
+    let mut res = with_etag(StatusCode::CREATED, contact);
+    res.headers_mut().insert(header::LOCATION, location);
+    Ok(res)
+}
+
+/// Lists contacts the caller can see.
+///
+/// Filters: `kind`, `active`, `email`, `legacy_id`, `created_by` (`me`), `account_id`
+/// (linked to any of), `created_after`/`_before`, `updated_after`/`_before`. `q` matches
+/// name, email and phone by word prefix, ignoring case and accents; without `sort`, the
+/// best matches (name starting with the query) come first. Sort by `name` (last name
+/// first), `created_at`, `updated_at`, `email`.
+#[utoipa::path(get, path = "/api/v1/contacts", tag = "contacts",
+    params(
+        ("limit" = Option<u32>, Query, description = "1–500, default 50"),
+        ("cursor" = Option<String>, Query, description = "next_cursor of the previous page"),
+        ("sort" = Option<String>, Query, description = "e.g. name or -created_at"),
+        ("q" = Option<String>, Query, description = "text search"),
+        ("count" = Option<bool>, Query, description = "include total")),
+    responses(
+        (status = 200, description = "A page of contacts", body = ContactPage),
+        (status = 400, description = "Bad parameter, named", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+pub async fn list_contacts(
+    State(app): State<AppState>,
+    Authed(auth): Authed,
+    ListQuery(params): ListQuery,
+) -> ApiResult<Json<Page<Contact>>> {
+    Ok(Json(
+        contacts::list(&app.store, &auth.ctx.actor, params).await?,
+    ))
+}
+
+/// Reads one contact.
+#[utoipa::path(get, path = "/api/v1/contacts/{id}", tag = "contacts", params(("id" = Uuid, Path)), responses(
+    (status = 200, description = "The contact", body = Contact, headers(("ETag" = String))),
+    (status = 304, description = "Unchanged since the ETag in If-None-Match"),
+    (status = 404, description = "No such contact, or not yours to see", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+pub async fn get_contact(
+    State(app): State<AppState>,
+    Authed(auth): Authed,
+    IdPath(id): IdPath,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let contact = contacts::get(&app.store, &auth.ctx.actor, id).await?;
+    let tag = etag(contact.version);
+    if headers.get(header::IF_NONE_MATCH).is_some_and(|v| v == tag) {
+        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, tag)]).into_response());
+    }
+    Ok(with_etag(StatusCode::OK, contact))
+}
+
+/// Changes the given fields; with `If-Match`, only if unchanged since read.
+#[utoipa::path(patch, path = "/api/v1/contacts/{id}", tag = "contacts", request_body = ContactWrite,
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "ETag from the last read")),
+    responses(
+        (status = 200, description = "Updated", body = Contact, headers(("ETag" = String))),
+        (status = 404, description = "No such contact", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "Another contact has this legacy id", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 412, description = "Stale If-Match", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+pub async fn update_contact(
+    State(app): State<AppState>,
+    Authed(auth): Authed,
+    IdPath(id): IdPath,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    let version = if_match(&headers)?;
+    let contact = contacts::update(
+        &app.store,
+        &auth.ctx,
+        id,
+        version,
+        ContactChanges::read(body, false)?,
+    )
+    .await?;
+    Ok(with_etag(StatusCode::OK, contact))
+}
+
+/// Deletes a contact for good, with their account links (admins only).
+#[utoipa::path(delete, path = "/api/v1/contacts/{id}", tag = "contacts",
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 403, description = "Only admins may delete", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "No such contact", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+pub async fn delete_contact(
+    State(app): State<AppState>,
+    Authed(auth): Authed,
+    IdPath(id): IdPath,
+    headers: HeaderMap,
+) -> ApiResult<StatusCode> {
+    contacts::delete(&app.store, &auth.ctx, id, if_match(&headers)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The accounts a contact is linked to (those you can see), primary and active first.
+#[utoipa::path(get, path = "/api/v1/contacts/{id}/accounts", tag = "contacts", params(("id" = Uuid, Path)), responses(
+    (status = 200, description = "The contact's accounts", body = PersonAccounts),
+    (status = 404, description = "No such contact", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+pub async fn contact_accounts(
+    State(app): State<AppState>,
+    Authed(auth): Authed,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<PersonAccounts>> {
+    let data = links::for_contact(&app.store, &auth.ctx.actor, id).await?;
+    Ok(Json(PersonAccounts { data }))
+}

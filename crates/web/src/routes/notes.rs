@@ -1,0 +1,145 @@
+//! Notes on accounts: `/api/v1/accounts/{id}/notes` and `/api/v1/notes/{id}`.
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use rapport_domain::note::{Note, NoteChanges};
+use rapport_store::{notes, Page};
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::IdPath;
+use crate::auth::Authed;
+use crate::body::JsonBody;
+use crate::etag::{etag, if_match};
+use crate::problem::{ApiResult, Problem};
+use crate::query::ListQuery;
+use crate::AppState;
+
+#[derive(Serialize, utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct NoteWrite {
+    /// Required on create.
+    body: Option<String>,
+    /// YYYY-MM-DD; today (UTC) by default.
+    note_date: Option<String>,
+    /// The acting user by default; only admins may name someone else.
+    author_id: Option<Uuid>,
+    contact_id: Option<Uuid>,
+    pinned: Option<bool>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct NotePage {
+    pub data: Vec<Note>,
+    pub next_cursor: Option<String>,
+    pub total: Option<i64>,
+}
+
+fn with_etag(status: StatusCode, note: Note) -> Response {
+    let tag = etag(note.version);
+    (status, [(header::ETAG, tag)], Json(note)).into_response()
+}
+
+/// Adds a note to the account.
+#[utoipa::path(post, path = "/api/v1/accounts/{id}/notes", tag = "notes", request_body = NoteWrite,
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 201, description = "Created", body = Note, headers(("Location" = String), ("ETag" = String))),
+        (status = 403, description = "The role may not write notes, or may not name another author", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "No such account", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+pub async fn create_note(
+    State(app): State<AppState>,
+    Authed(auth): Authed,
+    IdPath(id): IdPath,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    let note = notes::create(&app.store, &auth.ctx, id, NoteChanges::read(body, true)?).await?;
+    let location = HeaderValue::from_str(&format!("/api/v1/notes/{}", note.id))
+        .map_err(|_| Problem::internal())?;
+    let mut res = with_etag(StatusCode::CREATED, note);
+    res.headers_mut().insert(header::LOCATION, location);
+    Ok(res)
+}
+
+/// The account's notes, newest first (by note date, then when written). Filters:
+/// `author_id` (`me`), `contact_id`, `pinned`, `note_date_after`/`_before`.
+#[utoipa::path(get, path = "/api/v1/accounts/{id}/notes", tag = "notes",
+    params(("id" = Uuid, Path),
+        ("limit" = Option<u32>, Query, description = "1–500, default 50"),
+        ("cursor" = Option<String>, Query, description = "next_cursor of the previous page")),
+    responses(
+        (status = 200, description = "A page of notes", body = NotePage),
+        (status = 404, description = "No such account", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+pub async fn list_notes(
+    State(app): State<AppState>,
+    Authed(auth): Authed,
+    IdPath(id): IdPath,
+    ListQuery(params): ListQuery,
+) -> ApiResult<Json<Page<Note>>> {
+    Ok(Json(
+        notes::list(&app.store, &auth.ctx.actor, id, params).await?,
+    ))
+}
+
+/// Reads one note.
+#[utoipa::path(get, path = "/api/v1/notes/{id}", tag = "notes", params(("id" = Uuid, Path)), responses(
+    (status = 200, description = "The note", body = Note, headers(("ETag" = String))),
+    (status = 404, description = "No such note", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+pub async fn get_note(
+    State(app): State<AppState>,
+    Authed(auth): Authed,
+    IdPath(id): IdPath,
+) -> ApiResult<Response> {
+    Ok(with_etag(
+        StatusCode::OK,
+        notes::get(&app.store, &auth.ctx.actor, id).await?,
+    ))
+}
+
+/// Changes a note (its author or an admin).
+#[utoipa::path(patch, path = "/api/v1/notes/{id}", tag = "notes", request_body = NoteWrite,
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
+    responses(
+        (status = 200, description = "Updated", body = Note, headers(("ETag" = String))),
+        (status = 403, description = "Not the author or an admin", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "No such note", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 412, description = "Stale If-Match", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+pub async fn update_note(
+    State(app): State<AppState>,
+    Authed(auth): Authed,
+    IdPath(id): IdPath,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    let version = if_match(&headers)?;
+    let note = notes::update(
+        &app.store,
+        &auth.ctx,
+        id,
+        version,
+        NoteChanges::read(body, false)?,
+    )
+    .await?;
+    Ok(with_etag(StatusCode::OK, note))
+}
+
+/// Deletes a note (its author or an admin).
+#[utoipa::path(delete, path = "/api/v1/notes/{id}", tag = "notes",
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 403, description = "Not the author or an admin", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "No such note", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+pub async fn delete_note(
+    State(app): State<AppState>,
+    Authed(auth): Authed,
+    IdPath(id): IdPath,
+    headers: HeaderMap,
+) -> ApiResult<StatusCode> {
+    notes::delete(&app.store, &auth.ctx, id, if_match(&headers)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
