@@ -2,10 +2,12 @@
 //! reports throughput, latency percentiles and failures per scenario.
 
 mod client;
+mod crm;
 mod load;
 mod scenario;
 mod stats;
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,6 +16,7 @@ use anyhow::{ensure, Context, Result};
 use clap::Parser;
 
 use crate::client::Target;
+use crate::crm::CrmSamples;
 use crate::scenario::{Names, Scenario, Shared};
 use crate::stats::Summary;
 
@@ -59,6 +62,15 @@ struct Args {
     #[arg(long, value_enum, value_delimiter = ',', default_values_t = [Scenario::Get, Scenario::List, Scenario::Create, Scenario::Update])]
     scenarios: Vec<Scenario>,
 
+    /// Sample queries and owner ids written by rapport-load-crm, for the search-accounts,
+    /// search-contacts and list-by-owner scenarios.
+    #[arg(long)]
+    crm_samples: Option<PathBuf>,
+
+    /// Only these kinds of sample query (name, words, email, phone, city, last).
+    #[arg(long, value_delimiter = ',', requires = "crm_samples")]
+    search_kinds: Vec<String>,
+
     /// Accounts created (unmeasured) before the scenarios; `get` and `update` use them.
     #[arg(long, default_value_t = 2000)]
     seed_accounts: usize,
@@ -81,6 +93,13 @@ impl Args {
             ensure!(
                 self.seed_accounts > 0,
                 "the get scenario needs --seed-accounts > 0"
+            );
+        }
+        if let Some(crm) = self.scenarios.iter().find(|s| s.is_crm()) {
+            ensure!(
+                self.crm_samples.is_some(),
+                "the {} scenario needs --crm-samples (written by rapport-load-crm)",
+                crm.name()
             );
         }
         if self.scenarios.contains(&Scenario::Update) {
@@ -125,12 +144,17 @@ async fn run(args: Args) -> Result<ExitCode> {
         _ => unreachable!("clap requires --token or both --login-email and --login-password"),
     };
 
+    let crm = match &args.crm_samples {
+        Some(path) => Some(Arc::new(CrmSamples::read(path, &args.search_kinds)?)),
+        None => None,
+    };
     let run_id = scenario::random_u64();
     let mut shared = Shared {
         target,
         token,
         names: Arc::new(Names::new(run_id)),
         seeded_ids: Arc::from([]),
+        crm,
     };
     // Progress goes to stderr so that stdout stays machine-readable with --json.
     eprintln!("run {run_id:016x}: seeding {} accounts", args.seed_accounts);

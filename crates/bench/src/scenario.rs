@@ -13,6 +13,7 @@ use hyper::{Method, StatusCode};
 use tokio::task::JoinSet;
 
 use crate::client::{json_bytes, Conn, Reply, Target};
+use crate::crm::{self, CrmSamples};
 use crate::stats::Failure;
 
 const ACCOUNTS: &str = "/api/v1/accounts";
@@ -26,6 +27,12 @@ pub enum Scenario {
     List,
     Create,
     Update,
+    /// `GET /api/v1/accounts?q=` with sample queries (needs --crm-samples).
+    SearchAccounts,
+    /// `GET /api/v1/contacts?q=` with sample queries (needs --crm-samples).
+    SearchContacts,
+    /// `GET /api/v1/accounts?owner_id=` of a loaded rep (needs --crm-samples).
+    ListByOwner,
 }
 
 impl Scenario {
@@ -35,7 +42,18 @@ impl Scenario {
             Scenario::List => "list",
             Scenario::Create => "create",
             Scenario::Update => "update",
+            Scenario::SearchAccounts => "search-accounts",
+            Scenario::SearchContacts => "search-contacts",
+            Scenario::ListByOwner => "list-by-owner",
         }
+    }
+
+    /// Scenarios that read a database loaded by rapport-load-crm.
+    pub fn is_crm(self) -> bool {
+        matches!(
+            self,
+            Scenario::SearchAccounts | Scenario::SearchContacts | Scenario::ListByOwner
+        )
     }
 }
 
@@ -45,6 +63,8 @@ pub struct Shared {
     pub token: String,
     pub names: Arc<Names>,
     pub seeded_ids: Arc<[String]>,
+    /// Sample queries and owners of a loaded customer master, for the CRM scenarios.
+    pub crm: Option<Arc<CrmSamples>>,
 }
 
 impl Shared {
@@ -118,13 +138,25 @@ pub async fn seed(ctx: &Shared, count: usize) -> Result<Vec<String>> {
     Ok(all)
 }
 
+/// Sample requests checked for results before a CRM scenario is timed.
+const CRM_CHECKS: usize = 20;
+
 /// Builds one worker per connection, doing any unmeasured per-worker setup concurrently.
 pub async fn workers(ctx: &Shared, scenario: Scenario, concurrency: usize) -> Result<Vec<Worker>> {
-    let paths: Arc<[String]> = ctx
-        .seeded_ids
-        .iter()
-        .map(|id| format!("{ACCOUNTS}/{id}"))
-        .collect();
+    let paths: Arc<[String]> = if scenario.is_crm() {
+        let samples = ctx
+            .crm
+            .as_ref()
+            .with_context(|| format!("{} needs --crm-samples", scenario.name()))?;
+        let paths = samples.paths(scenario)?;
+        crm::check_paths(&mut ctx.conn()?, &paths, CRM_CHECKS).await?;
+        paths.into()
+    } else {
+        ctx.seeded_ids
+            .iter()
+            .map(|id| format!("{ACCOUNTS}/{id}"))
+            .collect()
+    };
     let mut tasks = JoinSet::new();
     for index in 0..concurrency {
         let mut conn = ctx.conn()?;
@@ -133,7 +165,10 @@ pub async fn workers(ctx: &Shared, scenario: Scenario, concurrency: usize) -> Re
         tasks.spawn(async move {
             conn.connect().await?;
             let job = match scenario {
-                Scenario::Get => Job::Get {
+                Scenario::Get
+                | Scenario::SearchAccounts
+                | Scenario::SearchContacts
+                | Scenario::ListByOwner => Job::Get {
                     paths,
                     rng: Rng::new(),
                 },
@@ -164,6 +199,7 @@ pub struct Worker {
 }
 
 enum Job {
+    /// A GET of a random path from the list (an account, or a CRM query).
     Get {
         paths: Arc<[String]>,
         rng: Rng,
@@ -267,7 +303,7 @@ pub fn random_u64() -> u64 {
     RandomState::new().build_hasher().finish()
 }
 
-/// xorshift64*: plenty for spreading GETs over ids, and cheap in the hot loop.
+/// xorshift64*: plenty for spreading GETs over ids and queries, and cheap in the hot loop.
 struct Rng(u64);
 
 impl Rng {

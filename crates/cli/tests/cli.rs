@@ -288,7 +288,11 @@ rapport_db::both_engines! {
         assert_eq!(status, 200, "/readyz: {body}");
         assert!(body.contains("schema_version"), "/readyz body: {body}");
         let ready: serde_json::Value = serde_json::from_str(&body).expect("/readyz is JSON");
-        assert_eq!(ready["schema_version"], 1, "/readyz body: {body}");
+        assert_eq!(
+            ready["schema_version"],
+            rapport_migration::latest_version(),
+            "/readyz body: {body}"
+        );
 
         let (status, body) = http(server.addr, "GET", "/healthz", None);
         assert_eq!(status, 200, "/healthz: {body}");
@@ -356,11 +360,12 @@ rapport_db::both_engines! {
     async fn migrate_status_up_down(db) {
         let cwd = temp_dir();
         let migrate = |action: &str| {
-            run(
-                rapport(cwd.path()).args(["migrate", "--database-url", &db.url, action]),
-                None,
-            )
+            let mut cmd = rapport(cwd.path());
+            cmd.args(["migrate", "--database-url", &db.url]);
+            cmd.args(action.split(' '));
+            run(&mut cmd, None)
         };
+        let latest = rapport_migration::latest_version();
 
         let out = migrate("status");
         out.assert_success("migrate status on a fresh database");
@@ -374,7 +379,7 @@ rapport_db::both_engines! {
         let out = migrate("status");
         out.assert_success("migrate status after up");
         assert!(out.stdout.contains("applied"), "stdout: {}", out.stdout);
-        assert!(out.stdout.contains("schema version 1"), "stdout: {}", out.stdout);
+        assert!(out.stdout.contains(&format!("schema version {latest}")), "stdout: {}", out.stdout);
         assert!(!out.stdout.contains("pending"), "stdout: {}", out.stdout);
 
         let out = migrate("up");
@@ -384,6 +389,12 @@ rapport_db::both_engines! {
         let out = migrate("down");
         out.assert_success("migrate down");
         assert!(out.stdout.contains("reverted"), "stdout: {}", out.stdout);
+        let out = migrate("status");
+        assert!(out.stdout.contains(&format!("schema version {}", latest - 1)), "stdout: {}", out.stdout);
+
+        // Every migration reverses cleanly, down to an empty schema.
+        let out = migrate(&format!("down {}", latest - 1));
+        out.assert_success("migrate down the rest");
 
         let out = migrate("status");
         out.assert_success("migrate status after down");

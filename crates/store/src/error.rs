@@ -19,6 +19,11 @@ pub enum StoreError {
         field: Option<String>,
         existing_id: Option<Uuid>,
     },
+    /// The record's state forbids the change, e.g. it is archived (409, rule `state`).
+    State {
+        field: String,
+        message: String,
+    },
     /// Authenticated, but the role may not do this (403).
     Forbidden {
         field: Option<String>,
@@ -55,6 +60,13 @@ impl StoreError {
         Self::Invalid(Invalid(vec![FieldError::new(field, rule, message)]))
     }
 
+    pub fn state(field: &str, message: impl Into<String>) -> Self {
+        Self::State {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+
     pub fn bad_request(field: &str, rule: &str, message: impl Into<String>) -> Self {
         Self::BadRequest(FieldError::new(field, rule, message))
     }
@@ -79,7 +91,7 @@ impl std::fmt::Display for StoreError {
             Self::Invalid(i) => write!(f, "invalid: {i}"),
             Self::BadRequest(e) => write!(f, "{}: {}", e.field, e.message),
             Self::Conflict { message, .. } => f.write_str(message),
-            Self::Forbidden { message, .. } => f.write_str(message),
+            Self::Forbidden { message, .. } | Self::State { message, .. } => f.write_str(message),
             Self::PreconditionFailed { current_version } => {
                 write!(f, "the record has changed (now version {current_version})")
             }

@@ -167,11 +167,10 @@ fn writable_account(c: &mut dyn Conn, actor: &Actor, account_id: Uuid) -> Result
     let account = accounts::locked(c, actor, account_id)?;
     scope::require_account_action(actor, Action::Update)?;
     if account.archived_at.is_some() {
-        return Err(StoreError::Conflict {
-            message: "the account is archived; restore it before changing its people".into(),
-            field: Some("account_id".into()),
-            existing_id: None,
-        });
+        return Err(StoreError::state(
+            "account_id",
+            "the account is archived; restore it before changing its people",
+        ));
     }
     Ok(())
 }

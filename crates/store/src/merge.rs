@@ -192,11 +192,10 @@ pub async fn merge(
             let actor = &ctx.actor;
             let survivor = locked(c, actor, survivor_id)?;
             if survivor.archived_at.is_some() {
-                return Err(StoreError::Conflict {
-                    message: "the surviving account is archived; restore it first".into(),
-                    field: Some("id".into()),
-                    existing_id: None,
-                });
+                return Err(StoreError::state(
+                    "id",
+                    "the surviving account is archived; restore it first",
+                ));
             }
             let mut sources = Vec::with_capacity(ids.len());
             for (i, id) in ids.iter().enumerate() {

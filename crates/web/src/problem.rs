@@ -150,6 +150,13 @@ impl From<StoreError> for Problem {
                 p.existing_id = existing_id;
                 p
             }
+            StoreError::State { field, message } => Problem::new(
+                StatusCode::CONFLICT,
+                "conflict",
+                "Conflict",
+                message.clone(),
+            )
+            .with_error(&field, "state", message),
             StoreError::Forbidden { field, message } => {
                 let mut p = Problem::new(
                     StatusCode::FORBIDDEN,

@@ -12,5 +12,9 @@ mod audit;
 mod auth;
 #[path = "api/conventions.rs"]
 mod conventions;
+#[path = "api/customers.rs"]
+mod customers;
 #[path = "api/operations.rs"]
 mod operations;
+#[path = "api/search.rs"]
+mod search;

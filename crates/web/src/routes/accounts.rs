@@ -52,12 +52,12 @@ pub struct AccountPage {
     pub total: Option<i64>,
 }
 
-/// An account with what `include=` asked for.
+/// An account with what `include=` asked for, under `included` (an account's own
+/// `notes` field is its free text, so the lists cannot sit beside the fields).
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct AccountWithIncluded {
     #[serde(flatten)]
     pub account: Account,
-    #[serde(flatten)]
     pub included: Included,
 }
 

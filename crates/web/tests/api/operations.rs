@@ -46,7 +46,7 @@ async fn exec(app: &App, sql: &'static str) {
 /// Every route `routes::api()` and the documented part of `routes::public()` register
 /// (crates/web/src/routes/mod.rs). Keep in step with it: a route missing from the spec
 /// is an undocumented endpoint.
-const ROUTES: [(&str, &str); 21] = [
+const ROUTES: [(&str, &str); 42] = [
     ("post", "/api/v1/auth/login"),
     ("post", "/api/v1/auth/logout"),
     ("get", "/api/v1/me"),
@@ -64,6 +64,27 @@ const ROUTES: [(&str, &str); 21] = [
     ("delete", "/api/v1/accounts/{id}"),
     ("post", "/api/v1/accounts/{id}/archive"),
     ("post", "/api/v1/accounts/{id}/restore"),
+    ("get", "/api/v1/accounts/by-legacy-id/{legacy_id}"),
+    ("post", "/api/v1/accounts/{id}/merge"),
+    ("post", "/api/v1/accounts/{id}/contacts"),
+    ("get", "/api/v1/accounts/{id}/contacts"),
+    ("patch", "/api/v1/accounts/{id}/contacts/{contact_id}"),
+    ("delete", "/api/v1/accounts/{id}/contacts/{contact_id}"),
+    ("get", "/api/v1/accounts/{id}/reps"),
+    ("post", "/api/v1/accounts/{id}/reps"),
+    ("delete", "/api/v1/accounts/{id}/reps/{user_id}"),
+    ("post", "/api/v1/accounts/reps/reassign"),
+    ("post", "/api/v1/accounts/{id}/notes"),
+    ("get", "/api/v1/accounts/{id}/notes"),
+    ("get", "/api/v1/notes/{id}"),
+    ("patch", "/api/v1/notes/{id}"),
+    ("delete", "/api/v1/notes/{id}"),
+    ("post", "/api/v1/contacts"),
+    ("get", "/api/v1/contacts"),
+    ("get", "/api/v1/contacts/{id}"),
+    ("patch", "/api/v1/contacts/{id}"),
+    ("delete", "/api/v1/contacts/{id}"),
+    ("get", "/api/v1/contacts/{id}/accounts"),
     ("get", "/api/v1/audit"),
     ("get", "/healthz"),
     ("get", "/readyz"),

@@ -257,3 +257,12 @@ pub fn id_of(v: &Value) -> uuid::Uuid {
         .and_then(|s| uuid::Uuid::parse_str(s).ok())
         .expect("id")
 }
+
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -1,0 +1,470 @@
+//! rapport-load-crm: fills a fresh database with a large customer master (issue #3) for
+//! `rapport-bench`'s search and list scenarios, and writes sample queries and owner ids
+//! that exist in the loaded data.
+//!
+//! It migrates the database, then writes rep users, accounts (with their tags and primary
+//! rep rows), contacts and account–contact links directly through `rapport-db` with
+//! multi-row INSERTs in large transactions: no HTTP, no audit rows. Derived columns are
+//! computed exactly as the application computes them (see `generate`), and on SQLite the
+//! migration's triggers fill the FTS5 tables as they do for API writes.
+
+mod generate;
+mod words;
+
+use std::collections::{HashSet, VecDeque};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{bail, ensure, Context, Result};
+use clap::Parser;
+use rapport_db::{Conn, Database, DbError, DbOptions, Dialect, Value};
+use rapport_domain::normalize::phone_digits;
+use tokio::task::JoinHandle;
+use uuid::Uuid;
+
+use crate::generate::Rng;
+
+#[derive(Parser, Debug)]
+#[command(name = "rapport-load-crm", version, about)]
+struct Args {
+    /// `sqlite://path` or `postgres://…` of a fresh database (migrated here if needed).
+    #[arg(long)]
+    database_url: String,
+
+    #[arg(long, default_value_t = 1_000_000)]
+    accounts: usize,
+
+    #[arg(long, default_value_t = 2_000_000)]
+    contacts: usize,
+
+    /// Rep users that own the accounts (about 90 % of accounts have an owner).
+    #[arg(long, default_value_t = 200)]
+    reps: usize,
+
+    /// Do not link contacts to accounts (by default each contact gets one link, and the
+    /// first contact of every account is its primary).
+    #[arg(long)]
+    no_links: bool,
+
+    /// Seed of the generated data: the same seed loads the same records.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+
+    /// Where to write the sample queries and owner ids for rapport-bench.
+    #[arg(long, default_value = "crm-samples.json")]
+    samples_out: PathBuf,
+
+    /// Sample queries per kind and resource.
+    #[arg(long, default_value_t = 200)]
+    samples_per_kind: usize,
+
+    /// Records per transaction.
+    #[arg(long, default_value_t = 10_000)]
+    batch_rows: usize,
+}
+
+/// Rows per INSERT statement: under SQLite's 32,766 and PostgreSQL's 65,535 parameters.
+const ROWS_PER_STATEMENT: usize = 500;
+/// Transactions in flight while the next batch is generated (on PostgreSQL they run on
+/// separate connections).
+const PIPELINE_DEPTH: usize = 2;
+
+fn main() -> ExitCode {
+    match try_main() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("rapport-load-crm: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn try_main() -> Result<()> {
+    let args = Args::parse();
+    ensure!(args.batch_rows > 0, "--batch-rows must be at least 1");
+    ensure!(
+        args.accounts > 0 || args.contacts == 0 || args.no_links,
+        "contacts are linked to accounts: load some accounts or pass --no-links"
+    );
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the tokio runtime")?
+        .block_on(run(args))
+}
+
+async fn run(args: Args) -> Result<()> {
+    let started = Instant::now();
+    let options = DbOptions {
+        pool_size: PIPELINE_DEPTH,
+        // A bulk load that fails is simply rerun; the server reopens with its own setting.
+        sqlite_synchronous: "NORMAL".into(),
+    };
+    let db = Database::connect(&args.database_url, &options)
+        .await
+        .context("connecting to the database")?;
+    let applied = rapport_migration::up(&db, None)
+        .await
+        .context("migrating the database")?;
+    eprintln!("migrated: applied {applied:?}");
+    let existing: i64 = db
+        .read(|c| {
+            c.query_scalar("SELECT COUNT(*) FROM accounts", &[])
+                .map(Option::unwrap_or_default)
+        })
+        .await?;
+    if existing > 0 {
+        bail!("the database already holds {existing} accounts: load into a fresh database");
+    }
+    if db.dialect() == Dialect::Sqlite {
+        // The default 2 MB page cache makes every insert into the random-order indexes
+        // (name, company key, FTS5) a read; this connection is the loader's own.
+        db.write(|c| c.batch("PRAGMA cache_size = -1048576"))
+            .await
+            .context("setting the SQLite cache size")?;
+    }
+
+    let mut samples = Samples::new(args.samples_per_kind, args.accounts, args.contacts);
+
+    let phase = Instant::now();
+    let reps: Vec<generate::Rep> = (0..args.reps)
+        .map(|i| generate::rep(args.seed, i))
+        .collect();
+    let rep_rows: Vec<Vec<Value>> = reps.iter().map(generate::rep_values).collect();
+    db.write(move |c| insert_rows(c, "users", generate::REP_COLUMNS, &rep_rows))
+        .await
+        .context("inserting rep users")?;
+    let rep_ids: Vec<Uuid> = reps.iter().map(|r| r.id).collect();
+    samples.owners = rep_ids.iter().map(Uuid::to_string).collect();
+    eprintln!(
+        "{} rep users in {:.1}s",
+        reps.len(),
+        phase.elapsed().as_secs_f64()
+    );
+
+    let phase = Instant::now();
+    let account_ids = load_accounts(&db, &args, &rep_ids, &mut samples).await?;
+    let accounts_secs = phase.elapsed().as_secs_f64();
+
+    let phase = Instant::now();
+    let links = load_contacts(&db, &args, &rep_ids, &account_ids, &mut samples).await?;
+    let contacts_secs = phase.elapsed().as_secs_f64();
+
+    let phase = Instant::now();
+    finish(&db).await?;
+    let finish_secs = phase.elapsed().as_secs_f64();
+
+    samples.write(&args.samples_out)?;
+    println!(
+        "loaded {} reps, {} accounts ({accounts_secs:.0}s), {} contacts and {links} links \
+         ({contacts_secs:.0}s), finished ({finish_secs:.0}s) in {:.0}s; samples in {}",
+        reps.len(),
+        args.accounts,
+        args.contacts,
+        started.elapsed().as_secs_f64(),
+        args.samples_out.display()
+    );
+    Ok(())
+}
+
+async fn load_accounts(
+    db: &Database,
+    args: &Args,
+    reps: &[Uuid],
+    samples: &mut Samples,
+) -> Result<Vec<Uuid>> {
+    let mut keys: HashSet<String> = HashSet::with_capacity(args.accounts);
+    let mut ids = Vec::with_capacity(args.accounts);
+    let mut pipeline = Pipeline::new(db.clone(), "accounts", args.accounts);
+    let mut start = 0;
+    while start < args.accounts {
+        let end = (start + args.batch_rows).min(args.accounts);
+        let mut accounts = Vec::with_capacity(end - start);
+        let mut tags = Vec::new();
+        let mut account_reps = Vec::new();
+        for index in start..end {
+            let a = generate::account(args.seed, index, args.accounts, reps, |key| {
+                keys.insert(key.to_owned())
+            });
+            ids.push(a.id);
+            for tag in &a.tags {
+                tags.push(vec![a.id.into(), tag.clone().into()]);
+            }
+            // reps.rs `sync_owner`: the owner is the primary rep.
+            if let Some(owner) = a.owner {
+                account_reps.push(vec![
+                    a.id.into(),
+                    owner.into(),
+                    "primary".into(),
+                    owner.into(),
+                    a.created_at.into(),
+                ]);
+            }
+            samples.account(index, &a);
+            accounts.push(a.values);
+        }
+        pipeline
+            .push(end - start, move |c| {
+                insert_rows(c, "accounts", generate::ACCOUNT_COLUMNS, &accounts)?;
+                insert_rows(c, "account_tags", "account_id, tag", &tags)?;
+                insert_rows(
+                    c,
+                    "account_reps",
+                    "account_id, user_id, role, created_by, created_at",
+                    &account_reps,
+                )
+            })
+            .await?;
+        start = end;
+    }
+    pipeline.finish().await?;
+    Ok(ids)
+}
+
+async fn load_contacts(
+    db: &Database,
+    args: &Args,
+    reps: &[Uuid],
+    account_ids: &[Uuid],
+    samples: &mut Samples,
+) -> Result<usize> {
+    let mut pipeline = Pipeline::new(db.clone(), "contacts", args.contacts);
+    let mut links_written = 0;
+    let mut start = 0;
+    while start < args.contacts {
+        let end = (start + args.batch_rows).min(args.contacts);
+        let mut contacts = Vec::with_capacity(end - start);
+        let mut links = Vec::new();
+        for index in start..end {
+            let c = generate::contact(args.seed, index, args.contacts, reps);
+            if !args.no_links {
+                let account = index % account_ids.len();
+                links.push(generate::link(
+                    args.seed,
+                    index,
+                    &c,
+                    account_ids[account],
+                    generate::account_created_at(account, account_ids.len()),
+                    account_ids.len(),
+                ));
+            }
+            samples.contact(index, &c);
+            contacts.push(c.values);
+        }
+        links_written += links.len();
+        pipeline
+            .push(end - start, move |c| {
+                insert_rows(c, "contacts", generate::CONTACT_COLUMNS, &contacts)?;
+                insert_rows(c, "account_contacts", generate::LINK_COLUMNS, &links)
+            })
+            .await?;
+        start = end;
+    }
+    pipeline.finish().await?;
+    Ok(links_written)
+}
+
+/// After the load: PostgreSQL gets the statistics and visibility map autovacuum would
+/// build shortly anyway (so the first minutes of the benchmark do not race it); SQLite
+/// folds the WAL back into the database file. SQLite is not ANALYZEd: the application
+/// never does, so its planner works without statistics in production too.
+async fn finish(db: &Database) -> Result<()> {
+    match db.dialect() {
+        Dialect::Postgres => db
+            .read(|c| c.batch("VACUUM (ANALYZE)"))
+            .await
+            .context("VACUUM (ANALYZE)"),
+        Dialect::Sqlite => db
+            .read(|c| c.query("PRAGMA wal_checkpoint(TRUNCATE)", &[]).map(drop))
+            .await
+            .context("checkpointing the WAL"),
+    }
+}
+
+/// Keeps up to [`PIPELINE_DEPTH`] write transactions running while the caller generates
+/// the next batch, and reports progress.
+struct Pipeline {
+    db: Database,
+    what: &'static str,
+    total: usize,
+    done: usize,
+    started: Instant,
+    last_report: usize,
+    in_flight: VecDeque<(usize, JoinHandle<Result<(), DbError>>)>,
+}
+
+impl Pipeline {
+    fn new(db: Database, what: &'static str, total: usize) -> Self {
+        Self {
+            db,
+            what,
+            total,
+            done: 0,
+            started: Instant::now(),
+            last_report: 0,
+            in_flight: VecDeque::new(),
+        }
+    }
+
+    async fn push<F>(&mut self, rows: usize, f: F) -> Result<()>
+    where
+        F: FnOnce(&mut dyn Conn) -> Result<(), DbError> + Send + 'static,
+    {
+        while self.in_flight.len() >= PIPELINE_DEPTH {
+            self.wait_one().await?;
+        }
+        let db = self.db.clone();
+        self.in_flight
+            .push_back((rows, tokio::spawn(async move { db.write(f).await })));
+        Ok(())
+    }
+
+    async fn wait_one(&mut self) -> Result<()> {
+        let Some((rows, handle)) = self.in_flight.pop_front() else {
+            return Ok(());
+        };
+        handle
+            .await
+            .context("write task panicked")?
+            .with_context(|| format!("inserting {}", self.what))?;
+        self.done += rows;
+        if self.done - self.last_report >= 100_000 || self.done == self.total {
+            self.last_report = self.done;
+            let secs = self.started.elapsed().as_secs_f64();
+            eprintln!(
+                "{}: {}/{} in {secs:.0}s ({:.0}/s)",
+                self.what,
+                self.done,
+                self.total,
+                self.done as f64 / secs.max(0.001)
+            );
+        }
+        Ok(())
+    }
+
+    async fn finish(mut self) -> Result<()> {
+        while !self.in_flight.is_empty() {
+            self.wait_one().await?;
+        }
+        Ok(())
+    }
+}
+
+/// Multi-row INSERTs of `rows` (each in `columns` order), [`ROWS_PER_STATEMENT`] at a time.
+fn insert_rows(
+    c: &mut dyn Conn,
+    table: &str,
+    columns: &str,
+    rows: &[Vec<Value>],
+) -> Result<(), DbError> {
+    let width = columns.split(',').count();
+    let tuple = format!("({})", vec!["?"; width].join(", "));
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO {table} ({columns}) VALUES {}",
+            vec![tuple.as_str(); chunk.len()].join(", ")
+        );
+        let params: Vec<Value> = chunk.iter().flatten().cloned().collect();
+        debug_assert!(chunk.iter().all(|r| r.len() == width));
+        c.execute(&sql, &params)?;
+    }
+    Ok(())
+}
+
+/// Queries and owner ids taken from the loaded records, for rapport-bench.
+struct Samples {
+    per_kind: usize,
+    account_step: usize,
+    contact_step: usize,
+    owners: Vec<String>,
+    accounts: Vec<serde_json::Value>,
+    contacts: Vec<serde_json::Value>,
+    rng: Rng,
+}
+
+impl Samples {
+    fn new(per_kind: usize, accounts: usize, contacts: usize) -> Self {
+        Self {
+            per_kind,
+            account_step: (accounts / per_kind.max(1)).max(1),
+            contact_step: (contacts / per_kind.max(1)).max(1),
+            owners: Vec::new(),
+            accounts: Vec::new(),
+            contacts: Vec::new(),
+            rng: Rng::new(0x5eed),
+        }
+    }
+
+    /// The first `3..=6` characters of a word, as someone types it into a search box.
+    fn typed_prefix(&mut self, word: &str) -> String {
+        let n = 3 + self.rng.below(4);
+        word.chars().take(n).collect()
+    }
+
+    fn push(list: &mut Vec<serde_json::Value>, kind: &str, q: String) {
+        list.push(serde_json::json!({ "kind": kind, "q": q }));
+    }
+
+    fn account(&mut self, index: usize, a: &generate::Account) {
+        if index % self.account_step != self.account_step / 2 || a.archived {
+            return;
+        }
+        let mut words = a.name.split(' ');
+        let first = words.next().unwrap_or_default().to_owned();
+        let second = words.next().unwrap_or_default().to_owned();
+        let name = self.typed_prefix(&first);
+        Self::push(&mut self.accounts, "name", name);
+        let two = format!("{first} {}", self.typed_prefix(&second));
+        Self::push(&mut self.accounts, "words", two);
+        if let Some(email) = &a.email {
+            // "info@ashford-fam": the mailbox and the start of the domain.
+            let (local, domain) = email.split_once('@').unwrap_or((email, ""));
+            let cut = 6 + self.rng.below(5);
+            let q = format!("{local}@{}", domain.chars().take(cut).collect::<String>());
+            Self::push(&mut self.accounts, "email", q);
+        }
+        if let Some(phone) = &a.phone {
+            let q: String = phone_digits(phone).chars().take(9).collect();
+            Self::push(&mut self.accounts, "phone", q);
+        }
+        if let Some(city) = &a.city {
+            Self::push(&mut self.accounts, "city", city.clone());
+        }
+    }
+
+    fn contact(&mut self, index: usize, c: &generate::Contact) {
+        if index % self.contact_step != self.contact_step / 2 {
+            return;
+        }
+        let first = c.first_name.clone();
+        let last = c.last_name.clone();
+        let name = self.typed_prefix(&first);
+        Self::push(&mut self.contacts, "name", name);
+        let last_prefix = self.typed_prefix(&last);
+        Self::push(&mut self.contacts, "last", last_prefix);
+        let two = format!("{first} {}", self.typed_prefix(&last));
+        Self::push(&mut self.contacts, "words", two);
+        if let Some(email) = &c.email {
+            // "anna.muller@": the whole mailbox.
+            let local = email.split('@').next().unwrap_or(email);
+            Self::push(&mut self.contacts, "email", format!("{local}@"));
+        }
+        if let Some(phone) = &c.phone {
+            let q: String = phone_digits(phone).chars().take(9).collect();
+            Self::push(&mut self.contacts, "phone", q);
+        }
+    }
+
+    fn write(&self, path: &PathBuf) -> Result<()> {
+        let json = serde_json::json!({
+            "per_kind": self.per_kind,
+            "owners": self.owners,
+            "accounts": self.accounts,
+            "contacts": self.contacts,
+        });
+        std::fs::write(path, format!("{json:#}\n"))
+            .with_context(|| format!("writing {}", path.display()))
+    }
+}
