@@ -318,8 +318,7 @@ pub async fn update(
             let actor = &ctx.actor;
             let before = fetch(c, actor, id, true)?;
             scope::require_contact_action(actor, Action::Update)?;
-            if let Some(v) = if_match.filter(|v| *v != before.version) {
-                let _ = v;
+            if if_match.is_some_and(|v| v != before.version) {
                 return Err(StoreError::PreconditionFailed {
                     current_version: before.version,
                 });
@@ -393,10 +392,10 @@ pub async fn delete(
             let actor = &ctx.actor;
             let before = fetch(c, actor, id, true)?;
             scope::require_contact_action(actor, Action::Delete)?;
-            if let Some(v) = if_match {
-                if v != before.version {
-                    return Err(StoreError::PreconditionFailed { current_version: before.version });
-                }
+            if if_match.is_some_and(|v| v != before.version) {
+                return Err(StoreError::PreconditionFailed {
+                    current_version: before.version,
+                });
             }
             for link in crate::links::rows_where(c, "contact_id", id)? {
                 audit::record_change(c, &ctx, AuditAction::Delete, crate::links::ENTITY, link.id, Some(&link), None)?;
