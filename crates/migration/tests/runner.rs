@@ -104,3 +104,74 @@ both_engines! {
         assert!(delete.is_err());
     }
 }
+
+both_engines! {
+    // Boring upgrades: data written under 0001 is carried into 0002's new columns, rep
+    // rows and search index, without the application having to touch it.
+    async fn upgrade_to_0002_carries_existing_accounts(tdb) {
+        let db = open(&tdb.url).await;
+        up(&db, Some(1)).await.unwrap();
+        let (user, account) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+        let now = rapport_db::now();
+        db.write(move |c| {
+            c.execute(
+                "INSERT INTO users (id, email, role, created_at, updated_at) VALUES (?, 'rep@example.com', 'rep', ?, ?)",
+                &[user.into(), now.into(), now.into()],
+            )?;
+            c.execute(
+                "INSERT INTO accounts (id, kind, name, company_key, phone, billing_address, tags, owner_id, \
+                 search_text, created_at, updated_at) VALUES (?, 'customer', 'Acme Dental', 'ACMEDENTAL', \
+                 '+33 (0)4 72-10', ?, ?, ?, 'acme dental', ?, ?)",
+                &[
+                    account.into(),
+                    Value::Json(serde_json::json!({"city": "Lyon", "region": "ARA", "country": "FR"})),
+                    Value::Json(serde_json::json!(["vip"])),
+                    user.into(),
+                    now.into(),
+                    now.into(),
+                ],
+            )?;
+            c.execute("INSERT INTO account_tags (account_id, tag) VALUES (?, 'vip')", &[account.into()])
+        })
+        .await
+        .unwrap();
+
+        up(&db, None).await.unwrap();
+        let place = db
+            .read(move |c| {
+                let row = c.query_one("SELECT city, region, country FROM accounts WHERE id = ?", &[account.into()])?;
+                let row = row.expect("the account survives");
+                Ok::<_, rapport_db::DbError>((
+                    row.get::<String>("city")?,
+                    row.get::<String>("region")?,
+                    row.get::<String>("country")?,
+                ))
+            })
+            .await
+            .unwrap();
+        assert_eq!(place, ("Lyon".to_owned(), "ARA".to_owned(), "FR".to_owned()));
+        let primary: Option<String> = db
+            .read(move |c| c.query_scalar("SELECT role FROM account_reps WHERE account_id = ? AND user_id = ?", &[account.into(), user.into()]))
+            .await
+            .unwrap();
+        assert_eq!(primary.as_deref(), Some("primary"));
+
+        let search = match db.dialect() {
+            rapport_db::Dialect::Sqlite => {
+                "SELECT r.account_id FROM account_search JOIN account_search_rows r ON r.row_id = account_search.rowid \
+                 WHERE account_search MATCH ?"
+            }
+            rapport_db::Dialect::Postgres => {
+                "SELECT id FROM accounts WHERE to_tsvector('simple', search_text) @@ to_tsquery('simple', ?)"
+            }
+        };
+        for (sqlite_query, pg_query) in [("\"acme\"*", "acme:*"), ("\"lyon\"", "lyon"), ("\"vip\"", "vip"), ("\"3304\"*", "3304:*")] {
+            let q = if db.dialect() == rapport_db::Dialect::Sqlite { sqlite_query } else { pg_query };
+            let found: Option<uuid::Uuid> = db
+                .read(move |c| c.query_scalar(search, &[q.into()]))
+                .await
+                .unwrap();
+            assert_eq!(found, Some(account), "{q} finds the pre-0002 account");
+        }
+    }
+}
