@@ -12,7 +12,7 @@ mod generate;
 mod words;
 
 use std::collections::{HashSet, VecDeque};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -60,8 +60,12 @@ struct Args {
     samples_per_kind: usize,
 
     /// Records per transaction.
-    #[arg(long, default_value_t = 10_000)]
+    #[arg(long, default_value_t = 50_000)]
     batch_rows: usize,
+
+    /// SQLite page cache of the loading connection, in MiB.
+    #[arg(long, default_value_t = 1024)]
+    sqlite_cache_mib: u64,
 }
 
 /// Rows per INSERT statement: under SQLite's 32,766 and PostgreSQL's 65,535 parameters.
@@ -121,7 +125,8 @@ async fn run(args: Args) -> Result<()> {
     if db.dialect() == Dialect::Sqlite {
         // The default 2 MB page cache makes every insert into the random-order indexes
         // (name, company key, FTS5) a read; this connection is the loader's own.
-        db.write(|c| c.batch("PRAGMA cache_size = -1048576"))
+        let kib = args.sqlite_cache_mib * 1024;
+        db.write(move |c| c.batch(&format!("PRAGMA cache_size = -{kib}")))
             .await
             .context("setting the SQLite cache size")?;
     }
@@ -457,7 +462,7 @@ impl Samples {
         }
     }
 
-    fn write(&self, path: &PathBuf) -> Result<()> {
+    fn write(&self, path: &Path) -> Result<()> {
         let json = serde_json::json!({
             "per_kind": self.per_kind,
             "owners": self.owners,
