@@ -171,6 +171,8 @@ fn decode(row: &postgres::Row, i: usize) -> Result<Value, DbError> {
         }
         Type::BYTEA => get::<Vec<u8>>(row, i)?.map(Value::Bytes),
         Type::VOID => None,
+        // Search vectors are index material for `q`; nothing reads them back.
+        Type::TS_VECTOR => None,
         _ => get::<String>(row, i)?.map(Value::Text),
     };
     Ok(v.unwrap_or(Value::Null))

@@ -158,11 +158,11 @@ both_engines! {
 
         let search = match db.dialect() {
             rapport_db::Dialect::Sqlite => {
-                "SELECT r.account_id FROM account_search JOIN account_search_rows r ON r.row_id = account_search.rowid \
+                "SELECT a.id FROM account_search JOIN accounts a ON a.search_seq = account_search.rowid \
                  WHERE account_search MATCH ?"
             }
             rapport_db::Dialect::Postgres => {
-                "SELECT id FROM accounts WHERE to_tsvector('simple', search_text) @@ to_tsquery('simple', ?)"
+                "SELECT id FROM accounts WHERE search_vector @@ to_tsquery('simple', ?)"
             }
         };
         for (sqlite_query, pg_query) in [("\"acme\"*", "acme:*"), ("\"lyon\"", "lyon"), ("\"vip\"", "vip"), ("\"3304\"*", "3304:*")] {

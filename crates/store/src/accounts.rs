@@ -47,11 +47,7 @@ static SPEC: ListSpec = ListSpec {
 
 static SEARCH: crate::search::Search = crate::search::Search {
     fts_table: "account_search",
-    fts_rows: "account_search_rows",
-    fts_key: "account_id",
-    text_column: "search_text",
-    rank_columns: &["company_key"],
-    then_by: "name",
+    key_columns: &["company_key"],
 };
 
 fn opt_enum<T>(r: &Row, col: &str, parse: fn(&str) -> Option<T>) -> Result<Option<T>, StoreError> {

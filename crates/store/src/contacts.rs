@@ -38,11 +38,8 @@ static SPEC: ListSpec = ListSpec {
 
 static SEARCH: crate::search::Search = crate::search::Search {
     fts_table: "contact_search",
-    fts_rows: "contact_search_rows",
-    fts_key: "contact_id",
-    text_column: "search_text",
-    rank_columns: &["name_key", "sort_key"],
-    then_by: "name",
+    // Last name first (as the list sorts), then first name first.
+    key_columns: &["sort_key", "name_key"],
 };
 
 pub(crate) fn from_row(r: &Row) -> Result<Contact, StoreError> {

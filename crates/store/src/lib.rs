@@ -13,6 +13,7 @@ pub mod links;
 pub mod list;
 pub mod merge;
 pub mod notes;
+mod ranked;
 pub mod reps;
 pub mod scope;
 pub mod search;

@@ -145,25 +145,10 @@ impl SortKey {
     }
 }
 
-/// The column that holds the relevance of a row when `q` ranks the list.
-const RANK_ALIAS: &str = "search_rank";
-
-fn parse_sort(
-    spec: &ListSpec,
-    sort: Option<&str>,
-    rank: Option<&str>,
-) -> Result<Vec<SortKey>, StoreError> {
-    let ranked_default;
-    let text = match sort.filter(|s| !s.trim().is_empty()) {
-        Some(s) => s,
-        None => match (rank, spec.search) {
-            (Some(_), Some(search)) => {
-                ranked_default = format!("relevance,{}", search.then_by);
-                ranked_default.as_str()
-            }
-            _ => spec.default_sort,
-        },
-    };
+fn parse_sort(spec: &ListSpec, sort: Option<&str>) -> Result<Vec<SortKey>, StoreError> {
+    let text = sort
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or(spec.default_sort);
     let mut keys: Vec<SortKey> = Vec::new();
     for part in text.split(',').map(str::trim) {
         let (desc, name) = match part.strip_prefix('-') {
@@ -172,22 +157,6 @@ fn parse_sort(
         };
         let key = if name == "id" {
             SortKey::of(ID, desc)
-        } else if name == "relevance" {
-            let Some(rank) = rank else {
-                return Err(StoreError::bad_request(
-                    "sort",
-                    "sort_field",
-                    "relevance needs a q to rank by",
-                ));
-            };
-            SortKey {
-                name: "relevance".into(),
-                expr: rank.to_owned(),
-                read_as: RANK_ALIAS.into(),
-                kind: Kind::Int,
-                nullable: false,
-                desc,
-            }
         } else {
             let field = *spec
                 .sortable
@@ -196,7 +165,7 @@ fn parse_sort(
                 .ok_or_else(|| {
                     let names: Vec<&str> = spec.sortable.iter().map(|f| f.name).collect();
                     let relevance = if spec.search.is_some() {
-                        ", relevance (with q)"
+                        "; relevance (alone, with q)"
                     } else {
                         ""
                     };
@@ -225,10 +194,7 @@ fn parse_sort(
         }
     }
     if keys.last().is_none_or(|k| k.name != "id") {
-        let desc = keys
-            .iter()
-            .find(|k| k.name != "relevance")
-            .is_some_and(|k| k.desc);
+        let desc = keys.first().is_some_and(|k| k.desc);
         keys.push(SortKey::of(ID, desc));
     }
     Ok(keys)
@@ -502,21 +468,52 @@ pub fn run(
             let search = spec.search.ok_or_else(|| {
                 StoreError::bad_request("q", "unsupported", "this list has no text search")
             })?;
-            search.parse(spec.table, conn.dialect(), q)?
+            search
+                .parse(conn.dialect(), q)?
+                .map(|query| (search, query))
         }
         None => None,
     };
-    let keys = parse_sort(
-        spec,
-        params.sort.as_deref(),
-        query.as_ref().map(|q| q.rank.as_str()),
-    )?;
+    let sort = params
+        .sort
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    let ranked = match (sort, &query) {
+        (None | Some("relevance"), Some(_)) => true,
+        (Some(s), None)
+            if s.split(',')
+                .any(|k| k.trim().trim_start_matches(['-', '+']) == "relevance") =>
+        {
+            return Err(StoreError::bad_request(
+                "sort",
+                "sort_field",
+                "relevance needs a q to rank by",
+            ));
+        }
+        (Some(s), Some(_))
+            if s.split(',')
+                .any(|k| k.trim().trim_start_matches(['-', '+']) == "relevance") =>
+        {
+            return Err(StoreError::bad_request(
+                "sort",
+                "sort_field",
+                "relevance cannot be combined with other sort fields",
+            ));
+        }
+        _ => false,
+    };
     let mut conditions = vec![scope];
     conditions.extend(extra);
     conditions.extend(filter_conditions(spec, &params.filters, me)?);
-    let ranked = keys.iter().any(|k| k.name == "relevance");
-    if let Some(query) = query {
-        conditions.push(query.matches);
+    if ranked {
+        if let Some((search, query)) = query {
+            return crate::ranked::run(conn, spec, search, &query, params, conditions);
+        }
+    }
+    let keys = parse_sort(spec, sort)?;
+    if let Some((search, query)) = &query {
+        conditions.push(search.any_match(spec.table, conn.dialect(), query));
     }
     let mut where_clause = SqlBuf::new(" WHERE ");
     for (i, c) in conditions.into_iter().enumerate() {
@@ -534,11 +531,7 @@ pub fn run(
         None
     };
 
-    let rank_column = match keys.iter().find(|k| k.name == "relevance") {
-        Some(k) if ranked => format!(", {} AS {RANK_ALIAS}", k.expr),
-        _ => String::new(),
-    };
-    let mut select = SqlBuf::new(&format!("SELECT *{rank_column} FROM {}", spec.table));
+    let mut select = SqlBuf::new(&format!("SELECT * FROM {}", spec.table));
     select.append(where_clause);
     if let Some(cursor) = params.cursor.as_deref() {
         let values = decode_cursor(cursor, &keys)?;

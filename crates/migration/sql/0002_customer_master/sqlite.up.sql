@@ -129,66 +129,58 @@ CREATE INDEX activities_account_idx ON activities (account_id, activity_date, cr
 CREATE INDEX activities_contact_idx ON activities (contact_id, activity_date, created_at, id);
 CREATE INDEX activities_assignee_idx ON activities (assignee_id, done, due_at);
 
--- Text search. FTS5 rows are keyed by integers; the *_search_rows tables give every
--- record a stable integer (an INTEGER PRIMARY KEY survives VACUUM, a bare rowid may not).
-CREATE TABLE account_search_rows (
-    row_id      INTEGER PRIMARY KEY,
-    account_id  TEXT NOT NULL UNIQUE
-);
+-- Text search. FTS5 rows are keyed by integers: each record gets a stable `search_seq`
+-- (a stored column; a bare rowid of a table keyed by text may change under VACUUM). It
+-- also orders the word matches of a search, newest first, on both engines.
+ALTER TABLE accounts ADD COLUMN search_seq INTEGER;
+UPDATE accounts SET search_seq = rowid;
+CREATE UNIQUE INDEX accounts_search_seq_key ON accounts (search_seq);
+ALTER TABLE contacts ADD COLUMN search_seq INTEGER;
+CREATE UNIQUE INDEX contacts_search_seq_key ON contacts (search_seq);
+CREATE INDEX contacts_name_key_idx ON contacts (name_key, id);
+
 CREATE VIRTUAL TABLE account_search USING fts5(
     body, content = '', contentless_delete = 1,
     tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
 );
-INSERT INTO account_search_rows (account_id) SELECT id FROM accounts;
-INSERT INTO account_search (rowid, body)
-    SELECT r.row_id, a.search_text FROM accounts a JOIN account_search_rows r ON r.account_id = a.id;
+INSERT INTO account_search (rowid, body) SELECT search_seq, search_text FROM accounts;
 
 CREATE TRIGGER accounts_search_insert AFTER INSERT ON accounts
 BEGIN
-    INSERT INTO account_search_rows (account_id) VALUES (new.id);
+    UPDATE accounts SET search_seq = (SELECT coalesce(max(search_seq), 0) + 1 FROM accounts)
+        WHERE id = new.id;
     INSERT INTO account_search (rowid, body)
-        VALUES ((SELECT row_id FROM account_search_rows WHERE account_id = new.id), new.search_text);
+        VALUES ((SELECT search_seq FROM accounts WHERE id = new.id), new.search_text);
 END;
 CREATE TRIGGER accounts_search_update AFTER UPDATE OF search_text ON accounts
     WHEN old.search_text IS NOT new.search_text
 BEGIN
-    DELETE FROM account_search
-        WHERE rowid = (SELECT row_id FROM account_search_rows WHERE account_id = old.id);
-    INSERT INTO account_search (rowid, body)
-        VALUES ((SELECT row_id FROM account_search_rows WHERE account_id = new.id), new.search_text);
+    DELETE FROM account_search WHERE rowid = old.search_seq;
+    INSERT INTO account_search (rowid, body) VALUES (new.search_seq, new.search_text);
 END;
 CREATE TRIGGER accounts_search_delete AFTER DELETE ON accounts
 BEGIN
-    DELETE FROM account_search
-        WHERE rowid = (SELECT row_id FROM account_search_rows WHERE account_id = old.id);
-    DELETE FROM account_search_rows WHERE account_id = old.id;
+    DELETE FROM account_search WHERE rowid = old.search_seq;
 END;
 
-CREATE TABLE contact_search_rows (
-    row_id      INTEGER PRIMARY KEY,
-    contact_id  TEXT NOT NULL UNIQUE
-);
 CREATE VIRTUAL TABLE contact_search USING fts5(
     body, content = '', contentless_delete = 1,
     tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
 );
 CREATE TRIGGER contacts_search_insert AFTER INSERT ON contacts
 BEGIN
-    INSERT INTO contact_search_rows (contact_id) VALUES (new.id);
+    UPDATE contacts SET search_seq = (SELECT coalesce(max(search_seq), 0) + 1 FROM contacts)
+        WHERE id = new.id;
     INSERT INTO contact_search (rowid, body)
-        VALUES ((SELECT row_id FROM contact_search_rows WHERE contact_id = new.id), new.search_text);
+        VALUES ((SELECT search_seq FROM contacts WHERE id = new.id), new.search_text);
 END;
 CREATE TRIGGER contacts_search_update AFTER UPDATE OF search_text ON contacts
     WHEN old.search_text IS NOT new.search_text
 BEGIN
-    DELETE FROM contact_search
-        WHERE rowid = (SELECT row_id FROM contact_search_rows WHERE contact_id = old.id);
-    INSERT INTO contact_search (rowid, body)
-        VALUES ((SELECT row_id FROM contact_search_rows WHERE contact_id = new.id), new.search_text);
+    DELETE FROM contact_search WHERE rowid = old.search_seq;
+    INSERT INTO contact_search (rowid, body) VALUES (new.search_seq, new.search_text);
 END;
 CREATE TRIGGER contacts_search_delete AFTER DELETE ON contacts
 BEGIN
-    DELETE FROM contact_search
-        WHERE rowid = (SELECT row_id FROM contact_search_rows WHERE contact_id = old.id);
-    DELETE FROM contact_search_rows WHERE contact_id = old.id;
+    DELETE FROM contact_search WHERE rowid = old.search_seq;
 END;

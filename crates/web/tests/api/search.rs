@@ -1,5 +1,5 @@
 //! `q` search over accounts and contacts: word prefixes, accents, the fields it covers,
-//! its ranking and paging. The same assertions run on SQLite (FTS5) and PostgreSQL
+//! its tiers (name key prefix first, then other word matches newest first) and paging. The same assertions run on SQLite (FTS5) and PostgreSQL
 //! (tsvector), so both engines are held to the same answers.
 
 use axum::http::StatusCode;
@@ -43,6 +43,14 @@ both_engines! {
         // Names starting with the query first (in name order), then other matches.
         assert_eq!(names(&app.get(&q("acme"), t).await.body), vec!["Acme Logistics", "Acmeville Clinic", "Logistics of Acme"]);
         assert_eq!(names(&app.get(&q("ACME LOG"), t).await.body), vec!["Acme Logistics", "Logistics of Acme"]);
+        // A name typed without its spaces still finds it (the name key matches).
+        assert_eq!(names(&app.get(&q("acmelog"), t).await.body), vec!["Acme Logistics"]);
+        // Other word matches come newest first.
+        app.account(t, json!({"name": "Zulu Acme Partners"})).await;
+        assert_eq!(names(&app.get(&q("acme"), t).await.body), vec!["Acme Logistics", "Acmeville Clinic", "Zulu Acme Partners", "Logistics of Acme"]);
+        let zulu = app.get(&q("zulu"), t).await;
+        let zulu_id = zulu.body["data"][0]["id"].as_str().unwrap_or("").to_owned();
+        app.call(axum::http::Method::DELETE, &format!("/api/v1/accounts/{zulu_id}"), t, None).await;
         // Accents and case fold both ways; every word must match.
         assert_eq!(names(&app.get(&q("hopital eloi"), t).await.body), vec!["Hôpital Saint-Éloi"]);
         assert_eq!(names(&app.get(&q("HÔPITAL"), t).await.body), vec!["Hôpital Saint-Éloi"]);
@@ -120,9 +128,10 @@ both_engines! {
             assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         }
         let q = |s: &str| format!("/api/v1/contacts?q={}", urlencode(s));
-        // First-name or last-name starts rank first, in last-name order.
-        assert_eq!(names(&app.get(&q("dupont"), t).await.body), vec!["Dupont Aignan", "Jean Dupont"]);
-        assert_eq!(names(&app.get(&q("jean"), t).await.body), vec!["Jean Dupont", "Zoë Jeanneret"]);
+        // Last names starting with the query first, then first names, then the rest.
+        assert_eq!(names(&app.get(&q("dupont"), t).await.body), vec!["Jean Dupont", "Dupont Aignan"]);
+        assert_eq!(names(&app.get(&q("jean"), t).await.body), vec!["Zoë Jeanneret", "Jean Dupont"]);
+        assert_eq!(names(&app.get(&q("jean dup"), t).await.body), vec!["Jean Dupont"]);
         assert_eq!(names(&app.get(&q("zoe"), t).await.body), vec!["Zoë Jeanneret"]);
         assert_eq!(names(&app.get(&q("5550199"), t).await.body), vec!["Zoë Jeanneret"]);
         assert_eq!(names(&app.get(&q("cabinet"), t).await.body), vec!["Jean Dupont"]);
