@@ -8,7 +8,7 @@ use rapport_db::{Conn, Dialect, Row};
 use uuid::Uuid;
 
 use crate::list::{ListParams, ListSpec, Page, MAX_LIMIT};
-use crate::search::{key_expr, Query, Search};
+use crate::search::{key_expr, short_word, Query, Search};
 use crate::{SqlBuf, StoreError};
 
 /// Where a page ended: the tier, and the last row's key (key tiers) or `search_seq`
@@ -130,15 +130,16 @@ impl Tiers<'_> {
     fn word_tier(&self, after: Option<i64>, want: usize) -> SqlBuf {
         let table = self.table;
         let earlier = self.not_in_earlier(self.search.key_columns.len());
-        match self.dialect {
+        match (self.dialect, &self.query.words) {
             // The FTS5 index hands out matches in rowid (= search_seq) order, so the
             // newest matches come first without reading the others.
-            Dialect::Sqlite => {
+            (Dialect::Sqlite, Some(words)) => {
                 let fts = self.search.fts_table;
                 let mut q = SqlBuf::new(&format!(
                     "SELECT {table}.* FROM {fts} JOIN {table} ON {table}.search_seq = {fts}.rowid WHERE {fts} MATCH "
                 ));
-                q.bind(self.query.words.clone())
+                q.bind(words.clone())
+                    .append(short_word(table, self.query))
                     .push(" AND ")
                     .append(self.base.clone())
                     .push(" AND ")
@@ -149,7 +150,9 @@ impl Tiers<'_> {
                 q.push(&format!(" ORDER BY {fts}.rowid DESC LIMIT {want}"));
                 q
             }
-            Dialect::Postgres => {
+            // PostgreSQL chooses between the GIN index and walking search_seq; a query
+            // of one character walks search_seq on both engines.
+            _ => {
                 let mut q = SqlBuf::new(&format!("SELECT * FROM {table} WHERE "));
                 q.append(self.search.word_match(table, self.dialect, self.query))
                     .push(" AND ")

@@ -2,8 +2,9 @@
 //! million rows on both engines.
 //!
 //! A row matches when its name key starts with the query's key (the query typed as one
-//! run of letters and digits, so `acmelog` finds "Acme Logistics"), or when every word of
-//! the query begins some word of its folded search text (see
+//! run of letters and digits, so `acmelog` finds "Acme Logistics"), or when its folded
+//! search text has every whole word of the query and a word beginning with the query's
+//! last word, the one being typed (see
 //! `rapport_domain::normalize::search_text`). Results come in tiers, each read from an
 //! index in its own order so that a page costs about the page, not the number of
 //! matches: first the rows whose key (one tier per key column) starts with the query, in
@@ -32,8 +33,10 @@ pub struct Search {
 
 /// A parsed `q`.
 pub struct Query {
-    /// FTS5 expression (SQLite) or tsquery (PostgreSQL): every word as a prefix.
-    pub(crate) words: String,
+    /// FTS5 expression (SQLite) or tsquery (PostgreSQL) for the words the index answers.
+    pub(crate) words: Option<String>,
+    /// `LIKE` pattern over `' ' || search_text` for a one-character last word.
+    pub(crate) short: Option<String>,
     /// The query's key and the first string after every string that starts with it.
     pub(crate) key: String,
     pub(crate) key_end: String,
@@ -61,23 +64,41 @@ impl Search {
                 format!("must have at most {MAX_Q_WORDS} words"),
             ));
         }
-        // Words hold only letters and digits, so neither engine's syntax can occur.
-        let words = match dialect {
-            Dialect::Sqlite => words
-                .iter()
-                .map(|w| format!("\"{w}\"*"))
-                .collect::<Vec<_>>()
-                .join(" AND "),
-            Dialect::Postgres => words
-                .iter()
-                .map(|w| format!("{w}:*"))
-                .collect::<Vec<_>>()
-                .join(" & "),
+        // The words before the last are whole words; the last is the one being typed, a
+        // prefix. (A prefix of a common word is a long list of records to merge, so
+        // only the word in progress pays for it.) A last word of one character would
+        // merge nearly every record: it is checked on the candidates' text instead.
+        // Words hold only letters and digits, so neither engine's query syntax (nor a
+        // LIKE wildcard) can occur in them.
+        let (last, whole) = match words.split_last() {
+            Some((last, whole)) => (*last, whole),
+            None => return Ok(None),
         };
+        let short = (last.chars().count() == 1).then(|| format!("% {last}%"));
+        let mut terms: Vec<String> = whole
+            .iter()
+            .map(|w| match dialect {
+                Dialect::Sqlite => format!("\"{w}\""),
+                Dialect::Postgres => (*w).to_owned(),
+            })
+            .collect();
+        if short.is_none() {
+            terms.push(match dialect {
+                Dialect::Sqlite => format!("\"{last}\"*"),
+                Dialect::Postgres => format!("{last}:*"),
+            });
+        }
+        let words = (!terms.is_empty()).then(|| {
+            terms.join(match dialect {
+                Dialect::Sqlite => " AND ",
+                Dialect::Postgres => " & ",
+            })
+        });
         let key = company_key(q);
         let key_end = successor(&key);
         Ok(Some(Query {
             words,
+            short,
             key,
             key_end,
         }))
@@ -96,16 +117,20 @@ impl Search {
 
     /// Rows matching every word of the query.
     pub fn word_match(&self, table: &str, dialect: Dialect, query: &Query) -> SqlBuf {
-        let mut b = match dialect {
-            Dialect::Sqlite => SqlBuf::new(&format!(
-                "{table}.search_seq IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ",
-                fts = self.fts_table
-            )),
-            Dialect::Postgres => {
-                SqlBuf::new(&format!("{table}.search_vector @@ to_tsquery('simple', "))
-            }
-        };
-        b.bind(query.words.clone()).push(")");
+        let mut b = SqlBuf::new("(TRUE");
+        if let Some(words) = &query.words {
+            match dialect {
+                Dialect::Sqlite => b.push(&format!(
+                    " AND {table}.search_seq IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ",
+                    fts = self.fts_table
+                )),
+                Dialect::Postgres => b.push(&format!(
+                    " AND {table}.search_vector @@ to_tsquery('simple', "
+                )),
+            };
+            b.bind(words.clone()).push(")");
+        }
+        b.append(short_word(table, query)).push(")");
         b
     }
 
@@ -119,6 +144,16 @@ impl Search {
         b.append(self.word_match(table, dialect, query)).push(")");
         b
     }
+}
+
+/// ` AND …` the one-character last word, if the query ends with one.
+pub fn short_word(table: &str, query: &Query) -> SqlBuf {
+    let mut b = SqlBuf::default();
+    if let Some(pattern) = &query.short {
+        b.push(&format!(" AND (' ' || {table}.search_text) LIKE "))
+            .bind(pattern.clone());
+    }
+    b
 }
 
 /// A key column compared byte-wise: SQLite's default collation already is; PostgreSQL's

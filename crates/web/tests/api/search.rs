@@ -43,6 +43,11 @@ both_engines! {
         // Names starting with the query first (in name order), then other matches.
         assert_eq!(names(&app.get(&q("acme"), t).await.body), vec!["Acme Logistics", "Acmeville Clinic", "Logistics of Acme"]);
         assert_eq!(names(&app.get(&q("ACME LOG"), t).await.body), vec!["Acme Logistics", "Logistics of Acme"]);
+        // A one-letter last word is a prefix like any other.
+        assert_eq!(names(&app.get(&q("acme l"), t).await.body), vec!["Acme Logistics", "Logistics of Acme"]);
+        assert_eq!(names(&app.get(&q("z"), t).await.body), vec!["Zeta Dental"]);
+        // Words before the last are whole words: the last is the one being typed.
+        assert!(names(&app.get(&q("acm logistics"), t).await.body).is_empty());
         // A name typed without its spaces still finds it (the name key matches).
         assert_eq!(names(&app.get(&q("acmelog"), t).await.body), vec!["Acme Logistics"]);
         // Other word matches come newest first.
