@@ -22,6 +22,13 @@ impl Dialect {
 pub trait Conn: Send {
     fn dialect(&self) -> Dialect;
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, DbError>;
+    /// Like `query`, for queries whose best plan depends on the values (text search: a
+    /// rare word wants its index, a common one a walk in order). PostgreSQL plans each
+    /// run with its parameters instead of settling on a generic plan for a cached
+    /// statement; SQLite plans every run anyway.
+    fn query_planned(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, DbError> {
+        self.query(sql, params)
+    }
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, DbError>;
     /// Runs several `;`-separated statements without parameters (migrations).
     fn batch(&mut self, sql: &str) -> Result<(), DbError>;

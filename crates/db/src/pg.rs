@@ -38,6 +38,19 @@ impl PgConn {
         self.client.is_closed()
     }
 
+    fn rows(&mut self, stmt: &Statement, params: &[Value]) -> Result<Vec<Row>, DbError> {
+        let rows = self.client.query(stmt, &refs(params))?;
+        let columns: Arc<[String]> = stmt.columns().iter().map(|c| c.name().to_owned()).collect();
+        rows.iter()
+            .map(|r| {
+                let values = (0..columns.len())
+                    .map(|i| decode(r, i))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(Row::new(columns.clone(), values))
+            })
+            .collect()
+    }
+
     fn statement(&mut self, sql: &str) -> Result<Statement, DbError> {
         let numbered = number_placeholders(sql);
         if let Some(s) = self.statements.get(&numbered) {
@@ -189,16 +202,14 @@ impl Conn for PgConn {
 
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, DbError> {
         let stmt = self.statement(sql)?;
-        let rows = self.client.query(&stmt, &refs(params))?;
-        let columns: Arc<[String]> = stmt.columns().iter().map(|c| c.name().to_owned()).collect();
-        rows.iter()
-            .map(|r| {
-                let values = (0..columns.len())
-                    .map(|i| decode(r, i))
-                    .collect::<Result<Vec<_>, _>>()?;
-                Ok(Row::new(columns.clone(), values))
-            })
-            .collect()
+        self.rows(&stmt, params)
+    }
+
+    fn query_planned(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, DbError> {
+        // A statement prepared for one run gets a plan for its values; the cached ones
+        // switch to a generic plan after five runs.
+        let stmt = self.client.prepare(&number_placeholders(sql))?;
+        self.rows(&stmt, params)
     }
 
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, DbError> {

@@ -512,6 +512,7 @@ pub fn run(
         }
     }
     let keys = parse_sort(spec, sort)?;
+    let searching = query.is_some();
     if let Some((search, query)) = &query {
         conditions.push(search.any_match(spec.table, conn.dialect(), query));
     }
@@ -543,7 +544,11 @@ pub fn run(
         order_by(&keys),
         limit + 1
     ));
-    let mut rows = conn.query(&select.sql, &select.params)?;
+    let mut rows = if searching {
+        conn.query_planned(&select.sql, &select.params)?
+    } else {
+        conn.query(&select.sql, &select.params)?
+    };
     let next_cursor = if rows.len() > limit {
         rows.truncate(limit);
         rows.last().map(|r| encode_cursor(r, &keys)).transpose()?

@@ -152,22 +152,53 @@ impl Tiers<'_> {
             }
             // PostgreSQL chooses between the GIN index and walking search_seq; a query
             // of one character walks search_seq on both engines.
-            _ => {
-                let mut q = SqlBuf::new(&format!("SELECT * FROM {table} WHERE "));
-                q.append(self.search.word_match(table, self.dialect, self.query))
-                    .push(" AND ")
-                    .append(self.base.clone())
-                    .push(" AND ")
-                    .append(earlier);
-                if let Some(seq) = after {
-                    q.push(&format!(" AND {table}.search_seq < ")).bind(seq);
-                }
-                q.push(&format!(" ORDER BY {table}.search_seq DESC LIMIT {want}"));
-                q
-            }
+            _ => self.word_tier_from(&format!("{table} WHERE TRUE"), after, want),
         }
     }
+
+    /// PostgreSQL first looks for the page among the newest rows only: a common word
+    /// fills it there in a few milliseconds, where its planner, misjudging how often
+    /// words occur together ("san antonio"), would fetch every match through the GIN
+    /// index to sort them. Only when the window holds too few does the full query run
+    /// (and then the matches are few). The answer is the same either way.
+    fn word_tier_window(&self, after: Option<i64>, want: usize) -> SqlBuf {
+        let table = self.table;
+        let mut window = SqlBuf::new(&format!("(SELECT * FROM {table}"));
+        if let Some(seq) = after {
+            window.push(" WHERE search_seq < ").bind(seq);
+        }
+        window.push(&format!(
+            " ORDER BY search_seq DESC LIMIT {WINDOW}) AS {table} WHERE TRUE"
+        ));
+        self.word_tier_from_buf(window, None, want)
+    }
+
+    fn word_tier_from(&self, source: &str, after: Option<i64>, want: usize) -> SqlBuf {
+        self.word_tier_from_buf(SqlBuf::new(source), after, want)
+    }
+
+    /// The word tier over `source` (a table or a window, ending in a WHERE clause).
+    fn word_tier_from_buf(&self, source: SqlBuf, after: Option<i64>, want: usize) -> SqlBuf {
+        let table = self.table;
+        let earlier = self.not_in_earlier(self.search.key_columns.len());
+        let mut q = SqlBuf::new("SELECT * FROM ");
+        q.append(source)
+            .push(" AND ")
+            .append(self.search.word_match(table, self.dialect, self.query))
+            .push(" AND ")
+            .append(self.base.clone())
+            .push(" AND ")
+            .append(earlier);
+        if let Some(seq) = after {
+            q.push(&format!(" AND {table}.search_seq < ")).bind(seq);
+        }
+        q.push(&format!(" ORDER BY {table}.search_seq DESC LIMIT {want}"));
+        q
+    }
 }
+
+/// How many of the newest rows PostgreSQL's word tier looks at before the full query.
+const WINDOW: usize = 10_000;
 
 pub(crate) fn run(
     conn: &mut dyn Conn,
@@ -190,7 +221,8 @@ pub(crate) fn run(
             .append(tiers.base.clone())
             .push(" AND ")
             .append(search.any_match(spec.table, tiers.dialect, query));
-        conn.query_scalar::<i64>(&count.sql, &count.params)?
+        let counted = conn.query_planned(&count.sql, &count.params)?;
+        counted.first().map(|r| r.get_index::<i64>(0)).transpose()?
     } else {
         None
     };
@@ -224,10 +256,18 @@ pub(crate) fn run(
                 Some(Position::Words(seq)) => Some(*seq),
                 _ => None,
             };
+            if tiers.dialect == Dialect::Postgres && query.words.is_some() {
+                let w = tiers.word_tier_window(after, want);
+                let found = conn.query_planned(&w.sql, &w.params)?;
+                if found.len() == want {
+                    rows.extend(found.into_iter().map(|r| (tier, r)));
+                    break;
+                }
+            }
             tiers.word_tier(after, want)
         };
         rows.extend(
-            conn.query(&q.sql, &q.params)?
+            conn.query_planned(&q.sql, &q.params)?
                 .into_iter()
                 .map(|r| (tier, r)),
         );
