@@ -1,8 +1,48 @@
 //! ETags from record versions; `If-Match` parsed to the version it names.
 
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
 
 use crate::problem::Problem;
+
+/// A record whose version is its ETag.
+pub trait Versioned: Serialize {
+    fn version(&self) -> i64;
+}
+
+impl Versioned for rapport_domain::account::Account {
+    fn version(&self) -> i64 {
+        self.version
+    }
+}
+
+impl Versioned for rapport_domain::contact::Contact {
+    fn version(&self) -> i64 {
+        self.version
+    }
+}
+
+impl Versioned for rapport_domain::note::Note {
+    fn version(&self) -> i64 {
+        self.version
+    }
+}
+
+/// The record as the body, its version as the ETag.
+pub fn tagged<T: Versioned>(status: StatusCode, record: T) -> Response {
+    let tag = etag(record.version());
+    (status, [(header::ETAG, tag)], Json(record)).into_response()
+}
+
+/// 201 Created with `Location` and the ETag.
+pub fn created<T: Versioned>(location: String, record: T) -> Result<Response, Problem> {
+    let location = HeaderValue::from_str(&location).map_err(|_| Problem::internal())?;
+    let mut res = tagged(StatusCode::CREATED, record);
+    res.headers_mut().insert(header::LOCATION, location);
+    Ok(res)
+}
 
 pub fn etag(version: i64) -> HeaderValue {
     HeaderValue::from_str(&format!("\"{version}\"")).unwrap_or(HeaderValue::from_static("\"0\""))

@@ -1,7 +1,7 @@
 //! `/api/v1/accounts`: the first domain resource, and the model for the others.
 
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use rapport_domain::account::{Account, AccountChanges, Address};
@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::IdPath;
 use crate::auth::Authed;
 use crate::body::JsonBody;
-use crate::etag::{etag, if_match};
+use crate::etag::{created, etag, if_match, tagged};
 use crate::problem::{ApiResult, Problem};
 use crate::query::{ListQuery, QueryPairs};
 use crate::AppState;
@@ -70,11 +70,6 @@ pub struct MergeRequest {
     take: Option<serde_json::Value>,
 }
 
-pub(crate) fn with_etag(status: StatusCode, account: Account) -> Response {
-    let tag = etag(account.version);
-    (status, [(header::ETAG, tag)], Json(account)).into_response()
-}
-
 fn changes(body: serde_json::Value, for_create: bool) -> ApiResult<AccountChanges> {
     Ok(AccountChanges::read(body, for_create)?)
 }
@@ -92,11 +87,7 @@ pub async fn create_account(
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
     let account = accounts::create(&app.store, &auth.ctx, changes(body, true)?).await?;
-    let location = HeaderValue::from_str(&format!("/api/v1/accounts/{}", account.id))
-        .map_err(|_| Problem::internal())?;
-    let mut res = with_etag(StatusCode::CREATED, account);
-    res.headers_mut().insert(header::LOCATION, location);
-    Ok(res)
+    created(format!("/api/v1/accounts/{}", account.id), account)
 }
 
 /// Returns the account whose company key equals that of `name` (200), or creates it
@@ -113,16 +104,12 @@ pub async fn find_or_create_account(
     Authed(auth): Authed,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    let (account, created) =
+    let (account, was_created) =
         accounts::find_or_create(&app.store, &auth.ctx, changes(body, true)?).await?;
-    if !created {
-        return Ok(with_etag(StatusCode::OK, account));
+    if !was_created {
+        return Ok(tagged(StatusCode::OK, account));
     }
-    let location = HeaderValue::from_str(&format!("/api/v1/accounts/{}", account.id))
-        .map_err(|_| Problem::internal())?;
-    let mut res = with_etag(StatusCode::CREATED, account);
-    res.headers_mut().insert(header::LOCATION, location);
-    Ok(res)
+    created(format!("/api/v1/accounts/{}", account.id), account)
 }
 
 /// Lists accounts the caller can see.
@@ -179,7 +166,7 @@ pub async fn get_account_by_legacy_id(
     axum::extract::Path(legacy_id): axum::extract::Path<String>,
 ) -> ApiResult<Response> {
     let account = accounts::by_legacy_id(&app.store, &auth.ctx.actor, legacy_id).await?;
-    Ok(with_etag(StatusCode::OK, account))
+    Ok(tagged(StatusCode::OK, account))
 }
 
 /// Merges duplicates into this account in one transaction: their contact links, notes,
@@ -225,7 +212,7 @@ pub async fn merge_accounts(
     r.finish()?;
     let ids = ids.ok_or_else(Problem::internal)?;
     let account = merge::merge(&app.store, &auth.ctx, id, ids, take).await?;
-    Ok(with_etag(StatusCode::OK, account))
+    Ok(tagged(StatusCode::OK, account))
 }
 
 /// Reads one account; `include=contacts,reps,notes` adds its people, reps and newest
@@ -262,7 +249,7 @@ pub async fn get_account(
         if headers.get(header::IF_NONE_MATCH).is_some_and(|v| v == tag) {
             return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, tag)]).into_response());
         }
-        return Ok(with_etag(StatusCode::OK, account));
+        return Ok(tagged(StatusCode::OK, account));
     }
     // The ETag names the account's version, which is what If-Match guards; the included
     // lists change without it, so a conditional GET with include always answers in full.
@@ -298,7 +285,7 @@ pub async fn update_account(
     let version = if_match(&headers)?;
     let account =
         accounts::update(&app.store, &auth.ctx, id, version, changes(body, false)?).await?;
-    Ok(with_etag(StatusCode::OK, account))
+    Ok(tagged(StatusCode::OK, account))
 }
 
 /// Archives (soft-deletes) an account: hidden from lists unless `archived=true|all`.
@@ -313,7 +300,7 @@ pub async fn archive_account(
 ) -> ApiResult<Response> {
     let account =
         accounts::set_archived(&app.store, &auth.ctx, id, true, if_match(&headers)?).await?;
-    Ok(with_etag(StatusCode::OK, account))
+    Ok(tagged(StatusCode::OK, account))
 }
 
 /// Restores an archived account.
@@ -328,7 +315,7 @@ pub async fn restore_account(
 ) -> ApiResult<Response> {
     let account =
         accounts::set_archived(&app.store, &auth.ctx, id, false, if_match(&headers)?).await?;
-    Ok(with_etag(StatusCode::OK, account))
+    Ok(tagged(StatusCode::OK, account))
 }
 
 /// Deletes an account for good (admins only).

@@ -1,7 +1,7 @@
 //! `/api/v1/contacts`: people, and the accounts each is linked to.
 
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use rapport_domain::account::Address;
@@ -13,8 +13,8 @@ use serde::Serialize;
 use super::IdPath;
 use crate::auth::Authed;
 use crate::body::JsonBody;
-use crate::etag::{etag, if_match};
-use crate::problem::{ApiResult, Problem};
+use crate::etag::{created, etag, if_match, tagged};
+use crate::problem::ApiResult;
 use crate::query::ListQuery;
 use crate::AppState;
 
@@ -53,11 +53,6 @@ pub struct PersonAccounts {
     pub data: Vec<PersonAccount>,
 }
 
-fn with_etag(status: StatusCode, contact: Contact) -> Response {
-    let tag = etag(contact.version);
-    (status, [(header::ETAG, tag)], Json(contact)).into_response()
-}
-
 /// Creates a contact.
 #[utoipa::path(post, path = "/api/v1/contacts", tag = "contacts", request_body = ContactWrite,
     responses(
@@ -71,11 +66,7 @@ pub async fn create_contact(
 ) -> ApiResult<Response> {
     let contact =
         contacts::create(&app.store, &auth.ctx, ContactChanges::read(body, true)?).await?;
-    let location = HeaderValue::from_str(&format!("/api/v1/contacts/{}", contact.id))
-        .map_err(|_| Problem::internal())?;
-    let mut res = with_etag(StatusCode::CREATED, contact);
-    res.headers_mut().insert(header::LOCATION, location);
-    Ok(res)
+    created(format!("/api/v1/contacts/{}", contact.id), contact)
 }
 
 /// Lists contacts the caller can see.
@@ -121,7 +112,7 @@ pub async fn get_contact(
     if headers.get(header::IF_NONE_MATCH).is_some_and(|v| v == tag) {
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, tag)]).into_response());
     }
-    Ok(with_etag(StatusCode::OK, contact))
+    Ok(tagged(StatusCode::OK, contact))
 }
 
 /// Changes the given fields; with `If-Match`, only if unchanged since read.
@@ -149,7 +140,7 @@ pub async fn update_contact(
         ContactChanges::read(body, false)?,
     )
     .await?;
-    Ok(with_etag(StatusCode::OK, contact))
+    Ok(tagged(StatusCode::OK, contact))
 }
 
 /// Deletes a contact for good, with their account links (admins only).

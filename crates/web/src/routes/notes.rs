@@ -1,8 +1,8 @@
 //! Notes on accounts: `/api/v1/accounts/{id}/notes` and `/api/v1/notes/{id}`.
 
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use axum::Json;
 use rapport_domain::note::{Note, NoteChanges};
 use rapport_store::{notes, Page};
@@ -12,8 +12,8 @@ use uuid::Uuid;
 use super::IdPath;
 use crate::auth::Authed;
 use crate::body::JsonBody;
-use crate::etag::{etag, if_match};
-use crate::problem::{ApiResult, Problem};
+use crate::etag::{created, if_match, tagged};
+use crate::problem::ApiResult;
 use crate::query::ListQuery;
 use crate::AppState;
 
@@ -37,11 +37,6 @@ pub struct NotePage {
     pub total: Option<i64>,
 }
 
-fn with_etag(status: StatusCode, note: Note) -> Response {
-    let tag = etag(note.version);
-    (status, [(header::ETAG, tag)], Json(note)).into_response()
-}
-
 /// Adds a note to the account.
 #[utoipa::path(post, path = "/api/v1/accounts/{id}/notes", tag = "notes", request_body = NoteWrite,
     params(("id" = Uuid, Path)),
@@ -57,11 +52,7 @@ pub async fn create_note(
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
     let note = notes::create(&app.store, &auth.ctx, id, NoteChanges::read(body, true)?).await?;
-    let location = HeaderValue::from_str(&format!("/api/v1/notes/{}", note.id))
-        .map_err(|_| Problem::internal())?;
-    let mut res = with_etag(StatusCode::CREATED, note);
-    res.headers_mut().insert(header::LOCATION, location);
-    Ok(res)
+    created(format!("/api/v1/notes/{}", note.id), note)
 }
 
 /// The account's notes, newest first (by note date, then when written). Filters:
@@ -93,7 +84,7 @@ pub async fn get_note(
     Authed(auth): Authed,
     IdPath(id): IdPath,
 ) -> ApiResult<Response> {
-    Ok(with_etag(
+    Ok(tagged(
         StatusCode::OK,
         notes::get(&app.store, &auth.ctx.actor, id).await?,
     ))
@@ -124,7 +115,7 @@ pub async fn update_note(
         NoteChanges::read(body, false)?,
     )
     .await?;
-    Ok(with_etag(StatusCode::OK, note))
+    Ok(tagged(StatusCode::OK, note))
 }
 
 /// Deletes a note (its author or an admin).

@@ -9,10 +9,10 @@ use rapport_domain::input::{ObjectReader, Patch};
 use rapport_store::accounts::{self, TagCount};
 use serde::Serialize;
 
-use super::accounts::with_etag;
 use super::IdPath;
 use crate::auth::Authed;
 use crate::body::JsonBody;
+use crate::etag::tagged;
 use crate::problem::{ApiResult, Problem};
 use crate::AppState;
 
@@ -99,5 +99,5 @@ pub async fn change_tags(
     }
     r.finish()?;
     let account = accounts::change_tags(&app.store, &auth.ctx, id, add, remove).await?;
-    Ok(with_etag(StatusCode::OK, account))
+    Ok(tagged(StatusCode::OK, account))
 }
