@@ -635,12 +635,8 @@ fn load_for_write(
 ) -> Result<Account, StoreError> {
     let current = locked(c, actor, id)?;
     scope::require_account_action(actor, action)?;
-    match if_match {
-        Some(v) if v != current.version => Err(StoreError::PreconditionFailed {
-            current_version: current.version,
-        }),
-        _ => Ok(current),
-    }
+    StoreError::check_version(if_match, current.version)?;
+    Ok(current)
 }
 
 /// Applies a PATCH. With `if_match`, the change is made only if the account is still at

@@ -315,11 +315,7 @@ pub async fn update(
             let actor = &ctx.actor;
             let before = fetch(c, actor, id, true)?;
             scope::require_contact_action(actor, Action::Update)?;
-            if if_match.is_some_and(|v| v != before.version) {
-                return Err(StoreError::PreconditionFailed {
-                    current_version: before.version,
-                });
-            }
+            StoreError::check_version(if_match, before.version)?;
             let proposed = apply(before.clone(), changes);
             if proposed == before {
                 return Ok(before);
@@ -389,11 +385,7 @@ pub async fn delete(
             let actor = &ctx.actor;
             let before = fetch(c, actor, id, true)?;
             scope::require_contact_action(actor, Action::Delete)?;
-            if if_match.is_some_and(|v| v != before.version) {
-                return Err(StoreError::PreconditionFailed {
-                    current_version: before.version,
-                });
-            }
+            StoreError::check_version(if_match, before.version)?;
             for link in crate::links::rows_where(c, "contact_id", id)? {
                 audit::record_change(c, &ctx, AuditAction::Delete, crate::links::ENTITY, link.id, Some(&link), None)?;
             }

@@ -67,6 +67,25 @@ impl StoreError {
         }
     }
 
+    /// `If-Match` named `if_match`; the record is at `current`.
+    pub fn check_version(if_match: Option<i64>, current: i64) -> Result<(), Self> {
+        match if_match {
+            Some(v) if v != current => Err(Self::PreconditionFailed {
+                current_version: current,
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// A record named in the body (not the path) that is missing or out of scope is a
+    /// bad field (422 naming it), not a 404 for the request.
+    pub fn named_in(self, field: &str, message: &str) -> Self {
+        match self {
+            Self::NotFound { .. } => Self::invalid(field, "exists", message),
+            other => other,
+        }
+    }
+
     pub fn bad_request(field: &str, rule: &str, message: impl Into<String>) -> Self {
         Self::BadRequest(FieldError::new(field, rule, message))
     }

@@ -191,12 +191,7 @@ pub async fn link(
             let contact_id = changes
                 .contact_id
                 .ok_or_else(|| StoreError::invalid("contact_id", "required", "is required"))?;
-            let contact = contacts::visible(c, actor, contact_id).map_err(|e| match e {
-                StoreError::NotFound { .. } => {
-                    StoreError::invalid("contact_id", "exists", "names no contact you can see")
-                }
-                other => other,
-            })?;
+            let contact = contacts::visible(c, actor, contact_id).map_err(|e| e.named_in("contact_id", "names no contact you can see"))?;
             let existing: Option<Uuid> = c.query_scalar(
                 "SELECT id FROM account_contacts WHERE account_id = ? AND contact_id = ?",
                 &[account_id.into(), contact_id.into()],

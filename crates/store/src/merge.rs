@@ -199,13 +199,8 @@ pub async fn merge(
             }
             let mut sources = Vec::with_capacity(ids.len());
             for (i, id) in ids.iter().enumerate() {
-                let source = locked(c, actor, *id).map_err(|e| match e {
-                    StoreError::NotFound { .. } => StoreError::invalid(
-                        &format!("ids[{i}]"),
-                        "exists",
-                        "names no account you can see",
-                    ),
-                    other => other,
+                let source = locked(c, actor, *id).map_err(|e| {
+                    e.named_in(&format!("ids[{i}]"), "names no account you can see")
                 })?;
                 sources.push(source);
             }

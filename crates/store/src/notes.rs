@@ -104,12 +104,8 @@ pub(crate) fn newest_of(
 
 fn check_contact(c: &mut dyn Conn, actor: &Actor, contact: Option<Uuid>) -> Result<(), StoreError> {
     if let Some(id) = contact {
-        contacts::visible(c, actor, id).map_err(|e| match e {
-            StoreError::NotFound { .. } => {
-                StoreError::invalid("contact_id", "exists", "names no contact you can see")
-            }
-            other => other,
-        })?;
+        contacts::visible(c, actor, id)
+            .map_err(|e| e.named_in("contact_id", "names no contact you can see"))?;
     }
     Ok(())
 }
@@ -233,12 +229,8 @@ fn writable(
     let note = fetch(c, actor, id)?;
     accounts::locked(c, actor, note.account_id)?;
     scope::may_edit_note(actor, note.author_id)?;
-    match if_match {
-        Some(v) if v != note.version => Err(StoreError::PreconditionFailed {
-            current_version: note.version,
-        }),
-        _ => Ok(note),
-    }
+    StoreError::check_version(if_match, note.version)?;
+    Ok(note)
 }
 
 pub async fn update(
