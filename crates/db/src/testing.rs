@@ -97,10 +97,15 @@ impl Drop for TestDatabase {
     }
 }
 
-/// Defines one test per engine: `name::sqlite` and `name::postgres`. The body sees a
+/// Defines one test per engine: `name::sqlite` and `name::postgres` (for each of several
+/// functions, when given more than one). The body sees a
 /// [`TestDatabase`] under the given binding.
 #[macro_export]
 macro_rules! both_engines {
+    ($(#[$meta:meta])* async fn $name:ident($db:ident) $body:block $($rest:tt)+) => {
+        $crate::both_engines! { $(#[$meta])* async fn $name($db) $body }
+        $crate::both_engines! { $($rest)+ }
+    };
     ($(#[$meta:meta])* async fn $name:ident($db:ident) $body:block) => {
         mod $name {
             #[allow(unused_imports)]

@@ -240,6 +240,102 @@ impl ObjectReader {
         }
     }
 
+    /// A whole number within `min..=max`.
+    pub fn patch_int(&mut self, name: &str, min: i64, max: i64) -> Patch<i64> {
+        match self.take(name) {
+            None => Patch::Absent,
+            Some(Value::Null) => Patch::Null,
+            Some(Value::Number(n)) => match n.as_i64() {
+                Some(i) if (min..=max).contains(&i) => Patch::Set(i),
+                _ => {
+                    self.error(
+                        name,
+                        "range",
+                        format!("must be a whole number from {min} to {max}"),
+                    );
+                    Patch::Absent
+                }
+            },
+            Some(v) => {
+                self.error(
+                    name,
+                    "type",
+                    format!("must be a whole number, not {}", kind(&v)),
+                );
+                Patch::Absent
+            }
+        }
+    }
+
+    /// An exact, non-negative amount written as a decimal string (API.md: money).
+    pub fn patch_money(&mut self, name: &str) -> Patch<rust_decimal::Decimal> {
+        match self.take(name) {
+            None => Patch::Absent,
+            Some(Value::Null) => Patch::Null,
+            Some(Value::String(s)) => match crate::money::parse_amount(&s) {
+                Ok(d) => Patch::Set(d),
+                Err(why) => {
+                    let rule = if why.contains("negative") {
+                        "minimum"
+                    } else {
+                        "decimal"
+                    };
+                    self.error(name, rule, why);
+                    Patch::Absent
+                }
+            },
+            Some(v) => {
+                self.error(
+                    name,
+                    "type",
+                    format!(
+                        "must be a decimal string such as \"1234.50\", not {}",
+                        kind(&v)
+                    ),
+                );
+                Patch::Absent
+            }
+        }
+    }
+
+    /// An ISO 4217 currency code (upper case).
+    pub fn patch_currency(&mut self, name: &str) -> Patch<String> {
+        match self.patch_string(name, 3) {
+            Patch::Set(c) if !crate::money::is_iso4217(&c) => {
+                self.error(
+                    name,
+                    "iso4217",
+                    format!("{c:?} is not an ISO 4217 currency code"),
+                );
+                Patch::Absent
+            }
+            other => other,
+        }
+    }
+
+    /// An RFC 3339 time.
+    pub fn patch_timestamp(&mut self, name: &str) -> Patch<chrono::DateTime<chrono::Utc>> {
+        match self.take(name) {
+            None => Patch::Absent,
+            Some(Value::Null) => Patch::Null,
+            Some(Value::String(s)) => match chrono::DateTime::parse_from_rfc3339(s.trim()) {
+                Ok(t) => Patch::Set(t.with_timezone(&chrono::Utc)),
+                Err(_) => {
+                    self.error(name, "date_time", format!("{s:?} is not an RFC 3339 time"));
+                    Patch::Absent
+                }
+            },
+            Some(v) => {
+                self.error(
+                    name,
+                    "type",
+                    format!("must be an RFC 3339 string, not {}", kind(&v)),
+                );
+                Patch::Absent
+            }
+        }
+    }
+
     /// A list of UUIDs, at most `max_items`, duplicates dropped.
     pub fn uuid_list(&mut self, name: &str, max_items: usize) -> Option<Vec<Uuid>> {
         let v = match self.take(name) {

@@ -2,12 +2,17 @@
 //! No I/O here; storage and HTTP build on these types.
 
 pub mod account;
+pub mod activity;
 pub mod actor;
 pub mod contact;
 pub mod country;
 pub mod input;
+pub mod lead;
+pub mod money;
 pub mod normalize;
 pub mod note;
+pub mod product;
+pub mod settings;
 pub mod validation;
 
 pub use actor::{Actor, Ctx, Role};

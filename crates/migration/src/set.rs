@@ -50,6 +50,7 @@ macro_rules! migration {
 pub static MIGRATIONS: &[Migration] = &[
     migration!(1, "0001_platform"),
     migration!(2, "0002_customer_master"),
+    migration!(3, "0003_pipeline"),
 ];
 
 pub fn latest_version() -> i64 {

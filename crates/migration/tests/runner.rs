@@ -175,3 +175,64 @@ both_engines! {
         }
     }
 }
+
+both_engines! {
+    // 0003 rebuilds the activities table on SQLite: notes written under 0002 must come
+    // through with every column, and the widened link CHECK must still refuse an
+    // activity linked to nothing. Going back down keeps the account's note.
+    async fn upgrade_to_0003_keeps_notes_and_the_link_rule(tdb) {
+        let db = open(&tdb.url).await;
+        up(&db, Some(2)).await.unwrap();
+        let (account, note) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+        let now = rapport_db::now();
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+        db.write(move |c| {
+            c.execute(
+                "INSERT INTO accounts (id, kind, name, company_key, search_text, created_at, updated_at) \
+                 VALUES (?, 'customer', 'Acme', 'ACME', 'acme', ?, ?)",
+                &[account.into(), now.into(), now.into()],
+            )?;
+            c.execute(
+                "INSERT INTO activities (id, kind, body, activity_date, pinned, account_id, created_at, updated_at) \
+                 VALUES (?, 'note', 'first call went well', ?, ?, ?, ?, ?)",
+                &[note.into(), day.into(), true.into(), account.into(), now.into(), now.into()],
+            )
+        })
+        .await
+        .unwrap();
+
+        up(&db, None).await.unwrap();
+        let kept = db
+            .read(move |c| {
+                let row = c
+                    .query_one("SELECT body, activity_date, pinned, account_id, lead_id FROM activities WHERE id = ?", &[note.into()])?
+                    .expect("the note survives");
+                Ok::<_, rapport_db::DbError>((
+                    row.get::<String>("body")?,
+                    row.get::<chrono::NaiveDate>("activity_date")?,
+                    row.get::<bool>("pinned")?,
+                    row.get::<uuid::Uuid>("account_id")?,
+                    row.get::<Option<uuid::Uuid>>("lead_id")?,
+                ))
+            })
+            .await
+            .unwrap();
+        assert_eq!(kept, ("first call went well".to_owned(), day, true, account, None));
+        let unlinked = db
+            .write(move |c| {
+                c.execute(
+                    "INSERT INTO activities (id, kind, activity_date, created_at, updated_at) VALUES (?, 'call', ?, ?, ?)",
+                    &[uuid::Uuid::now_v7().into(), day.into(), now.into(), now.into()],
+                )
+            })
+            .await;
+        assert!(unlinked.is_err(), "an activity linked to nothing is refused");
+
+        down(&db, 1).await.unwrap();
+        let body: Option<String> = db
+            .read(move |c| c.query_scalar("SELECT body FROM activities WHERE id = ?", &[note.into()]))
+            .await
+            .unwrap();
+        assert_eq!(body.as_deref(), Some("first call went well"));
+    }
+}

@@ -451,33 +451,40 @@ pub async fn find_or_create(
     let ctx = ctx.clone();
     store
         .db
-        .write(move |c| {
-            let actor = &ctx.actor;
-            scope::require_account_action(actor, Action::Create)?;
-            let Patch::Set(name) = &changes.name else {
-                return Err(StoreError::invalid("name", "required", "is required"));
-            };
-            let key = company_key(name);
-            if let Some(found) = by_company_key(c, actor, &key)? {
-                return Ok((found, false));
-            }
-            let account = prepare_new(c, &ctx, changes)?;
-            match check_unique(c, actor, &account) {
-                // The key appeared since the lookup: another writer created it.
-                Err(StoreError::Conflict { field: Some(f), .. }) if f == "name" => {}
-                other => other?,
-            }
-            if let Some(created) = insert_prepared(c, &ctx, account, true)? {
-                return Ok((created, true));
-            }
-            match by_company_key(c, actor, &key)? {
-                Some(found) => Ok((found, false)),
-                None => Err(StoreError::Db(rapport_db::DbError::decode(format!(
-                    "account with key {key} vanished during find-or-create"
-                )))),
-            }
-        })
+        .write(move |c| find_or_create_in(c, &ctx, changes))
         .await
+}
+
+/// [`find_or_create`] inside the caller's transaction (a lead converted on winning).
+pub(crate) fn find_or_create_in(
+    c: &mut dyn Conn,
+    ctx: &Ctx,
+    changes: AccountChanges,
+) -> Result<(Account, bool), StoreError> {
+    let actor = &ctx.actor;
+    scope::require_account_action(actor, Action::Create)?;
+    let Patch::Set(name) = &changes.name else {
+        return Err(StoreError::invalid("name", "required", "is required"));
+    };
+    let key = company_key(name);
+    if let Some(found) = by_company_key(c, actor, &key)? {
+        return Ok((found, false));
+    }
+    let account = prepare_new(c, ctx, changes)?;
+    match check_unique(c, actor, &account) {
+        // The key appeared since the lookup: another writer created it.
+        Err(StoreError::Conflict { field: Some(f), .. }) if f == "name" => {}
+        other => other?,
+    }
+    if let Some(created) = insert_prepared(c, ctx, account, true)? {
+        return Ok((created, true));
+    }
+    match by_company_key(c, actor, &key)? {
+        Some(found) => Ok((found, false)),
+        None => Err(StoreError::Db(rapport_db::DbError::decode(format!(
+            "account with key {key} vanished during find-or-create"
+        )))),
+    }
 }
 
 pub async fn create(
@@ -524,20 +531,7 @@ pub async fn list(
     actor: &Actor,
     mut params: ListParams,
 ) -> Result<Page<Account>, StoreError> {
-    let mut extra = Vec::new();
-    let archived = params.take_filter("archived");
-    match archived.last().map(String::as_str) {
-        None | Some("false") => extra.push(SqlBuf::new("archived_at IS NULL")),
-        Some("true") => extra.push(SqlBuf::new("archived_at IS NOT NULL")),
-        Some("all") => {}
-        Some(other) => {
-            return Err(StoreError::bad_request(
-                "archived",
-                "enum",
-                format!("must be false, true or all, not {other:?}"),
-            ))
-        }
-    }
+    let mut extra: Vec<SqlBuf> = list::take_archived(&mut params)?.into_iter().collect();
     let tags: Vec<Value> = params
         .take_filter("tag")
         .iter()
@@ -848,17 +842,8 @@ fn audit_cascade(c: &mut dyn Conn, ctx: &Ctx, id: Uuid) -> Result<(), StoreError
             None,
         )?;
     }
-    for note in crate::notes::rows_where(c, id)? {
-        audit::record_change(
-            c,
-            ctx,
-            AuditAction::Delete,
-            crate::notes::ENTITY,
-            note.id,
-            Some(&note),
-            None,
-        )?;
-    }
+    crate::activities::audit_removal(c, ctx, "account_id", id)?;
+    crate::leads::repoint_account(c, ctx, id, None)?;
     for rep in crate::reps::rows_of(c, &[id])? {
         audit::record_change(
             c,

@@ -3,21 +3,27 @@
 //! change is decided in [`scope`] and nowhere else.
 
 pub mod accounts;
+pub mod activities;
 pub mod audit;
 pub mod auth;
 pub mod contacts;
 mod error;
 pub mod idempotency;
 pub mod include;
+pub mod leads;
 pub mod links;
 pub mod list;
 pub mod merge;
 pub mod notes;
+pub mod pipeline;
+pub mod products;
 mod ranked;
 pub mod reps;
 pub mod scope;
 pub mod search;
+pub mod settings;
 mod sql;
+pub mod timeline;
 pub mod users;
 
 pub use error::StoreError;

@@ -54,6 +54,22 @@ impl ListParams {
     }
 }
 
+/// The `archived=false|true|all` filter of resources that archive (default false), as
+/// a condition on `archived_at`.
+pub fn take_archived(params: &mut ListParams) -> Result<Option<SqlBuf>, StoreError> {
+    let archived = params.take_filter("archived");
+    match archived.last().map(String::as_str) {
+        None | Some("false") => Ok(Some(SqlBuf::new("archived_at IS NULL"))),
+        Some("true") => Ok(Some(SqlBuf::new("archived_at IS NOT NULL"))),
+        Some("all") => Ok(None),
+        Some(other) => Err(StoreError::bad_request(
+            "archived",
+            "enum",
+            format!("must be false, true or all, not {other:?}"),
+        )),
+    }
+}
+
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Page<T> {
     pub data: Vec<T>,

@@ -71,16 +71,6 @@ fn fetch(c: &mut dyn Conn, actor: &Actor, id: Uuid) -> Result<Note, StoreError> 
     }
 }
 
-pub(crate) fn rows_where(c: &mut dyn Conn, account_id: Uuid) -> Result<Vec<Note>, StoreError> {
-    c.query(
-        "SELECT * FROM activities WHERE kind = 'note' AND account_id = ? ORDER BY created_at, id",
-        &[account_id.into()],
-    )?
-    .iter()
-    .map(from_row)
-    .collect()
-}
-
 /// The newest notes of each of these (visible) accounts, at most `per_account` each.
 pub(crate) fn newest_of(
     c: &mut dyn Conn,

@@ -183,3 +183,196 @@ pub fn require_audit_reader(actor: &Actor) -> Result<(), StoreError> {
         )))
     }
 }
+
+/// Roles whose view of the pipeline is every lead (the board may then read its kept
+/// totals instead of the leads).
+pub fn sees_every_lead(actor: &Actor) -> bool {
+    matches!(
+        actor.role,
+        Role::Admin | Role::RestrictedAdmin | Role::Manager | Role::Viewer
+    )
+}
+
+/// Which leads the actor can see, as a condition over the `leads` table. Reps: leads
+/// they own or created and leads of accounts they can see. Partner and distributor
+/// users: leads registered for their organisation, or on it.
+pub fn leads_visible(actor: &Actor) -> SqlBuf {
+    if sees_every_lead(actor) {
+        return SqlBuf::new("TRUE");
+    }
+    match (actor.role, actor.account_id) {
+        (Role::Rep, _) => {
+            let mut b = SqlBuf::new("(leads.owner_id = ");
+            b.bind(actor.user_id)
+                .push(" OR leads.created_by = ")
+                .bind(actor.user_id)
+                .push(
+                    " OR EXISTS (SELECT 1 FROM accounts WHERE accounts.id = leads.account_id AND (",
+                )
+                .append(accounts_visible(actor))
+                .push(")))");
+            b
+        }
+        (Role::Partner, Some(org)) => {
+            let mut b = SqlBuf::new("(leads.partner_id = ");
+            b.bind(org)
+                .push(" OR leads.account_id = ")
+                .bind(org)
+                .push(")");
+            b
+        }
+        (Role::Distributor, Some(org)) => {
+            let mut b = SqlBuf::new("(leads.distributor_id = ");
+            b.bind(org)
+                .push(" OR leads.account_id = ")
+                .bind(org)
+                .push(")");
+            b
+        }
+        _ => SqlBuf::new("FALSE"),
+    }
+}
+
+/// Whether the role may do `action` to leads at all (row scope comes on top). Partners
+/// and distributors register and work their own deals (seed 004).
+pub fn require_lead_action(actor: &Actor, action: Action) -> Result<(), StoreError> {
+    let allowed = match action {
+        Action::Read => actor.role != Role::Fulfiller,
+        Action::Create | Action::Update | Action::Archive => matches!(
+            actor.role,
+            Role::Admin
+                | Role::RestrictedAdmin
+                | Role::Manager
+                | Role::Rep
+                | Role::Partner
+                | Role::Distributor
+        ),
+        Action::Delete => actor.role == Role::Admin,
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(StoreError::forbidden(format!(
+            "the {} role may not {} leads",
+            actor.role.as_str(),
+            action.verb()
+        )))
+    }
+}
+
+/// A partner (distributor) user's leads belong to their own organisation: the field
+/// defaults to it and may not name another.
+pub fn own_organisation(
+    actor: &Actor,
+    partner_id: &mut Option<uuid::Uuid>,
+    distributor_id: &mut Option<uuid::Uuid>,
+) -> Result<(), StoreError> {
+    let (field, slot) = match actor.role {
+        Role::Partner => ("partner_id", partner_id),
+        Role::Distributor => ("distributor_id", distributor_id),
+        _ => return Ok(()),
+    };
+    let Some(org) = actor.account_id else {
+        return Err(StoreError::forbidden(
+            "your user belongs to no organisation",
+        ));
+    };
+    match *slot {
+        None => {
+            *slot = Some(org);
+            Ok(())
+        }
+        Some(id) if id == org => Ok(()),
+        Some(_) => Err(StoreError::forbidden_field(
+            field,
+            format!(
+                "a {} user may only name their own organisation",
+                actor.role.as_str()
+            ),
+        )),
+    }
+}
+
+/// Which activities the actor can see, as a condition over `activities`: those with a
+/// linked account, lead or contact the actor can see. Internal ones are hidden from
+/// partner and distributor users.
+pub fn activities_visible(actor: &Actor) -> SqlBuf {
+    if sees_every_lead(actor) {
+        return SqlBuf::new("TRUE");
+    }
+    if actor.role == Role::Fulfiller {
+        return SqlBuf::new("FALSE");
+    }
+    let mut b = SqlBuf::new("(");
+    if matches!(actor.role, Role::Partner | Role::Distributor) {
+        b.push("NOT activities.internal AND ");
+    }
+    b.push("(EXISTS (SELECT 1 FROM accounts WHERE accounts.id = activities.account_id AND (")
+        .append(accounts_visible(actor))
+        .push(")) OR EXISTS (SELECT 1 FROM leads WHERE leads.id = activities.lead_id AND ")
+        .append(leads_visible(actor))
+        .push(") OR EXISTS (SELECT 1 FROM contacts WHERE contacts.id = activities.contact_id AND (")
+        .append(contacts_visible(actor))
+        .push("))))");
+    b
+}
+
+/// Who may log activities: anyone who may work accounts or leads.
+pub fn require_activity_writer(actor: &Actor) -> Result<(), StoreError> {
+    require_lead_action(actor, Action::Create).map_err(|_| {
+        StoreError::forbidden(format!(
+            "the {} role may not log activities",
+            actor.role.as_str()
+        ))
+    })
+}
+
+/// Who may change or delete an activity (that is not an interaction): its author, an
+/// admin, or for a task its assignee.
+pub fn may_edit_activity(
+    actor: &Actor,
+    author: Option<uuid::Uuid>,
+    assignee: Option<uuid::Uuid>,
+) -> Result<(), StoreError> {
+    require_activity_writer(actor)?;
+    if actor.role.is_admin() || author == Some(actor.user_id) || assignee == Some(actor.user_id) {
+        Ok(())
+    } else {
+        Err(StoreError::forbidden(
+            "only the activity's author, its assignee or an admin may change or delete it",
+        ))
+    }
+}
+
+/// The catalogue is kept by admins and managers; deleting a product is for admins.
+pub fn require_product_action(actor: &Actor, action: Action) -> Result<(), StoreError> {
+    let allowed = match action {
+        Action::Read => true,
+        Action::Create | Action::Update | Action::Archive => matches!(
+            actor.role,
+            Role::Admin | Role::RestrictedAdmin | Role::Manager
+        ),
+        Action::Delete => actor.role.is_admin(),
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(StoreError::forbidden(format!(
+            "the {} role may not {} products",
+            actor.role.as_str(),
+            action.verb()
+        )))
+    }
+}
+
+/// Shared settings are for admins of either kind (they hold no secrets).
+pub fn require_settings_admin(actor: &Actor) -> Result<(), StoreError> {
+    if actor.role.is_admin() {
+        Ok(())
+    } else {
+        Err(StoreError::forbidden(format!(
+            "the {} role may not change settings",
+            actor.role.as_str()
+        )))
+    }
+}

@@ -30,6 +30,24 @@ impl Versioned for rapport_domain::note::Note {
     }
 }
 
+impl Versioned for rapport_domain::lead::Lead {
+    fn version(&self) -> i64 {
+        self.version
+    }
+}
+
+impl Versioned for rapport_domain::product::Product {
+    fn version(&self) -> i64 {
+        self.version
+    }
+}
+
+impl Versioned for rapport_domain::activity::Activity {
+    fn version(&self) -> i64 {
+        self.version
+    }
+}
+
 /// The record as the body, its version as the ETag.
 pub fn tagged<T: Versioned>(status: StatusCode, record: T) -> Response {
     let tag = etag(record.version());

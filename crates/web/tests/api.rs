@@ -16,5 +16,9 @@ mod conventions;
 mod customers;
 #[path = "api/operations.rs"]
 mod operations;
+#[path = "api/pipeline.rs"]
+mod pipeline;
 #[path = "api/search.rs"]
 mod search;
+#[path = "api/timeline.rs"]
+mod timeline;

@@ -1,11 +1,15 @@
 //! Endpoints, one module per resource.
 
 pub(crate) mod accounts;
+pub(crate) mod activities;
 pub(crate) mod audit;
 pub(crate) mod contacts;
 pub(crate) mod health;
+pub(crate) mod leads;
 pub(crate) mod notes;
 pub(crate) mod people;
+pub(crate) mod pipeline;
+pub(crate) mod products;
 pub(crate) mod reps;
 pub(crate) mod session;
 pub(crate) mod tags;
@@ -145,6 +149,55 @@ pub fn api() -> Router<AppState> {
         .route(
             "/api/v1/contacts/{id}/accounts",
             get(contacts::contact_accounts),
+        )
+        .route(
+            "/api/v1/accounts/{id}/timeline",
+            get(leads::account_timeline),
+        )
+        .route(
+            "/api/v1/leads",
+            post(leads::create_lead).get(leads::list_leads),
+        )
+        .route(
+            "/api/v1/leads/{id}",
+            get(leads::get_lead)
+                .patch(leads::update_lead)
+                .delete(leads::delete_lead),
+        )
+        .route("/api/v1/leads/{id}/reopen", post(leads::reopen_lead))
+        .route("/api/v1/leads/{id}/archive", post(leads::archive_lead))
+        .route("/api/v1/leads/{id}/restore", post(leads::restore_lead))
+        .route("/api/v1/leads/{id}/history", get(leads::lead_history))
+        .route("/api/v1/leads/{id}/timeline", get(leads::lead_timeline))
+        .route("/api/v1/pipeline", get(pipeline::board))
+        .route(
+            "/api/v1/settings",
+            get(pipeline::get_settings).patch(pipeline::update_settings),
+        )
+        .route(
+            "/api/v1/products",
+            post(products::create_product).get(products::list_products),
+        )
+        .route(
+            "/api/v1/products/{id}",
+            get(products::get_product)
+                .patch(products::update_product)
+                .delete(products::delete_product),
+        )
+        .route(
+            "/api/v1/activities",
+            post(activities::create_activity).get(activities::list_activities),
+        )
+        .route(
+            "/api/v1/activities/{id}",
+            get(activities::get_activity)
+                .patch(activities::update_activity)
+                .delete(activities::delete_activity),
+        )
+        .route("/api/v1/activities/{id}/done", post(activities::mark_done))
+        .route(
+            "/api/v1/activities/{id}/undone",
+            post(activities::mark_undone),
         )
         .route("/api/v1/audit", get(audit::list))
 }

@@ -91,6 +91,37 @@ pub fn cli_ctx() -> Ctx {
     })
 }
 
+/// A user with a bearer token; partner and distributor users belong to `account_id`.
+pub async fn make_user(
+    store: &Store,
+    role: Role,
+    email: &str,
+    account_id: Option<uuid::Uuid>,
+) -> TestUser {
+    let user = users::create(
+        store,
+        &cli_ctx(),
+        NewUser {
+            email: email.into(),
+            name: email.split('@').next().unwrap_or("").into(),
+            role,
+            password: PASSWORD.into(),
+            account_id,
+        },
+    )
+    .await
+    .expect("create user");
+    let ctx = Ctx {
+        actor: user.actor(),
+        ..cli_ctx()
+    };
+    let token = tokens::create(store, &ctx, "test".into(), None)
+        .await
+        .expect("token")
+        .secret;
+    TestUser { user, token }
+}
+
 impl App {
     pub async fn start(db: TestDatabase) -> Self {
         Self::start_with(db, WebConfig::default()).await
@@ -104,33 +135,7 @@ impl App {
             .await
             .expect("migrate");
         let store = Store::new(database, AuthPolicy::default());
-        let mk = |role: Role, email: &'static str| {
-            let store = store.clone();
-            async move {
-                let user = users::create(
-                    &store,
-                    &cli_ctx(),
-                    NewUser {
-                        email: email.into(),
-                        name: email.split('@').next().unwrap_or("").into(),
-                        role,
-                        password: PASSWORD.into(),
-                        account_id: None,
-                    },
-                )
-                .await
-                .expect("create user");
-                let ctx = Ctx {
-                    actor: user.actor(),
-                    ..cli_ctx()
-                };
-                let token = tokens::create(&store, &ctx, "test".into(), None)
-                    .await
-                    .expect("token")
-                    .secret;
-                TestUser { user, token }
-            }
-        };
+        let mk = |role: Role, email: &'static str| make_user(&store, role, email, None);
         let admin = mk(Role::Admin, "admin@example.com").await;
         let restricted_admin = mk(Role::RestrictedAdmin, "radmin@example.com").await;
         let manager = mk(Role::Manager, "manager@example.com").await;

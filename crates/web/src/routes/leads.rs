@@ -1,0 +1,289 @@
+//! Leads: `/api/v1/leads` (CRUD, archive, reopen), their status history and timeline.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::Json;
+use rapport_domain::lead::{Lead, LeadChanges, Reopen, StatusChange};
+use rapport_store::timeline::{self, Subject, TimelinePage};
+use rapport_store::{leads, Page};
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::IdPath;
+use crate::auth::Authed;
+use crate::body::JsonBody;
+use crate::etag::{created, if_match, tagged};
+use crate::problem::ApiResult;
+use crate::query::ListQuery;
+use crate::AppState;
+
+#[derive(Serialize, utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct LeadWrite {
+    /// Required on create.
+    title: Option<String>,
+    account_id: Option<Uuid>,
+    organization: Option<String>,
+    contact_name: Option<String>,
+    contact_email: Option<String>,
+    contact_phone: Option<String>,
+    product_id: Option<Uuid>,
+    /// A decimal string, e.g. "1234.50"; never a JSON number.
+    value: Option<String>,
+    /// ISO 4217; required with a value.
+    currency: Option<String>,
+    /// new, contacted, qualified, proposal, negotiation, won, lost (or seed 002's lead,
+    /// closed_won, closed_lost).
+    status: Option<String>,
+    /// Written to the status history with this change.
+    status_reason: Option<String>,
+    probability: Option<i64>,
+    expected_close_date: Option<String>,
+    acquisition_source: Option<String>,
+    owner_id: Option<Uuid>,
+    partner_id: Option<Uuid>,
+    distributor_id: Option<Uuid>,
+    /// Required to mark a lead lost.
+    lost_reason: Option<String>,
+    legacy_id: Option<String>,
+    provider_name: Option<String>,
+    provider_id: Option<String>,
+    provider_metadata: Option<serde_json::Value>,
+    last_sync_at: Option<String>,
+    sync_status: Option<String>,
+    sync_error: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct ReopenRequest {
+    /// An open status to go back to.
+    status: String,
+    reason: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct LeadPage {
+    pub data: Vec<Lead>,
+    pub next_cursor: Option<String>,
+    pub total: Option<i64>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct StatusChangePage {
+    pub data: Vec<StatusChange>,
+    pub next_cursor: Option<String>,
+}
+
+/// Creates a lead. Its first status (default `new`) is written to its history; the
+/// probability defaults to the status's (settings). A lead created won without an account
+/// is converted: the account whose company key matches `organization` is linked, or
+/// created.
+#[utoipa::path(post, path = "/api/v1/leads", tag = "leads", request_body = LeadWrite, responses(
+    (status = 201, description = "Created", body = Lead, headers(("Location" = String), ("ETag" = String))),
+    (status = 403, description = "The role may not create leads or set a field", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+    (status = 409, description = "legacy_id or provider id taken", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+    (status = 422, description = "Invalid fields, named", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+pub async fn create_lead(
+    State(app): State<AppState>,
+    Authed(auth): Authed,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    let lead = leads::create(&app.store, &auth.ctx, LeadChanges::read(body, true)?).await?;
+    created(format!("/api/v1/leads/{}", lead.id), lead)
+}
+
+/// Lists leads the caller can see. Filters: `status` (aliases accepted), `owner_id`
+/// (`me`, `null`), `account_id`, `partner_id`, `distributor_id`, `product_id`,
+/// `created_by`, `currency`, `acquisition_source`, `legacy_id`, `provider_name`,
+/// `provider_id`, `sync_status`, `probability`, `archived` (`false` default, `true`,
+/// `all`), and `_after`/`_before` on `expected_close_date`, `closed`, `created`,
+/// `updated`. `q` searches title, organisation and contact. Sort by `created_at`,
+/// `updated_at`, `title`, `expected_close_date`, `probability`, `status`.
+#[utoipa::path(get, path = "/api/v1/leads", tag = "leads",
+    params(
+        ("limit" = Option<u32>, Query, description = "1–500, default 50"),
+        ("cursor" = Option<String>, Query, description = "next_cursor of the previous page"),
+        ("sort" = Option<String>, Query, description = "e.g. -expected_close_date"),
+        ("q" = Option<String>, Query, description = "text search"),
+        ("count" = Option<bool>, Query, description = "include total")),
+    responses(
+        (status = 200, description = "A page of leads", body = LeadPage),
+        (status = 400, description = "Bad parameter, named", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+pub async fn list_leads(
+    State(app): State<AppState>,
+    Authed(auth): Authed,
+    ListQuery(params): ListQuery,
+) -> ApiResult<Json<Page<Lead>>> {
+    Ok(Json(
+        leads::list(&app.store, &auth.ctx.actor, params).await?,
+    ))
+}
+
+/// Reads one lead.
+#[utoipa::path(get, path = "/api/v1/leads/{id}", tag = "leads", params(("id" = Uuid, Path)), responses(
+    (status = 200, description = "The lead", body = Lead, headers(("ETag" = String))),
+    (status = 404, description = "No such lead", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+pub async fn get_lead(
+    State(app): State<AppState>,
+    Authed(auth): Authed,
+    IdPath(id): IdPath,
+) -> ApiResult<Response> {
+    Ok(tagged(
+        StatusCode::OK,
+        leads::get(&app.store, &auth.ctx.actor, id).await?,
+    ))
+}
+
+/// Changes a lead. A new `status` is written to the history (with `status_reason`);
+/// `lost` needs a `lost_reason`; a won or lost lead only moves again through reopen.
+#[utoipa::path(patch, path = "/api/v1/leads/{id}", tag = "leads", request_body = LeadWrite,
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
+    responses(
+        (status = 200, description = "Updated", body = Lead, headers(("ETag" = String))),
+        (status = 404, description = "No such lead", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "Won or lost (reopen first), or archived", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 412, description = "Stale If-Match", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, named", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+pub async fn update_lead(
+    State(app): State<AppState>,
+    Authed(auth): Authed,
+    IdPath(id): IdPath,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    let version = if_match(&headers)?;
+    let lead = leads::update(
+        &app.store,
+        &auth.ctx,
+        id,
+        version,
+        LeadChanges::read(body, false)?,
+    )
+    .await?;
+    Ok(tagged(StatusCode::OK, lead))
+}
+
+/// Takes a won or lost lead back to an open status; the move is recorded as a reopen.
+#[utoipa::path(post, path = "/api/v1/leads/{id}/reopen", tag = "leads", request_body = ReopenRequest,
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
+    responses(
+        (status = 200, description = "Reopened", body = Lead, headers(("ETag" = String))),
+        (status = 404, description = "No such lead", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "The lead is not won or lost", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "Missing reason or a final status", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+pub async fn reopen_lead(
+    State(app): State<AppState>,
+    Authed(auth): Authed,
+    IdPath(id): IdPath,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    let version = if_match(&headers)?;
+    let lead = leads::reopen(&app.store, &auth.ctx, id, version, Reopen::read(body)?).await?;
+    Ok(tagged(StatusCode::OK, lead))
+}
+
+/// Archives a lead: off the board and out of lists unless `archived=true|all`.
+#[utoipa::path(post, path = "/api/v1/leads/{id}/archive", tag = "leads", params(("id" = Uuid, Path)), responses(
+    (status = 200, description = "Archived", body = Lead),
+    (status = 404, description = "No such lead", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+pub async fn archive_lead(
+    State(app): State<AppState>,
+    Authed(auth): Authed,
+    IdPath(id): IdPath,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let lead = leads::set_archived(&app.store, &auth.ctx, id, true, if_match(&headers)?).await?;
+    Ok(tagged(StatusCode::OK, lead))
+}
+
+/// Restores an archived lead.
+#[utoipa::path(post, path = "/api/v1/leads/{id}/restore", tag = "leads", params(("id" = Uuid, Path)), responses(
+    (status = 200, description = "Restored", body = Lead),
+    (status = 404, description = "No such lead", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+pub async fn restore_lead(
+    State(app): State<AppState>,
+    Authed(auth): Authed,
+    IdPath(id): IdPath,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let lead = leads::set_archived(&app.store, &auth.ctx, id, false, if_match(&headers)?).await?;
+    Ok(tagged(StatusCode::OK, lead))
+}
+
+/// Deletes a lead for good, with its history and activities (admins).
+#[utoipa::path(delete, path = "/api/v1/leads/{id}", tag = "leads",
+    params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 403, description = "Admins only", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "No such lead", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+pub async fn delete_lead(
+    State(app): State<AppState>,
+    Authed(auth): Authed,
+    IdPath(id): IdPath,
+    headers: HeaderMap,
+) -> ApiResult<StatusCode> {
+    leads::delete(&app.store, &auth.ctx, id, if_match(&headers)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The lead's status history, oldest first.
+#[utoipa::path(get, path = "/api/v1/leads/{id}/history", tag = "leads",
+    params(("id" = Uuid, Path),
+        ("limit" = Option<u32>, Query, description = "1–500, default 50"),
+        ("cursor" = Option<String>, Query, description = "next_cursor of the previous page")),
+    responses(
+        (status = 200, description = "Status changes", body = StatusChangePage),
+        (status = 404, description = "No such lead", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+pub async fn lead_history(
+    State(app): State<AppState>,
+    Authed(auth): Authed,
+    IdPath(id): IdPath,
+    ListQuery(params): ListQuery,
+) -> ApiResult<Json<Page<StatusChange>>> {
+    Ok(Json(
+        leads::history(&app.store, &auth.ctx.actor, id, params).await?,
+    ))
+}
+
+/// The lead's timeline: its activities and status changes, pinned first, then newest.
+#[utoipa::path(get, path = "/api/v1/leads/{id}/timeline", tag = "leads",
+    params(("id" = Uuid, Path),
+        ("limit" = Option<u32>, Query, description = "1–500, default 50"),
+        ("cursor" = Option<String>, Query, description = "next_cursor of the previous page")),
+    responses(
+        (status = 200, description = "A page of the timeline", body = TimelinePage),
+        (status = 404, description = "No such lead", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+pub async fn lead_timeline(
+    State(app): State<AppState>,
+    Authed(auth): Authed,
+    IdPath(id): IdPath,
+    ListQuery(params): ListQuery,
+) -> ApiResult<Json<TimelinePage>> {
+    Ok(Json(
+        timeline::page(&app.store, &auth.ctx.actor, Subject::Lead(id), params).await?,
+    ))
+}
+
+/// The account's timeline: its activities (notes included) and its leads' status
+/// changes, pinned first, then newest.
+#[utoipa::path(get, path = "/api/v1/accounts/{id}/timeline", tag = "accounts",
+    params(("id" = Uuid, Path),
+        ("limit" = Option<u32>, Query, description = "1–500, default 50"),
+        ("cursor" = Option<String>, Query, description = "next_cursor of the previous page")),
+    responses(
+        (status = 200, description = "A page of the timeline", body = TimelinePage),
+        (status = 404, description = "No such account", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+pub async fn account_timeline(
+    State(app): State<AppState>,
+    Authed(auth): Authed,
+    IdPath(id): IdPath,
+    ListQuery(params): ListQuery,
+) -> ApiResult<Json<TimelinePage>> {
+    Ok(Json(
+        timeline::page(&app.store, &auth.ctx.actor, Subject::Account(id), params).await?,
+    ))
+}
