@@ -23,7 +23,7 @@ pub enum TimelineEntry {
         pinned: bool,
         date: NaiveDate,
         at: DateTime<Utc>,
-        activity: Activity,
+        activity: Box<Activity>,
     },
     StatusChange {
         pinned: bool,
@@ -141,7 +141,7 @@ fn activities_after(
                 pinned: a.pinned,
                 date: a.activity_date,
                 at: a.created_at,
-                activity: a,
+                activity: Box::new(a),
             })
         })
         .collect()
