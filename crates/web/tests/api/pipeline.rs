@@ -382,6 +382,27 @@ both_engines! {
         assert_eq!(listed.body["data"].as_array().unwrap().len(), 3);
     }
 
+    // Concurrent writers adjust the same kept totals (same owner, status and currency):
+    // none of their additions may be lost.
+    async fn kept_totals_survive_concurrent_writers(db) {
+        let app = App::start(db).await;
+        let calls = (0..16).map(|i| {
+            let app = &app;
+            async move {
+                let r = app.post("/api/v1/leads", &app.admin.token, json!({"title": format!("c{i}"), "value": "10.01",
+                    "currency": "EUR", "owner_id": app.rep.user.id, "expected_close_date": "2026-05-05"})).await;
+                assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+                let id = r.body["id"].as_str().unwrap().to_owned();
+                let r = app.patch(&format!("/api/v1/leads/{id}"), &app.admin.token, json!({"status": "proposal"}), None).await;
+                assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+            }
+        });
+        futures::future::join_all(calls).await;
+        let b = app.get("/api/v1/pipeline?owner_id=me", &app.rep.token).await;
+        assert_eq!(column(&b.body, "proposal")["totals"], json!([{"currency": "EUR", "count": 16, "value": "160.16", "weighted_value": "96.096"}]));
+        check_board(&app, uuid::Uuid::nil()).await;
+    }
+
     // Seed 002's cap holds when activations race: 12 products activated at once with a
     // cap of 3 leave exactly 3 active.
     async fn the_active_cap_holds_under_concurrent_activations(db) {
