@@ -4,6 +4,7 @@
 mod client;
 mod crm;
 mod load;
+mod pipeline;
 mod scenario;
 mod stats;
 
@@ -17,6 +18,7 @@ use clap::Parser;
 
 use crate::client::Target;
 use crate::crm::CrmSamples;
+use crate::pipeline::PipelineSamples;
 use crate::scenario::{Names, Scenario, Shared};
 use crate::stats::Summary;
 
@@ -71,6 +73,11 @@ struct Args {
     #[arg(long, value_delimiter = ',', requires = "crm_samples")]
     search_kinds: Vec<String>,
 
+    /// Account, lead, owner, partner and distributor ids written by rapport-load-pipeline,
+    /// for the pipeline-board, timeline-account and timeline-lead scenarios.
+    #[arg(long)]
+    pipeline_samples: Option<PathBuf>,
+
     /// Accounts created (unmeasured) before the scenarios; `get` and `update` use them.
     #[arg(long, default_value_t = 2000)]
     seed_accounts: usize,
@@ -100,6 +107,13 @@ impl Args {
                 self.crm_samples.is_some(),
                 "the {} scenario needs --crm-samples (written by rapport-load-crm)",
                 crm.name()
+            );
+        }
+        if let Some(pipeline) = self.scenarios.iter().find(|s| s.is_pipeline()) {
+            ensure!(
+                self.pipeline_samples.is_some(),
+                "the {} scenario needs --pipeline-samples (written by rapport-load-pipeline)",
+                pipeline.name()
             );
         }
         if self.scenarios.contains(&Scenario::Update) {
@@ -148,6 +162,10 @@ async fn run(args: Args) -> Result<ExitCode> {
         Some(path) => Some(Arc::new(CrmSamples::read(path, &args.search_kinds)?)),
         None => None,
     };
+    let pipeline = match &args.pipeline_samples {
+        Some(path) => Some(Arc::new(PipelineSamples::read(path)?)),
+        None => None,
+    };
     let run_id = scenario::random_u64();
     let mut shared = Shared {
         target,
@@ -155,6 +173,7 @@ async fn run(args: Args) -> Result<ExitCode> {
         names: Arc::new(Names::new(run_id)),
         seeded_ids: Arc::from([]),
         crm,
+        pipeline,
     };
     // Progress goes to stderr so that stdout stays machine-readable with --json.
     eprintln!("run {run_id:016x}: seeding {} accounts", args.seed_accounts);

@@ -14,6 +14,7 @@ use tokio::task::JoinSet;
 
 use crate::client::{json_bytes, Conn, Reply, Target};
 use crate::crm::{self, CrmSamples};
+use crate::pipeline::{self, PipelineSamples};
 use crate::stats::Failure;
 
 const ACCOUNTS: &str = "/api/v1/accounts";
@@ -33,6 +34,15 @@ pub enum Scenario {
     SearchContacts,
     /// `GET /api/v1/accounts?owner_id=` of a loaded rep (needs --crm-samples).
     ListByOwner,
+    /// `GET /api/v1/pipeline`, unfiltered and by owner, partner, distributor and months
+    /// of expected close (needs --pipeline-samples).
+    PipelineBoard,
+    /// `GET /api/v1/accounts/{id}/timeline?limit=20` of busy and typical accounts (needs
+    /// --pipeline-samples).
+    TimelineAccount,
+    /// `GET /api/v1/leads/{id}/timeline?limit=20` of busy and typical leads (needs
+    /// --pipeline-samples).
+    TimelineLead,
 }
 
 impl Scenario {
@@ -45,6 +55,9 @@ impl Scenario {
             Scenario::SearchAccounts => "search-accounts",
             Scenario::SearchContacts => "search-contacts",
             Scenario::ListByOwner => "list-by-owner",
+            Scenario::PipelineBoard => "pipeline-board",
+            Scenario::TimelineAccount => "timeline-account",
+            Scenario::TimelineLead => "timeline-lead",
         }
     }
 
@@ -53,6 +66,14 @@ impl Scenario {
         matches!(
             self,
             Scenario::SearchAccounts | Scenario::SearchContacts | Scenario::ListByOwner
+        )
+    }
+
+    /// Scenarios that read a database loaded by rapport-load-pipeline.
+    pub fn is_pipeline(self) -> bool {
+        matches!(
+            self,
+            Scenario::PipelineBoard | Scenario::TimelineAccount | Scenario::TimelineLead
         )
     }
 }
@@ -65,6 +86,8 @@ pub struct Shared {
     pub seeded_ids: Arc<[String]>,
     /// Sample queries and owners of a loaded customer master, for the CRM scenarios.
     pub crm: Option<Arc<CrmSamples>>,
+    /// Ids from a loaded pipeline, for the pipeline scenarios.
+    pub pipeline: Option<Arc<PipelineSamples>>,
 }
 
 impl Shared {
@@ -138,7 +161,7 @@ pub async fn seed(ctx: &Shared, count: usize) -> Result<Vec<String>> {
     Ok(all)
 }
 
-/// Sample requests checked for results before a CRM scenario is timed.
+/// Sample requests checked for results before a CRM or pipeline scenario is timed.
 const CRM_CHECKS: usize = 20;
 
 /// Builds one worker per connection, doing any unmeasured per-worker setup concurrently.
@@ -150,6 +173,14 @@ pub async fn workers(ctx: &Shared, scenario: Scenario, concurrency: usize) -> Re
             .with_context(|| format!("{} needs --crm-samples", scenario.name()))?;
         let paths = samples.paths(scenario)?;
         crm::check_paths(&mut ctx.conn()?, &paths, CRM_CHECKS).await?;
+        paths.into()
+    } else if scenario.is_pipeline() {
+        let samples = ctx
+            .pipeline
+            .as_ref()
+            .with_context(|| format!("{} needs --pipeline-samples", scenario.name()))?;
+        let paths = samples.paths(scenario)?;
+        pipeline::check_paths(&mut ctx.conn()?, &paths, CRM_CHECKS).await?;
         paths.into()
     } else {
         ctx.seeded_ids
@@ -168,9 +199,13 @@ pub async fn workers(ctx: &Shared, scenario: Scenario, concurrency: usize) -> Re
                 Scenario::Get
                 | Scenario::SearchAccounts
                 | Scenario::SearchContacts
-                | Scenario::ListByOwner => Job::Get {
+                | Scenario::ListByOwner
+                | Scenario::PipelineBoard
+                | Scenario::TimelineAccount
+                | Scenario::TimelineLead => Job::Get {
                     paths,
                     rng: Rng::new(),
+                    only_200: scenario.is_pipeline(),
                 },
                 Scenario::List => Job::List,
                 Scenario::Create => Job::Create { names },
@@ -199,10 +234,13 @@ pub struct Worker {
 }
 
 enum Job {
-    /// A GET of a random path from the list (an account, or a CRM query).
+    /// A GET of a random path from the list (an account, a CRM query, a board or a
+    /// timeline).
     Get {
         paths: Arc<[String]>,
         rng: Rng,
+        /// Anything but exactly 200 is a failure (not just anything outside 2xx).
+        only_200: bool,
     },
     List,
     Create {
@@ -224,9 +262,20 @@ impl Worker {
     pub async fn step(&mut self) -> Result<(), Failure> {
         let conn = &mut self.conn;
         match &mut self.job {
-            Job::Get { paths, rng } => {
+            Job::Get {
+                paths,
+                rng,
+                only_200,
+            } => {
                 let path = &paths[rng.below(paths.len())];
-                success(conn.send(Method::GET, path, &[], None).await).map(drop)
+                let reply = success(conn.send(Method::GET, path, &[], None).await)?;
+                if *only_200 && reply.status != StatusCode::OK {
+                    return Err(Failure {
+                        kind: format!("HTTP {} (expected 200)", reply.status),
+                        detail: reply.body_excerpt(),
+                    });
+                }
+                Ok(())
             }
             Job::List => success(conn.send(Method::GET, LIST_PATH, &[], None).await).map(drop),
             Job::Create { names } => {

@@ -5,25 +5,20 @@
 //! It migrates the database, then writes rep users, accounts (with their tags and primary
 //! rep rows), contacts and account–contact links directly through `rapport-db` with
 //! multi-row INSERTs in large transactions: no HTTP, no audit rows. Derived columns are
-//! computed exactly as the application computes them (see `generate`), and on SQLite the
+//! computed exactly as the application computes them (see `rapport_bench::customers`), and on SQLite the
 //! migration's triggers fill the FTS5 tables as they do for API writes.
 
-mod generate;
-mod words;
-
-use std::collections::{HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use anyhow::{bail, ensure, Context, Result};
+use anyhow::{ensure, Context, Result};
 use clap::Parser;
-use rapport_db::{Conn, Database, DbError, DbOptions, Dialect, Value};
+use rapport_bench::bulk::{self, insert_rows, Pipeline};
+use rapport_bench::customers::{self as generate, Rng};
+use rapport_db::Database;
 use rapport_domain::normalize::phone_digits;
-use tokio::task::JoinHandle;
 use uuid::Uuid;
-
-use crate::generate::Rng;
 
 #[derive(Parser, Debug)]
 #[command(name = "rapport-load-crm", version, about)]
@@ -68,12 +63,6 @@ struct Args {
     sqlite_cache_mib: u64,
 }
 
-/// Rows per INSERT statement: under SQLite's 32,766 and PostgreSQL's 65,535 parameters.
-const ROWS_PER_STATEMENT: usize = 500;
-/// Transactions in flight while the next batch is generated (on PostgreSQL they run on
-/// separate connections).
-const PIPELINE_DEPTH: usize = 2;
-
 fn main() -> ExitCode {
     match try_main() {
         Ok(()) => ExitCode::SUCCESS,
@@ -101,46 +90,12 @@ fn try_main() -> Result<()> {
 
 async fn run(args: Args) -> Result<()> {
     let started = Instant::now();
-    let options = DbOptions {
-        pool_size: PIPELINE_DEPTH,
-        // A bulk load that fails is simply rerun; the server reopens with its own setting.
-        sqlite_synchronous: "NORMAL".into(),
-    };
-    let db = Database::connect(&args.database_url, &options)
-        .await
-        .context("connecting to the database")?;
-    let applied = rapport_migration::up(&db, None)
-        .await
-        .context("migrating the database")?;
-    eprintln!("migrated: applied {applied:?}");
-    let existing: i64 = db
-        .read(|c| {
-            c.query_scalar("SELECT COUNT(*) FROM accounts", &[])
-                .map(Option::unwrap_or_default)
-        })
-        .await?;
-    if existing > 0 {
-        bail!("the database already holds {existing} accounts: load into a fresh database");
-    }
-    if db.dialect() == Dialect::Sqlite {
-        // The default 2 MB page cache makes every insert into the random-order indexes
-        // (name, company key, FTS5) a read; this connection is the loader's own.
-        let kib = args.sqlite_cache_mib * 1024;
-        db.write(move |c| c.batch(&format!("PRAGMA cache_size = -{kib}")))
-            .await
-            .context("setting the SQLite cache size")?;
-    }
+    let db = bulk::open_fresh(&args.database_url, args.sqlite_cache_mib).await?;
 
     let mut samples = Samples::new(args.samples_per_kind, args.accounts, args.contacts);
 
     let phase = Instant::now();
-    let reps: Vec<generate::Rep> = (0..args.reps)
-        .map(|i| generate::rep(args.seed, i))
-        .collect();
-    let rep_rows: Vec<Vec<Value>> = reps.iter().map(generate::rep_values).collect();
-    db.write(move |c| insert_rows(c, "users", generate::REP_COLUMNS, &rep_rows))
-        .await
-        .context("inserting rep users")?;
+    let reps = bulk::load_reps(&db, args.seed, args.reps).await?;
     let rep_ids: Vec<Uuid> = reps.iter().map(|r| r.id).collect();
     samples.owners = rep_ids.iter().map(Uuid::to_string).collect();
     eprintln!(
@@ -150,7 +105,15 @@ async fn run(args: Args) -> Result<()> {
     );
 
     let phase = Instant::now();
-    let account_ids = load_accounts(&db, &args, &rep_ids, &mut samples).await?;
+    let account_ids = bulk::load_accounts(
+        &db,
+        args.seed,
+        args.accounts,
+        args.batch_rows,
+        &rep_ids,
+        |index, a| samples.account(index, a),
+    )
+    .await?;
     let accounts_secs = phase.elapsed().as_secs_f64();
 
     let phase = Instant::now();
@@ -158,7 +121,7 @@ async fn run(args: Args) -> Result<()> {
     let contacts_secs = phase.elapsed().as_secs_f64();
 
     let phase = Instant::now();
-    finish(&db).await?;
+    bulk::finish(&db).await?;
     let finish_secs = phase.elapsed().as_secs_f64();
 
     samples.write(&args.samples_out)?;
@@ -172,60 +135,6 @@ async fn run(args: Args) -> Result<()> {
         args.samples_out.display()
     );
     Ok(())
-}
-
-async fn load_accounts(
-    db: &Database,
-    args: &Args,
-    reps: &[Uuid],
-    samples: &mut Samples,
-) -> Result<Vec<Uuid>> {
-    let mut keys: HashSet<String> = HashSet::with_capacity(args.accounts);
-    let mut ids = Vec::with_capacity(args.accounts);
-    let mut pipeline = Pipeline::new(db.clone(), "accounts", args.accounts);
-    let mut start = 0;
-    while start < args.accounts {
-        let end = (start + args.batch_rows).min(args.accounts);
-        let mut accounts = Vec::with_capacity(end - start);
-        let mut tags = Vec::new();
-        let mut account_reps = Vec::new();
-        for index in start..end {
-            let a = generate::account(args.seed, index, args.accounts, reps, |key| {
-                keys.insert(key.to_owned())
-            });
-            ids.push(a.id);
-            for tag in &a.tags {
-                tags.push(vec![a.id.into(), tag.clone().into()]);
-            }
-            // reps.rs `sync_owner`: the owner is the primary rep.
-            if let Some(owner) = a.owner {
-                account_reps.push(vec![
-                    a.id.into(),
-                    owner.into(),
-                    "primary".into(),
-                    owner.into(),
-                    a.created_at.into(),
-                ]);
-            }
-            samples.account(index, &a);
-            accounts.push(a.values);
-        }
-        pipeline
-            .push(end - start, move |c| {
-                insert_rows(c, "accounts", generate::ACCOUNT_COLUMNS, &accounts)?;
-                insert_rows(c, "account_tags", "account_id, tag", &tags)?;
-                insert_rows(
-                    c,
-                    "account_reps",
-                    "account_id, user_id, role, created_by, created_at",
-                    &account_reps,
-                )
-            })
-            .await?;
-        start = end;
-    }
-    pipeline.finish().await?;
-    Ok(ids)
 }
 
 async fn load_contacts(
@@ -261,121 +170,14 @@ async fn load_contacts(
         links_written += links.len();
         pipeline
             .push(end - start, move |c| {
-                insert_rows(c, "contacts", generate::CONTACT_COLUMNS, &contacts)?;
-                insert_rows(c, "account_contacts", generate::LINK_COLUMNS, &links)
+                insert_rows(c, "contacts", generate::CONTACT_COLUMNS, contacts)?;
+                insert_rows(c, "account_contacts", generate::LINK_COLUMNS, links)
             })
             .await?;
         start = end;
     }
     pipeline.finish().await?;
     Ok(links_written)
-}
-
-/// After the load: PostgreSQL gets the statistics and visibility map autovacuum would
-/// build shortly anyway (so the first minutes of the benchmark do not race it); SQLite
-/// folds the WAL back into the database file. SQLite is not ANALYZEd: the application
-/// never does, so its planner works without statistics in production too.
-async fn finish(db: &Database) -> Result<()> {
-    match db.dialect() {
-        Dialect::Postgres => db
-            .read(|c| c.batch("VACUUM (ANALYZE)"))
-            .await
-            .context("VACUUM (ANALYZE)"),
-        Dialect::Sqlite => db
-            .read(|c| c.query("PRAGMA wal_checkpoint(TRUNCATE)", &[]).map(drop))
-            .await
-            .context("checkpointing the WAL"),
-    }
-}
-
-/// Keeps up to [`PIPELINE_DEPTH`] write transactions running while the caller generates
-/// the next batch, and reports progress.
-struct Pipeline {
-    db: Database,
-    what: &'static str,
-    total: usize,
-    done: usize,
-    started: Instant,
-    last_report: usize,
-    in_flight: VecDeque<(usize, JoinHandle<Result<(), DbError>>)>,
-}
-
-impl Pipeline {
-    fn new(db: Database, what: &'static str, total: usize) -> Self {
-        Self {
-            db,
-            what,
-            total,
-            done: 0,
-            started: Instant::now(),
-            last_report: 0,
-            in_flight: VecDeque::new(),
-        }
-    }
-
-    async fn push<F>(&mut self, rows: usize, f: F) -> Result<()>
-    where
-        F: FnOnce(&mut dyn Conn) -> Result<(), DbError> + Send + 'static,
-    {
-        while self.in_flight.len() >= PIPELINE_DEPTH {
-            self.wait_one().await?;
-        }
-        let db = self.db.clone();
-        self.in_flight
-            .push_back((rows, tokio::spawn(async move { db.write(f).await })));
-        Ok(())
-    }
-
-    async fn wait_one(&mut self) -> Result<()> {
-        let Some((rows, handle)) = self.in_flight.pop_front() else {
-            return Ok(());
-        };
-        handle
-            .await
-            .context("write task panicked")?
-            .with_context(|| format!("inserting {}", self.what))?;
-        self.done += rows;
-        if self.done - self.last_report >= 100_000 || self.done == self.total {
-            self.last_report = self.done;
-            let secs = self.started.elapsed().as_secs_f64();
-            eprintln!(
-                "{}: {}/{} in {secs:.0}s ({:.0}/s)",
-                self.what,
-                self.done,
-                self.total,
-                self.done as f64 / secs.max(0.001)
-            );
-        }
-        Ok(())
-    }
-
-    async fn finish(mut self) -> Result<()> {
-        while !self.in_flight.is_empty() {
-            self.wait_one().await?;
-        }
-        Ok(())
-    }
-}
-
-/// Multi-row INSERTs of `rows` (each in `columns` order), [`ROWS_PER_STATEMENT`] at a time.
-fn insert_rows(
-    c: &mut dyn Conn,
-    table: &str,
-    columns: &str,
-    rows: &[Vec<Value>],
-) -> Result<(), DbError> {
-    let width = columns.split(',').count();
-    let tuple = format!("({})", vec!["?"; width].join(", "));
-    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-        let sql = format!(
-            "INSERT INTO {table} ({columns}) VALUES {}",
-            vec![tuple.as_str(); chunk.len()].join(", ")
-        );
-        let params: Vec<Value> = chunk.iter().flatten().cloned().collect();
-        debug_assert!(chunk.iter().all(|r| r.len() == width));
-        c.execute(&sql, &params)?;
-    }
-    Ok(())
 }
 
 /// Queries and owner ids taken from the loaded records, for rapport-bench.

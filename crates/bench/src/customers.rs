@@ -1,5 +1,6 @@
-//! Deterministic records: the same `--seed` and index always give the same account or
-//! contact, whatever the batch size, so runs on both engines load identical data.
+//! Deterministic customer-master records for the loaders: the same `--seed` and index
+//! always give the same rep, account or contact, whatever the batch size, so runs on
+//! both engines load identical data.
 //!
 //! Derived columns (company_key, search_text, name_key, sort_key, city/region/country)
 //! follow the rules of `rapport-store` (accounts.rs `searchable`/`values`, contacts.rs
@@ -26,12 +27,12 @@ impl Rng {
     pub fn for_record(seed: u64, stream: u64, index: u64) -> Self {
         let mut r = Self(seed ^ stream.wrapping_mul(0x9e37_79b9_7f4a_7c15));
         r.0 ^= r
-            .next()
+            .next_u64()
             .wrapping_add(index.wrapping_mul(0xd1b5_4a32_d192_ed03));
         r
     }
 
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -40,21 +41,21 @@ impl Rng {
     }
 
     pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
+        (self.next_u64() % n as u64) as usize
     }
 
     /// True with probability `percent`/100.
     pub fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
+        self.next_u64() % 100 < percent
     }
 
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }
 
-    fn digits(&mut self, n: usize) -> String {
+    pub fn digits(&mut self, n: usize) -> String {
         (0..n)
-            .map(|_| char::from(b'0' + (self.next() % 10) as u8))
+            .map(|_| char::from(b'0' + (self.next_u64() % 10) as u8))
             .collect()
     }
 
@@ -62,8 +63,8 @@ impl Rng {
     /// minted then.
     pub fn uuid_v7(&mut self, at: DateTime<Utc>) -> Uuid {
         let mut random = [0u8; 10];
-        random[..8].copy_from_slice(&self.next().to_le_bytes());
-        random[8..].copy_from_slice(&self.next().to_le_bytes()[..2]);
+        random[..8].copy_from_slice(&self.next_u64().to_le_bytes());
+        random[8..].copy_from_slice(&self.next_u64().to_le_bytes()[..2]);
         let millis = u64::try_from(at.timestamp_millis()).unwrap_or(0);
         uuid::Builder::from_unix_timestamp_millis(millis, &random).into_uuid()
     }
@@ -74,7 +75,7 @@ const CONTACT_STREAM: u64 = 2;
 const USER_STREAM: u64 = 3;
 
 /// Records are created evenly over this many days before `epoch`.
-const HISTORY_DAYS: i64 = 5 * 365;
+pub const HISTORY_DAYS: i64 = 5 * 365;
 
 /// The fixed clock the data is generated against, so reruns give identical rows.
 pub fn epoch() -> DateTime<Utc> {
@@ -85,7 +86,7 @@ pub fn epoch() -> DateTime<Utc> {
 
 /// Creation time of record `index` of `count`: evenly spread, oldest first, whole
 /// microseconds (what both engines store).
-fn created_at(index: usize, count: usize) -> DateTime<Utc> {
+pub fn created_at(index: usize, count: usize) -> DateTime<Utc> {
     let span_us = HISTORY_DAYS * 24 * 3600 * 1_000_000;
     let offset = (span_us as i128 * index as i128 / count.max(1) as i128) as i64;
     epoch() - Duration::days(HISTORY_DAYS) + Duration::microseconds(offset)
@@ -95,7 +96,7 @@ fn updated_at(rng: &mut Rng, created: DateTime<Utc>) -> DateTime<Utc> {
     if rng.chance(60) {
         return created;
     }
-    let later = created + Duration::seconds((rng.next() % (400 * 24 * 3600)) as i64);
+    let later = created + Duration::seconds((rng.next_u64() % (400 * 24 * 3600)) as i64);
     later.min(epoch())
 }
 
@@ -136,7 +137,7 @@ pub fn rep_values(r: &Rep) -> Vec<Value> {
 }
 
 /// A phone number written the way people in `country` write it.
-fn phone(rng: &mut Rng, country: &str) -> String {
+pub fn phone(rng: &mut Rng, country: &str) -> String {
     match country {
         "US" | "CA" => format!(
             "+1 ({}{}) {}-{}",
@@ -223,13 +224,15 @@ fn address_value(a: &Option<Address>) -> Value {
 }
 
 /// Lower-case letters and digits: the word an email domain is made of.
-fn slug(s: &str) -> String {
+pub fn slug(s: &str) -> String {
     company_key(s).to_lowercase()
 }
 
 /// The parts of a generated account that sample queries are made from.
 pub struct Account {
     pub id: Uuid,
+    /// customer, prospect, partner, distributor, office or facility.
+    pub kind: &'static str,
     pub name: String,
     pub email: Option<String>,
     pub phone: Option<String>,
@@ -370,6 +373,7 @@ pub fn account(
     ];
     Account {
         id,
+        kind,
         city: place_of.and_then(|p| p.city.clone()),
         name,
         email,
