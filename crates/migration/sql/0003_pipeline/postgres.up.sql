@@ -138,8 +138,12 @@ ALTER TABLE activities ADD CONSTRAINT activities_link_check
     CHECK (account_id IS NOT NULL OR contact_id IS NOT NULL OR lead_id IS NOT NULL);
 DROP INDEX activities_account_idx;
 CREATE INDEX activities_account_idx ON activities (account_id, pinned, activity_date, created_at, id);
-CREATE INDEX activities_lead_idx ON activities (lead_id, pinned, activity_date, created_at, id);
+CREATE INDEX activities_lead_idx ON activities (lead_id, pinned, activity_date, created_at, id)
+    WHERE lead_id IS NOT NULL;
 CREATE INDEX activities_due_idx ON activities (done, due_at);
-CREATE INDEX activities_corrects_idx ON activities (corrects_id);
-CREATE INDEX activities_parent_idx ON activities (parent_id);
-CREATE UNIQUE INDEX activities_provider_key ON activities (provider_name, provider_id);
+-- Most activities correct nothing, follow nothing up and come from no provider: these
+-- indexes hold only the rows that do.
+CREATE INDEX activities_corrects_idx ON activities (corrects_id) WHERE corrects_id IS NOT NULL;
+CREATE INDEX activities_parent_idx ON activities (parent_id) WHERE parent_id IS NOT NULL;
+CREATE UNIQUE INDEX activities_provider_key ON activities (provider_name, provider_id)
+    WHERE provider_id IS NOT NULL;
