@@ -263,3 +263,33 @@ pub async fn user_create(
     }
     Ok(())
 }
+
+/// `rapport pipeline check`: compares the board's kept totals with the leads; fails (exit
+/// 1) when they disagree, so it can run from cron or a deploy check.
+pub async fn pipeline_check(cfg: &Config) -> anyhow::Result<()> {
+    let db = connect(cfg).await?;
+    rapport_migration::check_current(&db).await?;
+    let store = Store::new(db, policy(cfg));
+    let wrong = rapport_store::pipeline::check_totals(&store)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    if wrong > 0 {
+        anyhow::bail!(
+            "{wrong} pipeline total(s) disagree with the leads; run `rapport pipeline rebuild`"
+        );
+    }
+    println!("pipeline totals agree with the leads");
+    Ok(())
+}
+
+/// `rapport pipeline rebuild`: recomputes the kept totals from the leads.
+pub async fn pipeline_rebuild(cfg: &Config) -> anyhow::Result<()> {
+    let db = connect(cfg).await?;
+    rapport_migration::check_current(&db).await?;
+    let store = Store::new(db, policy(cfg));
+    let wrong = rapport_store::pipeline::rebuild_totals(&store)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("pipeline totals rebuilt from the leads ({wrong} had been wrong)");
+    Ok(())
+}

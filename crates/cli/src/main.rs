@@ -61,6 +61,13 @@ enum Command {
         #[command(subcommand)]
         action: UserAction,
     },
+    /// Check or rebuild the pipeline board's kept totals.
+    Pipeline {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(subcommand)]
+        action: PipelineAction,
+    },
     /// Show configuration.
     Config {
         #[command(subcommand)]
@@ -99,6 +106,14 @@ enum UserAction {
         #[arg(long)]
         password_stdin: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum PipelineAction {
+    /// Compare the kept totals with the leads; exit 1 if they disagree.
+    Check,
+    /// Recompute the kept totals from the leads (writers wait while it runs).
+    Rebuild,
 }
 
 #[derive(Subcommand)]
@@ -187,6 +202,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     name,
                     password_stdin,
                 } => commands::user_create(&cfg, email, role, name, password_stdin).await,
+            }
+        }
+        Command::Pipeline { db, action } => {
+            let cfg = config::load(
+                cli.config,
+                Overrides {
+                    database_url: db.database_url,
+                    ..Default::default()
+                },
+            )?;
+            match action {
+                PipelineAction::Check => commands::pipeline_check(&cfg).await,
+                PipelineAction::Rebuild => commands::pipeline_rebuild(&cfg).await,
             }
         }
         Command::Config {

@@ -671,3 +671,51 @@ rapport_db::both_engines! {
         assert!(out.stdout.contains("--database-url"), "stdout: {}", out.stdout);
     }
 }
+
+rapport_db::both_engines! {
+    /// `rapport pipeline check` notices kept totals that disagree with the leads (here
+    /// a total edited behind Rapport's back), fails with the fix in its message, and
+    /// `rapport pipeline rebuild` restores them from the leads.
+    async fn pipeline_check_and_rebuild(db) {
+        let cwd = temp_dir();
+        run(rapport(cwd.path()).args(["migrate", "--database-url", &db.url, "up"]), None)
+            .assert_success("migrate up");
+        let pipeline = |action: &str| run(rapport(cwd.path()).args(["pipeline", "--database-url", &db.url, action]), None);
+        pipeline("check").assert_success("check on an empty pipeline");
+
+        let database = Database::connect(&db.url, &Default::default()).await.expect("connect");
+        let store = rapport_store::Store::new(database.clone(), Default::default());
+        let ctx = rapport_domain::Ctx::cli(rapport_domain::Actor {
+            user_id: uuid::Uuid::nil(),
+            email: "cli".into(),
+            role: rapport_domain::Role::Admin,
+            account_id: None,
+        });
+        for (title, value) in [("a", "10.10"), ("b", "0.05")] {
+            let changes = rapport_domain::lead::LeadChanges::read(
+                serde_json::json!({"title": title, "value": value, "currency": "EUR", "status": "proposal"}),
+                true,
+            )
+            .expect("valid lead");
+            rapport_store::leads::create(&store, &ctx, changes).await.expect("lead");
+        }
+        pipeline("check").assert_success("check after writes through the store");
+
+        database
+            .write(|c| c.execute("UPDATE pipeline_totals SET lead_count = 7 WHERE dimension = 'all'", &[]))
+            .await
+            .expect("tamper");
+        let out = pipeline("check");
+        out.assert_failure("check with a tampered total");
+        assert!(out.stderr.contains("rapport pipeline rebuild"), "stderr: {}", out.stderr);
+        let out = pipeline("rebuild");
+        out.assert_success("rebuild");
+        assert!(out.stdout.contains("1 had been wrong"), "stdout: {}", out.stdout);
+        pipeline("check").assert_success("check after the rebuild");
+        let count: Option<i64> = database
+            .read(|c| c.query_scalar("SELECT lead_count FROM pipeline_totals WHERE dimension = 'all'", &[]))
+            .await
+            .expect("count");
+        assert_eq!(count, Some(2));
+    }
+}
