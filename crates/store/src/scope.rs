@@ -201,16 +201,22 @@ pub fn leads_visible(actor: &Actor) -> SqlBuf {
         return SqlBuf::new("TRUE");
     }
     match (actor.role, actor.account_id) {
+        // The same rule as "owner, creator, or an account the rep sees", written as a
+        // union whose every part reads an index: an OR over the leads would read all of
+        // them (seconds at a million) to find a rep's few thousand.
         (Role::Rep, _) => {
-            let mut b = SqlBuf::new("(leads.owner_id = ");
-            b.bind(actor.user_id)
-                .push(" OR leads.created_by = ")
-                .bind(actor.user_id)
-                .push(
-                    " OR EXISTS (SELECT 1 FROM accounts WHERE accounts.id = leads.account_id AND (",
-                )
-                .append(accounts_visible(actor))
-                .push(")))");
+            let me = actor.user_id;
+            let mut b = SqlBuf::new("leads.id IN (SELECT id FROM leads WHERE owner_id = ");
+            b.bind(me)
+                .push(" UNION SELECT id FROM leads WHERE created_by = ")
+                .bind(me)
+                .push(" UNION SELECT id FROM leads WHERE account_id IN (SELECT id FROM accounts WHERE owner_id = ")
+                .bind(me)
+                .push(" UNION SELECT id FROM accounts WHERE created_by = ")
+                .bind(me)
+                .push(" UNION SELECT account_id FROM account_reps WHERE user_id = ")
+                .bind(me)
+                .push("))");
             b
         }
         (Role::Partner, Some(org)) => {

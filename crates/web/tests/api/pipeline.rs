@@ -201,9 +201,27 @@ both_engines! {
         let acct = app.account(&app.admin.token, json!({"name": "Shared Co", "owner_id": app.rep.user.id})).await;
         let on_my_account = lead(&app, &app.admin.token, json!({"title": "On my account", "account_id": acct["id"]})).await;
 
+        // Also in scope: a lead the rep created but no longer owns, and leads of an
+        // account the rep is a secondary rep of.
+        let given_away = lead(&app, &app.rep.token, json!({"title": "Given away"})).await;
+        let r = app.patch(&format!("/api/v1/leads/{}", given_away["id"].as_str().unwrap()), &app.admin.token, json!({"owner_id": app.other_rep.user.id}), None).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        let assisted = app.account(&app.admin.token, json!({"name": "Assisted Co", "owner_id": app.other_rep.user.id})).await;
+        app.post(&format!("/api/v1/accounts/{}/reps", assisted["id"].as_str().unwrap()), &app.admin.token, json!({"user_id": app.rep.user.id})).await;
+        lead(&app, &app.other_rep.token, json!({"title": "Helping out", "account_id": assisted["id"]})).await;
         let listed = app.get("/api/v1/leads?sort=title", &app.rep.token).await;
         let titles: Vec<Value> = listed.body["data"].as_array().unwrap().iter().map(|l| l["title"].clone()).collect();
-        assert_eq!(titles, vec![json!("Mine"), json!("On my account")]);
+        assert_eq!(titles, vec![json!("Given away"), json!("Helping out"), json!("Mine"), json!("On my account")]);
+        let board = app.get("/api/v1/pipeline", &app.rep.token).await;
+        assert_eq!(board.body["count"], 4, "{}", board.body);
+        for id in [&given_away["id"], &theirs["id"]] {
+            app.call(Method::DELETE, &format!("/api/v1/leads/{}", id.as_str().unwrap()), &app.admin.token, None).await;
+        }
+        app.call(Method::DELETE, &format!("/api/v1/accounts/{}", assisted["id"].as_str().unwrap()), &app.admin.token, None).await;
+        let theirs = lead(&app, &app.other_rep.token, json!({"title": "Theirs"})).await;
+        let helping = app.get("/api/v1/leads?q=helping", &app.admin.token).await;
+        let helping_id = helping.body["data"][0]["id"].as_str().unwrap().to_owned();
+        app.call(Method::DELETE, &format!("/api/v1/leads/{helping_id}"), &app.admin.token, None).await;
         app.get(&format!("/api/v1/leads/{}", theirs["id"].as_str().unwrap()), &app.rep.token).await.problem(StatusCode::NOT_FOUND);
         app.get(&format!("/api/v1/leads/{}/history", theirs["id"].as_str().unwrap()), &app.rep.token).await.problem(StatusCode::NOT_FOUND);
         assert_eq!(app.get("/api/v1/leads?count=true", &app.viewer.token).await.body["total"], 3);
