@@ -349,7 +349,7 @@ fn from_leads(c: &mut dyn Conn, actor: &Actor, f: &BoardFilter) -> Result<Board,
     let mut q = SqlBuf::new(
         "SELECT status, currency, value, probability FROM leads WHERE archived_at IS NULL AND ",
     );
-    q.append(scope::leads_visible(actor));
+    q.append(scope::leads_visible_set(actor));
     for (column, v) in [
         ("owner_id", f.owner_id),
         ("partner_id", f.partner_id),

@@ -111,7 +111,7 @@ fn activities_after(
     let mut q = SqlBuf::new(&format!("SELECT * FROM activities WHERE {column} = "));
     q.bind(id)
         .push(" AND ")
-        .append(scope::activities_visible(actor));
+        .append(scope::activities_of_visible_record(actor));
     if let Some(p) = after {
         // (pinned, activity_date, created_at, id) < the cursor's, spelled out so that both
         // engines walk the index from that point.
@@ -170,7 +170,7 @@ fn changes_after(
                 SqlBuf::new("h.lead_id IN (SELECT leads.id FROM leads WHERE leads.account_id = ");
             w.bind(id)
                 .push(" AND ")
-                .append(scope::leads_visible(actor))
+                .append(scope::leads_of_visible_account(actor))
                 .push(")");
             w
         }
