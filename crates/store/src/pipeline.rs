@@ -344,44 +344,46 @@ fn from_totals(c: &mut dyn Conn, f: &BoardFilter) -> Result<Option<Board>, Store
     Ok(Some(board_of(out)))
 }
 
-/// Adds up the visible, unarchived leads that pass the filter.
+/// Adds up the visible, unarchived leads that pass the filter, one disjoint part of the
+/// caller's scope at a time.
 fn from_leads(c: &mut dyn Conn, actor: &Actor, f: &BoardFilter) -> Result<Board, StoreError> {
-    let mut q = SqlBuf::new(
-        "SELECT status, currency, value, probability FROM leads WHERE archived_at IS NULL AND ",
-    );
-    q.append(scope::leads_visible_set(actor));
-    for (column, v) in [
-        ("owner_id", f.owner_id),
-        ("partner_id", f.partner_id),
-        ("distributor_id", f.distributor_id),
-    ] {
-        if let Some(id) = v {
-            q.push(&format!(" AND leads.{column} = ")).bind(id);
+    let mut out = Vec::new();
+    for part in scope::leads_visible_parts(actor) {
+        let mut q = SqlBuf::new(
+            "SELECT status, currency, value, probability FROM leads WHERE archived_at IS NULL AND ",
+        );
+        q.append(part);
+        for (column, v) in [
+            ("owner_id", f.owner_id),
+            ("partner_id", f.partner_id),
+            ("distributor_id", f.distributor_id),
+        ] {
+            if let Some(id) = v {
+                q.push(&format!(" AND leads.{column} = ")).bind(id);
+            }
         }
-    }
-    if let Some(d) = f.close_after {
-        q.push(" AND expected_close_date >= ").bind(d);
-    }
-    if let Some(d) = f.close_before {
-        q.push(" AND expected_close_date < ").bind(d);
-    }
-    let rows = c.query(&q.sql, &q.params)?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let value: Option<Decimal> = r.get("value")?;
-        let probability: i64 = r.get("probability")?;
-        let currency = match value {
-            Some(_) => r.get::<Option<String>>("currency")?.unwrap_or_default(),
-            None => String::new(),
-        };
-        let value = value.unwrap_or_default();
-        out.push((
-            status_of(&r.get::<String>("status")?)?,
-            currency,
-            1,
-            value,
-            value * Decimal::from(probability) / Decimal::from(100),
-        ));
+        if let Some(d) = f.close_after {
+            q.push(" AND expected_close_date >= ").bind(d);
+        }
+        if let Some(d) = f.close_before {
+            q.push(" AND expected_close_date < ").bind(d);
+        }
+        for r in c.query(&q.sql, &q.params)? {
+            let value: Option<Decimal> = r.get("value")?;
+            let probability: i64 = r.get("probability")?;
+            let currency = match value {
+                Some(_) => r.get::<Option<String>>("currency")?.unwrap_or_default(),
+                None => String::new(),
+            };
+            let value = value.unwrap_or_default();
+            out.push((
+                status_of(&r.get::<String>("status")?)?,
+                currency,
+                1,
+                value,
+                value * Decimal::from(probability) / Decimal::from(100),
+            ));
+        }
     }
     Ok(board_of(out))
 }

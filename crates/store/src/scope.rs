@@ -234,26 +234,37 @@ pub fn leads_visible(actor: &Actor) -> SqlBuf {
 }
 
 /// [`leads_visible`] spelled for reading a caller's whole set of leads (the board): the
-/// same rows, but for a rep as a union whose every part reads an index, instead of an OR
-/// that reads every lead (seconds at a million) to find a rep's few thousand. Pages keep
-/// the OR, which stops after a page in index order.
-pub fn leads_visible_set(actor: &Actor) -> SqlBuf {
+/// same rows, as conditions that each select a disjoint part and each read an index. A
+/// rep's leads are those they own, then those they created and do not own, then those
+/// on their accounts they neither own nor created; one OR over all three would read every
+/// lead (seconds at a million) to find a rep's few thousand.
+pub fn leads_visible_parts(actor: &Actor) -> Vec<SqlBuf> {
     if actor.role != Role::Rep {
-        return leads_visible(actor);
+        return vec![leads_visible(actor)];
     }
     let me = actor.user_id;
-    let mut b = SqlBuf::new("leads.id IN (SELECT id FROM leads WHERE owner_id = ");
-    b.bind(me)
-        .push(" UNION SELECT id FROM leads WHERE created_by = ")
+    let mut owned = SqlBuf::new("leads.owner_id = ");
+    owned.bind(me);
+    let mut created = SqlBuf::new("leads.created_by = ");
+    created
         .bind(me)
-        .push(" UNION SELECT id FROM leads WHERE account_id IN (SELECT id FROM accounts WHERE owner_id = ")
+        .push(" AND (leads.owner_id IS NULL OR leads.owner_id <> ")
+        .bind(me)
+        .push(")");
+    let mut on_accounts =
+        SqlBuf::new("leads.account_id IN (SELECT id FROM accounts WHERE owner_id = ");
+    on_accounts
         .bind(me)
         .push(" UNION SELECT id FROM accounts WHERE created_by = ")
         .bind(me)
         .push(" UNION SELECT account_id FROM account_reps WHERE user_id = ")
         .bind(me)
-        .push("))");
-    b
+        .push(") AND (leads.owner_id IS NULL OR leads.owner_id <> ")
+        .bind(me)
+        .push(") AND (leads.created_by IS NULL OR leads.created_by <> ")
+        .bind(me)
+        .push(")");
+    vec![owned, created, on_accounts]
 }
 
 /// Every role sees the leads of the accounts it sees (it is part of each lead scope

@@ -203,7 +203,9 @@ both_engines! {
 
         // Also in scope: a lead the rep created but no longer owns, and leads of an
         // account the rep is a secondary rep of.
-        let given_away = lead(&app, &app.rep.token, json!({"title": "Given away"})).await;
+        // Leads that meet several of the rules count once.
+        let given_away = lead(&app, &app.rep.token, json!({"title": "Given away", "account_id": acct["id"]})).await;
+        let mine_on_mine = lead(&app, &app.rep.token, json!({"title": "Mine on my account", "account_id": acct["id"]})).await;
         let r = app.patch(&format!("/api/v1/leads/{}", given_away["id"].as_str().unwrap()), &app.admin.token, json!({"owner_id": app.other_rep.user.id}), None).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         let assisted = app.account(&app.admin.token, json!({"name": "Assisted Co", "owner_id": app.other_rep.user.id})).await;
@@ -211,10 +213,10 @@ both_engines! {
         lead(&app, &app.other_rep.token, json!({"title": "Helping out", "account_id": assisted["id"]})).await;
         let listed = app.get("/api/v1/leads?sort=title", &app.rep.token).await;
         let titles: Vec<Value> = listed.body["data"].as_array().unwrap().iter().map(|l| l["title"].clone()).collect();
-        assert_eq!(titles, vec![json!("Given away"), json!("Helping out"), json!("Mine"), json!("On my account")]);
+        assert_eq!(titles, vec![json!("Given away"), json!("Helping out"), json!("Mine"), json!("Mine on my account"), json!("On my account")]);
         let board = app.get("/api/v1/pipeline", &app.rep.token).await;
-        assert_eq!(board.body["count"], 4, "{}", board.body);
-        for id in [&given_away["id"], &theirs["id"]] {
+        assert_eq!(board.body["count"], 5, "{}", board.body);
+        for id in [&given_away["id"], &theirs["id"], &mine_on_mine["id"]] {
             app.call(Method::DELETE, &format!("/api/v1/leads/{}", id.as_str().unwrap()), &app.admin.token, None).await;
         }
         app.call(Method::DELETE, &format!("/api/v1/accounts/{}", assisted["id"].as_str().unwrap()), &app.admin.token, None).await;
