@@ -565,14 +565,8 @@ pub async fn list(
         cond.bind_list(all).push(&format!(") = {wanted}"));
         extra.push(cond);
     }
-    let actor = actor.clone();
-    store
-        .db
-        .read(move |c| {
-            let scope = scope::accounts_visible(&actor);
-            list::run(c, &SPEC, &params, actor.user_id, scope, extra)?.try_map(|r| from_row(&r))
-        })
-        .await
+    let scope = scope::accounts_visible(actor);
+    list::read_page(store, &SPEC, params, actor.user_id, scope, extra, from_row).await
 }
 
 pub(crate) fn save(

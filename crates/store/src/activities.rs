@@ -427,21 +427,8 @@ pub async fn list(
             ))
         }
     }
-    let actor = actor.clone();
-    store
-        .db
-        .read(move |c| {
-            list::run(
-                c,
-                &SPEC,
-                &params,
-                actor.user_id,
-                scope::activities_visible(&actor),
-                extra,
-            )?
-            .try_map(|r| from_row(&r))
-        })
-        .await
+    let scope = scope::activities_visible(actor);
+    list::read_page(store, &SPEC, params, actor.user_id, scope, extra, from_row).await
 }
 
 fn immutable(a: &Activity) -> StoreError {

@@ -291,14 +291,8 @@ pub async fn list(
         cond.bind_list(accounts).push(")");
         extra.push(cond);
     }
-    let actor = actor.clone();
-    store
-        .db
-        .read(move |c| {
-            let scope = scope::contacts_visible(&actor);
-            list::run(c, &SPEC, &params, actor.user_id, scope, extra)?.try_map(|r| from_row(&r))
-        })
-        .await
+    let scope = scope::contacts_visible(actor);
+    list::read_page(store, &SPEC, params, actor.user_id, scope, extra, from_row).await
 }
 
 pub async fn update(

@@ -508,21 +508,8 @@ pub async fn list(
             *value = canonical.join(",");
         }
     }
-    let actor = actor.clone();
-    store
-        .db
-        .read(move |c| {
-            list::run(
-                c,
-                &SPEC,
-                &params,
-                actor.user_id,
-                scope::leads_visible(&actor),
-                extra,
-            )?
-            .try_map(|r| from_row(&r))
-        })
-        .await
+    let scope = scope::leads_visible(actor);
+    list::read_page(store, &SPEC, params, actor.user_id, scope, extra, from_row).await
 }
 
 fn writable(
@@ -561,7 +548,6 @@ pub async fn update(
             if before.archived_at.is_some() {
                 return Err(StoreError::state("archived_at", "the lead is archived; restore it first"));
             }
-            let settings = settings::current(c)?;
             let status = match changes.status {
                 Patch::Set(s) => s,
                 _ => before.status,
@@ -580,6 +566,7 @@ pub async fn update(
                         ),
                     ));
                 }
+                let settings = settings::current(c)?;
                 enter(&mut after, status, probability_given, &settings, before.updated_at);
             }
             if after == before {

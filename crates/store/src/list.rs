@@ -469,6 +469,23 @@ fn filter_conditions(
     Ok(out)
 }
 
+/// [`run`] on a read connection, rows turned into records: a resource's list once it
+/// has its scope and its own conditions.
+pub async fn read_page<T: Send + 'static>(
+    store: &crate::Store,
+    spec: &'static ListSpec,
+    params: ListParams,
+    me: Uuid,
+    scope: SqlBuf,
+    extra: Vec<SqlBuf>,
+    from_row: fn(&Row) -> Result<T, StoreError>,
+) -> Result<Page<T>, StoreError> {
+    store
+        .db
+        .read(move |c| run(c, spec, &params, me, scope, extra)?.try_map(|r| from_row(&r)))
+        .await
+}
+
 /// Runs a list query: `scope` and `extra` are conditions the resource adds (access scope
 /// first). Returns a page of rows, with the next cursor and, if asked, the total.
 pub fn run(

@@ -205,14 +205,18 @@ pub async fn list(
     actor: &Actor,
     params: ListParams,
 ) -> Result<Page<Product>, StoreError> {
-    let me = actor.user_id;
-    store
-        .db
-        .read(move |c| {
-            list::run(c, &SPEC, &params, me, SqlBuf::new("TRUE"), Vec::new())?
-                .try_map(|r| from_row(&r))
-        })
-        .await
+    // Everyone signed in sees the catalogue.
+    let all = SqlBuf::new("TRUE");
+    list::read_page(
+        store,
+        &SPEC,
+        params,
+        actor.user_id,
+        all,
+        Vec::new(),
+        from_row,
+    )
+    .await
 }
 
 pub async fn update(
