@@ -571,3 +571,26 @@ pub(crate) fn audit_removal(
     }
     Ok(())
 }
+
+/// Before a contact is deleted: the activities linked to it and to nothing else go too
+/// (the database refuses an activity without a link), each audited.
+pub(crate) fn remove_only_linked_to_contact(
+    c: &mut dyn Conn,
+    ctx: &Ctx,
+    contact: Uuid,
+) -> Result<(), StoreError> {
+    let only = "contact_id = ? AND account_id IS NULL AND lead_id IS NULL";
+    let rows = c.query(
+        &format!("SELECT * FROM activities WHERE {only} ORDER BY created_at, id"),
+        &[contact.into()],
+    )?;
+    for row in rows {
+        let a = from_row(&row)?;
+        audit::record_change(c, ctx, AuditAction::Delete, ENTITY, a.id, Some(&a), None)?;
+    }
+    c.execute(
+        &format!("DELETE FROM activities WHERE {only}"),
+        &[contact.into()],
+    )?;
+    Ok(())
+}

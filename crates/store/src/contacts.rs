@@ -381,29 +381,28 @@ pub async fn delete(
             scope::require_contact_action(actor, Action::Delete)?;
             StoreError::check_version(if_match, before.version)?;
             for link in crate::links::rows_where(c, "contact_id", id)? {
-                audit::record_change(c, &ctx, AuditAction::Delete, crate::links::ENTITY, link.id, Some(&link), None)?;
+                audit::record_change(
+                    c,
+                    &ctx,
+                    AuditAction::Delete,
+                    crate::links::ENTITY,
+                    link.id,
+                    Some(&link),
+                    None,
+                )?;
             }
-            let orphans = c.query(
-                "SELECT id, kind, subject, body FROM activities WHERE contact_id = ? AND account_id IS NULL",
-                &[id.into()],
-            )?;
-            for row in orphans {
-                let activity: Uuid = row.get("id")?;
-                let before = serde_json::json!({
-                    "id": activity,
-                    "kind": row.get::<String>("kind")?,
-                    "subject": row.get::<Option<String>>("subject")?,
-                    "body": row.get::<String>("body")?,
-                    "contact_id": id,
-                });
-                audit::record(c, &ctx, AuditAction::Delete, "activity", activity, Some(before), None)?;
-            }
-            c.execute(
-                "DELETE FROM activities WHERE contact_id = ? AND account_id IS NULL",
-                &[id.into()],
-            )?;
+            // Activities about this person alone would be left linked to nothing.
+            crate::activities::remove_only_linked_to_contact(c, &ctx, id)?;
             c.execute("DELETE FROM contacts WHERE id = ?", &[id.into()])?;
-            audit::record_change(c, &ctx, AuditAction::Delete, ENTITY, id, Some(&before), None)?;
+            audit::record_change(
+                c,
+                &ctx,
+                AuditAction::Delete,
+                ENTITY,
+                id,
+                Some(&before),
+                None,
+            )?;
             Ok(())
         })
         .await

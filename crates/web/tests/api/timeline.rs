@@ -226,4 +226,22 @@ both_engines! {
         assert_eq!(app.count("SELECT COUNT(*) FROM activities").await, 0);
         assert_eq!(app.audit_of("activity", uuid::Uuid::parse_str(&expected_activities[0]).unwrap()).await.len(), 2);
     }
+
+    // Deleting a person removes the activities about them alone (audited) and keeps
+    // those that are also on a lead.
+    async fn deleting_a_contact_keeps_activities_that_have_another_link(db) {
+        let app = App::start(db).await;
+        let t = &app.admin.token;
+        let person = app.post("/api/v1/contacts", t, json!({"first_name": "Ana", "last_name": "Ruiz"})).await.body;
+        let l = app.post("/api/v1/leads", t, json!({"title": "Deal"})).await.body;
+        let alone = activity(&app, t, json!({"kind": "call", "contact_id": person["id"]})).await;
+        let also_on_lead = activity(&app, t, json!({"kind": "call", "contact_id": person["id"], "lead_id": l["id"]})).await;
+        let r = app.call(Method::DELETE, &format!("/api/v1/contacts/{}", person["id"].as_str().unwrap()), t, None).await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+        app.get(&format!("/api/v1/activities/{}", alone["id"].as_str().unwrap()), t).await.problem(StatusCode::NOT_FOUND);
+        let kept = app.get(&format!("/api/v1/activities/{}", also_on_lead["id"].as_str().unwrap()), t).await;
+        assert_eq!((kept.body["contact_id"].clone(), kept.body["lead_id"].clone()), (Value::Null, l["id"].clone()));
+        let audit = app.audit_of("activity", id_of(&alone)).await;
+        assert_eq!(audit.len(), 2, "created, then removed with the contact");
+    }
 }
