@@ -304,21 +304,20 @@ fn is_month_start(d: Option<NaiveDate>) -> bool {
     d.is_none_or(|d| d.day() == 1)
 }
 
-/// The kept totals answer when the actor sees every lead, at most one of owner, partner
-/// and distributor is asked for, and the close range is whole months.
-fn from_totals(c: &mut dyn Conn, f: &BoardFilter) -> Result<Option<Board>, StoreError> {
-    let members: Vec<(&str, Uuid)> = [
-        ("owner", f.owner_id),
-        ("partner", f.partner_id),
-        ("distributor", f.distributor_id),
-    ]
-    .into_iter()
-    .filter_map(|(d, m)| Some((d, m?)))
-    .collect();
-    if members.len() > 1 || !is_month_start(f.close_after) || !is_month_start(f.close_before) {
-        return Ok(None);
-    }
-    let (dimension, member) = members.first().copied().unwrap_or(("all", Uuid::nil()));
+/// One bucket of a board before it is laid out: status, currency, count, value, weighted.
+type Tally = (LeadStatus, String, i64, Decimal, Decimal);
+
+/// Kept totals hold whole months of expected close, and one member at a time.
+fn months_only(f: &BoardFilter) -> bool {
+    is_month_start(f.close_after) && is_month_start(f.close_before)
+}
+
+fn totals_rows(
+    c: &mut dyn Conn,
+    dimension: &str,
+    member: Uuid,
+    f: &BoardFilter,
+) -> Result<Vec<Tally>, StoreError> {
     let mut q = SqlBuf::new(
         "SELECT status, currency, lead_count, value_total, weighted_total FROM pipeline_totals WHERE dimension = ",
     );
@@ -341,48 +340,91 @@ fn from_totals(c: &mut dyn Conn, f: &BoardFilter) -> Result<Option<Board>, Store
             r.get::<Decimal>("weighted_total")?,
         ));
     }
-    Ok(Some(board_of(out)))
+    Ok(out)
 }
 
-/// Adds up the visible, unarchived leads that pass the filter, one disjoint part of the
-/// caller's scope at a time.
-fn from_leads(c: &mut dyn Conn, actor: &Actor, f: &BoardFilter) -> Result<Board, StoreError> {
+/// The kept totals answer alone when the actor sees every lead, at most one of owner,
+/// partner and distributor is asked for, and the close range is whole months.
+fn from_totals(c: &mut dyn Conn, f: &BoardFilter) -> Result<Option<Board>, StoreError> {
+    let members: Vec<(&str, Uuid)> = [
+        ("owner", f.owner_id),
+        ("partner", f.partner_id),
+        ("distributor", f.distributor_id),
+    ]
+    .into_iter()
+    .filter_map(|(d, m)| Some((d, m?)))
+    .collect();
+    if members.len() > 1 || !months_only(f) {
+        return Ok(None);
+    }
+    let (dimension, member) = members.first().copied().unwrap_or(("all", Uuid::nil()));
+    Ok(Some(board_of(totals_rows(c, dimension, member, f)?)))
+}
+
+/// The visible, unarchived leads of one part of the caller's scope that pass the filter.
+fn scan_rows(c: &mut dyn Conn, part: SqlBuf, f: &BoardFilter) -> Result<Vec<Tally>, StoreError> {
+    let mut q = SqlBuf::new(
+        "SELECT status, currency, value, probability FROM leads WHERE archived_at IS NULL AND ",
+    );
+    q.append(part);
+    for (column, v) in [
+        ("owner_id", f.owner_id),
+        ("partner_id", f.partner_id),
+        ("distributor_id", f.distributor_id),
+    ] {
+        if let Some(id) = v {
+            q.push(&format!(" AND leads.{column} = ")).bind(id);
+        }
+    }
+    if let Some(d) = f.close_after {
+        q.push(" AND expected_close_date >= ").bind(d);
+    }
+    if let Some(d) = f.close_before {
+        q.push(" AND expected_close_date < ").bind(d);
+    }
+    let mut out = Vec::new();
+    for r in c.query(&q.sql, &q.params)? {
+        let value: Option<Decimal> = r.get("value")?;
+        let probability: i64 = r.get("probability")?;
+        let currency = match value {
+            Some(_) => r.get::<Option<String>>("currency")?.unwrap_or_default(),
+            None => String::new(),
+        };
+        let value = value.unwrap_or_default();
+        out.push((
+            status_of(&r.get::<String>("status")?)?,
+            currency,
+            1,
+            value,
+            value * Decimal::from(probability) / Decimal::from(100),
+        ));
+    }
+    Ok(out)
+}
+
+/// The board of the caller's scope, one disjoint part at a time. With `kept`, a part
+/// that is "the leads this user owns" is read from the per-owner totals when the filter
+/// allows (a rep's own book is most of their board).
+fn from_scope(
+    c: &mut dyn Conn,
+    actor: &Actor,
+    f: &BoardFilter,
+    kept: bool,
+) -> Result<Board, StoreError> {
     let mut out = Vec::new();
     for part in scope::leads_visible_parts(actor) {
-        let mut q = SqlBuf::new(
-            "SELECT status, currency, value, probability FROM leads WHERE archived_at IS NULL AND ",
-        );
-        q.append(part);
-        for (column, v) in [
-            ("owner_id", f.owner_id),
-            ("partner_id", f.partner_id),
-            ("distributor_id", f.distributor_id),
-        ] {
-            if let Some(id) = v {
-                q.push(&format!(" AND leads.{column} = ")).bind(id);
+        match part {
+            scope::LeadPart::OwnedBy(me)
+                if kept
+                    && f.partner_id.is_none()
+                    && f.distributor_id.is_none()
+                    && months_only(f) =>
+            {
+                if f.owner_id.is_none_or(|o| o == me) {
+                    out.extend(totals_rows(c, "owner", me, f)?);
+                }
             }
-        }
-        if let Some(d) = f.close_after {
-            q.push(" AND expected_close_date >= ").bind(d);
-        }
-        if let Some(d) = f.close_before {
-            q.push(" AND expected_close_date < ").bind(d);
-        }
-        for r in c.query(&q.sql, &q.params)? {
-            let value: Option<Decimal> = r.get("value")?;
-            let probability: i64 = r.get("probability")?;
-            let currency = match value {
-                Some(_) => r.get::<Option<String>>("currency")?.unwrap_or_default(),
-                None => String::new(),
-            };
-            let value = value.unwrap_or_default();
-            out.push((
-                status_of(&r.get::<String>("status")?)?,
-                currency,
-                1,
-                value,
-                value * Decimal::from(probability) / Decimal::from(100),
-            ));
+            part => out.extend(scan_rows(c, part.condition(), f)?),
         }
     }
     Ok(board_of(out))
@@ -409,7 +451,7 @@ pub async fn board(store: &Store, actor: &Actor, filter: BoardFilter) -> Result<
                     return Ok(board);
                 }
             }
-            from_leads(c, &actor, &filter)
+            from_scope(c, &actor, &filter, true)
         })
         .await
 }
@@ -422,7 +464,10 @@ pub async fn board_from_leads(
     filter: BoardFilter,
 ) -> Result<Board, StoreError> {
     let actor = actor.clone();
-    store.db.read(move |c| from_leads(c, &actor, &filter)).await
+    store
+        .db
+        .read(move |c| from_scope(c, &actor, &filter, false))
+        .await
 }
 
 type Buckets = BTreeMap<Key, (i64, Decimal, Decimal)>;

@@ -233,18 +233,38 @@ pub fn leads_visible(actor: &Actor) -> SqlBuf {
     }
 }
 
+/// One disjoint part of a caller's leads, for reading the whole set (the board).
+#[derive(Debug)]
+pub enum LeadPart {
+    /// The leads this user owns: the kept per-owner totals can stand for them.
+    OwnedBy(uuid::Uuid),
+    /// The leads meeting a condition over `leads`.
+    Where(SqlBuf),
+}
+
+impl LeadPart {
+    pub fn condition(self) -> SqlBuf {
+        match self {
+            LeadPart::OwnedBy(me) => {
+                let mut b = SqlBuf::new("leads.owner_id = ");
+                b.bind(me);
+                b
+            }
+            LeadPart::Where(b) => b,
+        }
+    }
+}
+
 /// [`leads_visible`] spelled for reading a caller's whole set of leads (the board): the
-/// same rows, as conditions that each select a disjoint part and each read an index. A
-/// rep's leads are those they own, then those they created and do not own, then those
-/// on their accounts they neither own nor created; one OR over all three would read every
-/// lead (seconds at a million) to find a rep's few thousand.
-pub fn leads_visible_parts(actor: &Actor) -> Vec<SqlBuf> {
+/// same rows, as disjoint parts that each read an index. A rep's leads are those they
+/// own, then those they created and do not own, then those on their accounts they
+/// neither own nor created; one OR over all three would read every lead (seconds at a
+/// million) to find a rep's few thousand.
+pub fn leads_visible_parts(actor: &Actor) -> Vec<LeadPart> {
     if actor.role != Role::Rep {
-        return vec![leads_visible(actor)];
+        return vec![LeadPart::Where(leads_visible(actor))];
     }
     let me = actor.user_id;
-    let mut owned = SqlBuf::new("leads.owner_id = ");
-    owned.bind(me);
     let mut created = SqlBuf::new("leads.created_by = ");
     created
         .bind(me)
@@ -264,7 +284,11 @@ pub fn leads_visible_parts(actor: &Actor) -> Vec<SqlBuf> {
         .push(") AND (leads.created_by IS NULL OR leads.created_by <> ")
         .bind(me)
         .push(")");
-    vec![owned, created, on_accounts]
+    vec![
+        LeadPart::OwnedBy(me),
+        LeadPart::Where(created),
+        LeadPart::Where(on_accounts),
+    ]
 }
 
 /// Every role sees the leads of the accounts it sees (it is part of each lead scope

@@ -57,8 +57,76 @@ async fn assert_totals_match_leads(app: &App, filter: BoardFilter, query: &str) 
     );
 }
 
+/// A rep's board through the API (part of it read from the per-owner totals) must
+/// equal the same board added up from the rep's leads.
+async fn assert_rep_board_matches_leads(app: &App, filter: BoardFilter, query: &str) {
+    let via_api = app
+        .get(&format!("/api/v1/pipeline{query}"), &app.rep.token)
+        .await;
+    assert_eq!(via_api.status, StatusCode::OK, "{}", via_api.body);
+    let actor = app.rep.user.actor();
+    let from_leads = pipeline::board_from_leads(&app.store, &actor, filter)
+        .await
+        .expect("board");
+    assert_eq!(
+        via_api.body,
+        serde_json::to_value(&from_leads).unwrap(),
+        "rep board drifted for {query:?}"
+    );
+}
+
 async fn check_board(app: &App, partner: uuid::Uuid) {
     let rep = app.rep.user.id;
+    let other = app.other_rep.user.id;
+    let may = |m: u32| chrono::NaiveDate::from_ymd_opt(2026, m, 1);
+    let mid = chrono::NaiveDate::from_ymd_opt(2026, 2, 10);
+    assert_rep_board_matches_leads(app, BoardFilter::default(), "").await;
+    assert_rep_board_matches_leads(
+        app,
+        BoardFilter {
+            owner_id: Some(rep),
+            ..Default::default()
+        },
+        "?owner_id=me",
+    )
+    .await;
+    assert_rep_board_matches_leads(
+        app,
+        BoardFilter {
+            owner_id: Some(other),
+            ..Default::default()
+        },
+        &format!("?owner_id={other}"),
+    )
+    .await;
+    assert_rep_board_matches_leads(
+        app,
+        BoardFilter {
+            partner_id: Some(partner),
+            ..Default::default()
+        },
+        &format!("?partner_id={partner}"),
+    )
+    .await;
+    assert_rep_board_matches_leads(
+        app,
+        BoardFilter {
+            close_after: may(2),
+            close_before: may(5),
+            ..Default::default()
+        },
+        "?expected_close_after=2026-02-01&expected_close_before=2026-05-01",
+    )
+    .await;
+    assert_rep_board_matches_leads(
+        app,
+        BoardFilter {
+            close_after: mid,
+            ..Default::default()
+        },
+        "?expected_close_after=2026-02-10",
+    )
+    .await;
     assert_totals_match_leads(app, BoardFilter::default(), "").await;
     assert_totals_match_leads(
         app,
@@ -323,7 +391,7 @@ both_engines! {
         let t = &app.admin.token;
         let partner = app.account(t, json!({"name": "P One", "kind": "partner"})).await;
         let partner2 = app.account(t, json!({"name": "P Two", "kind": "partner"})).await;
-        let acct = app.account(t, json!({"name": "Cust"})).await;
+        let acct = app.account(t, json!({"name": "Cust", "owner_id": app.rep.user.id})).await;
         let mut ids = Vec::new();
         for i in 0..6 {
             let l = lead(&app, t, json!({"title": format!("L{i}"), "value": format!("{i}.25"), "currency": if i % 2 == 0 { "EUR" } else { "USD" },
