@@ -274,22 +274,10 @@ fn unique_conflict(e: rapport_db::DbError) -> StoreError {
 }
 
 pub(crate) fn check_owner(conn: &mut dyn Conn, owner: Option<Uuid>) -> Result<(), StoreError> {
-    if let Some(owner) = owner {
-        let found: Option<bool> =
-            conn.query_scalar("SELECT enabled FROM users WHERE id = ?", &[owner.into()])?;
-        match found {
-            Some(true) => {}
-            Some(false) => {
-                return Err(StoreError::invalid(
-                    "owner_id",
-                    "enabled",
-                    "names a disabled user",
-                ))
-            }
-            None => return Err(StoreError::invalid("owner_id", "exists", "names no user")),
-        }
+    match owner {
+        Some(owner) => crate::users::check_enabled(conn, "owner_id", owner),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 fn write_tags(conn: &mut dyn Conn, id: Uuid, tags: &[String]) -> Result<(), StoreError> {
@@ -811,12 +799,15 @@ pub async fn set_archived(
             let mut after = touched(&before, actor, before.clone());
             after.archived_at = archived.then_some(after.updated_at);
             save(c, &before, &after)?;
-            let action = if archived {
-                AuditAction::Archive
-            } else {
-                AuditAction::Restore
-            };
-            audit::record_change(c, &ctx, action, ENTITY, id, Some(&before), Some(&after))?;
+            audit::record_change(
+                c,
+                &ctx,
+                AuditAction::archiving(archived),
+                ENTITY,
+                id,
+                Some(&before),
+                Some(&after),
+            )?;
             Ok(after)
         })
         .await

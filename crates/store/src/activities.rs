@@ -161,12 +161,8 @@ fn unique_conflict(e: rapport_db::DbError) -> StoreError {
 }
 
 fn insert_row(c: &mut dyn Conn, a: &Activity) -> Result<(), StoreError> {
-    let marks = vec!["?"; COLUMNS.len() + 1].join(", ");
-    let sql = format!(
-        "INSERT INTO activities ({}, id) VALUES ({marks})",
-        COLUMNS.join(", ")
-    );
-    c.execute(&sql, &values(a)).map_err(unique_conflict)?;
+    c.execute(&crate::sql::insert_sql("activities", &COLUMNS), &values(a))
+        .map_err(unique_conflict)?;
     Ok(())
 }
 
@@ -186,20 +182,6 @@ fn fetch(c: &mut dyn Conn, actor: &Actor, id: Uuid, lock: bool) -> Result<Activi
 
 fn today() -> NaiveDate {
     Utc::now().date_naive()
-}
-
-fn check_user(c: &mut dyn Conn, field: &str, user: Uuid) -> Result<(), StoreError> {
-    let found: Option<bool> =
-        c.query_scalar("SELECT enabled FROM users WHERE id = ?", &[user.into()])?;
-    match found {
-        Some(true) => Ok(()),
-        Some(false) => Err(StoreError::invalid(
-            field,
-            "enabled",
-            "names a disabled user",
-        )),
-        None => Err(StoreError::invalid(field, "exists", "names no user")),
-    }
 }
 
 /// Every linked record must be one the actor can see; at least one must be given. A
@@ -248,13 +230,13 @@ fn set_people(
         .filter(|x| before.is_none_or(|b| b.author_id != Some(*x)))
     {
         scope::may_set_author(actor, author)?;
-        check_user(c, "author_id", author)?;
+        crate::users::check_enabled(c, "author_id", author)?;
     }
     if let Some(assignee) = a
         .assignee_id
         .filter(|x| before.is_none_or(|b| b.assignee_id != Some(*x)))
     {
-        check_user(c, "assignee_id", assignee)?;
+        crate::users::check_enabled(c, "assignee_id", assignee)?;
     }
     Ok(())
 }
@@ -496,9 +478,11 @@ pub async fn update(
             after.version = before.version + 1;
             after.updated_at = now;
             after.updated_by = Some(actor.user_id).filter(|u| !u.is_nil());
-            let sets: Vec<String> = COLUMNS.iter().map(|col| format!("{col} = ?")).collect();
-            let sql = format!("UPDATE activities SET {} WHERE id = ?", sets.join(", "));
-            c.execute(&sql, &values(&after)).map_err(unique_conflict)?;
+            c.execute(
+                &crate::sql::update_by_id_sql("activities", &COLUMNS),
+                &values(&after),
+            )
+            .map_err(unique_conflict)?;
             audit::record_change(
                 c,
                 &ctx,

@@ -22,6 +22,15 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
+    /// What archiving (true) or restoring (false) a record is recorded as.
+    pub fn archiving(archived: bool) -> Self {
+        if archived {
+            AuditAction::Archive
+        } else {
+            AuditAction::Restore
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             AuditAction::Create => "create",

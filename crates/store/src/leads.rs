@@ -193,20 +193,18 @@ fn values(l: &Lead) -> Vec<Value> {
 }
 
 fn insert_row(c: &mut dyn Conn, l: &Lead) -> Result<(), StoreError> {
-    let marks = vec!["?"; COLUMNS.len() + 1].join(", ");
-    let sql = format!(
-        "INSERT INTO leads ({}, id) VALUES ({marks})",
-        COLUMNS.join(", ")
-    );
-    c.execute(&sql, &values(l)).map_err(unique_conflict)?;
+    c.execute(&crate::sql::insert_sql("leads", &COLUMNS), &values(l))
+        .map_err(unique_conflict)?;
     Ok(())
 }
 
 /// Writes `after` over `before` (same id), keeping the board's totals in step.
 pub(crate) fn save(c: &mut dyn Conn, before: &Lead, after: &Lead) -> Result<(), StoreError> {
-    let sets: Vec<String> = COLUMNS.iter().map(|col| format!("{col} = ?")).collect();
-    let sql = format!("UPDATE leads SET {} WHERE id = ?", sets.join(", "));
-    c.execute(&sql, &values(after)).map_err(unique_conflict)?;
+    c.execute(
+        &crate::sql::update_by_id_sql("leads", &COLUMNS),
+        &values(after),
+    )
+    .map_err(unique_conflict)?;
     pipeline::apply(c, Some(before), Some(after))
 }
 
@@ -653,12 +651,15 @@ pub async fn set_archived(
             let mut after = touched(&before, actor, before.clone());
             after.archived_at = archived.then_some(after.updated_at);
             save(c, &before, &after)?;
-            let action = if archived {
-                AuditAction::Archive
-            } else {
-                AuditAction::Restore
-            };
-            audit::record_change(c, &ctx, action, ENTITY, id, Some(&before), Some(&after))?;
+            audit::record_change(
+                c,
+                &ctx,
+                AuditAction::archiving(archived),
+                ENTITY,
+                id,
+                Some(&before),
+                Some(&after),
+            )?;
             Ok(after)
         })
         .await

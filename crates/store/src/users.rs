@@ -193,3 +193,18 @@ pub async fn set_enabled(
     store.token_cache.forget_user(id);
     Ok(user)
 }
+
+/// A field that names a user must name an existing, enabled one (owners, assignees).
+pub(crate) fn check_enabled(c: &mut dyn Conn, field: &str, user: Uuid) -> Result<(), StoreError> {
+    let found: Option<bool> =
+        c.query_scalar("SELECT enabled FROM users WHERE id = ?", &[user.into()])?;
+    match found {
+        Some(true) => Ok(()),
+        Some(false) => Err(StoreError::invalid(
+            field,
+            "enabled",
+            "names a disabled user",
+        )),
+        None => Err(StoreError::invalid(field, "exists", "names no user")),
+    }
+}
