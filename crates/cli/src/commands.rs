@@ -86,6 +86,7 @@ pub async fn serve(cfg: Config) -> anyhow::Result<()> {
     let store = Store::new(db, policy(&cfg));
     let web_config = rapport_web::WebConfig {
         max_body_bytes: cfg.max_body_bytes,
+        max_bulk_body_bytes: cfg.max_bulk_body_bytes,
         trust_proxy_headers: cfg.trust_proxy_headers,
         cookie_secure: cfg.cookie_secure,
         login_max_failures_per_ip: cfg.login_max_failures_per_ip,
@@ -233,12 +234,7 @@ pub async fn user_create(
     let db = connect(cfg).await?;
     prepare_schema(&db, cfg.migrate).await?;
     let store = Store::new(db, policy(cfg));
-    let cli = Ctx::cli(Actor {
-        user_id: uuid::Uuid::nil(),
-        email: "cli".into(),
-        role: Role::Admin,
-        account_id: None,
-    });
+    let cli = cli_ctx();
     let user = users::create(
         &store,
         &cli,
@@ -291,5 +287,119 @@ pub async fn pipeline_rebuild(cfg: &Config) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("pipeline totals rebuilt from the leads ({wrong} had been wrong)");
+    Ok(())
+}
+
+/// The command line acts as an admin without a user (audited with no actor id).
+fn cli_ctx() -> Ctx {
+    Ctx::cli(Actor {
+        user_id: uuid::Uuid::nil(),
+        email: "cli".into(),
+        role: Role::Admin,
+        account_id: None,
+    })
+}
+
+/// `rapport distributions link [--dry-run]`: seed 000's legacy names to accounts, with a
+/// progress bar when standard error is a terminal and a summary at the end.
+pub async fn distributions_link(cfg: &Config, dry_run: bool) -> anyhow::Result<()> {
+    use std::io::{IsTerminal, Write};
+    let db = connect(cfg).await?;
+    rapport_migration::check_current(&db).await?;
+    let store = Store::new(db, policy(cfg));
+    let terminal = std::io::stderr().is_terminal();
+    let progress = move |p: rapport_store::distributions::LinkProgress| {
+        if terminal && p.total > 0 {
+            const WIDTH: usize = 40;
+            let filled = WIDTH * p.done / p.total;
+            let mut err = std::io::stderr();
+            // A progress bar is best effort; a closed stderr must not stop the work.
+            let _ = write!(
+                err,
+                "\r[{}{}] {}/{} names",
+                "#".repeat(filled),
+                " ".repeat(WIDTH - filled),
+                p.done,
+                p.total
+            );
+            if p.done == p.total {
+                let _ = writeln!(err);
+            }
+        }
+    };
+    let summary = rapport_store::distributions::link(&store, &cli_ctx(), dry_run, &progress)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    print!("{}", link_report(&summary));
+    Ok(())
+}
+
+fn link_report(s: &rapport_store::distributions::LinkSummary) -> String {
+    let (would, link_verb, create_verb) = if s.dry_run {
+        ("dry run, nothing changed: ", "would link", "would create")
+    } else {
+        ("", "linked", "created")
+    };
+    let mut out = String::new();
+    for a in &s.accounts {
+        let target = match (a.account_id, a.created) {
+            (Some(id), false) => format!("account {id}"),
+            (Some(id), true) => format!("new account {id}"),
+            (None, _) => "a new account".to_owned(),
+        };
+        out.push_str(&format!(
+            "{link_verb} {} entr{} named {} to {target}\n",
+            a.entries,
+            if a.entries == 1 { "y" } else { "ies" },
+            a.names
+                .iter()
+                .map(|n| format!("{n:?}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ));
+    }
+    for k in &s.skipped {
+        out.push_str(&format!(
+            "skipped {} entr{} named {:?}: {}\n",
+            k.entries,
+            if k.entries == 1 { "y" } else { "ies" },
+            k.customer_name,
+            k.reason
+        ));
+    }
+    let skipped: usize = s.skipped.iter().map(|k| k.entries).sum();
+    out.push_str(&format!(
+        "{would}{link_verb} {} entries, {create_verb} {} accounts, skipped {skipped} entries\n",
+        s.linked, s.created
+    ));
+    out
+}
+
+/// `rapport distributions check`: exit 1 when the kept sales figures disagree with the log.
+pub async fn distributions_check(cfg: &Config) -> anyhow::Result<()> {
+    let db = connect(cfg).await?;
+    rapport_migration::check_current(&db).await?;
+    let store = Store::new(db, policy(cfg));
+    let wrong = rapport_store::distributions::check_figures(&store)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    if wrong > 0 {
+        anyhow::bail!(
+            "{wrong} kept sales figure row(s) disagree with the distribution log; run `rapport distributions rebuild`"
+        );
+    }
+    println!("sales figures agree with the distribution log");
+    Ok(())
+}
+
+/// `rapport distributions rebuild`: recomputes the kept sales figures from the log.
+pub async fn distributions_rebuild(cfg: &Config) -> anyhow::Result<()> {
+    let db = connect(cfg).await?;
+    rapport_migration::check_current(&db).await?;
+    let store = Store::new(db, policy(cfg));
+    let wrong = rapport_store::distributions::rebuild_figures(&store)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("sales figures rebuilt from the distribution log ({wrong} row(s) had been wrong)");
     Ok(())
 }

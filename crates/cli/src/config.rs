@@ -19,6 +19,8 @@ pub struct Config {
     pub sqlite_synchronous: String,
     /// Largest accepted request body, in bytes.
     pub max_body_bytes: usize,
+    /// Largest accepted body of a bulk endpoint (`…/bulk`), in bytes.
+    pub max_bulk_body_bytes: usize,
     /// Trust X-Forwarded-For/-Proto (only behind your own reverse proxy).
     pub trust_proxy_headers: bool,
     /// `auto` (Secure when the proxy says https), `always` or `never`.
@@ -49,6 +51,7 @@ impl Default for Config {
             db_pool_size: 8,
             sqlite_synchronous: "FULL".into(),
             max_body_bytes: 1024 * 1024,
+            max_bulk_body_bytes: 32 * 1024 * 1024,
             trust_proxy_headers: false,
             cookie_secure: rapport_web::CookieSecure::Auto,
             session_idle_minutes: 8 * 60,
@@ -66,12 +69,13 @@ impl Default for Config {
 }
 
 /// Every key of [`Config`], as read from `RAPPORT_<KEY>`.
-const KEYS: [&str; 17] = [
+const KEYS: [&str; 18] = [
     "listen",
     "database_url",
     "db_pool_size",
     "sqlite_synchronous",
     "max_body_bytes",
+    "max_bulk_body_bytes",
     "trust_proxy_headers",
     "cookie_secure",
     "session_idle_minutes",
@@ -145,6 +149,9 @@ fn validate(c: &Config) -> anyhow::Result<()> {
     }
     if c.max_body_bytes < 1024 {
         problems.push("max_body_bytes: must be at least 1024".into());
+    }
+    if c.max_bulk_body_bytes < c.max_body_bytes {
+        problems.push("max_bulk_body_bytes: must be at least max_body_bytes".into());
     }
     if c.session_idle_minutes < 1 || c.session_absolute_hours < 1 {
         problems.push("session_idle_minutes and session_absolute_hours: must be positive".into());

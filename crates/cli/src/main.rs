@@ -68,6 +68,14 @@ enum Command {
         #[command(subcommand)]
         action: PipelineAction,
     },
+    /// Link the distribution log's legacy customer names, or check or rebuild the sales
+    /// dashboard's kept figures.
+    Distributions {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(subcommand)]
+        action: DistributionsAction,
+    },
     /// Show configuration.
     Config {
         #[command(subcommand)]
@@ -113,6 +121,21 @@ enum PipelineAction {
     /// Compare the kept totals with the leads; exit 1 if they disagree.
     Check,
     /// Recompute the kept totals from the leads (writers wait while it runs).
+    Rebuild,
+}
+
+#[derive(Subcommand)]
+enum DistributionsAction {
+    /// Give every entry that has only a customer_name the account with the same company
+    /// key, creating accounts that do not exist yet. Prints a summary.
+    Link {
+        /// Print what would be linked and created; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Compare the sales dashboard's kept figures with the log; exit 1 if they disagree.
+    Check,
+    /// Recompute the kept figures from the log (after a bulk load; writers wait).
     Rebuild,
 }
 
@@ -215,6 +238,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             match action {
                 PipelineAction::Check => commands::pipeline_check(&cfg).await,
                 PipelineAction::Rebuild => commands::pipeline_rebuild(&cfg).await,
+            }
+        }
+        Command::Distributions { db, action } => {
+            let cfg = config::load(
+                cli.config,
+                Overrides {
+                    database_url: db.database_url,
+                    ..Default::default()
+                },
+            )?;
+            match action {
+                DistributionsAction::Link { dry_run } => {
+                    commands::distributions_link(&cfg, dry_run).await
+                }
+                DistributionsAction::Check => commands::distributions_check(&cfg).await,
+                DistributionsAction::Rebuild => commands::distributions_rebuild(&cfg).await,
             }
         }
         Command::Config {

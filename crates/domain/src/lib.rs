@@ -6,6 +6,7 @@ pub mod activity;
 pub mod actor;
 pub mod contact;
 pub mod country;
+pub mod distribution;
 pub mod input;
 pub mod lead;
 pub mod money;

@@ -6,6 +6,9 @@ pub struct FieldError {
     pub field: String,
     pub rule: String,
     pub message: String,
+    /// The row of a bulk request the error is about (0-based).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<usize>,
 }
 
 impl FieldError {
@@ -14,7 +17,14 @@ impl FieldError {
             field: field.into(),
             rule: rule.to_owned(),
             message: message.into(),
+            index: None,
         }
+    }
+
+    /// The same error, about row `index` of a bulk request.
+    pub fn at(mut self, index: usize) -> Self {
+        self.index = Some(index);
+        self
     }
 }
 

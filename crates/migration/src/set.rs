@@ -51,6 +51,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(1, "0001_platform"),
     migration!(2, "0002_customer_master"),
     migration!(3, "0003_pipeline"),
+    migration!(4, "0004_distributions"),
 ];
 
 pub fn latest_version() -> i64 {

@@ -829,6 +829,7 @@ fn audit_cascade(c: &mut dyn Conn, ctx: &Ctx, id: Uuid) -> Result<(), StoreError
     }
     crate::activities::audit_removal(c, ctx, "account_id", id)?;
     crate::leads::repoint_account(c, ctx, id, None)?;
+    crate::distributions::repoint_account(c, ctx, id, None)?;
     for rep in crate::reps::rows_of(c, &[id])? {
         audit::record_change(
             c,

@@ -19,6 +19,8 @@ pub enum AuditAction {
     Revoke,
     Merge,
     Reassign,
+    /// Legacy records attached to an account in bulk (distribution names).
+    Link,
 }
 
 impl AuditAction {
@@ -41,6 +43,7 @@ impl AuditAction {
             AuditAction::Revoke => "revoke",
             AuditAction::Merge => "merge",
             AuditAction::Reassign => "reassign",
+            AuditAction::Link => "link",
         }
     }
 }

@@ -17,9 +17,9 @@ pub const MAX_MERGED: usize = 50;
 
 /// Tables whose rows point at an account through a plain column and simply follow the
 /// merge. Contact links and reps need rules of their own and are moved separately.
-/// Later resources that hang off accounts (orders, contracts, distribution entries) add
-/// themselves here; leads move through `leads::repoint_account`, which keeps the
-/// pipeline totals in step.
+/// Later resources that hang off accounts (orders, contracts) add themselves here;
+/// leads and distribution entries move through their own `repoint_account`, which keeps
+/// the pipeline totals and the sales figures in step.
 const FOLLOWERS: &[(&str, &str)] = &[("activities", "account_id"), ("users", "account_id")];
 
 /// Fields that may be taken from a merged account instead of the survivor's own.
@@ -227,6 +227,9 @@ pub async fn merge(
                 // Leads also carry the board's totals, so they move one by one.
                 let leads = crate::leads::repoint_account(c, &ctx, source.id, Some(survivor_id))?;
                 followers.insert("leads".to_owned(), leads.into());
+                let shipped =
+                    crate::distributions::repoint_account(c, &ctx, source.id, Some(survivor_id))?;
+                followers.insert("distributions".to_owned(), shipped.into());
                 // Unique values the survivor takes are released by the duplicate first.
                 let mut after = source.clone();
                 if take_fields

@@ -155,17 +155,26 @@ fn require_action(actor: &Actor, action: Action, what: &str) -> Result<(), Store
 
 /// Only these roles may give a record to someone else; a rep may only name themself.
 pub fn may_assign_owner(actor: &Actor, owner: Option<uuid::Uuid>) -> Result<(), StoreError> {
+    may_assign_user(actor, "owner_id", owner)
+}
+
+/// [`may_assign_owner`] for any field that names the user responsible (`rep_id`).
+pub fn may_assign_user(
+    actor: &Actor,
+    field: &str,
+    user: Option<uuid::Uuid>,
+) -> Result<(), StoreError> {
     let free = matches!(
         actor.role,
         Role::Admin | Role::RestrictedAdmin | Role::Manager
     );
-    if free || owner == Some(actor.user_id) {
+    if free || user == Some(actor.user_id) {
         Ok(())
     } else {
         Err(StoreError::forbidden_field(
-            "owner_id",
+            field,
             format!(
-                "the {} role may only set owner_id to themself",
+                "the {} role may only set {field} to themself",
                 actor.role.as_str()
             ),
         ))
@@ -452,6 +461,83 @@ pub fn require_settings_admin(actor: &Actor) -> Result<(), StoreError> {
     } else {
         Err(StoreError::forbidden(format!(
             "the {} role may not change settings",
+            actor.role.as_str()
+        )))
+    }
+}
+
+/// Roles whose view of the distribution log is all of it (the sales dashboard may then
+/// read its kept figures instead of the entries).
+pub fn sees_every_distribution(actor: &Actor) -> bool {
+    sees_every_lead(actor)
+}
+
+/// Which distribution entries the actor can see, as a condition over `distributions`.
+/// Reps: entries they are the rep of or created, and entries of accounts they see (the
+/// accounts as one indexed IN list, not a test per entry). Partner and distributor users:
+/// entries shipped to their own organisation.
+pub fn distributions_visible(actor: &Actor) -> SqlBuf {
+    if sees_every_distribution(actor) {
+        return SqlBuf::new("TRUE");
+    }
+    match (actor.role, actor.account_id) {
+        (Role::Rep, _) => {
+            let me = actor.user_id;
+            let mut b = SqlBuf::new("(distributions.rep_id = ");
+            b.bind(me)
+                .push(" OR distributions.created_by = ")
+                .bind(me)
+                .push(" OR distributions.customer_id IN (SELECT id FROM accounts WHERE owner_id = ")
+                .bind(me)
+                .push(" UNION SELECT id FROM accounts WHERE created_by = ")
+                .bind(me)
+                .push(" UNION SELECT account_id FROM account_reps WHERE user_id = ")
+                .bind(me)
+                .push("))");
+            b
+        }
+        (Role::Partner | Role::Distributor, Some(org)) => {
+            let mut b = SqlBuf::new("distributions.customer_id = ");
+            b.bind(org);
+            b
+        }
+        _ => SqlBuf::new("FALSE"),
+    }
+}
+
+/// The log is a traceability record: reps add and correct entries in their scope, and
+/// only admins and managers delete one.
+pub fn require_distribution_action(actor: &Actor, action: Action) -> Result<(), StoreError> {
+    let allowed = match action {
+        Action::Read => true,
+        Action::Create | Action::Update | Action::Archive => matches!(
+            actor.role,
+            Role::Admin | Role::RestrictedAdmin | Role::Manager | Role::Rep
+        ),
+        Action::Delete => matches!(
+            actor.role,
+            Role::Admin | Role::RestrictedAdmin | Role::Manager
+        ),
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(StoreError::forbidden(format!(
+            "the {} role may not {} distribution entries",
+            actor.role.as_str(),
+            action.verb()
+        )))
+    }
+}
+
+/// Linking legacy customer names creates accounts and rewrites many entries at once:
+/// admins of either kind only.
+pub fn require_distribution_linker(actor: &Actor) -> Result<(), StoreError> {
+    if actor.role.is_admin() {
+        Ok(())
+    } else {
+        Err(StoreError::forbidden(format!(
+            "the {} role may not link distribution entries to accounts",
             actor.role.as_str()
         )))
     }

@@ -30,6 +30,12 @@ impl Versioned for rapport_domain::note::Note {
     }
 }
 
+impl Versioned for rapport_domain::distribution::Distribution {
+    fn version(&self) -> i64 {
+        self.version
+    }
+}
+
 impl Versioned for rapport_domain::lead::Lead {
     fn version(&self) -> i64 {
         self.version

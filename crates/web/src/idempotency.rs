@@ -50,7 +50,7 @@ pub async fn middleware(State(app): State<AppState>, req: Request, next: Next) -
         return next.run(req).await;
     };
     let (parts, body) = req.into_parts();
-    let bytes = match read_limited(body, app.config.max_body_bytes).await {
+    let bytes = match read_limited(body, app.config.body_limit(parts.uri.path())).await {
         Ok(b) => b,
         Err(p) => return p.into_response(),
     };

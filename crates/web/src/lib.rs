@@ -42,6 +42,8 @@ pub enum CookieSecure {
 #[derive(Debug, Clone)]
 pub struct WebConfig {
     pub max_body_bytes: usize,
+    /// The body limit of bulk endpoints (paths ending in `/bulk`).
+    pub max_bulk_body_bytes: usize,
     /// Take the client address and scheme from X-Forwarded-For/-Proto (only behind a
     /// proxy you run; otherwise clients could forge them).
     pub trust_proxy_headers: bool,
@@ -54,10 +56,22 @@ impl Default for WebConfig {
     fn default() -> Self {
         Self {
             max_body_bytes: 1024 * 1024,
+            max_bulk_body_bytes: 32 * 1024 * 1024,
             trust_proxy_headers: false,
             cookie_secure: CookieSecure::Auto,
             login_max_failures_per_ip: 20,
             login_window: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+impl WebConfig {
+    /// The body limit for a request to `path`.
+    pub fn body_limit(&self, path: &str) -> usize {
+        if path.ends_with("/bulk") {
+            self.max_bulk_body_bytes
+        } else {
+            self.max_body_bytes
         }
     }
 }

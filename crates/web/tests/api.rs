@@ -14,6 +14,10 @@ mod auth;
 mod conventions;
 #[path = "api/customers.rs"]
 mod customers;
+#[path = "api/dashboards.rs"]
+mod dashboards;
+#[path = "api/distributions.rs"]
+mod distributions;
 #[path = "api/operations.rs"]
 mod operations;
 #[path = "api/pipeline.rs"]

@@ -4,6 +4,8 @@ pub(crate) mod accounts;
 pub(crate) mod activities;
 pub(crate) mod audit;
 pub(crate) mod contacts;
+pub(crate) mod dashboards;
+pub(crate) mod distributions;
 pub(crate) mod health;
 pub(crate) mod leads;
 pub(crate) mod notes;
@@ -199,6 +201,21 @@ pub fn api() -> Router<AppState> {
             "/api/v1/activities/{id}/undone",
             post(activities::mark_undone),
         )
+        .route(
+            "/api/v1/distributions",
+            post(distributions::create_distribution).get(distributions::list_distributions),
+        )
+        .route("/api/v1/distributions/bulk", post(distributions::bulk_create))
+        .route("/api/v1/distributions/link", post(distributions::link))
+        .route("/api/v1/distributions/trace", get(distributions::trace))
+        .route(
+            "/api/v1/distributions/{id}",
+            get(distributions::get_distribution)
+                .patch(distributions::update_distribution)
+                .delete(distributions::delete_distribution),
+        )
+        .route("/api/v1/dashboards/sales", get(dashboards::sales_dashboard))
+        .route("/api/v1/dashboards/pipeline", get(dashboards::pipeline_dashboard))
         .route("/api/v1/audit", get(audit::list))
 }
 

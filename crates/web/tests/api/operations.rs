@@ -46,7 +46,7 @@ async fn exec(app: &App, sql: &'static str) {
 /// Every route `routes::api()` and the documented part of `routes::public()` register
 /// (crates/web/src/routes/mod.rs). Keep in step with it: a route missing from the spec
 /// is an undocumented endpoint.
-const ROUTES: [(&str, &str); 68] = [
+const ROUTES: [(&str, &str); 78] = [
     ("post", "/api/v1/auth/login"),
     ("post", "/api/v1/auth/logout"),
     ("get", "/api/v1/me"),
@@ -115,6 +115,16 @@ const ROUTES: [(&str, &str); 68] = [
     ("get", "/healthz"),
     ("get", "/readyz"),
     ("get", "/metrics"),
+    ("post", "/api/v1/distributions"),
+    ("get", "/api/v1/distributions"),
+    ("post", "/api/v1/distributions/bulk"),
+    ("post", "/api/v1/distributions/link"),
+    ("get", "/api/v1/distributions/trace"),
+    ("get", "/api/v1/distributions/{id}"),
+    ("patch", "/api/v1/distributions/{id}"),
+    ("delete", "/api/v1/distributions/{id}"),
+    ("get", "/api/v1/dashboards/sales"),
+    ("get", "/api/v1/dashboards/pipeline"),
 ];
 
 const HTTP_METHODS: [&str; 8] = [

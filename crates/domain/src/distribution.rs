@@ -1,0 +1,269 @@
+//! The distribution log (seed 000): one shipment of a SKU to a customer per entry, the
+//! source of the sales dashboard and of lot traceability.
+//!
+//! Every entry carries two keys the dashboard counts by. Its *order key* is the order
+//! number (trimmed, upper-cased) or, without one, the entry itself, so that an entry with
+//! no order number is its own order. Its *customer key* is the linked account, or the
+//! company key of the legacy `customer_name`, or nothing when it has neither; an entry
+//! without a customer key is counted in orders and units but not as a customer.
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::input::{ObjectReader, Patch};
+use crate::normalize::company_key;
+use crate::validation::Invalid;
+
+/// How far ahead of today a ship date may lie: a shipment booked for the coming weeks is
+/// normal; a date further out is almost always a typo (2062 for 2026).
+pub const MAX_DAYS_AHEAD: i64 = 31;
+/// The earliest ship date accepted.
+pub const EARLIEST_SHIP_DATE: (i32, u32, u32) = (1970, 1, 1);
+pub const MAX_QUANTITY: i64 = 1_000_000_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// Typed in by a person.
+    Manual,
+    /// Brought in from a file or another system in bulk.
+    Import,
+    /// Written by a program through the API.
+    Api,
+}
+
+impl Source {
+    pub const ALL: [Source; 3] = [Source::Manual, Source::Import, Source::Api];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Manual => "manual",
+            Source::Import => "import",
+            Source::Api => "api",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    pub fn names() -> String {
+        Self::ALL.map(Self::as_str).join(", ")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Distribution {
+    pub id: Uuid,
+    pub ship_date: NaiveDate,
+    pub order_number: Option<String>,
+    pub sku: String,
+    /// Set from the SKU when a product has it, unless given.
+    pub product_id: Option<Uuid>,
+    pub lot_number: Option<String>,
+    pub quantity: i64,
+    pub customer_id: Option<Uuid>,
+    /// The legacy free-text customer, kept after linking.
+    pub customer_name: Option<String>,
+    pub rep_id: Option<Uuid>,
+    pub source: Source,
+    pub notes: Option<String>,
+    pub legacy_id: Option<String>,
+    pub created_by: Option<Uuid>,
+    pub updated_by: Option<Uuid>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+impl Distribution {
+    pub fn order_key(&self) -> String {
+        order_key(self.order_number.as_deref(), self.id)
+    }
+
+    pub fn customer_key(&self) -> Option<String> {
+        customer_key(self.customer_id, self.customer_name.as_deref())
+    }
+
+    pub fn ship_month(&self) -> i32 {
+        month_index(self.ship_date)
+    }
+}
+
+/// See the module comment. Prefixes keep an order number from ever equalling an id.
+pub fn order_key(order_number: Option<&str>, id: Uuid) -> String {
+    match order_number.map(str::trim).filter(|n| !n.is_empty()) {
+        Some(n) => format!("o:{}", n.to_uppercase()),
+        None => format!("e:{id}"),
+    }
+}
+
+/// See the module comment.
+pub fn customer_key(customer_id: Option<Uuid>, customer_name: Option<&str>) -> Option<String> {
+    if let Some(id) = customer_id {
+        return Some(format!("a:{id}"));
+    }
+    let key = company_key(customer_name?);
+    (!key.is_empty()).then(|| format!("n:{key}"))
+}
+
+/// Months counted from year 0: `year * 12 + month - 1`, so that consecutive months are
+/// consecutive integers on both engines.
+pub fn month_index(d: NaiveDate) -> i32 {
+    d.year() * 12 + d.month0() as i32
+}
+
+/// The first day of a month index.
+pub fn month_start(index: i32) -> NaiveDate {
+    let (year, month0) = (index.div_euclid(12), index.rem_euclid(12));
+    NaiveDate::from_ymd_opt(year, month0 as u32 + 1, 1).unwrap_or(NaiveDate::MIN)
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DistributionChanges {
+    pub ship_date: Patch<NaiveDate>,
+    pub order_number: Patch<String>,
+    pub sku: Patch<String>,
+    pub product_id: Patch<Uuid>,
+    pub lot_number: Patch<String>,
+    pub quantity: Patch<i64>,
+    pub customer_id: Patch<Uuid>,
+    pub customer_name: Patch<String>,
+    pub rep_id: Patch<Uuid>,
+    pub source: Patch<Source>,
+    pub notes: Patch<String>,
+    pub legacy_id: Patch<String>,
+}
+
+impl DistributionChanges {
+    /// Reads a create or a PATCH body; `today` bounds the ship date (see
+    /// [`MAX_DAYS_AHEAD`]).
+    pub fn read(body: Value, for_create: bool, today: NaiveDate) -> Result<Self, Invalid> {
+        let mut r = ObjectReader::new(body)?;
+        let required = ["ship_date", "sku", "quantity"];
+        let given = required.map(|name| r.has(name));
+        let changes = DistributionChanges {
+            ship_date: r.patch_date("ship_date"),
+            order_number: r.patch_string("order_number", 100),
+            sku: r.patch_string("sku", 100),
+            product_id: r.patch_uuid("product_id"),
+            lot_number: r.patch_string("lot_number", 100),
+            quantity: r.patch_int("quantity", 1, MAX_QUANTITY),
+            customer_id: r.patch_uuid("customer_id"),
+            customer_name: r.patch_string("customer_name", 300),
+            rep_id: r.patch_uuid("rep_id"),
+            source: r.patch_enum("source", &Source::names(), Source::parse),
+            notes: r.patch_string("notes", 10_000),
+            legacy_id: r.patch_string("legacy_id", 200),
+        };
+        for (name, given) in required.into_iter().zip(given) {
+            if for_create && !given {
+                r.error(name, "required", "is required");
+            }
+        }
+        for (name, cleared) in [
+            ("ship_date", changes.ship_date == Patch::Null),
+            ("sku", changes.sku == Patch::Null),
+            ("quantity", changes.quantity == Patch::Null),
+            ("source", changes.source == Patch::Null),
+        ] {
+            if cleared {
+                r.error(name, "required", "cannot be cleared");
+            }
+        }
+        if let Patch::Set(sku) = &changes.sku {
+            if sku.trim().is_empty() {
+                r.error("sku", "required", "must not be blank");
+            }
+        }
+        if let Patch::Set(d) = changes.ship_date {
+            if let Err(message) = check_ship_date(d, today) {
+                r.error("ship_date", "range", message);
+            }
+        }
+        r.finish()?;
+        Ok(changes)
+    }
+}
+
+/// The documented range of ship dates: from 1970-01-01 to [`MAX_DAYS_AHEAD`] days after
+/// today.
+pub fn check_ship_date(d: NaiveDate, today: NaiveDate) -> Result<(), String> {
+    let (y, m, day) = EARLIEST_SHIP_DATE;
+    let earliest = NaiveDate::from_ymd_opt(y, m, day).unwrap_or(NaiveDate::MIN);
+    let latest = today + Duration::days(MAX_DAYS_AHEAD);
+    if d < earliest {
+        return Err(format!("must be on or after {earliest}"));
+    }
+    if d > latest {
+        return Err(format!(
+            "must be no more than {MAX_DAYS_AHEAD} days after today (at most {latest})"
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
+    }
+
+    #[test]
+    fn order_key_is_the_trimmed_upper_cased_number_or_the_entry() {
+        let id = Uuid::nil();
+        assert_eq!(order_key(Some(" so-12a "), id), "o:SO-12A");
+        assert_eq!(order_key(Some("  "), id), format!("e:{id}"));
+        assert_eq!(order_key(None, id), format!("e:{id}"));
+    }
+
+    #[test]
+    fn customer_key_prefers_the_account_then_the_name_key() {
+        let id = Uuid::from_u128(7);
+        assert_eq!(customer_key(Some(id), Some("X")), Some(format!("a:{id}")));
+        assert_eq!(
+            customer_key(None, Some("Hospital A")),
+            Some("n:HOSPITALA".into())
+        );
+        assert_eq!(customer_key(None, Some(" - ")), None);
+        assert_eq!(customer_key(None, None), None);
+    }
+
+    #[test]
+    fn month_index_round_trips() {
+        let d = NaiveDate::from_ymd_opt(2026, 3, 17).unwrap();
+        assert_eq!(month_index(d), 2026 * 12 + 2);
+        assert_eq!(
+            month_start(month_index(d)),
+            NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()
+        );
+    }
+
+    #[test]
+    fn create_needs_date_sku_and_positive_quantity() {
+        let err = DistributionChanges::read(json!({"quantity": 0}), true, today()).unwrap_err();
+        let fields: Vec<(&str, &str)> = err
+            .0
+            .iter()
+            .map(|e| (e.field.as_str(), e.rule.as_str()))
+            .collect();
+        assert!(fields.contains(&("ship_date", "required")), "{fields:?}");
+        assert!(fields.contains(&("sku", "required")), "{fields:?}");
+        assert!(fields.iter().any(|(f, _)| *f == "quantity"), "{fields:?}");
+    }
+
+    #[test]
+    fn ship_dates_far_ahead_are_refused() {
+        let ok = json!({"ship_date": "2026-12-23", "sku": "A", "quantity": 1});
+        assert!(DistributionChanges::read(ok, true, today()).is_ok());
+        let far = json!({"ship_date": "2062-01-01", "sku": "A", "quantity": 1});
+        let err = DistributionChanges::read(far, true, today()).unwrap_err();
+        assert_eq!(err.0[0].field, "ship_date");
+        assert_eq!(err.0[0].rule, "range");
+    }
+}
