@@ -719,3 +719,69 @@ rapport_db::both_engines! {
         assert_eq!(count, Some(2));
     }
 }
+
+rapport_db::both_engines! {
+    /// `rapport distributions link` reports a dry run without changing anything, links
+    /// legacy names to accounts by company key (creating what is missing), skips names
+    /// without a key with the reason, and does nothing new the second time;
+    /// `distributions check` and `rebuild` guard the sales dashboard's kept figures.
+    async fn distributions_link_check_and_rebuild(db) {
+        let cwd = temp_dir();
+        run(rapport(cwd.path()).args(["migrate", "--database-url", &db.url, "up"]), None)
+            .assert_success("migrate up");
+        let cmd = |args: &[&str]| {
+            let mut all = vec!["distributions", "--database-url", &db.url];
+            all.extend_from_slice(args);
+            run(rapport(cwd.path()).args(all), None)
+        };
+        let database = Database::connect(&db.url, &Default::default()).await.expect("connect");
+        let store = rapport_store::Store::new(database.clone(), Default::default());
+        let ctx = rapport_domain::Ctx::cli(rapport_domain::Actor {
+            user_id: uuid::Uuid::nil(),
+            email: "cli".into(),
+            role: rapport_domain::Role::Admin,
+            account_id: None,
+        });
+        let today = chrono::Utc::now().date_naive();
+        for name in ["St. Mary's", "ST MARYS", "Lakeside Clinic", "***"] {
+            let changes = rapport_domain::distribution::DistributionChanges::read(
+                serde_json::json!({"ship_date": "2026-01-15", "sku": "S-1", "quantity": 2, "customer_name": name}),
+                true,
+                today,
+            )
+            .expect("valid entry");
+            rapport_store::distributions::create(&store, &ctx, changes).await.expect("entry");
+        }
+        let accounts = || async {
+            database.read(|c| c.query_scalar::<i64>("SELECT count(*) FROM accounts", &[])).await.expect("count")
+        };
+
+        let out = cmd(&["link", "--dry-run"]);
+        out.assert_success("dry run");
+        assert!(out.stdout.contains("dry run, nothing changed: would link 3 entries, would create 2 accounts, skipped 1 entries"),
+            "stdout: {}", out.stdout);
+        assert!(out.stdout.contains("\"***\": the name has no letters or digits"), "stdout: {}", out.stdout);
+        assert_eq!(accounts().await, Some(0));
+
+        let out = cmd(&["link"]);
+        out.assert_success("link");
+        assert!(out.stdout.contains("linked 3 entries, created 2 accounts, skipped 1 entries"), "stdout: {}", out.stdout);
+        assert!(out.stdout.contains("linked 2 entries named \"ST MARYS\", \"St. Mary's\" to new account"), "stdout: {}", out.stdout);
+        assert_eq!(accounts().await, Some(2));
+        let out = cmd(&["link"]);
+        assert!(out.stdout.contains("linked 0 entries, created 0 accounts"), "stdout: {}", out.stdout);
+
+        cmd(&["check"]).assert_success("check after linking");
+        database
+            .write(|c| c.execute("UPDATE distribution_months SET units = 99 WHERE sku = ''", &[]))
+            .await
+            .expect("tamper");
+        let out = cmd(&["check"]);
+        out.assert_failure("check with tampered figures");
+        assert!(out.stderr.contains("rapport distributions rebuild"), "stderr: {}", out.stderr);
+        let out = cmd(&["rebuild"]);
+        out.assert_success("rebuild");
+        assert!(out.stdout.contains("(2 row(s) had been wrong)"), "stdout: {}", out.stdout);
+        cmd(&["check"]).assert_success("check after the rebuild");
+    }
+}
