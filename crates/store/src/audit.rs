@@ -48,6 +48,37 @@ impl AuditAction {
     }
 }
 
+const INSERT: &str = "INSERT INTO audit_log (id, at, actor_id, actor_email, action, entity_type, \
+     entity_id, before, after, request_id, ip, user_agent) VALUES ";
+/// Rows per statement in [`record_created`]: 12 parameters each.
+const ROWS_PER_INSERT: usize = 500;
+
+fn row(
+    ctx: &Ctx,
+    action: AuditAction,
+    entity_type: &str,
+    entity_id: Uuid,
+    before: Option<serde_json::Value>,
+    after: Option<serde_json::Value>,
+) -> Vec<Value> {
+    // A nil actor is the command line acting without a user.
+    let actor_id = (!ctx.actor.user_id.is_nil()).then_some(ctx.actor.user_id);
+    vec![
+        new_id().into(),
+        rapport_db::now().into(),
+        actor_id.into(),
+        ctx.actor.email.clone().into(),
+        action.as_str().into(),
+        entity_type.into(),
+        entity_id.into(),
+        before.into(),
+        after.into(),
+        ctx.request_id.clone().into(),
+        ctx.ip.clone().into(),
+        ctx.user_agent.clone().into(),
+    ]
+}
+
 /// Records one change. `before`/`after` are the whole record as the API shows it (or
 /// `None` where it did not exist); secrets never go in here.
 pub fn record(
@@ -59,26 +90,31 @@ pub fn record(
     before: Option<serde_json::Value>,
     after: Option<serde_json::Value>,
 ) -> Result<(), StoreError> {
-    // A nil actor is the command line acting without a user.
-    let actor_id = (!ctx.actor.user_id.is_nil()).then_some(ctx.actor.user_id);
-    conn.execute(
-        "INSERT INTO audit_log (id, at, actor_id, actor_email, action, entity_type, entity_id, \
-         before, after, request_id, ip, user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        &[
-            new_id().into(),
-            rapport_db::now().into(),
-            actor_id.into(),
-            ctx.actor.email.clone().into(),
-            action.as_str().into(),
-            entity_type.into(),
-            entity_id.into(),
-            before.into(),
-            after.into(),
-            ctx.request_id.clone().into(),
-            ctx.ip.clone().into(),
-            ctx.user_agent.clone().into(),
-        ],
-    )?;
+    let values = row(ctx, action, entity_type, entity_id, before, after);
+    let marks = vec!["?"; values.len()].join(", ");
+    conn.execute(&format!("{INSERT}({marks})"), &values)?;
+    Ok(())
+}
+
+/// Records the creation of many records at once (bulk endpoints), one row each, in
+/// multi-row statements.
+pub fn record_created<T: Serialize>(
+    conn: &mut dyn Conn,
+    ctx: &Ctx,
+    entity_type: &str,
+    records: &[(Uuid, &T)],
+) -> Result<(), StoreError> {
+    for chunk in records.chunks(ROWS_PER_INSERT) {
+        let mut q = crate::SqlBuf::new(INSERT);
+        for (i, (id, record)) in chunk.iter().enumerate() {
+            if i > 0 {
+                q.push(", ");
+            }
+            let after = serde_json::to_value(record).ok();
+            q.bind_list(row(ctx, AuditAction::Create, entity_type, *id, None, after));
+        }
+        conn.execute(&q.sql, &q.params)?;
+    }
     Ok(())
 }
 

@@ -166,7 +166,12 @@ fn save(c: &mut dyn Conn, before: &Distribution, after: &Distribution) -> Result
     sales_figures::apply(c, &[Facts::of(before)], &[Facts::of(after)])
 }
 
-fn fetch(c: &mut dyn Conn, actor: &Actor, id: Uuid, lock: bool) -> Result<Distribution, StoreError> {
+fn fetch(
+    c: &mut dyn Conn,
+    actor: &Actor,
+    id: Uuid,
+    lock: bool,
+) -> Result<Distribution, StoreError> {
     let mut q = SqlBuf::new("SELECT * FROM distributions WHERE id = ");
     q.bind(id)
         .push(" AND ")
@@ -341,7 +346,11 @@ fn prepare(
         d.rep_id = Some(actor.user_id);
     }
     let errors = checked.entry(c, actor, None, product_given, &mut d)?;
-    Ok(if errors.is_empty() { Ok(d) } else { Err(errors) })
+    Ok(if errors.is_empty() {
+        Ok(d)
+    } else {
+        Err(errors)
+    })
 }
 
 fn record_created(c: &mut dyn Conn, ctx: &Ctx, d: &Distribution) -> Result<(), StoreError> {
@@ -383,10 +392,7 @@ pub async fn bulk_create(
         return Err(StoreError::invalid(
             "items",
             "max_items",
-            format!(
-                "holds {} entries; at most {MAX_BULK} per call",
-                items.len()
-            ),
+            format!("holds {} entries; at most {MAX_BULK} per call", items.len()),
         ));
     }
     if items.is_empty() {
@@ -431,9 +437,8 @@ pub async fn bulk_create(
             insert_rows(c, &entries)?;
             let facts: Vec<Facts> = entries.iter().map(Facts::of).collect();
             sales_figures::apply(c, &[], &facts)?;
-            for d in &entries {
-                record_created(c, &ctx, d)?;
-            }
+            let records: Vec<(Uuid, &Distribution)> = entries.iter().map(|d| (d.id, d)).collect();
+            audit::record_created(c, &ctx, ENTITY, &records)?;
             Ok(entries.into_iter().map(|d| d.id).collect())
         })
         .await
@@ -504,7 +509,8 @@ pub async fn update(
             let before = writable(c, actor, id, Action::Update, if_match)?;
             let product_given = !changes.product_id.is_absent();
             let mut after = apply_changes(before.clone(), changes);
-            let errors = Checked::default().entry(c, actor, Some(&before), product_given, &mut after)?;
+            let errors =
+                Checked::default().entry(c, actor, Some(&before), product_given, &mut after)?;
             if !errors.is_empty() {
                 return Err(StoreError::Invalid(Invalid(errors)));
             }
@@ -513,7 +519,15 @@ pub async fn update(
             }
             let after = touched(&before, actor, after);
             save(c, &before, &after)?;
-            audit::record_change(c, &ctx, AuditAction::Update, ENTITY, id, Some(&before), Some(&after))?;
+            audit::record_change(
+                c,
+                &ctx,
+                AuditAction::Update,
+                ENTITY,
+                id,
+                Some(&before),
+                Some(&after),
+            )?;
             Ok(after)
         })
         .await
@@ -533,7 +547,15 @@ pub async fn delete(
             let before = writable(c, &ctx.actor, id, Action::Delete, if_match)?;
             c.execute("DELETE FROM distributions WHERE id = ?", &[id.into()])?;
             sales_figures::apply(c, &[Facts::of(&before)], &[])?;
-            audit::record_change(c, &ctx, AuditAction::Delete, ENTITY, id, Some(&before), None)
+            audit::record_change(
+                c,
+                &ctx,
+                AuditAction::Delete,
+                ENTITY,
+                id,
+                Some(&before),
+                None,
+            )
         })
         .await
 }
@@ -782,8 +804,10 @@ fn link_key(
     names: &[(String, i64)],
     dry_run: bool,
 ) -> Result<Result<LinkedAccount, Vec<Skipped>>, StoreError> {
-    let existing: Option<Uuid> =
-        c.query_scalar("SELECT id FROM accounts WHERE company_key = ?", &[key.into()])?;
+    let existing: Option<Uuid> = c.query_scalar(
+        "SELECT id FROM accounts WHERE company_key = ?",
+        &[key.into()],
+    )?;
     let name_list = || names.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>();
     if dry_run {
         let entries = names.iter().map(|(_, n)| *n as usize).sum();

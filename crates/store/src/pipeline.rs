@@ -266,7 +266,9 @@ impl Acc {
     }
 }
 
-pub(crate) fn board_of(rows: impl IntoIterator<Item = (LeadStatus, String, i64, Decimal, Decimal)>) -> Board {
+pub(crate) fn board_of(
+    rows: impl IntoIterator<Item = (LeadStatus, String, i64, Decimal, Decimal)>,
+) -> Board {
     let mut per: BTreeMap<LeadStatus, Acc> = BTreeMap::new();
     let mut all = Acc::default();
     for (status, currency, count, value, weighted) in rows {

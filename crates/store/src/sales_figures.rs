@@ -71,7 +71,11 @@ type KeyId = (i64, String, String);
 type Months = BTreeMap<i64, (i64, i64)>;
 
 /// Moves the figures from the entries `removed` to the entries `added` (an edit is both).
-pub(crate) fn apply(c: &mut dyn Conn, removed: &[Facts], added: &[Facts]) -> Result<(), StoreError> {
+pub(crate) fn apply(
+    c: &mut dyn Conn,
+    removed: &[Facts],
+    added: &[Facts],
+) -> Result<(), StoreError> {
     let mut months: HashMap<(String, i64), (i64, i64)> = HashMap::new();
     let mut keys: BTreeMap<KeyId, BTreeMap<i64, i64>> = BTreeMap::new();
     for (facts, sign) in [(removed, -1), (added, 1)] {
@@ -142,7 +146,11 @@ pub(crate) fn apply(c: &mut dyn Conn, removed: &[Facts], added: &[Facts]) -> Res
 }
 
 /// A key's months after `deltas`, with every previous month recomputed.
-fn relinked(key: &KeyId, before: &Months, deltas: &BTreeMap<i64, i64>) -> Result<Months, StoreError> {
+fn relinked(
+    key: &KeyId,
+    before: &Months,
+    deltas: &BTreeMap<i64, i64>,
+) -> Result<Months, StoreError> {
     let mut counts: BTreeMap<i64, i64> = before.iter().map(|(m, (_, n))| (*m, *n)).collect();
     for (month, d) in deltas {
         let n = counts.entry(*month).or_default();
@@ -193,7 +201,10 @@ fn read_keys<'a>(
     Ok(out)
 }
 
-fn write_months(c: &mut dyn Conn, months: HashMap<(String, i64), (i64, i64)>) -> Result<(), StoreError> {
+fn write_months(
+    c: &mut dyn Conn,
+    months: HashMap<(String, i64), (i64, i64)>,
+) -> Result<(), StoreError> {
     let rows: Vec<Vec<Value>> = months
         .into_iter()
         .map(|((sku, month), (n, units))| vec![sku.into(), month.into(), n.into(), units.into()])
@@ -254,7 +265,10 @@ fn write_keys(
 
 /// Rows that fall to zero stay: a zero adds nothing to a sum, and deleting them would
 /// cost a write for no reader.
-fn write_firsts(c: &mut dyn Conn, firsts: HashMap<(i64, String, i64, i64), i64>) -> Result<(), StoreError> {
+fn write_firsts(
+    c: &mut dyn Conn,
+    firsts: HashMap<(i64, String, i64, i64), i64>,
+) -> Result<(), StoreError> {
     let rows: Vec<Vec<Value>> = firsts
         .into_iter()
         .filter(|(_, d)| *d != 0)
@@ -272,7 +286,12 @@ fn write_firsts(c: &mut dyn Conn, firsts: HashMap<(i64, String, i64, i64), i64>)
 
 /// Multi-row `INSERT … ON CONFLICT …`, in statements of [`ROWS_PER_WRITE`] rows.
 /// Row locks need no common order: writers already hold [`lock`].
-fn upsert(c: &mut dyn Conn, into: &str, on_conflict: &str, rows: Vec<Vec<Value>>) -> Result<(), StoreError> {
+fn upsert(
+    c: &mut dyn Conn,
+    into: &str,
+    on_conflict: &str,
+    rows: Vec<Vec<Value>>,
+) -> Result<(), StoreError> {
     for chunk in rows.chunks(ROWS_PER_WRITE) {
         let mut q = SqlBuf::new(&format!("INSERT INTO {into} VALUES "));
         for (i, row) in chunk.iter().enumerate() {

@@ -56,7 +56,14 @@ struct Acc {
 }
 
 impl Acc {
-    fn add(&mut self, status: LeadStatus, currency: Option<String>, value: Option<Decimal>, probability: i64, age: Option<i64>) {
+    fn add(
+        &mut self,
+        status: LeadStatus,
+        currency: Option<String>,
+        value: Option<Decimal>,
+        probability: i64,
+        age: Option<i64>,
+    ) {
         // Money without an amount adds to no currency's totals.
         let currency = value.and(currency);
         let value = value.unwrap_or_default();
@@ -80,9 +87,13 @@ impl Acc {
             board: board_of(self.rows),
             won: self.won,
             lost: self.lost,
-            win_rate: (closed > 0).then(|| fixed(Decimal::from(self.won) / Decimal::from(closed), 4)),
+            win_rate: (closed > 0)
+                .then(|| fixed(Decimal::from(self.won) / Decimal::from(closed), 4)),
             avg_days_to_close: (self.won > 0).then(|| {
-                fixed(Decimal::from(self.won_seconds) / Decimal::from(86_400 * self.won), 1)
+                fixed(
+                    Decimal::from(self.won_seconds) / Decimal::from(86_400 * self.won),
+                    1,
+                )
             }),
         }
     }
@@ -99,7 +110,11 @@ fn start_of(d: NaiveDate) -> DateTime<Utc> {
     d.and_time(NaiveTime::MIN).and_utc()
 }
 
-pub async fn pipeline(store: &Store, actor: &Actor, q: PipelineQuery) -> Result<PipelineDashboard, StoreError> {
+pub async fn pipeline(
+    store: &Store,
+    actor: &Actor,
+    q: PipelineQuery,
+) -> Result<PipelineDashboard, StoreError> {
     let actor = actor.clone();
     store
         .db
@@ -132,9 +147,13 @@ pub async fn pipeline(store: &Store, actor: &Actor, q: PipelineQuery) -> Result<
                 let currency: Option<String> = r.get("currency")?;
                 let value: Option<Decimal> = r.get("value")?;
                 let probability: i64 = r.get("probability")?;
-                per.entry(owner)
-                    .or_default()
-                    .add(status, currency.clone(), value, probability, age);
+                per.entry(owner).or_default().add(
+                    status,
+                    currency.clone(),
+                    value,
+                    probability,
+                    age,
+                );
                 all.add(status, currency, value, probability, age);
             }
             Ok(PipelineDashboard {

@@ -122,7 +122,11 @@ fn intervals(q: &SalesQuery) -> Vec<(NaiveDate, NaiveDate)> {
     out
 }
 
-pub async fn sales(store: &Store, actor: &Actor, q: SalesQuery) -> Result<SalesDashboard, StoreError> {
+pub async fn sales(
+    store: &Store,
+    actor: &Actor,
+    q: SalesQuery,
+) -> Result<SalesDashboard, StoreError> {
     let actor = actor.clone();
     store
         .db
@@ -149,7 +153,12 @@ fn from_kept_figures(actor: &Actor, q: &SalesQuery) -> bool {
 fn count_firsts(rows: &[(i64, i64, i64)], a: i64, b: i64, first_only: bool) -> i64 {
     rows.iter()
         .filter(|(month, prev, _)| {
-            (a..b).contains(month) && if first_only { *prev == NO_MONTH } else { *prev < a }
+            (a..b).contains(month)
+                && if first_only {
+                    *prev == NO_MONTH
+                } else {
+                    *prev < a
+                }
         })
         .map(|(_, _, keys)| keys)
         .sum()
@@ -171,7 +180,13 @@ fn kept(c: &mut dyn Conn, q: &SalesQuery) -> Result<SalesDashboard, StoreError> 
     for r in c.query(
         "SELECT kind, month, prev_month, keys FROM distribution_firsts \
          WHERE kind IN (?, ?) AND sku = ? AND month >= ? AND month < ? AND keys <> 0",
-        &[ORDER.into(), CUSTOMER.into(), sku.into(), lo.into(), hi.into()],
+        &[
+            ORDER.into(),
+            CUSTOMER.into(),
+            sku.into(),
+            lo.into(),
+            hi.into(),
+        ],
     )? {
         let row = (r.get("month")?, r.get("prev_month")?, r.get("keys")?);
         if r.get::<i64>("kind")? == ORDER {
@@ -279,7 +294,11 @@ struct Distinct {
     customers: HashSet<String>,
 }
 
-fn from_entries(c: &mut dyn Conn, actor: &Actor, q: &SalesQuery) -> Result<SalesDashboard, StoreError> {
+fn from_entries(
+    c: &mut dyn Conn,
+    actor: &Actor,
+    q: &SalesQuery,
+) -> Result<SalesDashboard, StoreError> {
     let spans = intervals(q);
     let mut per_interval: Vec<Distinct> = spans.iter().map(|_| Distinct::default()).collect();
     let mut total = Distinct::default();
@@ -366,7 +385,8 @@ fn seen_before(
     keys.sort();
     let mut found = HashSet::new();
     for chunk in keys.chunks(KEYS_PER_QUERY) {
-        let mut sql = SqlBuf::new("SELECT DISTINCT customer_key FROM distributions WHERE customer_key IN ");
+        let mut sql =
+            SqlBuf::new("SELECT DISTINCT customer_key FROM distributions WHERE customer_key IN ");
         sql.bind_list(chunk.iter().cloned().map(Value::from).collect())
             .push(" AND ship_date < ")
             .bind(q.from)

@@ -7,9 +7,9 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
+use rapport_store::dashboards::period;
 use rapport_store::dashboards::pipeline::{self, PipelineDashboard, PipelineQuery};
 use rapport_store::dashboards::sales::{self, Interval, SalesDashboard, SalesQuery};
-use rapport_store::dashboards::period;
 use uuid::Uuid;
 
 use crate::auth::Authed;
@@ -18,9 +18,8 @@ use crate::query::QueryPairs;
 use crate::AppState;
 
 fn date(name: &str, v: &str) -> Result<NaiveDate, Problem> {
-    NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").map_err(|_| {
-        Problem::bad_request(name, "date", format!("{v:?} is not a YYYY-MM-DD date"))
-    })
+    NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
+        .map_err(|_| Problem::bad_request(name, "date", format!("{v:?} is not a YYYY-MM-DD date")))
 }
 
 fn user(name: &str, v: &str, me: Uuid) -> Result<Uuid, Problem> {
@@ -101,7 +100,12 @@ pub async fn sales_dashboard(
             "sku" => sku = Some(v.trim().to_owned()).filter(|s| !s.is_empty()),
             "state" => state = Some(v.trim().to_owned()).filter(|s| !s.is_empty()),
             "format" => format = Some(v),
-            _ => return Err(unknown(&name, "from, to, interval, rep_id, sku, state, format")),
+            _ => {
+                return Err(unknown(
+                    &name,
+                    "from, to, interval, rep_id, sku, state, format",
+                ))
+            }
         }
     }
     let csv = wants_csv(&headers, format.as_deref())?;
@@ -160,6 +164,11 @@ pub async fn pipeline_dashboard(
     }
     let (from, to) = period(from, to, chrono::Utc::now().date_naive())?;
     Ok(Json(
-        pipeline::pipeline(&app.store, &auth.ctx.actor, PipelineQuery { from, to, owner_id }).await?,
+        pipeline::pipeline(
+            &app.store,
+            &auth.ctx.actor,
+            PipelineQuery { from, to, owner_id },
+        )
+        .await?,
     ))
 }

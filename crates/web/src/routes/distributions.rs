@@ -225,7 +225,10 @@ pub async fn link(
     JsonBody(body): JsonBody,
 ) -> ApiResult<Json<LinkSummary>> {
     let mut r = rapport_domain::input::ObjectReader::new(body)?;
-    let dry_run = matches!(r.patch_bool("dry_run"), rapport_domain::input::Patch::Set(true));
+    let dry_run = matches!(
+        r.patch_bool("dry_run"),
+        rapport_domain::input::Patch::Set(true)
+    );
     r.finish()?;
     Ok(Json(
         distributions::link(&app.store, &auth.ctx, dry_run, &|_| {}).await?,

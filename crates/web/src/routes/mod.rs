@@ -205,7 +205,10 @@ pub fn api() -> Router<AppState> {
             "/api/v1/distributions",
             post(distributions::create_distribution).get(distributions::list_distributions),
         )
-        .route("/api/v1/distributions/bulk", post(distributions::bulk_create))
+        .route(
+            "/api/v1/distributions/bulk",
+            post(distributions::bulk_create),
+        )
         .route("/api/v1/distributions/link", post(distributions::link))
         .route("/api/v1/distributions/trace", get(distributions::trace))
         .route(
@@ -215,7 +218,10 @@ pub fn api() -> Router<AppState> {
                 .delete(distributions::delete_distribution),
         )
         .route("/api/v1/dashboards/sales", get(dashboards::sales_dashboard))
-        .route("/api/v1/dashboards/pipeline", get(dashboards::pipeline_dashboard))
+        .route(
+            "/api/v1/dashboards/pipeline",
+            get(dashboards::pipeline_dashboard),
+        )
         .route("/api/v1/audit", get(audit::list))
 }
 

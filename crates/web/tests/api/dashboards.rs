@@ -6,22 +6,35 @@ use axum::http::{Method, StatusCode};
 use rapport_db::both_engines;
 use serde_json::{json, Value};
 
+use super::distributions::{assert_figures_agree, entry};
 #[allow(unused_imports)]
 use super::support::*;
-use super::distributions::{assert_figures_agree, entry};
 
 const PERIOD: &str = "from=2026-01-01&to=2026-04-01";
 
 /// `[orders, units, customers, first_time, repeat]` of a figures object.
 fn five(f: &Value) -> [i64; 5] {
-    ["orders", "units", "customers", "first_time_customers", "repeat_customers"]
-        .map(|k| f[k].as_i64().unwrap_or(-1))
+    [
+        "orders",
+        "units",
+        "customers",
+        "first_time_customers",
+        "repeat_customers",
+    ]
+    .map(|k| f[k].as_i64().unwrap_or(-1))
 }
 
 fn sku_rows(d: &Value) -> Vec<(String, [i64; 3])> {
-    d["skus"].as_array().unwrap().iter()
-        .map(|s| (s["sku"].as_str().unwrap().to_owned(),
-                  ["orders", "units", "customers"].map(|k| s[k].as_i64().unwrap())))
+    d["skus"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["sku"].as_str().unwrap().to_owned(),
+                ["orders", "units", "customers"].map(|k| s[k].as_i64().unwrap()),
+            )
+        })
         .collect()
 }
 
@@ -29,12 +42,33 @@ fn sku_rows(d: &Value) -> Vec<(String, [i64; 3])> {
 /// admin filtered by that rep (both computed from the entries): all three must match,
 /// since every fixture entry is the rep's.
 async fn dashboards(app: &App, query: &str) -> Value {
-    let kept = app.get(&format!("/api/v1/dashboards/sales?{query}"), &app.admin.token).await;
+    let kept = app
+        .get(
+            &format!("/api/v1/dashboards/sales?{query}"),
+            &app.admin.token,
+        )
+        .await;
     assert_eq!(kept.status, StatusCode::OK, "{}", kept.body);
-    let as_rep = app.get(&format!("/api/v1/dashboards/sales?{query}"), &app.rep.token).await;
-    assert_eq!(as_rep.body, kept.body, "rep's (from entries) differs from kept for {query}");
-    let filtered = app.get(&format!("/api/v1/dashboards/sales?{query}&rep_id={}", app.rep.user.id), &app.admin.token).await;
-    assert_eq!(filtered.body, kept.body, "rep_id filter differs from kept for {query}");
+    let as_rep = app
+        .get(&format!("/api/v1/dashboards/sales?{query}"), &app.rep.token)
+        .await;
+    assert_eq!(
+        as_rep.body, kept.body,
+        "rep's (from entries) differs from kept for {query}"
+    );
+    let filtered = app
+        .get(
+            &format!(
+                "/api/v1/dashboards/sales?{query}&rep_id={}",
+                app.rep.user.id
+            ),
+            &app.admin.token,
+        )
+        .await;
+    assert_eq!(
+        filtered.body, kept.body,
+        "rep_id filter differs from kept for {query}"
+    );
     assert_figures_agree(app).await;
     kept.body
 }

@@ -26,11 +26,18 @@ pub async fn assert_figures_agree(app: &App) {
 }
 
 async fn early_2026(app: &App) -> Value {
-    app.get("/api/v1/dashboards/sales?from=2026-01-01&to=2026-03-01", &app.admin.token).await.body
+    app.get(
+        "/api/v1/dashboards/sales?from=2026-01-01&to=2026-03-01",
+        &app.admin.token,
+    )
+    .await
+    .body
 }
 
 async fn list_ids(app: &App, token: &str, query: &str) -> Vec<String> {
-    ids(&app.get(&format!("/api/v1/distributions{query}"), token).await)
+    ids(&app
+        .get(&format!("/api/v1/distributions{query}"), token)
+        .await)
 }
 
 fn ids(page: &Reply) -> Vec<String> {
@@ -134,6 +141,8 @@ both_engines! {
         assert_eq!(r.body["ids"].as_array().map(Vec::len), Some(5));
         let first = app.get(&format!("/api/v1/distributions/{}", r.body["ids"][0].as_str().unwrap()), t).await;
         assert_eq!(first.body["source"], "import");
+        let audited = "SELECT count(*) FROM audit_log WHERE entity_type = 'distribution' AND action = 'create'";
+        assert_eq!(app.count(audited).await, 5);
         assert_figures_agree(&app).await;
 
         let mut mixed: Vec<Value> = (0..4).map(item).collect();
@@ -164,6 +173,7 @@ both_engines! {
         app.post("/api/v1/distributions/bulk", t, json!([item(1)])).await
             .problem(StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(app.count("SELECT count(*) FROM distributions").await, 5);
+        assert_eq!(app.count(audited).await, 5);
         assert_figures_agree(&app).await;
     }
 
