@@ -397,9 +397,9 @@ pub async fn distributions_rebuild(cfg: &Config) -> anyhow::Result<()> {
     let db = connect(cfg).await?;
     rapport_migration::check_current(&db).await?;
     let store = Store::new(db, policy(cfg));
-    let wrong = rapport_store::distributions::rebuild_figures(&store)
+    let written = rapport_store::distributions::rebuild_figures(&store)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    println!("sales figures rebuilt from the distribution log ({wrong} row(s) had been wrong)");
+    println!("sales figures rebuilt from the distribution log ({written} rows)");
     Ok(())
 }

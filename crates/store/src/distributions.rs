@@ -903,8 +903,8 @@ fn link_key(
     }))
 }
 
-/// Recomputes the sales figures from the log; the number of kept rows that were wrong.
-pub async fn rebuild_figures(store: &Store) -> Result<i64, StoreError> {
+/// Recomputes the sales figures from the log; the number of kept rows written.
+pub async fn rebuild_figures(store: &Store) -> Result<u64, StoreError> {
     store.db.write(sales_figures::rebuild).await
 }
 

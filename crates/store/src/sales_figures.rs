@@ -330,33 +330,34 @@ fn expected_keys() -> String {
 const EXPECTED_FIRSTS: &str = "SELECT kind, sku, month, prev_month, count(*) AS keys \
      FROM distribution_key_months GROUP BY kind, sku, month, prev_month";
 
-/// Recomputes every kept figure from the log (after a bulk load, or to repair). Returns
-/// how many rows were wrong before.
-pub(crate) fn rebuild(c: &mut dyn Conn) -> Result<i64, StoreError> {
+/// Recomputes every kept figure from the log (after a bulk load, or to repair); returns
+/// how many rows it wrote. It does not first count what was wrong: over millions of
+/// entries that costs as much again ([`check`] does it).
+pub(crate) fn rebuild(c: &mut dyn Conn) -> Result<u64, StoreError> {
     lock(c)?;
     if c.dialect() == Dialect::Postgres {
         c.batch("LOCK TABLE distributions IN SHARE MODE; SET LOCAL work_mem = '256MB'")?;
     }
-    let wrong = check(c)?;
+    let mut written = 0;
     c.batch(
         "DELETE FROM distribution_firsts; DELETE FROM distribution_key_months; DELETE FROM distribution_months",
     )?;
-    c.execute(
+    written += c.execute(
         &format!("INSERT INTO distribution_months (sku, month, entries, units) {EXPECTED_MONTHS}"),
         &[],
     )?;
-    c.execute(
+    written += c.execute(
         &format!(
             "INSERT INTO distribution_key_months (kind, sku, key, month, prev_month, entries) {}",
             expected_keys()
         ),
         &[],
     )?;
-    c.execute(
+    written += c.execute(
         &format!("INSERT INTO distribution_firsts (kind, sku, month, prev_month, keys) {EXPECTED_FIRSTS}"),
         &[],
     )?;
-    Ok(wrong)
+    Ok(written)
 }
 
 /// How many kept rows differ from what the log says (0 when all is well). Zero rows of
