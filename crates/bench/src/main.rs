@@ -1,8 +1,8 @@
 //! rapport-bench: drives an already-running rapport server over HTTP/1.1 keep-alive and
 //! reports throughput, latency percentiles and failures per scenario.
 
-mod client;
 mod crm;
+mod distributions;
 mod load;
 mod pipeline;
 mod scenario;
@@ -15,12 +15,14 @@ use std::time::Duration;
 
 use anyhow::{ensure, Context, Result};
 use clap::Parser;
+use rapport_bench::client;
 
 use crate::client::Target;
 use crate::crm::CrmSamples;
 use crate::pipeline::PipelineSamples;
 use crate::scenario::{Names, Scenario, Shared};
 use crate::stats::Summary;
+use rapport_bench::dashboard::Samples as DistributionSamples;
 
 /// A run fails if more than this fraction of a scenario's requests failed.
 const MAX_FAILURE_RATIO: f64 = 0.001;
@@ -78,6 +80,11 @@ struct Args {
     #[arg(long)]
     pipeline_samples: Option<PathBuf>,
 
+    /// Months, reps and SKUs written by rapport-load-distributions, for the
+    /// sales-dashboard, sales-dashboard-rep and sales-dashboard-sku scenarios.
+    #[arg(long)]
+    distribution_samples: Option<PathBuf>,
+
     /// Accounts created (unmeasured) before the scenarios; `get` and `update` use them.
     #[arg(long, default_value_t = 2000)]
     seed_accounts: usize,
@@ -114,6 +121,14 @@ impl Args {
                 self.pipeline_samples.is_some(),
                 "the {} scenario needs --pipeline-samples (written by rapport-load-pipeline)",
                 pipeline.name()
+            );
+        }
+        if let Some(dashboard) = self.scenarios.iter().find(|s| s.is_distribution()) {
+            ensure!(
+                self.distribution_samples.is_some(),
+                "the {} scenario needs --distribution-samples (written by \
+                 rapport-load-distributions)",
+                dashboard.name()
             );
         }
         if self.scenarios.contains(&Scenario::Update) {
@@ -166,6 +181,10 @@ async fn run(args: Args) -> Result<ExitCode> {
         Some(path) => Some(Arc::new(PipelineSamples::read(path)?)),
         None => None,
     };
+    let distributions = match &args.distribution_samples {
+        Some(path) => Some(Arc::new(DistributionSamples::read(path)?)),
+        None => None,
+    };
     let run_id = scenario::random_u64();
     let mut shared = Shared {
         target,
@@ -174,6 +193,7 @@ async fn run(args: Args) -> Result<ExitCode> {
         seeded_ids: Arc::from([]),
         crm,
         pipeline,
+        distributions,
     };
     // Progress goes to stderr so that stdout stays machine-readable with --json.
     eprintln!("run {run_id:016x}: seeding {} accounts", args.seed_accounts);

@@ -14,8 +14,10 @@ use tokio::task::JoinSet;
 
 use crate::client::{json_bytes, Conn, Reply, Target};
 use crate::crm::{self, CrmSamples};
+use crate::distributions;
 use crate::pipeline::{self, PipelineSamples};
 use crate::stats::Failure;
+use rapport_bench::dashboard::Samples as DistributionSamples;
 
 const ACCOUNTS: &str = "/api/v1/accounts";
 const LIST_PATH: &str = "/api/v1/accounts?limit=50&sort=-created_at&kind=customer";
@@ -43,6 +45,13 @@ pub enum Scenario {
     /// `GET /api/v1/leads/{id}/timeline?limit=20` of busy and typical leads (needs
     /// --pipeline-samples).
     TimelineLead,
+    /// `GET /api/v1/dashboards/sales`, twelve months by month (needs
+    /// --distribution-samples).
+    SalesDashboard,
+    /// The same with `rep_id` of a sample rep.
+    SalesDashboardRep,
+    /// The same with `sku` of a sample SKU.
+    SalesDashboardSku,
 }
 
 impl Scenario {
@@ -58,6 +67,9 @@ impl Scenario {
             Scenario::PipelineBoard => "pipeline-board",
             Scenario::TimelineAccount => "timeline-account",
             Scenario::TimelineLead => "timeline-lead",
+            Scenario::SalesDashboard => "sales-dashboard",
+            Scenario::SalesDashboardRep => "sales-dashboard-rep",
+            Scenario::SalesDashboardSku => "sales-dashboard-sku",
         }
     }
 
@@ -76,6 +88,14 @@ impl Scenario {
             Scenario::PipelineBoard | Scenario::TimelineAccount | Scenario::TimelineLead
         )
     }
+
+    /// Scenarios that read a database loaded by rapport-load-distributions.
+    pub fn is_distribution(self) -> bool {
+        matches!(
+            self,
+            Scenario::SalesDashboard | Scenario::SalesDashboardRep | Scenario::SalesDashboardSku
+        )
+    }
 }
 
 /// Everything scenarios share: where to connect, how to authenticate, the seeded accounts.
@@ -88,6 +108,8 @@ pub struct Shared {
     pub crm: Option<Arc<CrmSamples>>,
     /// Ids from a loaded pipeline, for the pipeline scenarios.
     pub pipeline: Option<Arc<PipelineSamples>>,
+    /// Months, reps and SKUs of a loaded distribution log, for the dashboard scenarios.
+    pub distributions: Option<Arc<DistributionSamples>>,
 }
 
 impl Shared {
@@ -161,7 +183,8 @@ pub async fn seed(ctx: &Shared, count: usize) -> Result<Vec<String>> {
     Ok(all)
 }
 
-/// Sample requests checked for results before a CRM or pipeline scenario is timed.
+/// Sample requests checked for results before a CRM, pipeline or dashboard scenario is
+/// timed.
 const CRM_CHECKS: usize = 20;
 
 /// Builds one worker per connection, doing any unmeasured per-worker setup concurrently.
@@ -181,6 +204,14 @@ pub async fn workers(ctx: &Shared, scenario: Scenario, concurrency: usize) -> Re
             .with_context(|| format!("{} needs --pipeline-samples", scenario.name()))?;
         let paths = samples.paths(scenario)?;
         pipeline::check_paths(&mut ctx.conn()?, &paths, CRM_CHECKS).await?;
+        paths.into()
+    } else if scenario.is_distribution() {
+        let samples = ctx
+            .distributions
+            .as_ref()
+            .with_context(|| format!("{} needs --distribution-samples", scenario.name()))?;
+        let paths = distributions::paths(samples, scenario)?;
+        distributions::check_paths(&mut ctx.conn()?, &paths, CRM_CHECKS).await?;
         paths.into()
     } else {
         ctx.seeded_ids
@@ -202,10 +233,13 @@ pub async fn workers(ctx: &Shared, scenario: Scenario, concurrency: usize) -> Re
                 | Scenario::ListByOwner
                 | Scenario::PipelineBoard
                 | Scenario::TimelineAccount
-                | Scenario::TimelineLead => Job::Get {
+                | Scenario::TimelineLead
+                | Scenario::SalesDashboard
+                | Scenario::SalesDashboardRep
+                | Scenario::SalesDashboardSku => Job::Get {
                     paths,
                     rng: Rng::new(),
-                    only_200: scenario.is_pipeline(),
+                    only_200: scenario.is_pipeline() || scenario.is_distribution(),
                 },
                 Scenario::List => Job::List,
                 Scenario::Create => Job::Create { names },

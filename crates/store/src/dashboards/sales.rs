@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Datelike, Months, NaiveDate};
-use rapport_db::{Conn, Value};
+use rapport_db::{Conn, Dialect};
 use rapport_domain::distribution::month_index;
 use rapport_domain::Actor;
 use serde::Serialize;
@@ -269,22 +269,32 @@ fn kept_skus(c: &mut dyn Conn, lo: i64, hi: i64) -> Result<Vec<SkuFigures>, Stor
     Ok(per.into_values().collect())
 }
 
-/// The caller's scope and the filters, as one condition over `distributions`.
-fn conditions(actor: &Actor, q: &SalesQuery) -> SqlBuf {
-    let mut w = SqlBuf::new("(");
-    w.append(scope::distributions_visible(actor)).push(")");
+/// The filters, as conditions over `distributions` (after the caller's scope). With a
+/// state, the customers of that state should drive the query (see [`ship_date`]).
+fn filters(q: &SalesQuery, sql: &mut SqlBuf) {
     if let Some(rep) = q.rep_id {
-        w.push(" AND distributions.rep_id = ").bind(rep);
+        sql.push(" AND distributions.rep_id = ").bind(rep);
     }
     if let Some(sku) = &q.sku {
-        w.push(" AND distributions.sku = ").bind(sku.clone());
+        sql.push(" AND distributions.sku = ").bind(sku.clone());
     }
     if let Some(state) = &q.state {
-        w.push(" AND distributions.customer_id IN (SELECT id FROM accounts WHERE upper(region) = ")
-            .bind(state.to_uppercase())
-            .push(")");
+        sql.push(
+            " AND distributions.customer_id IN (SELECT id FROM accounts WHERE upper(region) = ",
+        )
+        .bind(state.to_uppercase())
+        .push(")");
     }
-    w
+}
+
+/// `ship_date`, or on SQLite `+ship_date` where the date must not choose the index
+/// (see [`filters`]; PostgreSQL's planner weighs the two with statistics).
+fn ship_date(q: &SalesQuery, dialect: Dialect) -> &'static str {
+    if q.state.is_some() && dialect == Dialect::Sqlite {
+        "+distributions.ship_date"
+    } else {
+        "distributions.ship_date"
+    }
 }
 
 #[derive(Default)]
@@ -305,16 +315,21 @@ fn from_entries(
     let mut per_sku: BTreeMap<String, Distinct> = BTreeMap::new();
     // Each customer's first date in the period.
     let mut first_seen: HashMap<String, NaiveDate> = HashMap::new();
-    let mut sql = SqlBuf::new(
-        "SELECT ship_date, order_key, customer_key, sku, quantity FROM distributions \
-         WHERE ship_date >= ",
-    );
-    sql.bind(q.from)
-        .push(" AND ship_date < ")
-        .bind(q.to)
-        .push(" AND ")
-        .append(conditions(actor, q));
-    for r in c.query(&sql.sql, &sql.params)? {
+    let mut rows = Vec::new();
+    for part in scope::distributions_visible_parts(actor) {
+        let date = ship_date(q, c.dialect());
+        let mut sql = SqlBuf::new(
+            "SELECT ship_date, order_key, customer_key, sku, quantity FROM distributions WHERE (",
+        );
+        sql.append(part)
+            .push(&format!(") AND {date} >= "))
+            .bind(q.from)
+            .push(&format!(" AND {date} < "))
+            .bind(q.to);
+        filters(q, &mut sql);
+        rows.extend(c.query(&sql.sql, &sql.params)?);
+    }
+    for r in rows {
         let date: NaiveDate = r.get("ship_date")?;
         let order: String = r.get("order_key")?;
         let customer: Option<String> = r.get("customer_key")?;
@@ -375,7 +390,8 @@ fn from_entries(
     })
 }
 
-/// Which of `keys` have an entry before the period, under the same scope and filters.
+/// Which of `keys` have an entry before the period, under the same scope and filters:
+/// one probe per key on (customer_key, ship_date) that stops at the first such entry.
 fn seen_before(
     c: &mut dyn Conn,
     actor: &Actor,
@@ -385,13 +401,23 @@ fn seen_before(
     keys.sort();
     let mut found = HashSet::new();
     for chunk in keys.chunks(KEYS_PER_QUERY) {
-        let mut sql =
-            SqlBuf::new("SELECT DISTINCT customer_key FROM distributions WHERE customer_key IN ");
-        sql.bind_list(chunk.iter().cloned().map(Value::from).collect())
-            .push(" AND ship_date < ")
-            .bind(q.from)
-            .push(" AND ")
-            .append(conditions(actor, q));
+        let mut sql = SqlBuf::new("SELECT k.column1 AS customer_key FROM (VALUES ");
+        for (i, key) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.push("(").bind(key.clone()).push(")");
+        }
+        sql.push(
+            ") AS k WHERE EXISTS (SELECT 1 FROM distributions \
+             WHERE distributions.customer_key = k.column1 AND distributions.ship_date < ",
+        )
+        .bind(q.from)
+        .push(" AND (")
+        .append(scope::distributions_visible(actor))
+        .push(")");
+        filters(q, &mut sql);
+        sql.push(")");
         for r in c.query(&sql.sql, &sql.params)? {
             found.insert(r.get("customer_key")?);
         }

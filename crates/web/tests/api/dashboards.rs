@@ -200,6 +200,21 @@ both_engines! {
         assert_eq!(five(&spy.body["totals"]), [0, 0, 0, 0, 0]);
         let own = app.get(&format!("/api/v1/dashboards/sales?{PERIOD}&sku=X"), &app.other_rep.token).await;
         assert_eq!(five(&own.body["totals"]), [1, 9, 1, 1, 0]);
+        // A rep's set is read in three disjoint parts — entries they rep, entries they
+        // created for someone else, entries on their accounts by others — and counted
+        // as one: order R1 and customer Mine appear in two parts each.
+        let mine = app.account(&app.rep.token, json!({"name": "Mine"})).await;
+        entry(&app, &app.rep.token, json!({"ship_date": "2026-02-01", "order_number": "R1", "sku": "Z", "quantity": 1, "customer_id": mine["id"]})).await;
+        let handed = entry(&app, &app.rep.token, json!({"ship_date": "2026-02-02", "order_number": "R1", "sku": "Z", "quantity": 1, "customer_name": "Side Clinic"})).await;
+        let r = app.patch(&format!("/api/v1/distributions/{}", handed["id"].as_str().unwrap()), t,
+            json!({"rep_id": app.other_rep.user.id}), None).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        entry(&app, t, json!({"ship_date": "2026-03-03", "order_number": "R2", "sku": "Z", "quantity": 1,
+            "customer_id": mine["id"], "rep_id": app.other_rep.user.id})).await;
+        let rep = app.get(&format!("/api/v1/dashboards/sales?{PERIOD}"), &app.rep.token).await;
+        assert_eq!(five(&rep.body["totals"]), [2, 3, 2, 2, 0]);
+        let months: Vec<[i64; 5]> = rep.body["intervals"].as_array().unwrap().iter().map(five).collect();
+        assert_eq!(months, [[0, 0, 0, 0, 0], [1, 2, 2, 2, 0], [1, 1, 1, 0, 1]]);
     }
 
     async fn the_pipeline_dashboard_counts_rates_and_days_per_owner(db) {
