@@ -269,26 +269,46 @@ fn kept_skus(c: &mut dyn Conn, lo: i64, hi: i64) -> Result<Vec<SkuFigures>, Stor
     Ok(per.into_values().collect())
 }
 
+/// How the filters are written: for reading the period, or for probing one customer's
+/// earlier entries. A probe must be driven by the customer (or the rep and the
+/// customer); on SQLite the other columns are written `+column`, which keeps its
+/// planner from reading, say, every earlier entry of a SKU once per customer.
+#[derive(Clone, Copy, PartialEq)]
+enum Use {
+    Period,
+    Probe,
+}
+
 /// The filters, as conditions over `distributions` (after the caller's scope). With a
-/// state, the customers of that state should drive the query (see [`ship_date`]).
-fn filters(q: &SalesQuery, sql: &mut SqlBuf) {
+/// state, the customers of that state drive the period (see [`ship_date`]).
+fn filters(q: &SalesQuery, sql: &mut SqlBuf, dialect: Dialect, use_: Use) {
+    let plain = dialect == Dialect::Postgres || use_ == Use::Period;
+    let col = |name: &str| {
+        if plain {
+            format!("distributions.{name}")
+        } else {
+            format!("+distributions.{name}")
+        }
+    };
     if let Some(rep) = q.rep_id {
         sql.push(" AND distributions.rep_id = ").bind(rep);
     }
     if let Some(sku) = &q.sku {
-        sql.push(" AND distributions.sku = ").bind(sku.clone());
+        sql.push(&format!(" AND {} = ", col("sku")))
+            .bind(sku.clone());
     }
     if let Some(state) = &q.state {
-        sql.push(
-            " AND distributions.customer_id IN (SELECT id FROM accounts WHERE upper(region) = ",
-        )
+        sql.push(&format!(
+            " AND {} IN (SELECT id FROM accounts WHERE upper(region) = ",
+            col("customer_id")
+        ))
         .bind(state.to_uppercase())
         .push(")");
     }
 }
 
 /// `ship_date`, or on SQLite `+ship_date` where the date must not choose the index
-/// (see [`filters`]; PostgreSQL's planner weighs the two with statistics).
+/// (PostgreSQL's planner weighs the two with statistics).
 fn ship_date(q: &SalesQuery, dialect: Dialect) -> &'static str {
     if q.state.is_some() && dialect == Dialect::Sqlite {
         "+distributions.ship_date"
@@ -326,7 +346,7 @@ fn from_entries(
             .bind(q.from)
             .push(&format!(" AND {date} < "))
             .bind(q.to);
-        filters(q, &mut sql);
+        filters(q, &mut sql, c.dialect(), Use::Period);
         rows.extend(c.query(&sql.sql, &sql.params)?);
     }
     for r in rows {
@@ -416,7 +436,7 @@ fn seen_before(
         .push(" AND (")
         .append(scope::distributions_visible(actor))
         .push(")");
-        filters(q, &mut sql);
+        filters(q, &mut sql, c.dialect(), Use::Probe);
         sql.push(")");
         for r in c.query(&sql.sql, &sql.params)? {
             found.insert(r.get("customer_key")?);
