@@ -31,10 +31,11 @@ CREATE TABLE distributions (
 );
 CREATE INDEX distributions_ship_date_idx ON distributions (ship_date, id);
 -- A rep's entries in a period, read from the index alone (the dashboard by rep), and
--- whether a rep shipped to a customer before a date (its first-time customers).
+-- whether a rep shipped (a SKU) to a customer before a date (first-time customers).
 CREATE INDEX distributions_rep_idx
     ON distributions (rep_id, ship_date, order_key, customer_key, sku, quantity);
-CREATE INDEX distributions_rep_customer_idx ON distributions (rep_id, customer_key, ship_date);
+CREATE INDEX distributions_rep_customer_idx
+    ON distributions (rep_id, customer_key, ship_date, sku);
 CREATE INDEX distributions_customer_idx ON distributions (customer_id, ship_date);
 CREATE INDEX distributions_customer_key_idx ON distributions (customer_key, ship_date);
 CREATE INDEX distributions_sku_idx ON distributions (sku, ship_date);

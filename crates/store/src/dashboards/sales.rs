@@ -279,8 +279,7 @@ enum Use {
     Probe,
 }
 
-/// The filters, as conditions over `distributions` (after the caller's scope). With a
-/// state, the customers of that state drive the period (see [`ship_date`]).
+/// The filters, as conditions over `distributions` (after the caller's scope).
 fn filters(q: &SalesQuery, sql: &mut SqlBuf, dialect: Dialect, use_: Use) {
     let plain = dialect == Dialect::Postgres || use_ == Use::Period;
     let col = |name: &str| {
@@ -307,16 +306,6 @@ fn filters(q: &SalesQuery, sql: &mut SqlBuf, dialect: Dialect, use_: Use) {
     }
 }
 
-/// `ship_date`, or on SQLite `+ship_date` where the date must not choose the index
-/// (PostgreSQL's planner weighs the two with statistics).
-fn ship_date(q: &SalesQuery, dialect: Dialect) -> &'static str {
-    if q.state.is_some() && dialect == Dialect::Sqlite {
-        "+distributions.ship_date"
-    } else {
-        "distributions.ship_date"
-    }
-}
-
 #[derive(Default)]
 struct Distinct {
     orders: HashSet<String>,
@@ -337,14 +326,13 @@ fn from_entries(
     let mut first_seen: HashMap<String, NaiveDate> = HashMap::new();
     let mut rows = Vec::new();
     for part in scope::distributions_visible_parts(actor) {
-        let date = ship_date(q, c.dialect());
         let mut sql = SqlBuf::new(
             "SELECT ship_date, order_key, customer_key, sku, quantity FROM distributions WHERE (",
         );
         sql.append(part)
-            .push(&format!(") AND {date} >= "))
+            .push(") AND distributions.ship_date >= ")
             .bind(q.from)
-            .push(&format!(" AND {date} < "))
+            .push(" AND distributions.ship_date < ")
             .bind(q.to);
         filters(q, &mut sql, c.dialect(), Use::Period);
         rows.extend(c.query(&sql.sql, &sql.params)?);
