@@ -1,7 +1,7 @@
 //! The distribution log (seed 000). Every write keeps the sales dashboard's figures in
 //! the same transaction ([`sales_figures`]) and is audited per entry.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use rapport_db::{Conn, Dialect, Row, Value};
@@ -210,16 +210,34 @@ fn apply_changes(mut d: Distribution, ch: DistributionChanges) -> Distribution {
 }
 
 /// Lookups shared by the rows of one request, so that a bulk call of 10,000 entries asks
-/// about each customer, rep and SKU once.
+/// about each customer, rep, product and SKU once.
 #[derive(Default)]
 struct Checked {
-    customers: HashMap<Uuid, Result<(), String>>,
-    reps: HashMap<Uuid, Result<(), StoreError>>,
+    /// The field errors of naming an id in a field (none when it is fine).
+    named: HashMap<(&'static str, Uuid), Vec<FieldError>>,
     products_by_sku: HashMap<String, Option<Uuid>>,
-    products: HashMap<Uuid, bool>,
 }
 
 impl Checked {
+    /// The field errors of naming `id` in `field`, from `check` the first time.
+    fn named(
+        &mut self,
+        field: &'static str,
+        id: Uuid,
+        check: impl FnOnce() -> Result<(), StoreError>,
+    ) -> Result<Vec<FieldError>, StoreError> {
+        if let Some(found) = self.named.get(&(field, id)) {
+            return Ok(found.clone());
+        }
+        let errors = match check() {
+            Ok(()) => Vec::new(),
+            Err(StoreError::Invalid(Invalid(list))) => list,
+            Err(e) => return Err(e),
+        };
+        self.named.insert((field, id), errors.clone());
+        Ok(errors)
+    }
+
     /// Every record the entry names, as field errors (an unseen customer reads like a
     /// missing one). Fills the product from the SKU when none was given.
     fn entry(
@@ -235,56 +253,21 @@ impl Checked {
             before.is_none_or(|b| f(b) != f(d))
         };
         if let (true, Some(id)) = (changed(|x| x.customer_id, d), d.customer_id) {
-            let seen = match self.customers.get(&id) {
-                Some(r) => r.clone(),
-                None => {
-                    let r = match accounts::visible(c, actor, id) {
-                        Ok(_) => Ok(()),
-                        Err(StoreError::NotFound { .. }) => {
-                            Err("names no account you can see".to_owned())
-                        }
-                        Err(e) => return Err(e),
-                    };
-                    self.customers.insert(id, r.clone());
-                    r
-                }
-            };
-            if let Err(m) = seen {
-                errors.push(FieldError::new("customer_id", "exists", m));
-            }
+            errors.extend(self.named("customer_id", id, || {
+                accounts::visible(c, actor, id)
+                    .map(|_| ())
+                    .map_err(|e| e.named_in("customer_id", "names no account you can see"))
+            })?);
         }
-        if changed(|x| x.rep_id, d) {
-            if let Some(rep) = d.rep_id {
-                scope::may_assign_user(actor, "rep_id", Some(rep))?;
-                let r = match self.reps.remove(&rep) {
-                    Some(r) => r,
-                    None => users::check_enabled(c, "rep_id", rep),
-                };
-                match &r {
-                    Ok(()) => {}
-                    Err(StoreError::Invalid(Invalid(list))) => errors.extend(list.clone()),
-                    Err(_) => return r.map(|_| Vec::new()),
-                }
-                self.reps.insert(rep, r);
-            }
+        if let (true, Some(rep)) = (changed(|x| x.rep_id, d), d.rep_id) {
+            scope::may_assign_user(actor, "rep_id", Some(rep))?;
+            errors.extend(self.named("rep_id", rep, || users::check_enabled(c, "rep_id", rep))?);
         }
         if product_given {
             if let Some(id) = d.product_id {
-                let exists = match self.products.get(&id) {
-                    Some(e) => *e,
-                    None => {
-                        let e = match products::check_exists(c, id, "product_id") {
-                            Ok(()) => true,
-                            Err(StoreError::Invalid(_)) => false,
-                            Err(e) => return Err(e),
-                        };
-                        self.products.insert(id, e);
-                        e
-                    }
-                };
-                if !exists {
-                    errors.push(FieldError::new("product_id", "exists", "names no product"));
-                }
+                errors.extend(self.named("product_id", id, || {
+                    products::check_exists(c, id, "product_id")
+                })?);
             }
         } else if before.is_none_or(|b| b.sku != d.sku) {
             let product = match self.products_by_sku.get(&d.sku) {
@@ -845,7 +828,6 @@ fn link_key(
         Err(e) => return Err(e),
     };
     let mut linked = 0;
-    let mut seen: HashSet<Uuid> = HashSet::new();
     let mut removed = Vec::new();
     let mut added = Vec::new();
     for (name, _) in names {
@@ -857,9 +839,6 @@ fn link_key(
         }
         for row in c.query(&sql, &[name.clone().into()])? {
             let before = from_row(&row)?;
-            if !seen.insert(before.id) {
-                continue;
-            }
             let mut after = before.clone();
             after.customer_id = Some(account.id);
             let after = touched(&before, &ctx.actor, after);
