@@ -52,6 +52,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(2, "0002_customer_master"),
     migration!(3, "0003_pipeline"),
     migration!(4, "0004_distributions"),
+    migration!(5, "0005_distributor_partners"),
 ];
 
 pub fn latest_version() -> i64 {

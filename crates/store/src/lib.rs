@@ -9,6 +9,7 @@ pub mod auth;
 pub mod contacts;
 pub mod dashboards;
 pub mod distributions;
+pub mod distributor_partners;
 mod error;
 pub mod idempotency;
 pub mod include;

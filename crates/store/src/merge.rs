@@ -230,6 +230,8 @@ pub async fn merge(
                 let shipped =
                     crate::distributions::repoint_account(c, &ctx, source.id, Some(survivor_id))?;
                 followers.insert("distributions".to_owned(), shipped.into());
+                let ended = crate::distributor_partners::end_links_of(c, source.id)?;
+                followers.insert("distributor_partner_links_ended".to_owned(), ended.into());
                 // Unique values the survivor takes are released by the duplicate first.
                 let mut after = source.clone();
                 if take_fields

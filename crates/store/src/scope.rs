@@ -43,19 +43,35 @@ pub fn accounts_visible(actor: &Actor) -> SqlBuf {
                 .push(")");
             b
         }
-        // Partner and distributor users see their own organisation (the partners a
-        // distributor manages join this when distributor_partners exists).
-        Role::Partner | Role::Distributor => match actor.account_id {
-            Some(id) => {
-                let mut b = SqlBuf::new("accounts.id = ");
-                b.bind(id);
-                b
-            }
-            None => SqlBuf::new("FALSE"),
-        },
+        // Partner users see their own organisation; distributor users also the
+        // partners of its active links.
+        Role::Partner | Role::Distributor => of_organisation(actor, "accounts.id"),
         // Fulfillers work on orders; they reach accounts only through them.
         Role::Fulfiller => SqlBuf::new("FALSE"),
     }
+}
+
+/// `column` names the actor's organisation — for a distributor user, also one of the
+/// partners it manages through an active `distributor_partners` link. Partner and
+/// distributor scopes are built from this one condition, so deactivating a link hides a
+/// partner's records everywhere in the same commit.
+fn of_organisation(actor: &Actor, column: &str) -> SqlBuf {
+    let Some(org) = actor.account_id else {
+        return SqlBuf::new("FALSE");
+    };
+    let mut b = SqlBuf::new(&format!("({column} = "));
+    b.bind(org);
+    if actor.role == Role::Distributor {
+        b.push(&format!(
+            " OR {column} IN (SELECT dp.partner_id FROM distributor_partners dp WHERE dp.distributor_id = "
+        ))
+        .bind(org)
+        .push(" AND dp.active = ")
+        .bind(true)
+        .push(")");
+    }
+    b.push(")");
+    b
 }
 
 /// Which contacts the actor can see, as a condition over the `contacts` table: people
@@ -230,11 +246,14 @@ pub fn leads_visible(actor: &Actor) -> SqlBuf {
                 .push(")");
             b
         }
+        // A distributor's leads, and its partners' as if it were each of them.
         (Role::Distributor, Some(org)) => {
             let mut b = SqlBuf::new("(leads.distributor_id = ");
             b.bind(org)
-                .push(" OR leads.account_id = ")
-                .bind(org)
+                .push(" OR ")
+                .append(of_organisation(actor, "leads.account_id"))
+                .push(" OR ")
+                .append(of_organisation(actor, "leads.partner_id"))
                 .push(")");
             b
         }
@@ -474,8 +493,8 @@ pub fn sees_every_distribution(actor: &Actor) -> bool {
 
 /// Which distribution entries the actor can see, as a condition over `distributions`.
 /// Reps: entries they are the rep of or created, and entries of accounts they see (the
-/// accounts as one indexed IN list, not a test per entry). Partner and distributor users:
-/// entries shipped to their own organisation.
+/// accounts as one indexed IN list, not a test per entry). Partner users: entries shipped
+/// to their own organisation; distributor users: also to the partners it manages.
 pub fn distributions_visible(actor: &Actor) -> SqlBuf {
     if sees_every_distribution(actor) {
         return SqlBuf::new("TRUE");
@@ -496,10 +515,8 @@ pub fn distributions_visible(actor: &Actor) -> SqlBuf {
                 .push("))");
             b
         }
-        (Role::Partner | Role::Distributor, Some(org)) => {
-            let mut b = SqlBuf::new("distributions.customer_id = ");
-            b.bind(org);
-            b
+        (Role::Partner | Role::Distributor, Some(_)) => {
+            of_organisation(actor, "distributions.customer_id")
         }
         _ => SqlBuf::new("FALSE"),
     }

@@ -63,6 +63,8 @@ impl Modify for Security {
         routes::distributions::list_distributions, routes::distributions::get_distribution,
         routes::distributions::update_distribution, routes::distributions::delete_distribution,
         routes::distributions::link, routes::distributions::trace,
+        routes::distributors::list_partners, routes::distributors::assign_partner,
+        routes::distributors::deactivate_partner,
         routes::dashboards::sales_dashboard, routes::dashboards::pipeline_dashboard,
         routes::audit::list,
     ),

@@ -20,6 +20,8 @@ mod dashboards;
 mod distributions;
 #[path = "api/operations.rs"]
 mod operations;
+#[path = "api/partners.rs"]
+mod partners;
 #[path = "api/pipeline.rs"]
 mod pipeline;
 #[path = "api/search.rs"]

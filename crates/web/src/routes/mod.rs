@@ -6,6 +6,7 @@ pub(crate) mod audit;
 pub(crate) mod contacts;
 pub(crate) mod dashboards;
 pub(crate) mod distributions;
+pub(crate) mod distributors;
 pub(crate) mod health;
 pub(crate) mod leads;
 pub(crate) mod notes;
@@ -216,6 +217,14 @@ pub fn api() -> Router<AppState> {
             get(distributions::get_distribution)
                 .patch(distributions::update_distribution)
                 .delete(distributions::delete_distribution),
+        )
+        .route(
+            "/api/v1/distributors/{id}/partners",
+            get(distributors::list_partners).post(distributors::assign_partner),
+        )
+        .route(
+            "/api/v1/distributors/{id}/partners/{partner_id}/deactivate",
+            post(distributors::deactivate_partner),
         )
         .route("/api/v1/dashboards/sales", get(dashboards::sales_dashboard))
         .route(

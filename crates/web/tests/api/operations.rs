@@ -46,7 +46,7 @@ async fn exec(app: &App, sql: &'static str) {
 /// Every route `routes::api()` and the documented part of `routes::public()` register
 /// (crates/web/src/routes/mod.rs). Keep in step with it: a route missing from the spec
 /// is an undocumented endpoint.
-const ROUTES: [(&str, &str); 78] = [
+const ROUTES: [(&str, &str); 81] = [
     ("post", "/api/v1/auth/login"),
     ("post", "/api/v1/auth/logout"),
     ("get", "/api/v1/me"),
@@ -123,6 +123,12 @@ const ROUTES: [(&str, &str); 78] = [
     ("get", "/api/v1/distributions/{id}"),
     ("patch", "/api/v1/distributions/{id}"),
     ("delete", "/api/v1/distributions/{id}"),
+    ("get", "/api/v1/distributors/{id}/partners"),
+    ("post", "/api/v1/distributors/{id}/partners"),
+    (
+        "post",
+        "/api/v1/distributors/{id}/partners/{partner_id}/deactivate",
+    ),
     ("get", "/api/v1/dashboards/sales"),
     ("get", "/api/v1/dashboards/pipeline"),
 ];
