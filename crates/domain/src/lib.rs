@@ -14,6 +14,7 @@ pub mod normalize;
 pub mod note;
 pub mod product;
 pub mod settings;
+pub mod user;
 pub mod validation;
 
 pub use actor::{Actor, Ctx, Role};

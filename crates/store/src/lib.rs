@@ -28,6 +28,7 @@ pub mod search;
 pub mod settings;
 mod sql;
 pub mod timeline;
+pub mod user_admin;
 pub mod users;
 
 pub use error::StoreError;

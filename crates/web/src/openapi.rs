@@ -40,6 +40,8 @@ impl Modify for Security {
         routes::health::healthz, routes::health::readyz, routes::health::metrics,
         routes::session::login, routes::session::logout, routes::session::me,
         routes::tokens::create, routes::tokens::list, routes::tokens::revoke,
+        routes::users::create_user, routes::users::list_users, routes::users::get_user,
+        routes::users::update_user, routes::users::disable_user, routes::users::enable_user,
         routes::accounts::create_account, routes::accounts::find_or_create_account, routes::accounts::list_accounts, routes::accounts::get_account,
         routes::accounts::update_account, routes::accounts::archive_account, routes::accounts::restore_account,
         routes::accounts::delete_account,

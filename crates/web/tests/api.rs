@@ -28,3 +28,5 @@ mod pipeline;
 mod search;
 #[path = "api/timeline.rs"]
 mod timeline;
+#[path = "api/users.rs"]
+mod users;

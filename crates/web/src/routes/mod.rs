@@ -17,6 +17,7 @@ pub(crate) mod reps;
 pub(crate) mod session;
 pub(crate) mod tags;
 pub(crate) mod tokens;
+pub(crate) mod users;
 
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
@@ -79,6 +80,16 @@ pub fn api() -> Router<AppState> {
         .route("/api/v1/me", get(session::me))
         .route("/api/v1/tokens", post(tokens::create).get(tokens::list))
         .route("/api/v1/tokens/{id}", axum::routing::delete(tokens::revoke))
+        .route(
+            "/api/v1/users",
+            post(users::create_user).get(users::list_users),
+        )
+        .route(
+            "/api/v1/users/{id}",
+            get(users::get_user).patch(users::update_user),
+        )
+        .route("/api/v1/users/{id}/disable", post(users::disable_user))
+        .route("/api/v1/users/{id}/enable", post(users::enable_user))
         .route(
             "/api/v1/accounts",
             post(accounts::create_account).get(accounts::list_accounts),

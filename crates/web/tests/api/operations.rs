@@ -46,13 +46,19 @@ async fn exec(app: &App, sql: &'static str) {
 /// Every route `routes::api()` and the documented part of `routes::public()` register
 /// (crates/web/src/routes/mod.rs). Keep in step with it: a route missing from the spec
 /// is an undocumented endpoint.
-const ROUTES: [(&str, &str); 81] = [
+const ROUTES: [(&str, &str); 87] = [
     ("post", "/api/v1/auth/login"),
     ("post", "/api/v1/auth/logout"),
     ("get", "/api/v1/me"),
     ("post", "/api/v1/tokens"),
     ("get", "/api/v1/tokens"),
     ("delete", "/api/v1/tokens/{id}"),
+    ("post", "/api/v1/users"),
+    ("get", "/api/v1/users"),
+    ("get", "/api/v1/users/{id}"),
+    ("patch", "/api/v1/users/{id}"),
+    ("post", "/api/v1/users/{id}/disable"),
+    ("post", "/api/v1/users/{id}/enable"),
     ("post", "/api/v1/accounts"),
     ("get", "/api/v1/accounts"),
     ("post", "/api/v1/accounts/find-or-create"),

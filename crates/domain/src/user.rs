@@ -1,0 +1,65 @@
+//! What an admin may send about a user: create and PATCH bodies.
+
+use serde_json::Value;
+use uuid::Uuid;
+
+use crate::actor::Role;
+use crate::input::{ObjectReader, Patch};
+use crate::validation::{is_email, Invalid};
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct UserChanges {
+    pub email: Patch<String>,
+    pub name: Patch<String>,
+    pub role: Patch<Role>,
+    /// The organisation of a partner or distributor user.
+    pub account_id: Patch<Uuid>,
+    /// Create only: the initial password.
+    pub password: Option<String>,
+}
+
+impl UserChanges {
+    pub fn read(body: Value, for_create: bool) -> Result<Self, Invalid> {
+        let mut r = ObjectReader::new(body)?;
+        let email = r.patch_checked("email", 254, "email", "is not an email address", is_email);
+        let changes = UserChanges {
+            email,
+            name: r.patch_string("name", 200),
+            role: r.patch_enum("role", &Role::names(), Role::parse),
+            account_id: r.patch_uuid("account_id"),
+            password: if for_create {
+                r.optional_string("password", 1000)
+            } else {
+                None
+            },
+        };
+        if !for_create && r.raw("password").is_some() {
+            r.error(
+                "password",
+                "read_only",
+                "is not changed here; users change their own password",
+            );
+        }
+        for (name, absent, cleared) in [
+            (
+                "email",
+                changes.email.is_absent(),
+                changes.email == Patch::Null,
+            ),
+            (
+                "role",
+                changes.role.is_absent(),
+                changes.role == Patch::Null,
+            ),
+        ] {
+            if cleared || (for_create && absent) {
+                r.error(name, "required", "is required");
+            }
+        }
+        if for_create && changes.password.is_none() {
+            r.error("password", "required", "is required");
+        }
+        r.finish()?;
+        Ok(changes)
+    }
+}

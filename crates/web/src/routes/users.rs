@@ -1,0 +1,122 @@
+//! Managing users: `/api/v1/users` (admins; restricted admins for everyone but admins).
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use rapport_domain::user::UserChanges;
+use rapport_store::user_admin;
+use rapport_store::users::User;
+
+use super::IdPath;
+use crate::auth::Authed;
+use crate::body::JsonBody;
+use crate::problem::ApiResult;
+use crate::AppState;
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct UserWrite {
+    /// Required on create; unique, compared without case.
+    email: Option<String>,
+    name: Option<String>,
+    /// Required on create: admin, restricted_admin, manager, rep, distributor, partner,
+    /// fulfiller or viewer. Only an admin may grant admin.
+    role: Option<String>,
+    /// The account a partner or distributor user belongs to (of that kind); none for
+    /// other roles.
+    account_id: Option<uuid::Uuid>,
+    /// Create only: at least 12 characters.
+    password: Option<String>,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct UserList {
+    pub data: Vec<User>,
+}
+
+/// Creates a local user.
+#[utoipa::path(post, path = "/api/v1/users", tag = "auth", request_body = UserWrite, responses(
+    (status = 201, description = "Created", body = User),
+    (status = 403, description = "Not an admin, or a restricted admin granting admin", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+    (status = 409, description = "Email taken", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+    (status = 422, description = "Invalid fields, named (unknown role, organisation of the wrong kind…)", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+pub async fn create_user(
+    State(app): State<AppState>,
+    Authed(auth): Authed,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    let user = user_admin::create(&app.store, &auth.ctx, UserChanges::read(body, true)?).await?;
+    Ok((StatusCode::CREATED, Json(user)).into_response())
+}
+
+/// Every user, by email.
+#[utoipa::path(get, path = "/api/v1/users", tag = "auth", responses(
+    (status = 200, description = "The users", body = UserList),
+    (status = 403, description = "Admins only", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+pub async fn list_users(
+    State(app): State<AppState>,
+    Authed(auth): Authed,
+) -> ApiResult<Json<UserList>> {
+    Ok(Json(UserList {
+        data: user_admin::list(&app.store, &auth.ctx.actor).await?,
+    }))
+}
+
+/// One user.
+#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "auth", params(("id" = uuid::Uuid, Path)), responses(
+    (status = 200, description = "The user", body = User),
+    (status = 404, description = "No such user", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+pub async fn get_user(
+    State(app): State<AppState>,
+    Authed(auth): Authed,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<User>> {
+    Ok(Json(
+        user_admin::get(&app.store, &auth.ctx.actor, id).await?,
+    ))
+}
+
+/// Changes email, name, role or organisation; a new role or organisation ends the
+/// user's sessions.
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "auth", request_body = UserWrite, params(("id" = uuid::Uuid, Path)), responses(
+    (status = 200, description = "Updated", body = User),
+    (status = 403, description = "Not allowed for this user or role", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+    (status = 422, description = "Invalid fields, named", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+pub async fn update_user(
+    State(app): State<AppState>,
+    Authed(auth): Authed,
+    IdPath(id): IdPath,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Json<User>> {
+    Ok(Json(
+        user_admin::update(&app.store, &auth.ctx, id, UserChanges::read(body, false)?).await?,
+    ))
+}
+
+/// Disables a user: their sessions end and their tokens fail at once.
+#[utoipa::path(post, path = "/api/v1/users/{id}/disable", tag = "auth", params(("id" = uuid::Uuid, Path)), responses(
+    (status = 200, description = "Disabled", body = User),
+    (status = 409, description = "You may not disable yourself", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+pub async fn disable_user(
+    State(app): State<AppState>,
+    Authed(auth): Authed,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<User>> {
+    Ok(Json(
+        user_admin::set_enabled(&app.store, &auth.ctx, id, false).await?,
+    ))
+}
+
+/// Enables a user (who and when are kept).
+#[utoipa::path(post, path = "/api/v1/users/{id}/enable", tag = "auth", params(("id" = uuid::Uuid, Path)), responses(
+    (status = 200, description = "Enabled", body = User)))]
+pub async fn enable_user(
+    State(app): State<AppState>,
+    Authed(auth): Authed,
+    IdPath(id): IdPath,
+) -> ApiResult<Json<User>> {
+    Ok(Json(
+        user_admin::set_enabled(&app.store, &auth.ctx, id, true).await?,
+    ))
+}
