@@ -18,6 +18,8 @@ mod customers;
 mod dashboards;
 #[path = "api/distributions.rs"]
 mod distributions;
+#[path = "api/matrix.rs"]
+mod matrix;
 #[path = "api/operations.rs"]
 mod operations;
 #[path = "api/partners.rs"]

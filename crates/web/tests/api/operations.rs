@@ -46,7 +46,7 @@ async fn exec(app: &App, sql: &'static str) {
 /// Every route `routes::api()` and the documented part of `routes::public()` register
 /// (crates/web/src/routes/mod.rs). Keep in step with it: a route missing from the spec
 /// is an undocumented endpoint.
-const ROUTES: [(&str, &str); 87] = [
+pub const ROUTES: [(&str, &str); 87] = [
     ("post", "/api/v1/auth/login"),
     ("post", "/api/v1/auth/logout"),
     ("get", "/api/v1/me"),
