@@ -53,13 +53,8 @@ pub(crate) fn from_row(r: &Row) -> Result<Note, StoreError> {
     })
 }
 
-/// Notes whose account is visible to the actor.
 fn visible_condition(actor: &Actor) -> SqlBuf {
-    let mut b = SqlBuf::new(
-        "activities.kind = 'note' AND EXISTS (SELECT 1 FROM accounts WHERE accounts.id = activities.account_id AND (",
-    );
-    b.append(scope::accounts_visible(actor)).push("))");
-    b
+    scope::notes_visible(actor)
 }
 
 fn fetch(c: &mut dyn Conn, actor: &Actor, id: Uuid) -> Result<Note, StoreError> {

@@ -425,6 +425,20 @@ pub fn activities_visible(actor: &Actor) -> SqlBuf {
     b
 }
 
+/// Which notes the actor can see, as a condition over `activities`: notes on an account
+/// the actor sees — never internal ones for partner and distributor users, exactly as
+/// for every other activity.
+pub fn notes_visible(actor: &Actor) -> SqlBuf {
+    let mut b = SqlBuf::new("activities.kind = 'note' AND ");
+    if matches!(actor.role, Role::Partner | Role::Distributor) {
+        b.push("NOT activities.internal AND ");
+    }
+    b.push("EXISTS (SELECT 1 FROM accounts WHERE accounts.id = activities.account_id AND (")
+        .append(accounts_visible(actor))
+        .push("))");
+    b
+}
+
 /// Who may log activities: anyone who may work accounts or leads.
 pub fn require_activity_writer(actor: &Actor) -> Result<(), StoreError> {
     require_lead_action(actor, Action::Create).map_err(|_| {

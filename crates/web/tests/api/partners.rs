@@ -56,6 +56,17 @@ both_engines! {
         let note = app.post("/api/v1/activities", t, json!({"kind": "note", "body": "met P1", "account_id": p1["id"]})).await;
         assert_eq!(note.status, StatusCode::CREATED, "{}", note.body);
         let p1_uri = format!("/api/v1/accounts/{}", p1["id"].as_str().unwrap());
+        // An internal note on P1 never reaches partner or distributor users, through the
+        // notes routes as through activities.
+        let internal = app.post("/api/v1/activities", t, json!({"kind": "note", "body": "internal only", "account_id": p1["id"], "internal": true})).await;
+        assert_eq!(internal.status, StatusCode::CREATED, "{}", internal.body);
+        let internal_uri = format!("/api/v1/notes/{}", internal.body["id"].as_str().unwrap());
+        app.get(&internal_uri, &p1_user.token).await.problem(StatusCode::NOT_FOUND);
+        let notes = app.get(&format!("{p1_uri}/notes"), &p1_user.token).await;
+        assert_eq!(notes.status, StatusCode::OK, "{}", notes.body);
+        assert!(!String::from_utf8_lossy(&notes.raw).contains("internal only"), "{}", notes.body);
+        assert!(String::from_utf8_lossy(&notes.raw).contains("met P1"), "{}", notes.body);
+        assert_eq!(app.get(&internal_uri, t).await.status, StatusCode::OK);
 
         // Before any link the distributor sees only itself.
         let d = &dist_user.token;
