@@ -519,3 +519,212 @@ both_engines! {
         }
     }
 }
+
+/// Inside each caller's scope: what the matrix in docs/access.md allows answers 2xx,
+/// what it denies answers 403 — role, method, path (placeholders from the fixture),
+/// body, expected status.
+const INSIDE: &[(&str, &str, &str, &str, u16)] = &[
+    // A rep's own account, lead and shipment.
+    ("rep", "get", "/api/v1/accounts/{rep_acct}", "", 200),
+    (
+        "rep",
+        "patch",
+        "/api/v1/accounts/{rep_acct}",
+        r#"{"website": "https://mine.example"}"#,
+        200,
+    ),
+    ("rep", "delete", "/api/v1/accounts/{rep_acct}", "", 403),
+    (
+        "rep",
+        "post",
+        "/api/v1/accounts/{rep_acct}/merge",
+        r#"{"ids": ["{partner_acct}"]}"#,
+        403,
+    ),
+    (
+        "rep",
+        "patch",
+        "/api/v1/leads/{rep_lead}",
+        r#"{"probability": 40}"#,
+        200,
+    ),
+    ("rep", "delete", "/api/v1/leads/{rep_lead}", "", 403),
+    (
+        "rep",
+        "patch",
+        "/api/v1/distributions/{rep_dist}",
+        r#"{"quantity": 3}"#,
+        200,
+    ),
+    ("rep", "delete", "/api/v1/distributions/{rep_dist}", "", 403),
+    (
+        "rep",
+        "post",
+        "/api/v1/products",
+        r#"{"name": "Rep Product"}"#,
+        403,
+    ),
+    (
+        "rep",
+        "patch",
+        "/api/v1/settings",
+        r#"{"active_product_cap": 9}"#,
+        403,
+    ),
+    ("rep", "get", "/api/v1/audit", "", 403),
+    ("rep", "get", "/api/v1/users", "", 403),
+    // A partner's own organisation and lead.
+    ("partner", "get", "/api/v1/accounts/{partner_acct}", "", 200),
+    (
+        "partner",
+        "patch",
+        "/api/v1/accounts/{partner_acct}",
+        r#"{"website": "https://p.example"}"#,
+        403,
+    ),
+    (
+        "partner",
+        "post",
+        "/api/v1/accounts",
+        r#"{"name": "Partner Made"}"#,
+        403,
+    ),
+    ("partner", "get", "/api/v1/leads/{partner_lead}", "", 200),
+    (
+        "partner",
+        "patch",
+        "/api/v1/leads/{partner_lead}",
+        r#"{"probability": 30}"#,
+        200,
+    ),
+    ("partner", "delete", "/api/v1/leads/{partner_lead}", "", 403),
+    (
+        "partner",
+        "post",
+        "/api/v1/distributions",
+        r#"{"ship_date": "2026-01-01", "sku": "A", "quantity": 1}"#,
+        403,
+    ),
+    // A distributor works its linked partner's lead.
+    (
+        "distributor",
+        "get",
+        "/api/v1/accounts/{partner_acct}",
+        "",
+        200,
+    ),
+    (
+        "distributor",
+        "get",
+        "/api/v1/leads/{partner_lead}",
+        "",
+        200,
+    ),
+    (
+        "distributor",
+        "patch",
+        "/api/v1/leads/{partner_lead}",
+        r#"{"probability": 35}"#,
+        200,
+    ),
+    (
+        "distributor",
+        "get",
+        "/api/v1/distributors/{dist_acct}/partners",
+        "",
+        403,
+    ),
+    // A viewer reads everything and writes nothing.
+    ("viewer", "get", "/api/v1/accounts/{rep_acct}", "", 200),
+    (
+        "viewer",
+        "patch",
+        "/api/v1/accounts/{rep_acct}",
+        r#"{"website": "https://v.example"}"#,
+        403,
+    ),
+    (
+        "viewer",
+        "post",
+        "/api/v1/leads",
+        r#"{"title": "Viewer lead"}"#,
+        403,
+    ),
+    (
+        "viewer",
+        "patch",
+        "/api/v1/distributions/{rep_dist}",
+        r#"{"quantity": 4}"#,
+        403,
+    ),
+    // Managers run the business but do not delete customers or read the audit log.
+    ("manager", "delete", "/api/v1/accounts/{rep_acct}", "", 403),
+    ("manager", "get", "/api/v1/audit", "", 403),
+    ("manager", "post", "/api/v1/distributions/link", "{}", 403),
+    (
+        "manager",
+        "patch",
+        "/api/v1/distributions/{rep_dist}",
+        r#"{"quantity": 5}"#,
+        200,
+    ),
+    // A restricted admin manages, but not admins.
+    ("restricted_admin", "get", "/api/v1/audit", "", 200),
+    (
+        "restricted_admin",
+        "post",
+        "/api/v1/users/{admin}/disable",
+        "{}",
+        403,
+    ),
+    (
+        "restricted_admin",
+        "delete",
+        "/api/v1/accounts/{rep_acct}",
+        "",
+        403,
+    ),
+];
+
+both_engines! {
+    async fn inside_their_scope_roles_may_do_what_the_matrix_allows(db) {
+        let app = App::start(db).await;
+        let a = &app.admin.token;
+        let rep_acct = created(&app, &app.rep.token, "/api/v1/accounts", json!({"name": "Rep Account"})).await;
+        let rep_lead = created(&app, &app.rep.token, "/api/v1/leads", json!({"title": "Rep Lead", "account_id": rep_acct["id"]})).await;
+        let rep_dist = created(&app, &app.rep.token, "/api/v1/distributions", json!({"ship_date": "2026-01-05", "sku": "A", "quantity": 1, "customer_id": rep_acct["id"]})).await;
+        let partner_acct = created(&app, a, "/api/v1/accounts", json!({"name": "Partner Acct", "kind": "partner"})).await;
+        let dist_acct = created(&app, a, "/api/v1/accounts", json!({"name": "Dist Acct", "kind": "distributor"})).await;
+        created(&app, a, &format!("/api/v1/distributors/{}/partners", dist_acct["id"].as_str().unwrap()), json!({"partner_id": partner_acct["id"]})).await;
+        let partner = make_user(&app.store, Role::Partner, "partner@example.com", Some(id_of(&partner_acct))).await;
+        let distributor = make_user(&app.store, Role::Distributor, "distributor@example.com", Some(id_of(&dist_acct))).await;
+        let partner_lead = created(&app, &partner.token, "/api/v1/leads", json!({"title": "Partner Lead"})).await;
+        let id = |v: &Value| v["id"].as_str().unwrap().to_owned();
+        let ids = [
+            ("rep_acct", id(&rep_acct)), ("rep_lead", id(&rep_lead)), ("rep_dist", id(&rep_dist)),
+            ("partner_acct", id(&partner_acct)), ("partner_lead", id(&partner_lead)), ("dist_acct", id(&dist_acct)),
+            ("admin", app.admin.user.id.to_string()),
+        ];
+        let fill = |s: &str| ids.iter().fold(s.to_owned(), |acc, (k, v)| acc.replace(&format!("{{{k}}}"), v));
+        let mut wrong = Vec::new();
+        for (role, method, path, body, want) in INSIDE {
+            let token = match *role {
+                "rep" => &app.rep.token,
+                "partner" => &partner.token,
+                "distributor" => &distributor.token,
+                "viewer" => &app.viewer.token,
+                "manager" => &app.manager.token,
+                "restricted_admin" => &app.restricted_admin.token,
+                other => panic!("no user for {other}"),
+            };
+            let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let body = (!body.is_empty()).then(|| serde_json::from_str::<Value>(&fill(body)).expect("json"));
+            let r = app.call(m, &fill(path), token, body).await;
+            let ok = if *want == 200 { r.status.is_success() } else { r.status.as_u16() == *want };
+            if !ok {
+                wrong.push(format!("{role} {method} {path}: wanted {want}, got {} {}", r.status, r.body));
+            }
+        }
+        assert!(wrong.is_empty(), "matrix broken:\n{}", wrong.join("\n"));
+    }
+}
