@@ -83,7 +83,11 @@ pub async fn serve(cfg: Config) -> anyhow::Result<()> {
     init_logging(&cfg);
     let db = connect(&cfg).await?;
     let version = prepare_schema(&db, cfg.migrate).await?;
-    let store = Store::new(db, policy(&cfg));
+    let mut store = Store::new(db, policy(&cfg));
+    if let Some(directory) = crate::config::directory(&cfg)? {
+        tracing::info!(url = directory.url(), "LDAP sign-in enabled");
+        store = store.with_directory(directory);
+    }
     let web_config = rapport_web::WebConfig {
         max_body_bytes: cfg.max_body_bytes,
         max_bulk_body_bytes: cfg.max_bulk_body_bytes,

@@ -41,6 +41,22 @@ pub struct Config {
     pub migrate: bool,
     /// Seconds in-flight requests get to finish after SIGTERM or Ctrl-C.
     pub shutdown_grace_secs: u64,
+    /// LDAP directory for sign-in, `ldap://host:389` or `ldaps://host:636`; empty: off.
+    pub ldap_url: String,
+    /// Upgrade `ldap://` with StartTLS before any password is sent.
+    pub ldap_starttls: bool,
+    /// PEM file of trusted certificate authorities for LDAPS/StartTLS; empty: the system's.
+    pub ldap_ca_file: String,
+    /// Account that searches for people (empty with an empty password: anonymous search).
+    pub ldap_bind_dn: String,
+    pub ldap_bind_password: String,
+    /// Where people are searched, e.g. `ou=people,dc=example,dc=com`.
+    pub ldap_base_dn: String,
+    /// Filter that finds one person; `{username}` is replaced by the escaped name typed.
+    pub ldap_user_filter: String,
+    pub ldap_email_attribute: String,
+    pub ldap_name_attribute: String,
+    pub ldap_timeout_secs: u64,
 }
 
 impl Default for Config {
@@ -64,12 +80,22 @@ impl Default for Config {
             log_level: "info".into(),
             migrate: true,
             shutdown_grace_secs: 30,
+            ldap_url: String::new(),
+            ldap_starttls: false,
+            ldap_ca_file: String::new(),
+            ldap_bind_dn: String::new(),
+            ldap_bind_password: String::new(),
+            ldap_base_dn: String::new(),
+            ldap_user_filter: rapport_directory::DirectoryConfig::new("", "").user_filter,
+            ldap_email_attribute: "mail".into(),
+            ldap_name_attribute: "cn".into(),
+            ldap_timeout_secs: 5,
         }
     }
 }
 
 /// Every key of [`Config`], as read from `RAPPORT_<KEY>`.
-const KEYS: [&str; 18] = [
+const KEYS: [&str; 28] = [
     "listen",
     "database_url",
     "db_pool_size",
@@ -88,6 +114,16 @@ const KEYS: [&str; 18] = [
     "log_level",
     "migrate",
     "shutdown_grace_secs",
+    "ldap_url",
+    "ldap_starttls",
+    "ldap_ca_file",
+    "ldap_bind_dn",
+    "ldap_bind_password",
+    "ldap_base_dn",
+    "ldap_user_filter",
+    "ldap_email_attribute",
+    "ldap_name_attribute",
+    "ldap_timeout_secs",
 ];
 
 /// Values given on the command line; `None` leaves the layer below in force.
@@ -159,11 +195,35 @@ fn validate(c: &Config) -> anyhow::Result<()> {
     if !["text", "json"].contains(&c.log_format.as_str()) {
         problems.push("log_format: must be text or json".into());
     }
+    if let Err(e) = directory(c) {
+        problems.push(e.to_string());
+    }
     if problems.is_empty() {
         Ok(())
     } else {
         anyhow::bail!("invalid configuration:\n  {}", problems.join("\n  "))
     }
+}
+
+/// The LDAP directory the settings describe, if `ldap_url` is set.
+pub fn directory(
+    c: &Config,
+) -> Result<Option<rapport_directory::Directory>, rapport_directory::DirectoryError> {
+    if c.ldap_url.trim().is_empty() {
+        return Ok(None);
+    }
+    let non_empty = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    let mut d = rapport_directory::DirectoryConfig::new(c.ldap_url.trim(), c.ldap_base_dn.trim());
+    d.starttls = c.ldap_starttls;
+    d.ca_file = non_empty(&c.ldap_ca_file).map(Into::into);
+    d.bind_dn = non_empty(&c.ldap_bind_dn);
+    // Not trimmed: spaces may be part of a password.
+    d.bind_password = Some(c.ldap_bind_password.clone()).filter(|p| !p.is_empty());
+    d.user_filter = c.ldap_user_filter.trim().to_owned();
+    d.email_attribute = c.ldap_email_attribute.trim().to_owned();
+    d.name_attribute = c.ldap_name_attribute.trim().to_owned();
+    d.timeout = std::time::Duration::from_secs(c.ldap_timeout_secs);
+    rapport_directory::Directory::new(d).map(Some)
 }
 
 /// The configuration as TOML, with any password in the database URL masked.
@@ -174,6 +234,9 @@ pub fn printable_url(url: &str) -> String {
 pub fn printable(c: &Config) -> anyhow::Result<String> {
     let mut shown = c.clone();
     shown.database_url = mask_url_password(&c.database_url);
+    if !shown.ldap_bind_password.is_empty() {
+        shown.ldap_bind_password = "****".into();
+    }
     Ok(toml::to_string_pretty(&shown)?)
 }
 

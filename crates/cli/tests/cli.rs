@@ -785,3 +785,49 @@ rapport_db::both_engines! {
         cmd(&["check"]).assert_success("check after the rebuild");
     }
 }
+
+/// The directory's settings are checked at start-up, every problem named, and its search
+/// account's password is a secret `config print` masks.
+#[test]
+fn ldap_settings_are_checked_and_the_bind_password_masked() {
+    let dir = temp_dir();
+    let good = dir.path().join("ldap.toml");
+    std::fs::write(
+        &good,
+        "ldap_url = \"ldap://127.0.0.1:389\"\nldap_base_dn = \"dc=example,dc=com\"\n\
+         ldap_bind_dn = \"cn=reader,dc=example,dc=com\"\nldap_bind_password = \"hunter2-secret\"\n",
+    )
+    .expect("write the config file");
+    let out = config_print(
+        dir.path(),
+        &["--config", good.to_str().expect("UTF-8 path")],
+        &[],
+    );
+    out.assert_success("config print with LDAP settings");
+    assert!(
+        out.stdout.contains("ldap_bind_password = \"****\""),
+        "stdout: {}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("hunter2"), "stdout: {}", out.stdout);
+
+    let bad = dir.path().join("bad-ldap.toml");
+    std::fs::write(
+        &bad,
+        "ldap_url = \"http://dir\"\nldap_user_filter = \"uid=x\"\nldap_ca_file = \"/nonexistent/ca.pem\"\n",
+    )
+    .expect("write the config file");
+    let out = config_print(
+        dir.path(),
+        &["--config", bad.to_str().expect("UTF-8 path")],
+        &[],
+    );
+    out.assert_failure("config print with bad LDAP settings");
+    for named in ["ldap_url", "ldap_user_filter", "ldap_base_dn"] {
+        assert!(
+            out.stderr.contains(named),
+            "{named} not named: {}",
+            out.stderr
+        );
+    }
+}

@@ -121,6 +121,38 @@ impl ObjectReader {
         }
     }
 
+    /// A required password or other secret, exactly as given: spaces are part of it.
+    pub fn required_secret(&mut self, name: &str, max: usize) -> Option<String> {
+        let value = match self.take(name) {
+            None | Some(Value::Null) => {
+                self.error(name, "required", "is required");
+                return None;
+            }
+            Some(Value::String(s)) => s,
+            Some(other) => {
+                let message = format!("must be a string, not {}", kind(&other));
+                self.error(name, "type", message);
+                return None;
+            }
+        };
+        if value.is_empty() {
+            self.error(name, "required", "must not be empty");
+            None
+        } else if value.chars().count() > max {
+            self.error(
+                name,
+                "max_length",
+                format!("must be at most {max} characters"),
+            );
+            None
+        } else if value.chars().any(char::is_control) {
+            self.error(name, "characters", "must not contain control characters");
+            None
+        } else {
+            Some(value)
+        }
+    }
+
     /// An optional string; null and absent both give `None`.
     pub fn optional_string(&mut self, name: &str, max: usize) -> Option<String> {
         match self.patch_string(name, max) {

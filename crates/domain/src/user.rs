@@ -27,8 +27,9 @@ impl UserChanges {
             name: r.patch_string("name", 200),
             role: r.patch_enum("role", &Role::names(), Role::parse),
             account_id: r.patch_uuid("account_id"),
-            password: if for_create {
-                r.optional_string("password", 1000)
+            // Exactly as typed, as sign-in reads it.
+            password: if for_create && r.has("password") {
+                r.required_secret("password", 1000)
             } else {
                 None
             },

@@ -53,6 +53,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(3, "0003_pipeline"),
     migration!(4, "0004_distributions"),
     migration!(5, "0005_distributor_partners"),
+    migration!(6, "0006_directory_users"),
 ];
 
 pub fn latest_version() -> i64 {

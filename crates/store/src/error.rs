@@ -34,6 +34,10 @@ pub enum StoreError {
         current_version: i64,
     },
     Unauthorized(String),
+    /// Signed in, but the account waits for an administrator to enable it (403).
+    PendingApproval(String),
+    /// A service Rapport depends on, such as the LDAP directory, is unreachable (503).
+    Unavailable(String),
     TooManyRequests {
         retry_after_secs: u64,
         message: String,
@@ -114,7 +118,9 @@ impl std::fmt::Display for StoreError {
             Self::PreconditionFailed { current_version } => {
                 write!(f, "the record has changed (now version {current_version})")
             }
-            Self::Unauthorized(m) => f.write_str(m),
+            Self::Unauthorized(m) | Self::PendingApproval(m) | Self::Unavailable(m) => {
+                f.write_str(m)
+            }
             Self::TooManyRequests { message, .. } => f.write_str(message),
             Self::Db(e) => write!(f, "{e}"),
         }

@@ -62,6 +62,8 @@ impl Default for AuthPolicy {
 pub struct Store {
     pub db: Database,
     pub policy: AuthPolicy,
+    /// The LDAP directory people may also sign in with; local accounts only when absent.
+    pub directory: Option<std::sync::Arc<rapport_directory::Directory>>,
     pub(crate) token_cache: std::sync::Arc<auth::token_cache::TokenCache>,
 }
 
@@ -71,7 +73,13 @@ impl Store {
         Self {
             db,
             policy,
+            directory: None,
             token_cache: std::sync::Arc::new(cache),
         }
+    }
+
+    pub fn with_directory(mut self, directory: rapport_directory::Directory) -> Self {
+        self.directory = Some(std::sync::Arc::new(directory));
+        self
     }
 }

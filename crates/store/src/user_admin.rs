@@ -113,12 +113,34 @@ pub async fn create(store: &Store, ctx: &Ctx, changes: UserChanges) -> Result<Us
 }
 
 /// Users by email, for admins.
-pub async fn list(store: &Store, actor: &Actor) -> Result<Vec<User>, StoreError> {
+/// Which users a list shows.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct UserFilter {
+    pub enabled: Option<bool>,
+    /// Only users the directory created who have never been enabled: the queue an admin
+    /// works through.
+    pub pending: bool,
+}
+
+pub async fn list(
+    store: &Store,
+    actor: &Actor,
+    filter: UserFilter,
+) -> Result<Vec<User>, StoreError> {
     may_manage(actor, Role::Viewer, "")?;
     store
         .db
-        .read(|c| {
-            c.query("SELECT * FROM users ORDER BY email", &[])?
+        .read(move |c| {
+            let mut q = crate::SqlBuf::new("SELECT * FROM users WHERE 1 = 1");
+            if let Some(enabled) = filter.enabled {
+                q.push(" AND enabled = ").bind(enabled);
+            }
+            if filter.pending {
+                q.push(" AND NOT enabled AND enabled_at IS NULL AND auth_provider <> ")
+                    .bind(users::LOCAL_PROVIDER);
+            }
+            q.push(" ORDER BY email");
+            c.query(&q.sql, &q.params)?
                 .iter()
                 .map(users::from_row)
                 .collect()

@@ -21,8 +21,15 @@ pub struct User {
     pub name: String,
     pub role: Role,
     pub enabled: bool,
+    /// Who last enabled or disabled the user, and when; both empty for a user the
+    /// directory created who has never been enabled.
+    pub enabled_by: Option<Uuid>,
+    pub enabled_at: Option<DateTime<Utc>>,
     pub account_id: Option<Uuid>,
+    /// `local` (a Rapport password) or `ldap` (the directory checks the password).
     pub auth_provider: String,
+    /// For `ldap` users, the directory entry (DN) the user is linked to.
+    pub auth_subject: Option<String>,
     pub last_login_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -48,13 +55,19 @@ pub(crate) fn from_row(r: &Row) -> Result<User, StoreError> {
         role: Role::parse(&role)
             .ok_or_else(|| rapport_db::DbError::decode(format!("unknown role {role:?}")))?,
         enabled: r.get("enabled")?,
+        enabled_by: r.get("enabled_by")?,
+        enabled_at: r.get("enabled_at")?,
         account_id: r.get("account_id")?,
         auth_provider: r.get("auth_provider")?,
+        auth_subject: r.get("auth_subject")?,
         last_login_at: r.get("last_login_at")?,
         created_at: r.get("created_at")?,
         updated_at: r.get("updated_at")?,
     })
 }
+
+pub const LOCAL_PROVIDER: &str = "local";
+pub const LDAP_PROVIDER: &str = "ldap";
 
 /// Emails are compared without case; they are stored lower-cased.
 pub fn normalize_email(email: &str) -> String {

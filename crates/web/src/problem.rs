@@ -180,6 +180,22 @@ impl From<StoreError> for Problem {
                 p
             }
             StoreError::Unauthorized(m) => Problem::unauthorized(m),
+            StoreError::PendingApproval(m) => Problem::new(
+                StatusCode::FORBIDDEN,
+                "pending-approval",
+                "Waiting for approval",
+                m,
+            ),
+            StoreError::Unavailable(m) => {
+                let mut p = Problem::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "Service unavailable",
+                    m,
+                );
+                p.retry_after = Some(30);
+                p
+            }
             StoreError::TooManyRequests {
                 retry_after_secs,
                 message,

@@ -16,6 +16,8 @@ mod conventions;
 mod customers;
 #[path = "api/dashboards.rs"]
 mod dashboards;
+#[path = "api/directory.rs"]
+mod directory;
 #[path = "api/distributions.rs"]
 mod distributions;
 #[path = "api/matrix.rs"]

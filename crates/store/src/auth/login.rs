@@ -1,6 +1,8 @@
-//! Password sign-in with per-account lock-out after repeated failures.
+//! Sign-in: a local password, or the LDAP directory for people who are not local users.
+//! Per-account lock-out after repeated failures applies to both.
 
 use chrono::{DateTime, Utc};
+use uuid::Uuid;
 
 use super::password;
 use super::sessions::{self, NewSession};
@@ -12,81 +14,142 @@ pub struct SignedIn {
     pub session: NewSession,
 }
 
-const WRONG: &str = "the email or password is wrong";
+pub(crate) const WRONG: &str = "the email or password is wrong";
 
-/// Checks the password and opens a new session (ending `previous_session`, if any, so a
-/// session id never survives a sign-in).
+/// The user a sign-in names, as far as Rapport knows it before checking anything.
+pub(crate) struct Known {
+    pub user: User,
+    password_hash: Option<String>,
+    locked_until: Option<DateTime<Utc>>,
+}
+
+/// Checks the credentials and opens a new session (ending `previous_session`, if any,
+/// so a session id never survives a sign-in). `login` is an email, or for directory
+/// users whatever name the directory's user filter accepts.
 pub async fn login(
     store: &Store,
-    email: &str,
+    login: &str,
     password_given: String,
     ip: Option<String>,
     user_agent: Option<String>,
     previous_session: Option<String>,
 ) -> Result<SignedIn, StoreError> {
-    let email = users::normalize_email(email);
-    let lookup = email.clone();
-    let found = store
+    let known = find(store, login).await?;
+    if let Some(k) = &known {
+        refuse_if_locked(k)?;
+    }
+    let user = match (known, store.directory.clone()) {
+        // Local accounts never wait on the directory, so local admins can sign in while
+        // it is down.
+        (Some(k), _) if k.user.auth_provider == users::LOCAL_PROVIDER => {
+            check_local(store, k, password_given).await?
+        }
+        (known, Some(directory)) => {
+            super::directory_login::check(store, &directory, login, &password_given, known).await?
+        }
+        (_, None) => {
+            // Same work as a real check, so timing does not tell who has an account.
+            password::verify(password_given, None).await;
+            return Err(StoreError::Unauthorized(WRONG.into()));
+        }
+    };
+    open_session(store, user, ip, user_agent, previous_session).await
+}
+
+async fn find(store: &Store, login: &str) -> Result<Option<Known>, StoreError> {
+    let email = users::normalize_email(login);
+    store
         .db
         .read(move |c| {
-            let row = c.query_one("SELECT * FROM users WHERE email = ?", &[lookup.into()])?;
+            let row = c.query_one("SELECT * FROM users WHERE email = ?", &[email.into()])?;
             row.map(|r| {
-                let user = users::from_row(&r)?;
-                let hash: Option<String> = r.get("password_hash")?;
-                let locked: Option<DateTime<Utc>> = r.get("locked_until")?;
-                Ok::<_, StoreError>((user, hash, locked))
+                Ok::<_, StoreError>(Known {
+                    user: users::from_row(&r)?,
+                    password_hash: r.get("password_hash")?,
+                    locked_until: r.get("locked_until")?,
+                })
             })
             .transpose()
         })
-        .await?;
+        .await
+}
+
+fn refuse_if_locked(known: &Known) -> Result<(), StoreError> {
     let now = rapport_db::now();
-    if let Some((_, _, Some(locked))) = &found {
-        if *locked > now {
-            return Err(StoreError::TooManyRequests {
-                retry_after_secs: (*locked - now).num_seconds().max(1) as u64,
-                message: "too many failed sign-ins for this account; try again later".into(),
-            });
-        }
+    match known.locked_until {
+        Some(locked) if locked > now => Err(StoreError::TooManyRequests {
+            retry_after_secs: (locked - now).num_seconds().max(1) as u64,
+            message: "too many failed sign-ins for this account; try again later".into(),
+        }),
+        _ => Ok(()),
     }
-    let (user, hash) = match found {
-        Some((u, h, _)) => (Some(u), h),
-        None => (None, None),
-    };
-    let ok = password::verify(password_given, hash).await;
-    let Some(user) = user else {
+}
+
+async fn check_local(
+    store: &Store,
+    known: Known,
+    password_given: String,
+) -> Result<User, StoreError> {
+    if !password::verify(password_given, known.password_hash).await {
+        record_failure(store, known.user.id).await?;
         return Err(StoreError::Unauthorized(WRONG.into()));
-    };
+    }
+    refuse_if_disabled(&known.user)?;
+    Ok(known.user)
+}
+
+/// A disabled account is refused after its password checked out, so the answer does
+/// not tell a guesser that the account exists.
+pub(crate) fn refuse_if_disabled(user: &User) -> Result<(), StoreError> {
+    if user.enabled {
+        return Ok(());
+    }
+    if user.enabled_at.is_none() && user.auth_provider != users::LOCAL_PROVIDER {
+        return Err(StoreError::PendingApproval(format!(
+            "you signed in as {}, but your account waits for an administrator to enable it",
+            user.email
+        )));
+    }
+    Err(StoreError::forbidden(
+        "this account is disabled; an administrator must enable it",
+    ))
+}
+
+pub(crate) async fn record_failure(store: &Store, user_id: Uuid) -> Result<(), StoreError> {
+    let policy = store.policy.clone();
+    store
+        .db
+        .write(move |c| {
+            // Counting and locking in one statement keeps concurrent failures exact.
+            c.execute(
+                "UPDATE users SET failed_logins = failed_logins + 1, \
+                 locked_until = CASE WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until END \
+                 WHERE id = ?",
+                &[
+                    policy.max_failed_logins.into(),
+                    (rapport_db::now() + policy.lockout).into(),
+                    user_id.into(),
+                ],
+            )?;
+            c.execute(
+                "UPDATE users SET failed_logins = 0 WHERE id = ? AND failed_logins >= ?",
+                &[user_id.into(), policy.max_failed_logins.into()],
+            )
+        })
+        .await?;
+    Ok(())
+}
+
+async fn open_session(
+    store: &Store,
+    user: User,
+    ip: Option<String>,
+    user_agent: Option<String>,
+    previous_session: Option<String>,
+) -> Result<SignedIn, StoreError> {
+    let previous = previous_session.map(|s| super::hash_secret(&s));
     let policy = store.policy.clone();
     let user_id = user.id;
-    if !ok {
-        store
-            .db
-            .write(move |c| {
-                // Counting and locking in one statement keeps concurrent failures exact.
-                c.execute(
-                    "UPDATE users SET failed_logins = failed_logins + 1, \
-                     locked_until = CASE WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until END \
-                     WHERE id = ?",
-                    &[
-                        policy.max_failed_logins.into(),
-                        (rapport_db::now() + policy.lockout).into(),
-                        user_id.into(),
-                    ],
-                )?;
-                c.execute(
-                    "UPDATE users SET failed_logins = 0 WHERE id = ? AND failed_logins >= ?",
-                    &[user_id.into(), policy.max_failed_logins.into()],
-                )
-            })
-            .await?;
-        return Err(StoreError::Unauthorized(WRONG.into()));
-    }
-    if !user.enabled {
-        return Err(StoreError::forbidden(
-            "this account is disabled; an administrator must enable it",
-        ));
-    }
-    let previous = previous_session.map(|s| super::hash_secret(&s));
     let session = store
         .db
         .write(move |c| {

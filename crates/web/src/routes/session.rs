@@ -16,9 +16,13 @@ use crate::body::JsonBody;
 use crate::problem::{ApiResult, Problem};
 use crate::{AppState, CookieSecure};
 
+/// Exactly one of `email` and `username`.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct LoginRequest {
-    pub email: String,
+    /// A local user's email, or a directory user's.
+    pub email: Option<String>,
+    /// A directory user's name, as the directory's user filter takes it (e.g. `uid`).
+    pub username: Option<String>,
     pub password: String,
 }
 
@@ -43,12 +47,15 @@ fn session_cookie(app: &AppState, meta: &ClientMeta, value: &str, max_age: i64) 
     HeaderValue::from_str(&text).unwrap_or(HeaderValue::from_static("rapport_session=; Max-Age=0"))
 }
 
-/// Signs in with email and password; sets the session cookie.
+/// Signs in with email (or directory user name) and password; sets the session cookie.
+/// A person the LDAP directory knows but Rapport does not is created disabled on first
+/// sign-in and answered 403 `pending-approval` until an administrator enables them.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest, responses(
     (status = 200, description = "Signed in; the session cookie is set", body = LoginResponse),
     (status = 401, description = "Wrong email or password", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
-    (status = 403, description = "The account is disabled", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
-    (status = 429, description = "Too many failed attempts; see Retry-After", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+    (status = 403, description = "The account is disabled, or waits for approval (type /problems/pending-approval)", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+    (status = 429, description = "Too many failed attempts; see Retry-After", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+    (status = 503, description = "The directory cannot be reached (local accounts still sign in)", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
 pub async fn login(
     State(app): State<AppState>,
     meta: ClientMeta,
@@ -56,10 +63,26 @@ pub async fn login(
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
     let mut r = ObjectReader::new(body)?;
-    let email = r.required_string("email", 254);
-    let password = r.required_string("password", 1024);
+    let email = r.optional_string("email", 254);
+    let username = r.optional_string("username", 256);
+    let password = r.required_secret("password", 1024);
+    let login = match (email, username) {
+        (Some(login), None) | (None, Some(login)) => Some(login),
+        (Some(_), Some(_)) => {
+            r.error("username", "exclusive", "give email or username, not both");
+            None
+        }
+        (None, None) => {
+            r.error(
+                "email",
+                "required",
+                "give email (or username for a directory account)",
+            );
+            None
+        }
+    };
     r.finish()?;
-    let (Some(email), Some(password)) = (email, password) else {
+    let (Some(login), Some(password)) = (login, password) else {
         return Err(Problem::internal());
     };
     let addr = meta.ip.clone().unwrap_or_default();
@@ -73,7 +96,7 @@ pub async fn login(
     let previous = cookie(&headers, SESSION_COOKIE);
     match login::login(
         &app.store,
-        &email,
+        &login,
         password,
         meta.ip.clone(),
         meta.user_agent.clone(),

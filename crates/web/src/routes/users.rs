@@ -5,13 +5,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use rapport_domain::user::UserChanges;
-use rapport_store::user_admin;
+use rapport_store::user_admin::{self, UserFilter};
 use rapport_store::users::User;
 
 use super::IdPath;
 use crate::auth::Authed;
 use crate::body::JsonBody;
-use crate::problem::ApiResult;
+use crate::problem::{ApiResult, Problem};
+use crate::query::QueryPairs;
 use crate::AppState;
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -50,16 +51,46 @@ pub async fn create_user(
     Ok((StatusCode::CREATED, Json(user)).into_response())
 }
 
-/// Every user, by email.
-#[utoipa::path(get, path = "/api/v1/users", tag = "auth", responses(
+/// Every user, by email; `enabled=true|false`, and `pending=true` for the people the
+/// directory created who wait for an admin to enable them.
+#[utoipa::path(get, path = "/api/v1/users", tag = "auth",
+    params(("enabled" = Option<bool>, Query), ("pending" = Option<bool>, Query, description = "only directory users never enabled")),
+    responses(
     (status = 200, description = "The users", body = UserList),
+    (status = 400, description = "A filter is not true or false, or unknown", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
     (status = 403, description = "Admins only", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
 pub async fn list_users(
     State(app): State<AppState>,
     Authed(auth): Authed,
+    QueryPairs(pairs): QueryPairs,
 ) -> ApiResult<Json<UserList>> {
+    let mut filter = UserFilter::default();
+    for (name, value) in pairs {
+        let flag = match value.as_str() {
+            "true" => true,
+            "false" => false,
+            other => {
+                return Err(Problem::bad_request(
+                    &name,
+                    "type",
+                    format!("must be true or false, not {other:?}"),
+                ))
+            }
+        };
+        match name.as_str() {
+            "enabled" => filter.enabled = Some(flag),
+            "pending" => filter.pending = flag,
+            _ => {
+                return Err(Problem::bad_request(
+                    &name,
+                    "unknown",
+                    "is not a filter of users (enabled, pending)",
+                ))
+            }
+        }
+    }
     Ok(Json(UserList {
-        data: user_admin::list(&app.store, &auth.ctx.actor).await?,
+        data: user_admin::list(&app.store, &auth.ctx.actor, filter).await?,
     }))
 }
 

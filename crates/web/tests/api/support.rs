@@ -128,13 +128,33 @@ impl App {
     }
 
     pub async fn start_with(db: TestDatabase, config: WebConfig) -> Self {
+        Self::start_full(db, config, None).await
+    }
+
+    /// With sign-in through an LDAP directory as well as local passwords.
+    pub async fn start_with_directory(
+        db: TestDatabase,
+        directory: rapport_directory::DirectoryConfig,
+    ) -> Self {
+        let directory = rapport_directory::Directory::new(directory).expect("directory config");
+        Self::start_full(db, WebConfig::default(), Some(directory)).await
+    }
+
+    async fn start_full(
+        db: TestDatabase,
+        config: WebConfig,
+        directory: Option<rapport_directory::Directory>,
+    ) -> Self {
         let database = Database::connect(&db.url, &DbOptions::default())
             .await
             .expect("connect");
         rapport_migration::up(&database, None)
             .await
             .expect("migrate");
-        let store = Store::new(database, AuthPolicy::default());
+        let mut store = Store::new(database, AuthPolicy::default());
+        if let Some(directory) = directory {
+            store = store.with_directory(directory);
+        }
         let mk = |role: Role, email: &'static str| make_user(&store, role, email, None);
         let admin = mk(Role::Admin, "admin@example.com").await;
         let restricted_admin = mk(Role::RestrictedAdmin, "radmin@example.com").await;
