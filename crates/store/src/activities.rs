@@ -320,10 +320,10 @@ pub async fn create(
         .db
         .write(move |c| {
             let actor = &ctx.actor;
-            scope::require_activity_writer(actor)?;
             let Patch::Set(kind) = changes.kind else {
                 return Err(StoreError::invalid("kind", "required", "is required"));
             };
+            scope::require_activity_writer(actor, kind)?;
             let me = Some(actor.user_id).filter(|u| !u.is_nil());
             let now = rapport_db::now();
             let mut a = apply(blank(kind, me, now), &changes, now);
@@ -431,7 +431,7 @@ fn writable(
     if_match: Option<i64>,
 ) -> Result<Activity, StoreError> {
     let a = fetch(c, actor, id, true)?;
-    scope::may_edit_activity(actor, a.author_id, a.assignee_id)?;
+    scope::may_edit_activity(actor, a.kind, a.author_id, a.assignee_id)?;
     if a.kind.is_interaction() {
         return Err(immutable(&a));
     }

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use rapport_domain::note::Note;
+use rapport_domain::Actor;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -60,15 +61,18 @@ pub struct Included {
 }
 
 /// The included records of `account_ids`, which the caller has just read through the
-/// actor's scope: what hangs off an account is visible with it.
+/// actor's scope: what hangs off an account is visible with it, except the notes a role
+/// may not read on any account (internal ones, for partner and distributor users).
 pub async fn for_accounts(
     store: &Store,
+    actor: &Actor,
     account_ids: Vec<Uuid>,
     inc: Include,
 ) -> Result<HashMap<Uuid, Included>, StoreError> {
     if !inc.any() || account_ids.is_empty() {
         return Ok(HashMap::new());
     }
+    let actor = actor.clone();
     store
         .db
         .read(move |c| {
@@ -101,7 +105,7 @@ pub async fn for_accounts(
                 }
             }
             if inc.notes {
-                for note in notes::newest_of(c, &account_ids, notes::INCLUDED_NOTES)? {
+                for note in notes::newest_of(c, &actor, &account_ids, notes::INCLUDED_NOTES)? {
                     if let Some(list) = out.get_mut(&note.account_id).and_then(|i| i.notes.as_mut())
                     {
                         list.push(note);

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::audit::{self, AuditAction};
 use crate::list::{self, Field, Kind, ListParams, ListSpec, Page};
-use crate::scope::{self, Action};
+use crate::scope;
 use crate::{accounts, contacts, SqlBuf, Store, StoreError};
 
 pub(crate) const ENTITY: &str = "note";
@@ -66,9 +66,12 @@ fn fetch(c: &mut dyn Conn, actor: &Actor, id: Uuid) -> Result<Note, StoreError> 
     }
 }
 
-/// The newest notes of each of these (visible) accounts, at most `per_account` each.
+/// The newest notes the actor may read of each of these (visible) accounts, at most
+/// `per_account` each: internal ones hang off an account a partner or distributor user
+/// sees too.
 pub(crate) fn newest_of(
     c: &mut dyn Conn,
+    actor: &Actor,
     account_ids: &[Uuid],
     per_account: usize,
 ) -> Result<Vec<Note>, StoreError> {
@@ -78,9 +81,11 @@ pub(crate) fn newest_of(
     let mut q = SqlBuf::new(
         "SELECT * FROM (SELECT activities.*, ROW_NUMBER() OVER (PARTITION BY account_id \
          ORDER BY activity_date DESC, created_at DESC, id DESC) AS note_rank FROM activities \
-         WHERE kind = 'note' AND account_id IN ",
+         WHERE account_id IN ",
     );
     q.bind_list(account_ids.iter().map(|id| (*id).into()).collect())
+        .push(" AND ")
+        .append(visible_condition(actor))
         .push(") ranked WHERE note_rank <= ")
         .bind(per_account as i64)
         .push(" ORDER BY account_id, note_rank");
@@ -123,7 +128,7 @@ pub async fn create(
         .write(move |c| {
             let actor = &ctx.actor;
             accounts::visible(c, actor, account_id)?;
-            scope::require_account_action(actor, Action::Update)?;
+            scope::require_note_writer(actor)?;
             let me = Some(actor.user_id).filter(|u| !u.is_nil());
             let author = match changes.author_id {
                 Patch::Set(a) => {

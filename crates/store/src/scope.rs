@@ -1,6 +1,7 @@
 //! Who may see and do what — decided here, for every resource, and applied in SQL.
 //! The matrix is written out in docs/access.md; this file is its implementation.
 
+use rapport_domain::activity::ActivityKind;
 use rapport_domain::{Actor, Role};
 
 use crate::{SqlBuf, StoreError};
@@ -126,8 +127,21 @@ pub fn require_bulk_reshape(actor: &Actor, what: &str) -> Result<(), StoreError>
     }
 }
 
-/// Who may change a note: its author, or an admin of either kind.
+/// Notes are part of their account: whoever may update the account writes them, by
+/// whichever route they arrive (the notes routes, or an activity of kind `note`).
+pub fn require_note_writer(actor: &Actor) -> Result<(), StoreError> {
+    require_account_action(actor, Action::Update).map_err(|_| {
+        StoreError::forbidden(format!(
+            "the {} role may not write notes",
+            actor.role.as_str()
+        ))
+    })
+}
+
+/// Who may change a note: its author, or an admin of either kind — among the roles that
+/// write notes, since an admin (or an import) may name anyone as the author.
 pub fn may_edit_note(actor: &Actor, author: Option<uuid::Uuid>) -> Result<(), StoreError> {
+    require_note_writer(actor)?;
     if actor.role.is_admin() || author == Some(actor.user_id) {
         Ok(())
     } else {
@@ -439,8 +453,12 @@ pub fn notes_visible(actor: &Actor) -> SqlBuf {
     b
 }
 
-/// Who may log activities: anyone who may work accounts or leads.
-pub fn require_activity_writer(actor: &Actor) -> Result<(), StoreError> {
+/// Who may log an activity of `kind`: anyone who may work accounts or leads — and a
+/// note, which is read as part of its account, only whoever writes notes.
+pub fn require_activity_writer(actor: &Actor, kind: ActivityKind) -> Result<(), StoreError> {
+    if kind == ActivityKind::Note {
+        return require_note_writer(actor);
+    }
     require_lead_action(actor, Action::Create).map_err(|_| {
         StoreError::forbidden(format!(
             "the {} role may not log activities",
@@ -449,14 +467,18 @@ pub fn require_activity_writer(actor: &Actor) -> Result<(), StoreError> {
     })
 }
 
-/// Who may change or delete an activity (that is not an interaction): its author, an
-/// admin, or for a task its assignee.
+/// Who may change or delete an activity (that is not an interaction) of `kind`: its
+/// author, an admin, or for a task its assignee; a note as through the notes routes.
 pub fn may_edit_activity(
     actor: &Actor,
+    kind: ActivityKind,
     author: Option<uuid::Uuid>,
     assignee: Option<uuid::Uuid>,
 ) -> Result<(), StoreError> {
-    require_activity_writer(actor)?;
+    if kind == ActivityKind::Note {
+        return may_edit_note(actor, author);
+    }
+    require_activity_writer(actor, kind)?;
     if actor.role.is_admin() || author == Some(actor.user_id) || assignee == Some(actor.user_id) {
         Ok(())
     } else {

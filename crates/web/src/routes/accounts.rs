@@ -142,7 +142,7 @@ pub async fn list_accounts(
         return Ok(Json(page).into_response());
     }
     let ids = page.data.iter().map(|a| a.id).collect();
-    let mut included = include::for_accounts(&app.store, ids, inc).await?;
+    let mut included = include::for_accounts(&app.store, &auth.ctx.actor, ids, inc).await?;
     let page = page.try_map(|account| {
         let extra = included.remove(&account.id).unwrap_or_default();
         Ok::<_, Problem>(AccountWithIncluded {
@@ -253,7 +253,7 @@ pub async fn get_account(
     }
     // The ETag names the account's version, which is what If-Match guards; the included
     // lists change without it, so a conditional GET with include always answers in full.
-    let included = include::for_accounts(&app.store, vec![id], inc)
+    let included = include::for_accounts(&app.store, &auth.ctx.actor, vec![id], inc)
         .await?
         .remove(&id)
         .unwrap_or_default();
