@@ -26,6 +26,7 @@ pub async fn open_fresh(url: &str, sqlite_cache_mib: u64) -> Result<Database> {
         pool_size: PIPELINE_DEPTH,
         // A bulk load that fails is simply rerun; the server reopens with its own setting.
         sqlite_synchronous: "NORMAL".into(),
+        ..DbOptions::default()
     };
     let db = Database::connect(url, &options)
         .await

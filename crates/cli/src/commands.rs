@@ -28,6 +28,7 @@ async fn connect(cfg: &Config) -> anyhow::Result<Database> {
     let options = DbOptions {
         pool_size: cfg.db_pool_size,
         sqlite_synchronous: cfg.sqlite_synchronous.clone(),
+        row_security: cfg.postgres_row_security,
     };
     Database::connect(&cfg.database_url, &options)
         .await

@@ -17,6 +17,9 @@ pub struct Config {
     pub db_pool_size: usize,
     /// SQLite durability: FULL (default: every acknowledged write survives power loss) or NORMAL.
     pub sqlite_synchronous: String,
+    /// PostgreSQL: run each signed-in user's reads under the row-level security policies
+    /// that mirror the access scopes (defence in depth).
+    pub postgres_row_security: bool,
     /// Largest accepted request body, in bytes.
     pub max_body_bytes: usize,
     /// Largest accepted body of a bulk endpoint (`…/bulk`), in bytes.
@@ -66,6 +69,7 @@ impl Default for Config {
             database_url: "sqlite://rapport.db".into(),
             db_pool_size: 8,
             sqlite_synchronous: "FULL".into(),
+            postgres_row_security: true,
             max_body_bytes: 1024 * 1024,
             max_bulk_body_bytes: 32 * 1024 * 1024,
             trust_proxy_headers: false,
@@ -95,11 +99,12 @@ impl Default for Config {
 }
 
 /// Every key of [`Config`], as read from `RAPPORT_<KEY>`.
-const KEYS: [&str; 28] = [
+const KEYS: [&str; 29] = [
     "listen",
     "database_url",
     "db_pool_size",
     "sqlite_synchronous",
+    "postgres_row_security",
     "max_body_bytes",
     "max_bulk_body_bytes",
     "trust_proxy_headers",

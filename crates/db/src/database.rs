@@ -21,6 +21,9 @@ pub struct DbOptions {
     pub pool_size: usize,
     /// SQLite `synchronous` pragma: FULL (default, durable) or NORMAL.
     pub sqlite_synchronous: String,
+    /// PostgreSQL: reads made for a signed-in user run under the row-level security
+    /// policies as that user (see [`crate::acting`]).
+    pub row_security: bool,
 }
 
 impl Default for DbOptions {
@@ -28,6 +31,7 @@ impl Default for DbOptions {
         Self {
             pool_size: 8,
             sqlite_synchronous: "FULL".into(),
+            row_security: true,
         }
     }
 }
@@ -50,6 +54,7 @@ enum Engine {
     },
     Postgres {
         pool: Arc<Pool<PgConn>>,
+        row_security: bool,
     },
 }
 
@@ -73,7 +78,10 @@ impl Database {
             );
             pool.warm()?;
             return Ok(Self {
-                engine: Arc::new(Engine::Postgres { pool }),
+                engine: Arc::new(Engine::Postgres {
+                    pool,
+                    row_security: options.row_security,
+                }),
             });
         }
         let path = sqlite_path(url)?;
@@ -109,12 +117,13 @@ impl Database {
     pub fn pool_stats(&self) -> PoolStats {
         match &*self.engine {
             Engine::Sqlite { readers, .. } => readers.stats(),
-            Engine::Postgres { pool } => pool.stats(),
+            Engine::Postgres { pool, .. } => pool.stats(),
         }
     }
 
     /// Runs `f` on a read connection (no transaction; on SQLite the connection refuses
-    /// writes).
+    /// writes). On PostgreSQL, a read made for a signed-in user runs in a read-only
+    /// transaction acting as that user, under the row-level security policies.
     pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
@@ -123,7 +132,12 @@ impl Database {
     {
         match &*self.engine {
             Engine::Sqlite { readers, .. } => readers.run(move |c| f(c)).await?,
-            Engine::Postgres { pool } => pool.run(move |c| f(c)).await?,
+            Engine::Postgres { pool, row_security } => {
+                match crate::acting::current().filter(|_| *row_security) {
+                    Some(acting) => pool.run(move |c| pg_acting_read(c, &acting, f)).await?,
+                    None => pool.run(move |c| f(c)).await?,
+                }
+            }
         }
     }
 
@@ -146,7 +160,7 @@ impl Database {
                     E::from(DbError::new(DbErrorKind::Unavailable, "writer has stopped"))
                 })?
             }
-            Engine::Postgres { pool } => pool.run(move |c| pg_transaction(c, f)).await?,
+            Engine::Postgres { pool, .. } => pool.run(move |c| pg_transaction(c, f)).await?,
         }
     }
 }
@@ -188,6 +202,28 @@ where
             let _ = conn.batch("ROLLBACK");
             std::panic::resume_unwind(panic)
         }
+    }
+}
+
+/// The settings are transaction-local, so nothing of the acting user outlives the read
+/// on a pooled connection.
+fn pg_acting_read<T, E, F>(conn: &mut PgConn, acting: &crate::acting::Acting, f: F) -> Result<T, E>
+where
+    E: From<DbError>,
+    F: FnOnce(&mut dyn Conn) -> Result<T, E>,
+{
+    conn.batch(&acting.begin_sql()).map_err(E::from)?;
+    let outcome = catch_unwind(AssertUnwindSafe(|| f(conn)));
+    // Nothing was written (the transaction is read-only), so ending it either way is
+    // the same; a failure to end it means a broken connection the pool drops.
+    let ended = conn.batch("COMMIT");
+    match outcome {
+        Ok(result) => {
+            let value = result?;
+            ended.map_err(E::from)?;
+            Ok(value)
+        }
+        Err(panic) => std::panic::resume_unwind(panic),
     }
 }
 

@@ -4,6 +4,7 @@
 //! the engine-specific parts (binding, decoding, placeholders, error codes, pooling and
 //! how a write transaction is committed) live here and nowhere else.
 
+pub mod acting;
 mod conn;
 mod database;
 mod error;

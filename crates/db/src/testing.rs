@@ -7,6 +7,11 @@ use std::path::PathBuf;
 /// The variable naming a PostgreSQL server where tests may create and drop databases.
 pub const POSTGRES_ENV: &str = "RAPPORT_TEST_POSTGRES_URL";
 
+/// Tests connect as this ordinary role, owner of its test database, as production
+/// should: a superuser is never bound by row-level security, so tests run as one would
+/// not exercise it.
+pub const APP_ROLE: &str = "rapport_test_app";
+
 /// A database that exists for one test and is removed when dropped.
 pub struct TestDatabase {
     pub url: String,
@@ -39,14 +44,51 @@ impl TestDatabase {
             return None;
         };
         let name = format!("rapport_t_{}", uuid::Uuid::new_v4().simple());
-        if let Err(e) = admin_sql(&admin_url, format!("CREATE DATABASE {name}")) {
+        if let Err(e) = ensure_app_role(&admin_url) {
+            panic!("cannot create the role {APP_ROLE} through {POSTGRES_ENV}: {e}");
+        }
+        if let Err(e) = admin_sql(
+            &admin_url,
+            format!("CREATE DATABASE {name} OWNER {APP_ROLE}"),
+        ) {
             panic!("cannot create test database {name} through {POSTGRES_ENV}: {e}");
         }
         Some(Self {
-            url: with_database(&admin_url, &name),
+            url: with_user(&with_database(&admin_url, &name), APP_ROLE),
             cleanup: Cleanup::Postgres { admin_url, name },
         })
     }
+}
+
+/// Roles are shared by the whole server, and tests run in parallel processes: creating
+/// the role tolerates another process having just done it.
+fn ensure_app_role(admin_url: &str) -> Result<(), String> {
+    admin_sql(
+        admin_url,
+        format!(
+            "DO $$ BEGIN \
+               IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{APP_ROLE}') THEN \
+                 CREATE ROLE {APP_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS; \
+               END IF; \
+             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; \
+             END $$"
+        ),
+    )
+}
+
+/// Replaces the user (and drops any password) in a PostgreSQL URL: the test role has
+/// none, so the server must trust local connections, as CI's does.
+fn with_user(url: &str, user: &str) -> String {
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
+        return url.to_owned();
+    };
+    let rest = &url[scheme_end..];
+    let host_start = match (rest.find('@'), rest.find('/')) {
+        (Some(at), Some(slash)) if at < slash => at + 1,
+        (Some(at), None) => at + 1,
+        _ => 0,
+    };
+    format!("{}{user}@{}", &url[..scheme_end], &rest[host_start..])
 }
 
 /// Runs one statement on its own thread: the synchronous client cannot block a thread
@@ -132,6 +174,18 @@ macro_rules! both_engines {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn user_is_replaced() {
+        assert_eq!(
+            super::with_user("postgres://postgres:pw@h:5432/x?a=b", "app"),
+            "postgres://app@h:5432/x?a=b"
+        );
+        assert_eq!(
+            super::with_user("postgres://h/x", "app"),
+            "postgres://app@h/x"
+        );
+    }
+
     #[test]
     fn database_name_is_replaced() {
         assert_eq!(

@@ -54,6 +54,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(4, "0004_distributions"),
     migration!(5, "0005_distributor_partners"),
     migration!(6, "0006_directory_users"),
+    migration!(7, "0007_row_security"),
 ];
 
 pub fn latest_version() -> i64 {

@@ -149,10 +149,17 @@ pub async fn middleware(State(app): State<AppState>, mut req: Request, next: Nex
         }
     }
     req.extensions_mut().insert(meta);
-    if let Some(a) = authenticated {
-        req.extensions_mut().insert(a);
-    }
-    next.run(req).await
+    let Some(a) = authenticated else {
+        return next.run(req).await;
+    };
+    let actor = &a.ctx.actor;
+    let acting = rapport_db::acting::Acting {
+        user_id: actor.user_id,
+        role: actor.role.as_str(),
+        organisation: actor.account_id,
+    };
+    req.extensions_mut().insert(a);
+    rapport_db::acting::acting_as(acting, next.run(req)).await
 }
 
 /// Handlers that need a signed-in caller take this; without one they answer 401.

@@ -28,6 +28,8 @@ mod operations;
 mod partners;
 #[path = "api/pipeline.rs"]
 mod pipeline;
+#[path = "api/row_security.rs"]
+mod row_security;
 #[path = "api/search.rs"]
 mod search;
 #[path = "api/timeline.rs"]
