@@ -18,6 +18,8 @@ mod customers;
 mod dashboards;
 #[path = "api/distributions.rs"]
 mod distributions;
+#[path = "api/exports.rs"]
+mod exports;
 #[path = "api/matrix.rs"]
 mod matrix;
 #[path = "api/operations.rs"]
