@@ -21,6 +21,8 @@ pub enum AuditAction {
     Reassign,
     /// Legacy records attached to an account in bulk (distribution names).
     Link,
+    /// A whole list taken out (CSV), recorded with its filters and row count.
+    Export,
 }
 
 impl AuditAction {
@@ -44,6 +46,7 @@ impl AuditAction {
             AuditAction::Merge => "merge",
             AuditAction::Reassign => "reassign",
             AuditAction::Link => "link",
+            AuditAction::Export => "export",
         }
     }
 }
@@ -57,7 +60,7 @@ fn row(
     ctx: &Ctx,
     action: AuditAction,
     entity_type: &str,
-    entity_id: Uuid,
+    entity_id: Option<Uuid>,
     before: Option<serde_json::Value>,
     after: Option<serde_json::Value>,
 ) -> Vec<Value> {
@@ -90,7 +93,26 @@ pub fn record(
     before: Option<serde_json::Value>,
     after: Option<serde_json::Value>,
 ) -> Result<(), StoreError> {
-    let values = row(ctx, action, entity_type, entity_id, before, after);
+    let values = row(ctx, action, entity_type, Some(entity_id), before, after);
+    insert(conn, values)
+}
+
+/// Records something done to a set of records rather than one (an export): no entity
+/// id, and `details` as the `after` value.
+pub fn record_about_many(
+    conn: &mut dyn Conn,
+    ctx: &Ctx,
+    action: AuditAction,
+    entity_type: &str,
+    details: serde_json::Value,
+) -> Result<(), StoreError> {
+    insert(
+        conn,
+        row(ctx, action, entity_type, None, None, Some(details)),
+    )
+}
+
+fn insert(conn: &mut dyn Conn, values: Vec<Value>) -> Result<(), StoreError> {
     let marks = vec!["?"; values.len()].join(", ");
     conn.execute(&format!("{INSERT}({marks})"), &values)?;
     Ok(())
@@ -111,7 +133,14 @@ pub fn record_created<T: Serialize>(
                 q.push(", ");
             }
             let after = serde_json::to_value(record).ok();
-            q.bind_list(row(ctx, AuditAction::Create, entity_type, *id, None, after));
+            q.bind_list(row(
+                ctx,
+                AuditAction::Create,
+                entity_type,
+                Some(*id),
+                None,
+                after,
+            ));
         }
         conn.execute(&q.sql, &q.params)?;
     }

@@ -211,6 +211,25 @@ pub fn may_assign_user(
     }
 }
 
+/// Who may take a whole list out at once (`format=csv`). Internal roles export what
+/// they may read — the export runs the same scoped list, so a rep's holds only their
+/// scope. Partner and distributor users belong to other companies: they read their
+/// organisation's records page by page but may not bulk-copy them out. Fulfillers read
+/// none of these lists.
+pub fn may_export(actor: &Actor, resource: crate::exports::Resource) -> Result<(), StoreError> {
+    match actor.role {
+        Role::Admin | Role::RestrictedAdmin | Role::Manager | Role::Rep | Role::Viewer => Ok(()),
+        Role::Partner | Role::Distributor | Role::Fulfiller => Err(StoreError::forbidden_field(
+            "format",
+            format!(
+                "the {} role may not export {}: exports are for internal users",
+                actor.role.as_str(),
+                resource.as_str()
+            ),
+        )),
+    }
+}
+
 /// The audit log is for admins of either kind.
 pub fn require_audit_reader(actor: &Actor) -> Result<(), StoreError> {
     if actor.role.is_admin() {

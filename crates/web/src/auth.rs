@@ -152,14 +152,18 @@ pub async fn middleware(State(app): State<AppState>, mut req: Request, next: Nex
     let Some(a) = authenticated else {
         return next.run(req).await;
     };
-    let actor = &a.ctx.actor;
-    let acting = rapport_db::acting::Acting {
+    let acting = acting_of(&a.ctx.actor);
+    req.extensions_mut().insert(a);
+    rapport_db::acting::acting_as(acting, next.run(req)).await
+}
+
+/// The acting user PostgreSQL's row-level security policies read (rapport_db::acting).
+pub fn acting_of(actor: &rapport_domain::Actor) -> rapport_db::acting::Acting {
+    rapport_db::acting::Acting {
         user_id: actor.user_id,
         role: actor.role.as_str(),
         organisation: actor.account_id,
-    };
-    req.extensions_mut().insert(a);
-    rapport_db::acting::acting_as(acting, next.run(req)).await
+    }
 }
 
 /// Handlers that need a signed-in caller take this; without one they answer 401.

@@ -8,6 +8,7 @@
 mod auth;
 mod body;
 mod etag;
+mod export;
 mod idempotency;
 mod metrics;
 mod openapi;

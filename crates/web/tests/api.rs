@@ -20,6 +20,8 @@ mod dashboards;
 mod directory;
 #[path = "api/distributions.rs"]
 mod distributions;
+#[path = "api/exports.rs"]
+mod exports;
 #[path = "api/matrix.rs"]
 mod matrix;
 #[path = "api/operations.rs"]

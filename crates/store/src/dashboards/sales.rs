@@ -441,7 +441,7 @@ pub fn to_csv(d: &SalesDashboard) -> String {
     let line = |kind: &str, start: String, sku: &str, f: &Figures| {
         format!(
             "{kind},{start},{},{},{},{},{},{}\r\n",
-            csv_field(sku),
+            crate::csv::cell(sku),
             f.orders,
             f.units,
             f.customers,
@@ -456,27 +456,13 @@ pub fn to_csv(d: &SalesDashboard) -> String {
     for s in &d.skus {
         out.push_str(&format!(
             "sku,,{},{},{},{},,\r\n",
-            csv_field(&s.sku),
+            crate::csv::cell(&s.sku),
             s.orders,
             s.units,
             s.customers
         ));
     }
     out
-}
-
-/// RFC 4180 quoting, and a leading quote for text a spreadsheet would run as a formula.
-fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) {
-        format!("'{s}")
-    } else {
-        s.to_owned()
-    };
-    if s.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
-    }
 }
 
 #[cfg(test)]
@@ -520,11 +506,5 @@ mod tests {
         assert_eq!(count_firsts(&rows, 11, 15, false), 1);
         assert_eq!(count_firsts(&rows, 11, 15, true), 0);
         assert_eq!(count_firsts(&rows, 12, 14, false), 0);
-    }
-
-    #[test]
-    fn csv_quotes_and_defuses_formulas() {
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("=1+1"), "'=1+1");
     }
 }

@@ -4,7 +4,9 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use futures::FutureExt as _;
 use rapport_domain::account::{Account, AccountChanges, Address};
+use rapport_store::exports::Resource;
 use rapport_store::include::{self, Include, Included};
 use rapport_store::{accounts, merge};
 use serde::Serialize;
@@ -14,6 +16,7 @@ use super::IdPath;
 use crate::auth::Authed;
 use crate::body::JsonBody;
 use crate::etag::{created, etag, if_match, tagged};
+use crate::export::{self, Format, Lister};
 use crate::problem::{ApiResult, Problem};
 use crate::query::{ListQuery, QueryPairs};
 use crate::AppState;
@@ -127,16 +130,35 @@ pub async fn find_or_create_account(
         ("sort" = Option<String>, Query, description = "e.g. -created_at,name"),
         ("q" = Option<String>, Query, description = "text search"),
         ("count" = Option<bool>, Query, description = "include total"),
-        ("include" = Option<String>, Query, description = "contacts, reps, notes (comma-separated)")),
+        ("include" = Option<String>, Query, description = "contacts, reps, notes (comma-separated); not in an export"),
+        ("format" = Option<String>, Query, description = "json (default) or csv: every matching row as CSV (also with Accept: text/csv)")),
     responses(
-        (status = 200, description = "A page of accounts (with `include=`, each with the lists asked for)", body = AccountPage),
-        (status = 400, description = "Bad parameter, named", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+        (status = 200, description = "A page of accounts (with `include=`, each with the lists asked for); with `format=csv`, every matching row as CSV (an attachment)", content(
+            (AccountPage = "application/json"),
+            (String = "text/csv"))),
+        (status = 400, description = "Bad parameter, named", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "Partner, distributor and fulfiller users may not export (names `format`)", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown `format`", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
 pub async fn list_accounts(
     State(app): State<AppState>,
     Authed(auth): Authed,
+    headers: HeaderMap,
     ListQuery(mut params): ListQuery,
 ) -> ApiResult<Response> {
     let inc = Include::parse(&params.take_filter("include"))?;
+    if Format::of(&headers, &mut params)? == Format::Csv {
+        if inc.any() {
+            // A CSV row has no room for an account's lists; export them on their own.
+            return Err(Problem::bad_request(
+                "include",
+                "export",
+                "is not available in an export; export contacts on their own",
+            ));
+        }
+        let list: Lister<Account> =
+            |s, a, p| async move { accounts::list(&s, &a, p).await }.boxed();
+        return export::csv(&app.store, &auth.ctx, Resource::Accounts, params, list).await;
+    }
     let page = accounts::list(&app.store, &auth.ctx.actor, params).await?;
     if !inc.any() {
         return Ok(Json(page).into_response());

@@ -4,16 +4,19 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use futures::FutureExt as _;
 use rapport_domain::account::Address;
 use rapport_domain::contact::{Contact, ContactChanges};
+use rapport_store::contacts;
+use rapport_store::exports::Resource;
 use rapport_store::links::{self, PersonAccount};
-use rapport_store::{contacts, Page};
 use serde::Serialize;
 
 use super::IdPath;
 use crate::auth::Authed;
 use crate::body::JsonBody;
 use crate::etag::{created, etag, if_match, tagged};
+use crate::export::{self, Format, Lister};
 use crate::problem::ApiResult;
 use crate::query::ListQuery;
 use crate::AppState;
@@ -82,18 +85,28 @@ pub async fn create_contact(
         ("cursor" = Option<String>, Query, description = "next_cursor of the previous page"),
         ("sort" = Option<String>, Query, description = "e.g. name or -created_at"),
         ("q" = Option<String>, Query, description = "text search"),
-        ("count" = Option<bool>, Query, description = "include total")),
+        ("count" = Option<bool>, Query, description = "include total"),
+        ("format" = Option<String>, Query, description = "json (default) or csv: every matching row as CSV (also with Accept: text/csv)")),
     responses(
-        (status = 200, description = "A page of contacts", body = ContactPage),
-        (status = 400, description = "Bad parameter, named", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+        (status = 200, description = "A page of contacts; with `format=csv`, every matching row as CSV (an attachment)", content(
+            (ContactPage = "application/json"),
+            (String = "text/csv"))),
+        (status = 400, description = "Bad parameter, named", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "Partner, distributor and fulfiller users may not export (names `format`)", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown `format`", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
 pub async fn list_contacts(
     State(app): State<AppState>,
     Authed(auth): Authed,
-    ListQuery(params): ListQuery,
-) -> ApiResult<Json<Page<Contact>>> {
-    Ok(Json(
-        contacts::list(&app.store, &auth.ctx.actor, params).await?,
-    ))
+    headers: HeaderMap,
+    ListQuery(mut params): ListQuery,
+) -> ApiResult<Response> {
+    if Format::of(&headers, &mut params)? == Format::Csv {
+        let list: Lister<Contact> =
+            |s, a, p| async move { contacts::list(&s, &a, p).await }.boxed();
+        return export::csv(&app.store, &auth.ctx, Resource::Contacts, params, list).await;
+    }
+    let page = contacts::list(&app.store, &auth.ctx.actor, params).await?;
+    Ok(Json(page).into_response())
 }
 
 /// Reads one contact.

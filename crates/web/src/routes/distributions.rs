@@ -5,15 +5,18 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use futures::FutureExt as _;
 use rapport_domain::distribution::{Distribution, DistributionChanges};
 use rapport_store::distributions::{self, LinkSummary, Trace, MAX_BULK};
-use rapport_store::{ListParams, Page};
+use rapport_store::exports::Resource;
+use rapport_store::ListParams;
 use serde::Serialize;
 
 use super::IdPath;
 use crate::auth::Authed;
 use crate::body::JsonBody;
 use crate::etag::{created, if_match, tagged};
+use crate::export::{self, Format, Lister};
 use crate::problem::{ApiResult, Problem};
 use crate::query::ListQuery;
 use crate::AppState;
@@ -139,18 +142,28 @@ pub async fn bulk_create(
         ("limit" = Option<u32>, Query, description = "1–500, default 50"),
         ("cursor" = Option<String>, Query, description = "next_cursor of the previous page"),
         ("sort" = Option<String>, Query, description = "ship_date, created_at, updated_at, quantity; - for descending"),
-        ("linked" = Option<bool>, Query, description = "whether the entry has a customer account")),
+        ("linked" = Option<bool>, Query, description = "whether the entry has a customer account"),
+        ("format" = Option<String>, Query, description = "json (default) or csv: every matching row as CSV (also with Accept: text/csv)")),
     responses(
-        (status = 200, description = "A page of entries", body = DistributionPage),
-        (status = 400, description = "Bad parameter, named", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+        (status = 200, description = "A page of entries; with `format=csv`, every matching row as CSV (an attachment)", content(
+            (DistributionPage = "application/json"),
+            (String = "text/csv"))),
+        (status = 400, description = "Bad parameter, named", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "Partner, distributor and fulfiller users may not export (names `format`)", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown `format`", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
 pub async fn list_distributions(
     State(app): State<AppState>,
     Authed(auth): Authed,
-    ListQuery(params): ListQuery,
-) -> ApiResult<Json<Page<Distribution>>> {
-    Ok(Json(
-        distributions::list(&app.store, &auth.ctx.actor, params).await?,
-    ))
+    headers: HeaderMap,
+    ListQuery(mut params): ListQuery,
+) -> ApiResult<Response> {
+    if Format::of(&headers, &mut params)? == Format::Csv {
+        let list: Lister<Distribution> =
+            |s, a, p| async move { distributions::list(&s, &a, p).await }.boxed();
+        return export::csv(&app.store, &auth.ctx, Resource::Distributions, params, list).await;
+    }
+    let page = distributions::list(&app.store, &auth.ctx.actor, params).await?;
+    Ok(Json(page).into_response())
 }
 
 /// Reads one entry.

@@ -2,9 +2,11 @@
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
+use futures::FutureExt as _;
 use rapport_domain::lead::{Lead, LeadChanges, Reopen, StatusChange};
+use rapport_store::exports::Resource;
 use rapport_store::timeline::{self, Subject, TimelinePage};
 use rapport_store::{leads, Page};
 use serde::Serialize;
@@ -14,6 +16,7 @@ use super::IdPath;
 use crate::auth::Authed;
 use crate::body::JsonBody;
 use crate::etag::{created, if_match, tagged};
+use crate::export::{self, Format, Lister};
 use crate::problem::ApiResult;
 use crate::query::ListQuery;
 use crate::AppState;
@@ -107,18 +110,27 @@ pub async fn create_lead(
         ("cursor" = Option<String>, Query, description = "next_cursor of the previous page"),
         ("sort" = Option<String>, Query, description = "e.g. -expected_close_date"),
         ("q" = Option<String>, Query, description = "text search"),
-        ("count" = Option<bool>, Query, description = "include total")),
+        ("count" = Option<bool>, Query, description = "include total"),
+        ("format" = Option<String>, Query, description = "json (default) or csv: every matching row as CSV (also with Accept: text/csv)")),
     responses(
-        (status = 200, description = "A page of leads", body = LeadPage),
-        (status = 400, description = "Bad parameter, named", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+        (status = 200, description = "A page of leads; with `format=csv`, every matching row as CSV (an attachment)", content(
+            (LeadPage = "application/json"),
+            (String = "text/csv"))),
+        (status = 400, description = "Bad parameter, named", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "Partner, distributor and fulfiller users may not export (names `format`)", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown `format`", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
 pub async fn list_leads(
     State(app): State<AppState>,
     Authed(auth): Authed,
-    ListQuery(params): ListQuery,
-) -> ApiResult<Json<Page<Lead>>> {
-    Ok(Json(
-        leads::list(&app.store, &auth.ctx.actor, params).await?,
-    ))
+    headers: HeaderMap,
+    ListQuery(mut params): ListQuery,
+) -> ApiResult<Response> {
+    if Format::of(&headers, &mut params)? == Format::Csv {
+        let list: Lister<Lead> = |s, a, p| async move { leads::list(&s, &a, p).await }.boxed();
+        return export::csv(&app.store, &auth.ctx, Resource::Leads, params, list).await;
+    }
+    let page = leads::list(&app.store, &auth.ctx.actor, params).await?;
+    Ok(Json(page).into_response())
 }
 
 /// Reads one lead.
