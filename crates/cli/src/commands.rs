@@ -80,10 +80,35 @@ async fn shutdown_signal() {
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
 }
 
+/// A superuser or BYPASSRLS role is never bound by row-level security, so the second
+/// line of defence would silently be off.
+async fn warn_if_policies_bypassed(db: &Database) {
+    if db.dialect() != rapport_db::Dialect::Postgres {
+        return;
+    }
+    let bypass = db
+        .read(|c| {
+            c.query_scalar::<bool>(
+                "SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user",
+                &[],
+            )
+        })
+        .await;
+    if let Ok(Some(true)) = bypass {
+        tracing::warn!(
+            "the database role is a superuser or has BYPASSRLS: row-level security does not \
+             apply to it; run Rapport as an ordinary role that owns its database (docs/access.md)"
+        );
+    }
+}
+
 pub async fn serve(cfg: Config) -> anyhow::Result<()> {
     init_logging(&cfg);
     let db = connect(&cfg).await?;
     let version = prepare_schema(&db, cfg.migrate).await?;
+    if cfg.postgres_row_security {
+        warn_if_policies_bypassed(&db).await;
+    }
     let mut store = Store::new(db, policy(&cfg));
     if let Some(directory) = crate::config::directory(&cfg)? {
         tracing::info!(url = directory.url(), "LDAP sign-in enabled");
