@@ -67,16 +67,27 @@ pub struct Store {
     /// The LDAP directory people may also sign in with; local accounts only when absent.
     pub directory: Option<std::sync::Arc<rapport_directory::Directory>>,
     pub(crate) token_cache: std::sync::Arc<auth::token_cache::TokenCache>,
+    /// Failed sign-ins of names with no user (nobody, or a directory person not met
+    /// yet), locked out like known users so a lock-out never tells who exists.
+    pub(crate) unknown_names: std::sync::Arc<auth::throttle::LoginThrottle>,
 }
 
 impl Store {
     pub fn new(db: Database, policy: AuthPolicy) -> Self {
         let cache = auth::token_cache::TokenCache::new(db.dialect() == rapport_db::Dialect::Sqlite);
+        let unknown_names = auth::throttle::LoginThrottle::new(
+            u32::try_from(policy.max_failed_logins.max(1)).unwrap_or(5),
+            policy
+                .lockout
+                .to_std()
+                .unwrap_or(std::time::Duration::from_secs(900)),
+        );
         Self {
             db,
             policy,
             directory: None,
             token_cache: std::sync::Arc::new(cache),
+            unknown_names: std::sync::Arc::new(unknown_names),
         }
     }
 

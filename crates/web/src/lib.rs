@@ -16,7 +16,6 @@ mod problem;
 mod query;
 mod request_id;
 mod routes;
-mod throttle;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -82,13 +81,15 @@ pub struct AppState {
     pub store: Store,
     pub config: Arc<WebConfig>,
     metrics: Arc<metrics::Metrics>,
-    login_throttle: Arc<throttle::LoginThrottle>,
+    login_throttle: Arc<rapport_store::auth::throttle::LoginThrottle>,
 }
 
 impl AppState {
     pub fn new(store: Store, config: WebConfig) -> Self {
-        let login_throttle =
-            throttle::LoginThrottle::new(config.login_max_failures_per_ip, config.login_window);
+        let login_throttle = rapport_store::auth::throttle::LoginThrottle::new(
+            config.login_max_failures_per_ip,
+            config.login_window,
+        );
         Self {
             store,
             config: Arc::new(config),

@@ -35,25 +35,49 @@ pub async fn login(
     previous_session: Option<String>,
 ) -> Result<SignedIn, StoreError> {
     let known = find(store, login).await?;
-    if let Some(k) = &known {
-        refuse_if_locked(k)?;
+    let name_key = login.trim().to_lowercase();
+    match &known {
+        Some(k) => refuse_if_locked(k)?,
+        None => {
+            if let Some(secs) = store.unknown_names.refused_for(&name_key) {
+                return Err(locked_out(secs));
+            }
+        }
     }
-    let user = match (known, store.directory.clone()) {
+    let unknown = known.is_none();
+    let checked = match (known, store.directory.clone()) {
         // Local accounts never wait on the directory, so local admins can sign in while
         // it is down.
         (Some(k), _) if k.user.auth_provider == users::LOCAL_PROVIDER => {
-            check_local(store, k, password_given).await?
+            check_local(store, k, password_given).await
         }
         (known, Some(directory)) => {
-            super::directory_login::check(store, &directory, login, &password_given, known).await?
+            super::directory_login::check(store, &directory, login, &password_given, known).await
         }
         (_, None) => {
             // Same work as a real check, so timing does not tell who has an account.
             password::verify(password_given, None).await;
-            return Err(StoreError::Unauthorized(WRONG.into()));
+            Err(StoreError::Unauthorized(WRONG.into()))
         }
     };
+    let user = match checked {
+        Ok(user) => user,
+        Err(e @ StoreError::Unauthorized(_)) => {
+            if unknown {
+                store.unknown_names.failed(&name_key);
+            }
+            return Err(e);
+        }
+        Err(e) => return Err(e),
+    };
     open_session(store, user, ip, user_agent, previous_session).await
+}
+
+fn locked_out(retry_after_secs: u64) -> StoreError {
+    StoreError::TooManyRequests {
+        retry_after_secs,
+        message: "too many failed sign-ins for this account; try again later".into(),
+    }
 }
 
 async fn find(store: &Store, login: &str) -> Result<Option<Known>, StoreError> {
@@ -77,10 +101,7 @@ async fn find(store: &Store, login: &str) -> Result<Option<Known>, StoreError> {
 fn refuse_if_locked(known: &Known) -> Result<(), StoreError> {
     let now = rapport_db::now();
     match known.locked_until {
-        Some(locked) if locked > now => Err(StoreError::TooManyRequests {
-            retry_after_secs: (locked - now).num_seconds().max(1) as u64,
-            message: "too many failed sign-ins for this account; try again later".into(),
-        }),
+        Some(locked) if locked > now => Err(locked_out((locked - now).num_seconds().max(1) as u64)),
         _ => Ok(()),
     }
 }

@@ -4,6 +4,7 @@ pub mod directory_login;
 pub mod login;
 pub mod password;
 pub mod sessions;
+pub mod throttle;
 pub mod token_cache;
 pub mod tokens;
 

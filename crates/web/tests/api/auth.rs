@@ -253,6 +253,24 @@ both_engines! {
 }
 
 both_engines! {
+    async fn an_email_with_no_account_is_locked_out_exactly_like_one_with_an_account(db) {
+        let app = App::start(db).await;
+        let mut answers = vec![];
+        for email in ["viewer@example.com", "nobody@example.com"] {
+            for _ in 0..5 {
+                login(&app, email, "wrong password here", &[]).await.problem(StatusCode::UNAUTHORIZED);
+            }
+            let r = login(&app, email, PASSWORD, &[]).await.problem(StatusCode::TOO_MANY_REQUESTS);
+            assert!(r.header("retry-after").is_some());
+            answers.push(r.body["detail"].clone());
+        }
+        // The lock-out does not tell a guesser which of the two has an account.
+        assert_eq!(answers[0], answers[1]);
+        assert_eq!(app.count("SELECT COUNT(*) FROM users WHERE email = 'nobody@example.com'").await, 0);
+    }
+}
+
+both_engines! {
     async fn concurrent_failures_are_all_counted_towards_the_lock(db) {
         // Guessing in parallel must not slip past the limit by racing the counter.
         let app = App::start(db).await;

@@ -151,6 +151,22 @@ both_engines! {
 }
 
 both_engines! {
+    async fn a_directory_name_rapport_has_not_met_is_locked_out_too(db) {
+        let Some(server) = TestDirectory::start() else { return };
+        let app = App::start_with_directory(db, server.config()).await;
+        let before = users_count(&app).await;
+        for _ in 0..5 {
+            login(&app, json!({"username": "ada", "password": "guess-password"})).await.problem(StatusCode::UNAUTHORIZED);
+        }
+        // Guessing a directory password through Rapport stops, right password or not.
+        login(&app, json!({"username": "ada", "password": "ada-password-1"})).await.problem(StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(users_count(&app).await, before);
+        // Other people are unaffected.
+        login(&app, json!({"username": "grace", "password": "grace-password-1"})).await.problem(StatusCode::FORBIDDEN);
+    }
+}
+
+both_engines! {
     async fn the_directory_cannot_take_over_a_local_account(db) {
         let Some(server) = TestDirectory::start() else { return };
         let app = App::start_with_directory(db, server.config()).await;

@@ -1,5 +1,6 @@
-//! Failed sign-ins per client address, kept in memory: each failure slows the next answer
-//! a little more, and too many within the window are refused for the rest of it.
+//! Failed sign-ins per key (a client address, or a login name Rapport has no user for),
+//! kept in memory: each failure slows the next answer a little more, and too many within
+//! the window are refused for the rest of it.
 //! A successful sign-in does not wipe an address's failures: otherwise one valid account
 //! would let an address guess other accounts' passwords without limit. Failures expire
 //! with the window. (Per-account lock-out is kept in the database, so it holds across
