@@ -272,7 +272,7 @@ pub async fn user_create(
             email,
             name,
             role,
-            password: password.clone(),
+            credential: users::Credential::Password(password.clone()),
             account_id: None,
         },
     )

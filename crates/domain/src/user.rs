@@ -14,8 +14,11 @@ pub struct UserChanges {
     pub role: Patch<Role>,
     /// The organisation of a partner or distributor user.
     pub account_id: Patch<Uuid>,
-    /// Create only: the initial password.
+    /// Create only: the initial password (local users).
     pub password: Option<String>,
+    /// Create only: `ldap` for a user who signs in with the directory's password
+    /// (pre-provisioned with a role, so they need no approval); `local` by default.
+    pub directory: bool,
 }
 
 impl UserChanges {
@@ -33,7 +36,26 @@ impl UserChanges {
             } else {
                 None
             },
+            directory: false,
         };
+        let mut changes = changes;
+        if r.has("auth_provider") {
+            if for_create {
+                let provider = r.patch_enum("auth_provider", "local, ldap", |p| match p {
+                    "ldap" => Some(true),
+                    "local" => Some(false),
+                    _ => None,
+                });
+                changes.directory = provider == Patch::Set(true);
+            } else {
+                r.raw("auth_provider");
+                r.error(
+                    "auth_provider",
+                    "read_only",
+                    "is chosen when the user is created",
+                );
+            }
+        }
         if !for_create && r.raw("password").is_some() {
             r.error(
                 "password",
@@ -57,7 +79,14 @@ impl UserChanges {
                 r.error(name, "required", "is required");
             }
         }
-        if for_create && changes.password.is_none() {
+        if for_create && changes.directory && changes.password.is_some() {
+            r.error(
+                "password",
+                "not_allowed",
+                "a directory (ldap) user signs in with the directory's password",
+            );
+        }
+        if for_create && !changes.directory && changes.password.is_none() {
             r.error("password", "required", "is required");
         }
         r.finish()?;

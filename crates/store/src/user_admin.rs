@@ -76,13 +76,18 @@ fn check_organisation(
 }
 
 pub async fn create(store: &Store, ctx: &Ctx, changes: UserChanges) -> Result<User, StoreError> {
-    let (Patch::Set(email), Patch::Set(role), Some(password)) =
-        (changes.email, changes.role, changes.password)
-    else {
+    let credential = match (changes.directory, changes.password) {
+        (true, _) => users::Credential::Directory,
+        (false, Some(password)) => users::Credential::Password(password),
+        (false, None) => {
+            return Err(StoreError::invalid("password", "required", "is required"));
+        }
+    };
+    let (Patch::Set(email), Patch::Set(role)) = (changes.email, changes.role) else {
         return Err(StoreError::invalid(
             "email",
             "required",
-            "email, role and password are required",
+            "email and role are required",
         ));
     };
     may_manage(&ctx.actor, role, "role")?;
@@ -105,7 +110,7 @@ pub async fn create(store: &Store, ctx: &Ctx, changes: UserChanges) -> Result<Us
             email,
             name,
             role,
-            password,
+            credential,
             account_id,
         },
     )

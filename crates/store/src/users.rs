@@ -74,18 +74,27 @@ pub fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
+/// How a new user proves who they are.
+pub enum Credential {
+    /// A Rapport password (a `local` user).
+    Password(String),
+    /// The LDAP directory's password: an `ldap` user, linked to their directory entry
+    /// on first sign-in by email.
+    Directory,
+}
+
 pub struct NewUser {
     pub email: String,
     pub name: String,
     pub role: Role,
-    pub password: String,
+    pub credential: Credential,
     pub account_id: Option<Uuid>,
 }
 
 pub const MIN_PASSWORD_LEN: usize = 12;
 
-/// Creates a local user with a password. The hash is computed before the write so the
-/// slow part never holds the writer.
+/// Creates a user: a local one with a password (hashed before the write, so the slow part
+/// never holds the writer), or a directory one without.
 pub async fn create(store: &Store, ctx: &Ctx, new: NewUser) -> Result<User, StoreError> {
     let email = normalize_email(&new.email);
     if !is_email(&email) {
@@ -95,14 +104,19 @@ pub async fn create(store: &Store, ctx: &Ctx, new: NewUser) -> Result<User, Stor
             "is not an email address",
         ));
     }
-    if new.password.chars().count() < MIN_PASSWORD_LEN {
-        return Err(StoreError::invalid(
-            "password",
-            "min_length",
-            format!("must be at least {MIN_PASSWORD_LEN} characters"),
-        ));
-    }
-    let hash = password::hash(new.password).await?;
+    let (provider, hash) = match new.credential {
+        Credential::Password(given) => {
+            if given.chars().count() < MIN_PASSWORD_LEN {
+                return Err(StoreError::invalid(
+                    "password",
+                    "min_length",
+                    format!("must be at least {MIN_PASSWORD_LEN} characters"),
+                ));
+            }
+            (LOCAL_PROVIDER, Some(password::hash(given).await?))
+        }
+        Credential::Directory => (LDAP_PROVIDER, None),
+    };
     let ctx = ctx.clone();
     store
         .db
@@ -121,13 +135,14 @@ pub async fn create(store: &Store, ctx: &Ctx, new: NewUser) -> Result<User, Stor
             let now = rapport_db::now();
             let id = new_id();
             c.execute(
-                "INSERT INTO users (id, email, name, role, enabled, password_hash, account_id, \
-                 created_at, updated_at) VALUES (?, ?, ?, ?, TRUE, ?, ?, ?, ?)",
+                "INSERT INTO users (id, email, name, role, enabled, auth_provider, password_hash, \
+                 account_id, created_at, updated_at) VALUES (?, ?, ?, ?, TRUE, ?, ?, ?, ?, ?)",
                 &[
                     id.into(),
                     email.into(),
                     new.name.into(),
                     new.role.as_str().into(),
+                    provider.into(),
                     hash.into(),
                     new.account_id.into(),
                     now.into(),

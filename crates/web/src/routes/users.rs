@@ -27,8 +27,12 @@ pub struct UserWrite {
     /// The account a partner or distributor user belongs to (of that kind); none for
     /// other roles.
     account_id: Option<uuid::Uuid>,
-    /// Create only: at least 12 characters.
+    /// Create only: at least 12 characters; required for local users, refused for
+    /// directory ones.
     password: Option<String>,
+    /// Create only: `local` (default) or `ldap`, a user who signs in with the LDAP
+    /// directory's password and is linked to their entry by email on first sign-in.
+    auth_provider: Option<String>,
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -36,7 +40,7 @@ pub struct UserList {
     pub data: Vec<User>,
 }
 
-/// Creates a local user.
+/// Creates a user: local (with a password) or pre-provisioned for the LDAP directory.
 #[utoipa::path(post, path = "/api/v1/users", tag = "auth", request_body = UserWrite, responses(
     (status = 201, description = "Created", body = User),
     (status = 403, description = "Not an admin, or a restricted admin granting admin", body = crate::problem::ProblemBody, content_type = "application/problem+json"),

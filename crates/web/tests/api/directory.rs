@@ -167,6 +167,35 @@ both_engines! {
 }
 
 both_engines! {
+    async fn a_pre_provisioned_directory_user_signs_in_at_once_with_their_role(db) {
+        let Some(server) = TestDirectory::start() else { return };
+        let app = App::start_with_directory(db, server.config()).await;
+        let a = &app.admin.token;
+        let r = app.post("/api/v1/users", a, json!({"email": "grace@example.test", "role": "rep", "auth_provider": "ldap", "password": "a-password-123"})).await.problem(StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.field_errors().iter().any(|(f, rule)| f == "password" && rule == "not_allowed"), "{}", r.body);
+        let r = app.post("/api/v1/users", a, json!({"email": "x@example.test", "role": "rep", "auth_provider": "kerberos"})).await.problem(StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.field_errors().iter().any(|(f, rule)| f == "auth_provider" && rule == "enum"), "{}", r.body);
+        let r = app.post("/api/v1/users", a, json!({"email": "grace@example.test", "role": "rep", "auth_provider": "ldap"})).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        assert_eq!(r.body["auth_provider"], "ldap");
+        assert_eq!(r.body["auth_subject"], Value::Null);
+        let grace = r.body["id"].as_str().expect("id").to_owned();
+        let r = app.patch(&format!("/api/v1/users/{grace}"), a, json!({"auth_provider": "local"}), None).await.problem(StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.field_errors().iter().any(|(f, rule)| f == "auth_provider" && rule == "read_only"), "{}", r.body);
+
+        // No password of Rapport's opens it: only the directory's.
+        login(&app, json!({"email": "grace@example.test", "password": PASSWORD})).await.problem(StatusCode::UNAUTHORIZED);
+        let before = users_count(&app).await;
+        let r = login(&app, json!({"username": "grace", "password": "grace-password-1"})).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.body["user"]["id"], grace.as_str());
+        assert_eq!(r.body["user"]["role"], "rep");
+        assert_eq!(r.body["user"]["auth_subject"], "uid=grace,ou=people,dc=rapport,dc=test");
+        assert_eq!(users_count(&app).await, before, "the sign-in linked the user, it did not create one");
+    }
+}
+
+both_engines! {
     async fn the_directory_cannot_take_over_a_local_account(db) {
         let Some(server) = TestDirectory::start() else { return };
         let app = App::start_with_directory(db, server.config()).await;

@@ -105,7 +105,7 @@ pub async fn make_user(
             email: email.into(),
             name: email.split('@').next().unwrap_or("").into(),
             role,
-            password: PASSWORD.into(),
+            credential: rapport_store::users::Credential::Password(PASSWORD.into()),
             account_id,
         },
     )
