@@ -13,6 +13,7 @@ ALTER TABLE contacts DISABLE ROW LEVEL SECURITY;
 DROP POLICY rapport_scope ON accounts;
 ALTER TABLE accounts NO FORCE ROW LEVEL SECURITY;
 ALTER TABLE accounts DISABLE ROW LEVEL SECURITY;
+DROP FUNCTION rapport_rep_accounts();
 DROP FUNCTION rapport_organisations();
 DROP FUNCTION rapport_sees_everything();
 DROP FUNCTION rapport_acting_org();
