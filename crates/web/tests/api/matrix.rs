@@ -323,12 +323,6 @@ impl Secret {
     }
 }
 
-async fn created(app: &App, token: &str, uri: &str, body: Value) -> Value {
-    let r = app.post(uri, token, body).await;
-    assert!(r.status.is_success(), "{uri}: {} {}", r.status, r.body);
-    r.body
-}
-
 /// Another rep's world, invisible to the rep, to partner and distributor users of
 /// other organisations and to fulfillers.
 async fn secret_world(app: &App) -> Secret {
@@ -724,16 +718,6 @@ impl World {
         assert!(unfilled.is_none(), "no value for a placeholder in {text}");
         filled
     }
-}
-
-/// Creates a record as `token`, asserting success; returns its id.
-async fn made(app: &App, token: &str, uri: &str, body: Value) -> String {
-    created(app, token, uri, body)
-        .await
-        .get("id")
-        .and_then(Value::as_str)
-        .expect("id")
-        .to_owned()
 }
 
 /// The caller of `role` and its records. Admins, managers and viewers act on a rep's

@@ -11,14 +11,8 @@ use rapport_db::acting::{acting_as, Acting};
 use rapport_db::testing::TestDatabase;
 use rapport_domain::{Actor, Role};
 use rapport_store::{scope, SqlBuf};
-use serde_json::{json, Value};
+use serde_json::json;
 use std::collections::BTreeSet;
-
-async fn made(app: &App, token: &str, uri: &str, body: Value) -> String {
-    let r = app.post(uri, token, body).await;
-    assert!(r.status.is_success(), "{uri}: {} {}", r.status, r.body);
-    r.body["id"].as_str().expect("id").to_owned()
-}
 
 /// Two reps' books, a distributor with one linked and one unlinked partner, and on each
 /// account a contact, a lead, a note, an internal note, a task and a shipment.

@@ -276,6 +276,23 @@ impl App {
     }
 }
 
+/// POSTs as `token`, asserting success; returns the body.
+pub async fn created(app: &App, token: &str, uri: &str, body: Value) -> Value {
+    let r = app.post(uri, token, body).await;
+    assert!(r.status.is_success(), "{uri}: {} {}", r.status, r.body);
+    r.body
+}
+
+/// Creates a record as `token`, asserting success; returns its id.
+pub async fn made(app: &App, token: &str, uri: &str, body: Value) -> String {
+    created(app, token, uri, body)
+        .await
+        .get("id")
+        .and_then(Value::as_str)
+        .expect("id")
+        .to_owned()
+}
+
 pub fn id_of(v: &Value) -> uuid::Uuid {
     v["id"]
         .as_str()
