@@ -6,7 +6,7 @@ use std::time::Duration;
 use anyhow::Context;
 use rapport_db::{Database, DbOptions};
 use rapport_domain::{Actor, Ctx, Role};
-use rapport_store::users::{self, NewUser, MIN_PASSWORD_LEN};
+use rapport_store::auth::users::{self, NewUser, MIN_PASSWORD_LEN};
 use rapport_store::{AuthPolicy, Store};
 
 use crate::config::Config;
@@ -296,7 +296,7 @@ pub async fn pipeline_check(cfg: &Config) -> anyhow::Result<()> {
     let db = connect(cfg).await?;
     rapport_migration::check_current(&db).await?;
     let store = Store::new(db, policy(cfg));
-    let wrong = rapport_store::pipeline::check_totals(&store)
+    let wrong = rapport_store::pipeline::board::check_totals(&store)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     if wrong > 0 {
@@ -313,7 +313,7 @@ pub async fn pipeline_rebuild(cfg: &Config) -> anyhow::Result<()> {
     let db = connect(cfg).await?;
     rapport_migration::check_current(&db).await?;
     let store = Store::new(db, policy(cfg));
-    let wrong = rapport_store::pipeline::rebuild_totals(&store)
+    let wrong = rapport_store::pipeline::board::rebuild_totals(&store)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("pipeline totals rebuilt from the leads ({wrong} had been wrong)");
@@ -338,7 +338,7 @@ pub async fn distributions_link(cfg: &Config, dry_run: bool) -> anyhow::Result<(
     rapport_migration::check_current(&db).await?;
     let store = Store::new(db, policy(cfg));
     let terminal = std::io::stderr().is_terminal();
-    let progress = move |p: rapport_store::distributions::LinkProgress| {
+    let progress = move |p: rapport_store::distribution::distributions::LinkProgress| {
         if terminal && p.total > 0 {
             const WIDTH: usize = 40;
             let filled = WIDTH * p.done / p.total;
@@ -357,14 +357,15 @@ pub async fn distributions_link(cfg: &Config, dry_run: bool) -> anyhow::Result<(
             }
         }
     };
-    let summary = rapport_store::distributions::link(&store, &cli_ctx(), dry_run, &progress)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let summary =
+        rapport_store::distribution::distributions::link(&store, &cli_ctx(), dry_run, &progress)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
     print!("{}", link_report(&summary));
     Ok(())
 }
 
-fn link_report(s: &rapport_store::distributions::LinkSummary) -> String {
+fn link_report(s: &rapport_store::distribution::distributions::LinkSummary) -> String {
     let (would, link_verb, create_verb) = if s.dry_run {
         ("dry run, nothing changed: ", "would link", "would create")
     } else {
@@ -410,7 +411,7 @@ pub async fn distributions_check(cfg: &Config) -> anyhow::Result<()> {
     let db = connect(cfg).await?;
     rapport_migration::check_current(&db).await?;
     let store = Store::new(db, policy(cfg));
-    let wrong = rapport_store::distributions::check_figures(&store)
+    let wrong = rapport_store::distribution::distributions::check_figures(&store)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     if wrong > 0 {
@@ -427,7 +428,7 @@ pub async fn distributions_rebuild(cfg: &Config) -> anyhow::Result<()> {
     let db = connect(cfg).await?;
     rapport_migration::check_current(&db).await?;
     let store = Store::new(db, policy(cfg));
-    let written = rapport_store::distributions::rebuild_figures(&store)
+    let written = rapport_store::distribution::distributions::rebuild_figures(&store)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("sales figures rebuilt from the distribution log ({written} rows)");

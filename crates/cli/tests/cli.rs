@@ -697,7 +697,7 @@ rapport_db::both_engines! {
                 true,
             )
             .expect("valid lead");
-            rapport_store::leads::create(&store, &ctx, changes).await.expect("lead");
+            rapport_store::pipeline::leads::create(&store, &ctx, changes).await.expect("lead");
         }
         pipeline("check").assert_success("check after writes through the store");
 
@@ -750,7 +750,7 @@ rapport_db::both_engines! {
                 today,
             )
             .expect("valid entry");
-            rapport_store::distributions::create(&store, &ctx, changes).await.expect("entry");
+            rapport_store::distribution::distributions::create(&store, &ctx, changes).await.expect("entry");
         }
         let accounts = || async {
             database.read(|c| c.query_scalar::<i64>("SELECT count(*) FROM accounts", &[])).await.expect("count")

@@ -5,7 +5,8 @@
 use std::time::Duration;
 
 use rapport_store::auth::sessions;
-use rapport_store::{idempotency, Store, StoreError};
+use rapport_store::kernel::idempotency;
+use rapport_store::{Store, StoreError};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 

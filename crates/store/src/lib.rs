@@ -1,41 +1,25 @@
 //! Every read and write of Rapport's data. Each call takes the acting user (inside a
 //! [`rapport_domain::Ctx`] or as an [`rapport_domain::Actor`]); what the actor may see or
-//! change is decided in [`scope`] and nowhere else.
+//! change is decided in [`policy`] and nowhere else. The modules are grouped by
+//! domain area; see docs/architecture.md for the areas, their order and the import rule.
 
-pub mod accounts;
-pub mod activities;
-pub mod audit;
+// The areas, in the order in which they may import each other (docs/architecture.md):
+// a module imports only the kernel, the policy and areas listed before its own.
 pub mod auth;
-pub mod contacts;
-pub mod csv;
-pub mod dashboards;
-pub mod distributions;
-pub mod distributor_partners;
-mod error;
-pub mod exports;
-pub mod idempotency;
-pub mod include;
-pub mod leads;
-pub mod links;
-pub mod list;
-pub mod merge;
-pub mod notes;
+pub mod catalog;
+pub mod customers;
+pub mod distribution;
+pub mod kernel;
+pub mod lifecycle;
 pub mod pipeline;
-pub mod products;
-mod ranked;
-pub mod reps;
-mod sales_figures;
-pub mod scope;
-pub mod search;
+pub mod policy;
+pub mod reports;
 pub mod settings;
-mod sql;
 pub mod timeline;
-pub mod user_admin;
-pub mod users;
 
-pub use error::StoreError;
-pub use list::{ListParams, Page};
-pub use sql::SqlBuf;
+pub use kernel::error::StoreError;
+pub use kernel::list::{ListParams, Page};
+pub use kernel::sql::SqlBuf;
 
 use rapport_db::Database;
 

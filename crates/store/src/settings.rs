@@ -7,11 +7,11 @@ use rapport_domain::settings::{Settings, SettingsChanges, ACTIVE_PRODUCT_CAP, LE
 use rapport_domain::{Actor, Ctx};
 use uuid::Uuid;
 
-use crate::audit::{self, AuditAction};
-use crate::scope;
+use crate::kernel::audit::{self, AuditAction};
+use crate::policy as scope;
 use crate::{Store, StoreError};
 
-const ENTITY: &str = "settings";
+const ENTITY: &str = crate::kernel::names::SETTINGS;
 
 /// The current settings, read inside the caller's transaction.
 pub(crate) fn current(c: &mut dyn Conn) -> Result<Settings, StoreError> {

@@ -88,7 +88,7 @@ pub async fn middleware(State(app): State<AppState>, mut req: Request, next: Nex
         .get::<RequestId>()
         .map(|r| r.0.clone())
         .unwrap_or_default();
-    let ctx_for = |user: rapport_store::users::User| Ctx {
+    let ctx_for = |user: rapport_store::auth::users::User| Ctx {
         actor: user.actor(),
         request_id: request_id.clone(),
         ip: meta.ip.clone(),

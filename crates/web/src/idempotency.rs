@@ -6,7 +6,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use rapport_store::idempotency::{self, Begin, StoredResponse};
+use rapport_store::kernel::idempotency::{self, Begin, StoredResponse};
 use sha2::{Digest, Sha256};
 
 use crate::auth::Authenticated;

@@ -3,7 +3,7 @@
 
 use axum::extract::{FromRequestParts, RawQuery};
 use axum::http::request::Parts;
-use rapport_store::list::{DEFAULT_LIMIT, MAX_LIMIT};
+use rapport_store::kernel::list::{DEFAULT_LIMIT, MAX_LIMIT};
 use rapport_store::ListParams;
 
 use crate::problem::Problem;

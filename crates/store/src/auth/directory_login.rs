@@ -8,8 +8,8 @@ use rapport_directory::{Directory, DirectoryError, Person};
 use rapport_domain::{new_id, Actor, Ctx, Role};
 
 use super::login::{record_failure, refuse_if_disabled, Known, WRONG};
-use crate::audit::{self, AuditAction};
-use crate::users::{self, User, LDAP_PROVIDER};
+use crate::auth::users::{self, User, LDAP_PROVIDER};
+use crate::kernel::audit::{self, AuditAction};
 use crate::{Store, StoreError};
 
 /// What an unauthenticated caller is told when the directory cannot answer; the details

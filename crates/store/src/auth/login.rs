@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::password;
 use super::sessions::{self, NewSession};
-use crate::users::{self, User};
+use crate::auth::users::{self, User};
 use crate::{Store, StoreError};
 
 pub struct SignedIn {

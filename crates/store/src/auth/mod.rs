@@ -7,6 +7,8 @@ pub mod sessions;
 pub mod throttle;
 pub mod token_cache;
 pub mod tokens;
+pub mod user_admin;
+pub mod users;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;

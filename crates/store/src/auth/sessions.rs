@@ -6,7 +6,7 @@ use rapport_db::Conn;
 use uuid::Uuid;
 
 use super::{hash_secret, random_secret, TOUCH_INTERVAL_SECS};
-use crate::users::{self, User};
+use crate::auth::users::{self, User};
 use crate::{AuthPolicy, Store, StoreError};
 
 pub struct NewSession {

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::users::User;
+use crate::auth::users::User;
 
 const TTL: Duration = Duration::from_secs(2);
 const MAX_ENTRIES: usize = 10_000;

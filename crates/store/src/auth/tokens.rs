@@ -7,11 +7,11 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::{hash_secret, random_secret, TOUCH_INTERVAL_SECS};
-use crate::audit::{self, AuditAction};
-use crate::users::{self, User};
+use crate::auth::users::{self, User};
+use crate::kernel::audit::{self, AuditAction};
 use crate::{Store, StoreError};
 
-const ENTITY: &str = "api_token";
+const ENTITY: &str = crate::kernel::names::API_TOKEN;
 /// Marks Rapport tokens so that secret scanners and people can recognise them.
 pub const TOKEN_PREFIX: &str = "rpt_";
 

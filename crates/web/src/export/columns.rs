@@ -3,8 +3,8 @@
 //! are read from the item as the JSON list would serialise it, so an export says what
 //! the API says (money stays an exact decimal string, times stay RFC 3339).
 
-use rapport_store::csv;
-use rapport_store::exports::Resource;
+use rapport_store::kernel::csv;
+use rapport_store::policy::Resource;
 use serde::Serialize;
 use serde_json::Value;
 

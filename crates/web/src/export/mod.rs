@@ -11,9 +11,11 @@ use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use rapport_domain::{Ctx, FieldError};
-use rapport_store::exports::{self, Resource};
-use rapport_store::list::MAX_LIMIT;
-use rapport_store::{scope, ListParams, Store};
+use rapport_store::kernel::list::MAX_LIMIT;
+use rapport_store::policy as scope;
+use rapport_store::policy::Resource;
+use rapport_store::reports::exports;
+use rapport_store::{ListParams, Store};
 use serde::Serialize;
 
 pub use pages::Lister;

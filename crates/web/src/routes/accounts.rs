@@ -6,9 +6,10 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures::FutureExt as _;
 use rapport_domain::account::{Account, AccountChanges, Address};
-use rapport_store::exports::Resource;
-use rapport_store::include::{self, Include, Included};
-use rapport_store::{accounts, merge};
+use rapport_store::customers::accounts;
+use rapport_store::lifecycle::merge;
+use rapport_store::policy::Resource;
+use rapport_store::reports::include::{self, Include, Included};
 use serde::Serialize;
 use uuid::Uuid;
 

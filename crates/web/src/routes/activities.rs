@@ -6,7 +6,8 @@ use axum::response::Response;
 use axum::Json;
 use rapport_domain::activity::{Activity, ActivityChanges};
 use rapport_domain::input::Patch;
-use rapport_store::{activities, Page};
+use rapport_store::timeline::activities;
+use rapport_store::Page;
 use serde::Serialize;
 use uuid::Uuid;
 

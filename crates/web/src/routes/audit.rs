@@ -1,6 +1,6 @@
 use axum::extract::State;
 use axum::Json;
-use rapport_store::audit::{self, AuditEntry};
+use rapport_store::reports::audit_log::{self as audit, AuditEntry};
 use rapport_store::Page;
 use serde::Serialize;
 

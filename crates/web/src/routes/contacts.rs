@@ -7,9 +7,9 @@ use axum::Json;
 use futures::FutureExt as _;
 use rapport_domain::account::Address;
 use rapport_domain::contact::{Contact, ContactChanges};
-use rapport_store::contacts;
-use rapport_store::exports::Resource;
-use rapport_store::links::{self, PersonAccount};
+use rapport_store::customers::contacts;
+use rapport_store::customers::links::{self, PersonAccount};
+use rapport_store::policy::Resource;
 use serde::Serialize;
 
 use super::IdPath;

@@ -7,9 +7,9 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
-use rapport_store::dashboards::period;
-use rapport_store::dashboards::pipeline::{self, PipelineDashboard, PipelineQuery};
-use rapport_store::dashboards::sales::{self, Interval, SalesDashboard, SalesQuery};
+use rapport_store::reports::dashboards::period;
+use rapport_store::reports::dashboards::pipeline::{self, PipelineDashboard, PipelineQuery};
+use rapport_store::reports::dashboards::sales::{self, Interval, SalesDashboard, SalesQuery};
 use uuid::Uuid;
 
 use crate::auth::Authed;

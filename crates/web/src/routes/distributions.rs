@@ -7,8 +7,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures::FutureExt as _;
 use rapport_domain::distribution::{Distribution, DistributionChanges};
-use rapport_store::distributions::{self, LinkSummary, Trace, MAX_BULK};
-use rapport_store::exports::Resource;
+use rapport_store::distribution::distributions::{self, LinkSummary, Trace, MAX_BULK};
+use rapport_store::policy::Resource;
 use rapport_store::ListParams;
 use serde::Serialize;
 

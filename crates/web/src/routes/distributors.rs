@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use rapport_store::distributor_partners::{self, DistributorPartner};
+use rapport_store::customers::distributor_partners::{self, DistributorPartner};
 
 use super::{IdPair, IdPath};
 use crate::auth::Authed;

@@ -6,9 +6,10 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures::FutureExt as _;
 use rapport_domain::lead::{Lead, LeadChanges, Reopen, StatusChange};
-use rapport_store::exports::Resource;
-use rapport_store::timeline::{self, Subject, TimelinePage};
-use rapport_store::{leads, Page};
+use rapport_store::pipeline::leads;
+use rapport_store::policy::Resource;
+use rapport_store::timeline::merged::{self as timeline, Subject, TimelinePage};
+use rapport_store::Page;
 use serde::Serialize;
 use uuid::Uuid;
 

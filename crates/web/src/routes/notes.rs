@@ -5,7 +5,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Json;
 use rapport_domain::note::{Note, NoteChanges};
-use rapport_store::{notes, Page};
+use rapport_store::timeline::notes;
+use rapport_store::Page;
 use serde::Serialize;
 use uuid::Uuid;
 

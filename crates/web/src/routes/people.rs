@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use rapport_domain::contact::LinkChanges;
-use rapport_store::links::{self, AccountPerson};
+use rapport_store::customers::links::{self, AccountPerson};
 use serde::Serialize;
 use uuid::Uuid;
 

@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::Json;
 use chrono::NaiveDate;
 use rapport_domain::settings::{Settings, SettingsChanges};
-use rapport_store::pipeline::{self, Board, BoardFilter};
+use rapport_store::pipeline::board::{self as pipeline, Board, BoardFilter};
 use rapport_store::settings;
 use uuid::Uuid;
 

@@ -5,7 +5,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Json;
 use rapport_domain::product::{Product, ProductChanges};
-use rapport_store::{products, Page};
+use rapport_store::catalog::products;
+use rapport_store::Page;
 use serde::Serialize;
 
 use super::IdPath;

@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use rapport_domain::input::{ObjectReader, Patch};
-use rapport_store::reps::{self, AccountRep, ReassignFilter, Reassigned, RepRole};
+use rapport_store::customers::reps::{self, AccountRep, ReassignFilter, Reassigned, RepRole};
 use serde::Serialize;
 use uuid::Uuid;
 

@@ -7,7 +7,7 @@ use axum::Json;
 use chrono::{DateTime, Utc};
 use rapport_domain::input::ObjectReader;
 use rapport_store::auth::login;
-use rapport_store::users::{self, User};
+use rapport_store::auth::users::{self, User};
 use rapport_store::StoreError;
 use serde::Serialize;
 

@@ -6,7 +6,7 @@ use axum::response::Response;
 use axum::Json;
 use rapport_domain::account::{MAX_TAGS, MAX_TAG_LEN};
 use rapport_domain::input::{ObjectReader, Patch};
-use rapport_store::accounts::{self, TagCount};
+use rapport_store::customers::accounts::{self, TagCount};
 use serde::Serialize;
 
 use super::IdPath;

@@ -5,8 +5,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use rapport_domain::user::UserChanges;
-use rapport_store::user_admin::{self, UserFilter};
-use rapport_store::users::User;
+use rapport_store::auth::user_admin::{self, UserFilter};
+use rapport_store::auth::users::User;
 
 use super::IdPath;
 use crate::auth::Authed;

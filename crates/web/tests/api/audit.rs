@@ -6,7 +6,7 @@
 use super::support::*;
 use axum::http::{Method, StatusCode};
 use rapport_db::both_engines;
-use rapport_store::audit::AuditEntry;
+use rapport_store::reports::audit_log::AuditEntry;
 use rapport_web::WebConfig;
 use serde_json::{json, Value};
 

@@ -220,7 +220,7 @@ both_engines! {
 both_engines! {
     async fn disabled_user_cannot_sign_in_even_with_the_right_password(db) {
         let app = App::start(db).await;
-        rapport_store::users::set_enabled(&app.store, &cli_ctx(), app.rep.user.id, false).await.expect("disable");
+        rapport_store::auth::users::set_enabled(&app.store, &cli_ctx(), app.rep.user.id, false).await.expect("disable");
         let r = login(&app, "rep@example.com", PASSWORD, &[]).await.problem(StatusCode::FORBIDDEN);
         assert!(r.header("set-cookie").is_none());
         // A wrong password still says only "wrong", not "disabled".
@@ -605,7 +605,7 @@ both_engines! {
         assert_eq!(me_by_cookie(&app, &s).await, StatusCode::OK);
         assert_eq!(app.get("/api/v1/me", &app.rep.token).await.status, StatusCode::OK);
 
-        rapport_store::users::set_enabled(&app.store, &cli_ctx(), app.rep.user.id, false).await.expect("disable");
+        rapport_store::auth::users::set_enabled(&app.store, &cli_ctx(), app.rep.user.id, false).await.expect("disable");
         assert_eq!(me_by_cookie(&app, &s).await, StatusCode::UNAUTHORIZED);
         app.get("/api/v1/me", &app.rep.token).await.problem(StatusCode::UNAUTHORIZED);
         assert_eq!(sessions_of(&app, app.rep.user.id).await, 0);
@@ -613,7 +613,7 @@ both_engines! {
         assert_eq!(app.get("/api/v1/me", &app.other_rep.token).await.status, StatusCode::OK);
 
         // Tokens follow the enabled flag; the ended session stays ended.
-        rapport_store::users::set_enabled(&app.store, &cli_ctx(), app.rep.user.id, true).await.expect("enable");
+        rapport_store::auth::users::set_enabled(&app.store, &cli_ctx(), app.rep.user.id, true).await.expect("enable");
         assert_eq!(app.get("/api/v1/me", &app.rep.token).await.status, StatusCode::OK);
         assert_eq!(me_by_cookie(&app, &s).await, StatusCode::UNAUTHORIZED);
     }

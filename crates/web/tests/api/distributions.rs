@@ -5,7 +5,7 @@
 use axum::http::{Method, StatusCode};
 use rapport_db::both_engines;
 use rapport_domain::Role;
-use rapport_store::distributions;
+use rapport_store::distribution::distributions;
 use serde_json::{json, Value};
 
 #[allow(unused_imports)]

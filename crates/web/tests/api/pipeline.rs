@@ -4,7 +4,7 @@
 use axum::http::{Method, StatusCode};
 use rapport_db::both_engines;
 use rapport_domain::Role;
-use rapport_store::pipeline::{self, BoardFilter};
+use rapport_store::pipeline::board::{self as pipeline, BoardFilter};
 use serde_json::{json, Value};
 
 #[allow(unused_imports)]

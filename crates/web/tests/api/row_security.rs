@@ -10,7 +10,8 @@ use super::support::*;
 use rapport_db::acting::{acting_as, Acting};
 use rapport_db::testing::TestDatabase;
 use rapport_domain::{Actor, Role};
-use rapport_store::{scope, SqlBuf};
+use rapport_store::policy as scope;
+use rapport_store::SqlBuf;
 use serde_json::json;
 use std::collections::BTreeSet;
 

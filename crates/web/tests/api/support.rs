@@ -7,7 +7,7 @@ use rapport_db::testing::TestDatabase;
 use rapport_db::{Database, DbOptions};
 use rapport_domain::{Actor, Ctx, Role};
 use rapport_store::auth::tokens;
-use rapport_store::users::{self, NewUser, User};
+use rapport_store::auth::users::{self, NewUser, User};
 use rapport_store::{AuthPolicy, Store};
 use rapport_web::{router, AppState, WebConfig};
 use serde_json::Value;
@@ -105,7 +105,7 @@ pub async fn make_user(
             email: email.into(),
             name: email.split('@').next().unwrap_or("").into(),
             role,
-            credential: rapport_store::users::Credential::Password(PASSWORD.into()),
+            credential: rapport_store::auth::users::Credential::Password(PASSWORD.into()),
             account_id,
         },
     )
@@ -258,10 +258,10 @@ impl App {
         &self,
         entity_type: &'static str,
         id: uuid::Uuid,
-    ) -> Vec<rapport_store::audit::AuditEntry> {
+    ) -> Vec<rapport_store::reports::audit_log::AuditEntry> {
         self.store
             .db
-            .read(move |c| rapport_store::audit::for_entity(c, entity_type, id))
+            .read(move |c| rapport_store::reports::audit_log::for_entity(c, entity_type, id))
             .await
             .expect("audit")
     }

@@ -1,0 +1,3 @@
+//! What is sold: products and the cap on how many are active.
+
+pub mod products;

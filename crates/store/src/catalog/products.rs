@@ -1,0 +1,295 @@
+//! Products (seed 002). Every node shares one cap on how many may be active at once
+//! (`settings.active_product_cap`, 0 = none); activations take one lock so that the cap
+//! holds when many arrive together, on both engines. Deleting a product clears it from
+//! the leads interested in it, each change audited.
+
+use rapport_db::{Conn, Dialect, Row, Value};
+use rapport_domain::input::Patch;
+use rapport_domain::product::{Product, ProductChanges};
+use rapport_domain::{new_id, Actor, Ctx};
+use uuid::Uuid;
+
+use crate::kernel::audit::{self, AuditAction};
+use crate::kernel::list::{self, Field, Kind, ListParams, ListSpec, Page};
+use crate::pipeline::leads;
+use crate::policy::{self as scope, Action};
+use crate::{settings, SqlBuf, Store, StoreError};
+
+pub(crate) const ENTITY: &str = crate::kernel::names::PRODUCT;
+/// Any fixed number: it names the one lock every activation takes on PostgreSQL.
+const ACTIVATION_LOCK: i64 = 0x5241_5050_0001;
+
+static SPEC: ListSpec = ListSpec {
+    table: "products",
+    sortable: &[
+        Field::new("name", "name_key", Kind::Text),
+        Field::new("created_at", "created_at", Kind::Timestamp),
+        Field::new("updated_at", "updated_at", Kind::Timestamp),
+    ],
+    default_sort: "name",
+    filters: &[
+        Field::new("active", "active", Kind::Bool),
+        Field::new("sku", "sku", Kind::Text).nullable(),
+        Field::new("legacy_id", "legacy_id", Kind::Text).nullable(),
+        Field::new("created_at", "created_at", Kind::Timestamp),
+        Field::new("updated_at", "updated_at", Kind::Timestamp),
+    ],
+    search: None,
+};
+
+fn from_row(r: &Row) -> Result<Product, StoreError> {
+    let metadata: serde_json::Value = r.get("metadata")?;
+    Ok(Product {
+        id: r.get("id")?,
+        name: r.get("name")?,
+        description: r.get("description")?,
+        active: r.get("active")?,
+        sku: r.get("sku")?,
+        legacy_id: r.get("legacy_id")?,
+        metadata: match metadata {
+            serde_json::Value::Object(m) => m,
+            _ => Default::default(),
+        },
+        created_by: r.get("created_by")?,
+        updated_by: r.get("updated_by")?,
+        created_at: r.get("created_at")?,
+        updated_at: r.get("updated_at")?,
+        version: r.get("version")?,
+    })
+}
+
+pub(crate) fn fetch(c: &mut dyn Conn, id: Uuid, lock: bool) -> Result<Product, StoreError> {
+    let mut sql = String::from("SELECT * FROM products WHERE id = ?");
+    if lock && c.dialect() == Dialect::Postgres {
+        sql.push_str(" FOR UPDATE");
+    }
+    match c.query_one(&sql, &[id.into()])? {
+        Some(row) => from_row(&row),
+        None => Err(StoreError::NotFound { entity: ENTITY }),
+    }
+}
+
+/// Refuses an activation that would exceed the cap. Called with the activation lock
+/// held, so the count cannot change underneath it: SQLite has one writer at a time, and
+/// on PostgreSQL every activation waits for the one before it to commit.
+fn check_cap(c: &mut dyn Conn, except: Uuid) -> Result<(), StoreError> {
+    if c.dialect() == Dialect::Postgres {
+        c.query(
+            "SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(?)) AS l",
+            &[ACTIVATION_LOCK.into()],
+        )?;
+    }
+    let cap = settings::current(c)?.active_product_cap;
+    if cap == 0 {
+        return Ok(());
+    }
+    let active: i64 = c
+        .query_scalar(
+            "SELECT count(*) FROM products WHERE active = ? AND id <> ?",
+            &[true.into(), except.into()],
+        )?
+        .unwrap_or(0);
+    if active >= cap {
+        return Err(StoreError::state(
+            "active",
+            format!(
+                "at most {cap} products may be active at once (the active_product_cap setting); deactivate one first"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn conflict(c: &mut dyn Conn, p: &Product, except: Option<Uuid>) -> Result<(), StoreError> {
+    let checks: [(&str, &str, Option<String>); 3] = [
+        ("name", "name_key", Some(p.name_key())),
+        ("sku", "sku", p.sku.clone()),
+        ("legacy_id", "legacy_id", p.legacy_id.clone()),
+    ];
+    for (field, column, value) in checks {
+        let Some(value) = value else { continue };
+        let found: Option<Uuid> = c.query_scalar(
+            &format!("SELECT id FROM products WHERE {column} = ? AND id <> ?"),
+            &[value.into(), except.unwrap_or(Uuid::nil()).into()],
+        )?;
+        if let Some(existing) = found {
+            return Err(StoreError::Conflict {
+                message: format!("another product already has this {field}"),
+                field: Some(field.into()),
+                existing_id: Some(existing),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn apply(mut p: Product, ch: ProductChanges) -> Product {
+    if let Patch::Set(n) = ch.name {
+        p.name = n;
+    }
+    if let Patch::Set(a) = ch.active {
+        p.active = a;
+    }
+    p.description = ch.description.apply(p.description);
+    p.sku = ch.sku.apply(p.sku);
+    p.legacy_id = ch.legacy_id.apply(p.legacy_id);
+    p.metadata = ch.metadata.apply(Some(p.metadata)).unwrap_or_default();
+    p
+}
+
+fn write_values(p: &Product) -> Vec<Value> {
+    vec![
+        p.name.clone().into(),
+        p.name_key().into(),
+        p.description.clone().into(),
+        p.active.into(),
+        p.sku.clone().into(),
+        p.legacy_id.clone().into(),
+        serde_json::Value::Object(p.metadata.clone()).into(),
+        p.updated_by.into(),
+        p.updated_at.into(),
+        p.version.into(),
+        p.id.into(),
+    ]
+}
+
+pub async fn create(
+    store: &Store,
+    ctx: &Ctx,
+    changes: ProductChanges,
+) -> Result<Product, StoreError> {
+    let ctx = ctx.clone();
+    store
+        .db
+        .write(move |c| {
+            let actor = &ctx.actor;
+            scope::require_product_action(actor, Action::Create)?;
+            let me = Some(actor.user_id).filter(|u| !u.is_nil());
+            let now = rapport_db::now();
+            let blank = Product {
+                id: new_id(),
+                name: String::new(),
+                description: None,
+                active: true,
+                sku: None,
+                legacy_id: None,
+                metadata: Default::default(),
+                created_by: me,
+                updated_by: me,
+                created_at: now,
+                updated_at: now,
+                version: 1,
+            };
+            let p = apply(blank, changes);
+            conflict(c, &p, None)?;
+            if p.active {
+                check_cap(c, p.id)?;
+            }
+            c.execute(
+                "INSERT INTO products (name, name_key, description, active, sku, legacy_id, metadata, \
+                 updated_by, updated_at, version, id, created_by, created_at) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                &[write_values(&p), vec![p.created_by.into(), p.created_at.into()]].concat(),
+            )?;
+            audit::record_change(c, &ctx, AuditAction::Create, ENTITY, p.id, None, Some(&p))?;
+            Ok(p)
+        })
+        .await
+}
+
+pub async fn get(store: &Store, _actor: &Actor, id: Uuid) -> Result<Product, StoreError> {
+    store.db.read(move |c| fetch(c, id, false)).await
+}
+
+pub async fn list(
+    store: &Store,
+    actor: &Actor,
+    params: ListParams,
+) -> Result<Page<Product>, StoreError> {
+    // Everyone signed in sees the catalogue.
+    let all = SqlBuf::new("TRUE");
+    list::read_page(
+        store,
+        &SPEC,
+        params,
+        actor.user_id,
+        all,
+        Vec::new(),
+        from_row,
+    )
+    .await
+}
+
+pub async fn update(
+    store: &Store,
+    ctx: &Ctx,
+    id: Uuid,
+    if_match: Option<i64>,
+    changes: ProductChanges,
+) -> Result<Product, StoreError> {
+    let ctx = ctx.clone();
+    store
+        .db
+        .write(move |c| {
+            let actor = &ctx.actor;
+            scope::require_product_action(actor, Action::Update)?;
+            let before = fetch(c, id, true)?;
+            StoreError::check_version(if_match, before.version)?;
+            let mut after = apply(before.clone(), changes);
+            if after == before {
+                return Ok(before);
+            }
+            conflict(c, &after, Some(id))?;
+            if after.active && !before.active {
+                check_cap(c, id)?;
+            }
+            after.version = before.version + 1;
+            after.updated_at = rapport_db::now().max(before.updated_at);
+            after.updated_by = Some(actor.user_id).filter(|u| !u.is_nil());
+            c.execute(
+                "UPDATE products SET name = ?, name_key = ?, description = ?, active = ?, sku = ?, legacy_id = ?, \
+                 metadata = ?, updated_by = ?, updated_at = ?, version = ? WHERE id = ?",
+                &write_values(&after),
+            )?;
+            audit::record_change(c, &ctx, AuditAction::Update, ENTITY, id, Some(&before), Some(&after))?;
+            Ok(after)
+        })
+        .await
+}
+
+/// Deletes a product; leads interested in it keep going without one (seed 002).
+pub async fn delete(
+    store: &Store,
+    ctx: &Ctx,
+    id: Uuid,
+    if_match: Option<i64>,
+) -> Result<(), StoreError> {
+    let ctx = ctx.clone();
+    store
+        .db
+        .write(move |c| {
+            scope::require_product_action(&ctx.actor, Action::Delete)?;
+            let before = fetch(c, id, true)?;
+            StoreError::check_version(if_match, before.version)?;
+            leads::clear_product(c, &ctx, id)?;
+            c.execute("DELETE FROM products WHERE id = ?", &[id.into()])?;
+            audit::record_change(
+                c,
+                &ctx,
+                AuditAction::Delete,
+                ENTITY,
+                id,
+                Some(&before),
+                None,
+            )?;
+            Ok(())
+        })
+        .await
+}
+
+/// A product named in a body (a lead's product of interest): it must exist.
+pub(crate) fn check_exists(c: &mut dyn Conn, id: Uuid, field: &str) -> Result<(), StoreError> {
+    fetch(c, id, false)
+        .map(|_| ())
+        .map_err(|e| e.named_in(field, "names no product"))
+}

@@ -1,0 +1,409 @@
+//! Contacts (people): create, read, list, update and (admin only) delete.
+
+use rapport_db::{Conn, Row, Value};
+use rapport_domain::account::Address;
+use rapport_domain::contact::{Contact, ContactChanges, ContactKind};
+use rapport_domain::input::Patch;
+use rapport_domain::normalize::{company_key, phone_digits, search_text};
+use rapport_domain::{new_id, Actor, Ctx};
+use uuid::Uuid;
+
+use crate::kernel::audit::{self, AuditAction};
+use crate::kernel::list::{self, Field, Kind, ListParams, ListSpec, Page};
+use crate::policy::{self as scope, Action};
+use crate::{SqlBuf, Store, StoreError};
+
+pub(crate) const ENTITY: &str = crate::kernel::names::CONTACT;
+
+static SPEC: ListSpec = ListSpec {
+    table: "contacts",
+    sortable: &[
+        Field::new("created_at", "created_at", Kind::Timestamp),
+        Field::new("updated_at", "updated_at", Kind::Timestamp),
+        Field::new("name", "sort_key", Kind::Text),
+        Field::new("email", "email", Kind::Text).nullable(),
+    ],
+    default_sort: "-created_at",
+    filters: &[
+        Field::new("kind", "kind", Kind::Text),
+        Field::new("active", "active", Kind::Bool),
+        Field::new("email", "email", Kind::Text).nullable(),
+        Field::new("legacy_id", "legacy_id", Kind::Text).nullable(),
+        Field::new("created_by", "created_by", Kind::Uuid).nullable(),
+        Field::new("created_at", "created_at", Kind::Timestamp),
+        Field::new("updated_at", "updated_at", Kind::Timestamp),
+    ],
+    search: Some(&SEARCH),
+};
+
+static SEARCH: crate::kernel::search::Search = crate::kernel::search::Search {
+    fts_table: "contact_search",
+    // Last name first (as the list sorts), then first name first.
+    key_columns: &["sort_key", "name_key"],
+};
+
+pub(crate) fn from_row(r: &Row) -> Result<Contact, StoreError> {
+    let kind: String = r.get("kind")?;
+    let first: Option<String> = r.get("first_name")?;
+    let middle: Option<String> = r.get("middle_name")?;
+    let last: Option<String> = r.get("last_name")?;
+    let address = match r.get::<Option<serde_json::Value>>("address")? {
+        None => None,
+        Some(j) => Some(
+            serde_json::from_value::<Address>(j)
+                .map_err(|e| rapport_db::DbError::decode(format!("address: {e}")))?,
+        ),
+    };
+    let metadata = match r.get::<Option<serde_json::Value>>("metadata")? {
+        Some(serde_json::Value::Object(m)) => m,
+        _ => Default::default(),
+    };
+    Ok(Contact {
+        id: r.get("id")?,
+        kind: ContactKind::parse(&kind)
+            .ok_or_else(|| rapport_db::DbError::decode(format!("contacts.kind: {kind:?}")))?,
+        full_name: Contact::display_name(first.as_deref(), middle.as_deref(), last.as_deref()),
+        first_name: first,
+        middle_name: middle,
+        last_name: last,
+        email: r.get("email")?,
+        phone: r.get("phone")?,
+        title: r.get("title")?,
+        date_of_birth: r.get("date_of_birth")?,
+        gender: r.get("gender")?,
+        address,
+        active: r.get("active")?,
+        legacy_id: r.get("legacy_id")?,
+        metadata,
+        created_by: r.get("created_by")?,
+        updated_by: r.get("updated_by")?,
+        created_at: r.get("created_at")?,
+        updated_at: r.get("updated_at")?,
+        version: r.get("version")?,
+    })
+}
+
+fn apply(current: Contact, ch: ContactChanges) -> Contact {
+    let mut c = current;
+    if let Patch::Set(k) = ch.kind {
+        c.kind = k;
+    }
+    if let Patch::Set(a) = ch.active {
+        c.active = a;
+    }
+    c.first_name = ch.first_name.apply(c.first_name);
+    c.middle_name = ch.middle_name.apply(c.middle_name);
+    c.last_name = ch.last_name.apply(c.last_name);
+    c.email = ch.email.apply(c.email);
+    c.phone = ch.phone.apply(c.phone);
+    c.title = ch.title.apply(c.title);
+    c.date_of_birth = ch.date_of_birth.apply(c.date_of_birth);
+    c.gender = ch.gender.apply(c.gender);
+    c.address = ch.address.apply(c.address);
+    c.legacy_id = ch.legacy_id.apply(c.legacy_id);
+    c.metadata = ch.metadata.apply(Some(c.metadata)).unwrap_or_default();
+    c.full_name = Contact::display_name(
+        c.first_name.as_deref(),
+        c.middle_name.as_deref(),
+        c.last_name.as_deref(),
+    );
+    c
+}
+
+const COLUMNS: &str = "id, kind, first_name, middle_name, last_name, email, phone, title, \
+    date_of_birth, gender, address, active, legacy_id, metadata, name_key, sort_key, search_text, \
+    created_by, updated_by, created_at, updated_at, version";
+
+fn values(c: &Contact) -> Vec<Value> {
+    let s = |v: &Option<String>| v.clone().unwrap_or_default();
+    let phone = s(&c.phone);
+    let sort_key = company_key(&format!(
+        "{} {} {}",
+        s(&c.last_name),
+        s(&c.first_name),
+        s(&c.middle_name)
+    ));
+    let search = search_text(&[&c.full_name, &s(&c.email), &phone, &phone_digits(&phone)]);
+    vec![
+        c.id.into(),
+        c.kind.as_str().into(),
+        c.first_name.clone().into(),
+        c.middle_name.clone().into(),
+        c.last_name.clone().into(),
+        c.email.clone().into(),
+        c.phone.clone().into(),
+        c.title.clone().into(),
+        c.date_of_birth.into(),
+        c.gender.clone().into(),
+        match &c.address {
+            Some(a) => serde_json::to_value(a).map_or(Value::Null, Value::Json),
+            None => Value::Null,
+        },
+        c.active.into(),
+        c.legacy_id.clone().into(),
+        serde_json::Value::Object(c.metadata.clone()).into(),
+        company_key(&c.full_name).into(),
+        sort_key.into(),
+        search.into(),
+        c.created_by.into(),
+        c.updated_by.into(),
+        c.created_at.into(),
+        c.updated_at.into(),
+        c.version.into(),
+    ]
+}
+
+fn fetch(conn: &mut dyn Conn, actor: &Actor, id: Uuid, lock: bool) -> Result<Contact, StoreError> {
+    let mut q = SqlBuf::new("SELECT * FROM contacts WHERE id = ");
+    q.bind(id)
+        .push(" AND (")
+        .append(scope::contacts_visible(actor))
+        .push(")");
+    if lock && conn.dialect() == rapport_db::Dialect::Postgres {
+        q.push(" FOR UPDATE");
+    }
+    match conn.query_one(&q.sql, &q.params)? {
+        Some(row) => from_row(&row),
+        None => Err(StoreError::NotFound { entity: ENTITY }),
+    }
+}
+
+/// A contact the actor can see, or `NotFound`.
+pub(crate) fn visible(conn: &mut dyn Conn, actor: &Actor, id: Uuid) -> Result<Contact, StoreError> {
+    fetch(conn, actor, id, false)
+}
+
+fn check_legacy_id(conn: &mut dyn Conn, actor: &Actor, c: &Contact) -> Result<(), StoreError> {
+    let Some(legacy) = c.legacy_id.as_deref() else {
+        return Ok(());
+    };
+    let existing: Option<Uuid> = conn.query_scalar(
+        "SELECT id FROM contacts WHERE legacy_id = ? AND id <> ?",
+        &[legacy.into(), c.id.into()],
+    )?;
+    let Some(existing) = existing else {
+        return Ok(());
+    };
+    let shown = fetch(conn, actor, existing, false).ok().map(|c| c.id);
+    Err(StoreError::Conflict {
+        message: format!("another contact already has this legacy_id ({legacy})"),
+        field: Some("legacy_id".into()),
+        existing_id: shown,
+    })
+}
+
+fn unique_conflict(e: rapport_db::DbError) -> StoreError {
+    if e.is_unique() && e.violates("legacy_id") {
+        return StoreError::Conflict {
+            message: "another contact already has this legacy_id".into(),
+            field: Some("legacy_id".into()),
+            existing_id: None,
+        };
+    }
+    e.into()
+}
+
+pub async fn create(
+    store: &Store,
+    ctx: &Ctx,
+    changes: ContactChanges,
+) -> Result<Contact, StoreError> {
+    scope::require_contact_action(&ctx.actor, Action::Create)?;
+    let ctx = ctx.clone();
+    store
+        .db
+        .write(move |c| {
+            let now = rapport_db::now();
+            let me = Some(ctx.actor.user_id).filter(|u| !u.is_nil());
+            let blank = Contact {
+                id: new_id(),
+                kind: ContactKind::Contact,
+                first_name: None,
+                middle_name: None,
+                last_name: None,
+                full_name: String::new(),
+                email: None,
+                phone: None,
+                title: None,
+                date_of_birth: None,
+                gender: None,
+                address: None,
+                active: true,
+                legacy_id: None,
+                metadata: Default::default(),
+                created_by: me,
+                updated_by: me,
+                created_at: now,
+                updated_at: now,
+                version: 1,
+            };
+            let contact = apply(blank, changes);
+            check_legacy_id(c, &ctx.actor, &contact)?;
+            let placeholders = vec!["?"; COLUMNS.split(", ").count()].join(", ");
+            c.execute(
+                &format!("INSERT INTO contacts ({COLUMNS}) VALUES ({placeholders})"),
+                &values(&contact),
+            )
+            .map_err(unique_conflict)?;
+            audit::record_change(
+                c,
+                &ctx,
+                AuditAction::Create,
+                ENTITY,
+                contact.id,
+                None,
+                Some(&contact),
+            )?;
+            Ok(contact)
+        })
+        .await
+}
+
+pub async fn get(store: &Store, actor: &Actor, id: Uuid) -> Result<Contact, StoreError> {
+    let actor = actor.clone();
+    store.db.read(move |c| visible(c, &actor, id)).await
+}
+
+/// Lists contacts. Beyond the generic filters, `account_id=` keeps people linked to that
+/// account (any of several).
+pub async fn list(
+    store: &Store,
+    actor: &Actor,
+    mut params: ListParams,
+) -> Result<Page<Contact>, StoreError> {
+    let mut extra = Vec::new();
+    let accounts: Vec<Value> = params
+        .take_filter("account_id")
+        .iter()
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(|v| {
+            Uuid::parse_str(v).map(Value::Uuid).map_err(|_| {
+                StoreError::bad_request("account_id", "type", format!("{v:?} is not a UUID"))
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    if !accounts.is_empty() {
+        let mut cond = SqlBuf::new(
+            "EXISTS (SELECT 1 FROM account_contacts ac WHERE ac.contact_id = contacts.id AND ac.account_id IN ",
+        );
+        cond.bind_list(accounts).push(")");
+        extra.push(cond);
+    }
+    let scope = scope::contacts_visible(actor);
+    list::read_page(store, &SPEC, params, actor.user_id, scope, extra, from_row).await
+}
+
+pub async fn update(
+    store: &Store,
+    ctx: &Ctx,
+    id: Uuid,
+    if_match: Option<i64>,
+    changes: ContactChanges,
+) -> Result<Contact, StoreError> {
+    let ctx = ctx.clone();
+    store
+        .db
+        .write(move |c| {
+            let actor = &ctx.actor;
+            let before = fetch(c, actor, id, true)?;
+            scope::require_contact_action(actor, Action::Update)?;
+            StoreError::check_version(if_match, before.version)?;
+            let proposed = apply(before.clone(), changes);
+            if proposed == before {
+                return Ok(before);
+            }
+            if proposed.first_name.is_none() && proposed.last_name.is_none() {
+                return Err(StoreError::invalid(
+                    "last_name",
+                    "required",
+                    "a contact needs a first or a last name",
+                ));
+            }
+            check_legacy_id(c, actor, &proposed)?;
+            let mut after = proposed;
+            after.version = before.version + 1;
+            after.updated_at = rapport_db::now().max(before.updated_at);
+            after.updated_by = Some(actor.user_id).filter(|u| !u.is_nil());
+            let assignments: Vec<String> = COLUMNS
+                .split(", ")
+                .skip(1)
+                .map(|c| format!("{c} = ?"))
+                .collect();
+            let mut params = values(&after);
+            params.remove(0);
+            params.push(id.into());
+            params.push(before.version.into());
+            let n = c
+                .execute(
+                    &format!(
+                        "UPDATE contacts SET {} WHERE id = ? AND version = ?",
+                        assignments.join(", ")
+                    ),
+                    &params,
+                )
+                .map_err(unique_conflict)?;
+            if n == 0 {
+                return Err(StoreError::PreconditionFailed {
+                    current_version: before.version,
+                });
+            }
+            audit::record_change(
+                c,
+                &ctx,
+                AuditAction::Update,
+                ENTITY,
+                id,
+                Some(&before),
+                Some(&after),
+            )?;
+            Ok(after)
+        })
+        .await
+}
+
+/// Deletes a person for good (admins only), with their account links. Notes about them
+/// that hang off an account stay on the account; notes only about them go too. Each
+/// removed row is in the audit log.
+pub async fn delete(
+    store: &Store,
+    ctx: &Ctx,
+    id: Uuid,
+    if_match: Option<i64>,
+) -> Result<(), StoreError> {
+    let ctx = ctx.clone();
+    store
+        .db
+        .write(move |c| {
+            let actor = &ctx.actor;
+            let before = fetch(c, actor, id, true)?;
+            scope::require_contact_action(actor, Action::Delete)?;
+            StoreError::check_version(if_match, before.version)?;
+            for link in crate::customers::links::rows_where(c, "contact_id", id)? {
+                audit::record_change(
+                    c,
+                    &ctx,
+                    AuditAction::Delete,
+                    crate::customers::links::ENTITY,
+                    link.id,
+                    Some(&link),
+                    None,
+                )?;
+            }
+            // Activities about this person alone would be left linked to nothing.
+            crate::timeline::activities::remove_only_linked_to_contact(c, &ctx, id)?;
+            c.execute("DELETE FROM contacts WHERE id = ?", &[id.into()])?;
+            audit::record_change(
+                c,
+                &ctx,
+                AuditAction::Delete,
+                ENTITY,
+                id,
+                Some(&before),
+                None,
+            )?;
+            Ok(())
+        })
+        .await
+}

@@ -1,0 +1,8 @@
+//! The customer master: accounts, contacts and their links, reps, distributor–partner
+//! links.
+
+pub mod accounts;
+pub mod contacts;
+pub mod distributor_partners;
+pub mod links;
+pub mod reps;

@@ -1,0 +1,142 @@
+//! The typed filters of a list: `name=value[,value…]` (with `me` and `null`) and
+//! `_after`/`_before` ranges on dates, times and numbers.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rapport_db::{parse_timestamp, Value};
+use uuid::Uuid;
+
+use super::params::{Kind, ListSpec};
+use crate::{SqlBuf, StoreError};
+
+const MAX_FILTER_VALUES: usize = 100;
+
+pub(super) fn parse_value(kind: Kind, s: &str) -> Option<Value> {
+    Some(match kind {
+        Kind::Text => Value::Text(s.to_owned()),
+        Kind::Uuid => Value::Uuid(Uuid::parse_str(s).ok()?),
+        Kind::Timestamp => Value::Timestamp(parse_time_bound(s)?),
+        Kind::Date => Value::Date(NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?),
+        Kind::Int => Value::Int(s.parse().ok()?),
+        Kind::Bool => Value::Bool(match s {
+            "true" | "1" => true,
+            "false" | "0" => false,
+            _ => return None,
+        }),
+    })
+}
+
+/// A timestamp filter value: RFC 3339, or a date meaning its midnight UTC.
+fn parse_time_bound(s: &str) -> Option<DateTime<Utc>> {
+    parse_timestamp(s).or_else(|| {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .ok()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|t| t.and_utc())
+    })
+}
+
+fn filter_error(name: &str, rule: &str, message: String) -> StoreError {
+    StoreError::bad_request(name, rule, message)
+}
+
+/// Turns the generic filters into conditions. `me` stands for the actor's id in UUID
+/// filters, `null` for "has no value" in nullable ones; commas or repeats mean "any of".
+pub(super) fn filter_conditions(
+    spec: &ListSpec,
+    filters: &[(String, String)],
+    me: Uuid,
+) -> Result<Vec<SqlBuf>, StoreError> {
+    let mut out = Vec::new();
+    for (name, raw) in filters {
+        let (field, range) = match spec.filters.iter().find(|f| f.name == name.as_str()) {
+            Some(f) => (*f, None),
+            None => {
+                let ranged =
+                    [("_after", ">="), ("_before", "<")]
+                        .iter()
+                        .find_map(|(suffix, op)| {
+                            let base = name.strip_suffix(suffix)?;
+                            spec.filters
+                                .iter()
+                                .find(|f| {
+                                    matches!(f.kind, Kind::Timestamp | Kind::Date | Kind::Int)
+                                        && f.name.strip_suffix("_at").unwrap_or(f.name) == base
+                                })
+                                .map(|f| (*f, *op))
+                        });
+                match ranged {
+                    Some((f, op)) => (f, Some(op)),
+                    None => {
+                        let mut names: Vec<String> =
+                            spec.filters.iter().map(|f| f.name.to_owned()).collect();
+                        names.sort();
+                        return Err(filter_error(
+                            name,
+                            "unknown_parameter",
+                            format!(
+                                "is not a parameter of this list; filters: {}, plus _after/_before on dates",
+                                names.join(", ")
+                            ),
+                        ));
+                    }
+                }
+            }
+        };
+        let col = field.column;
+        let parse = |s: &str| -> Result<Value, StoreError> {
+            if field.kind == Kind::Uuid && s == "me" {
+                return Ok(Value::Uuid(me));
+            }
+            parse_value(field.kind, s).ok_or_else(|| {
+                let what = match field.kind {
+                    Kind::Uuid => "a UUID (or me)",
+                    Kind::Timestamp => "an RFC 3339 time or a YYYY-MM-DD date",
+                    Kind::Date => "a YYYY-MM-DD date",
+                    Kind::Int => "an integer",
+                    Kind::Bool => "true or false",
+                    Kind::Text => "text",
+                };
+                filter_error(name, "type", format!("{s:?} is not {what}"))
+            })
+        };
+        let mut cond = SqlBuf::default();
+        if let Some(op) = range {
+            cond.push(&format!("{col} {op} ")).bind(parse(raw.trim())?);
+        } else {
+            let parts: Vec<&str> = raw
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect();
+            if parts.is_empty() {
+                return Err(filter_error(name, "required", "needs a value".into()));
+            }
+            if parts.len() > MAX_FILTER_VALUES {
+                return Err(filter_error(
+                    name,
+                    "max_items",
+                    format!("at most {MAX_FILTER_VALUES} values"),
+                ));
+            }
+            let wants_null = field.nullable && parts.contains(&"null");
+            let values = parts
+                .iter()
+                .filter(|p| !(field.nullable && **p == "null"))
+                .map(|p| parse(p))
+                .collect::<Result<Vec<_>, _>>()?;
+            cond.push("(");
+            if !values.is_empty() {
+                cond.push(&format!("{col} IN ")).bind_list(values);
+            }
+            if wants_null {
+                if cond.sql.len() > 1 {
+                    cond.push(" OR ");
+                }
+                cond.push(&format!("{col} IS NULL"));
+            }
+            cond.push(")");
+        }
+        out.push(cond);
+    }
+    Ok(out)
+}

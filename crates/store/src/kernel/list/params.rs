@@ -1,0 +1,128 @@
+//! What a list is asked (`ListParams`), what it accepts (`ListSpec`) and what it
+//! answers (`Page`).
+
+use crate::{SqlBuf, StoreError};
+
+pub const DEFAULT_LIMIT: usize = 50;
+pub const MAX_LIMIT: usize = 500;
+
+/// The standard list parameters, plus every other query parameter as a filter.
+#[derive(Debug, Clone)]
+pub struct ListParams {
+    pub limit: usize,
+    pub cursor: Option<String>,
+    pub sort: Option<String>,
+    pub q: Option<String>,
+    pub count: bool,
+    pub filters: Vec<(String, String)>,
+}
+
+impl ListParams {
+    /// Removes and returns the values of one filter, for resources that treat it specially.
+    pub fn take_filter(&mut self, name: &str) -> Vec<String> {
+        let mut taken = Vec::new();
+        self.filters.retain(|(k, v)| {
+            if k == name {
+                taken.push(v.clone());
+                false
+            } else {
+                true
+            }
+        });
+        taken
+    }
+}
+
+impl Default for ListParams {
+    fn default() -> Self {
+        Self {
+            limit: DEFAULT_LIMIT,
+            cursor: None,
+            sort: None,
+            q: None,
+            count: false,
+            filters: Vec::new(),
+        }
+    }
+}
+
+/// The `archived=false|true|all` filter of resources that archive (default false), as
+/// a condition on `archived_at`.
+pub fn take_archived(params: &mut ListParams) -> Result<Option<SqlBuf>, StoreError> {
+    let archived = params.take_filter("archived");
+    match archived.last().map(String::as_str) {
+        None | Some("false") => Ok(Some(SqlBuf::new("archived_at IS NULL"))),
+        Some("true") => Ok(Some(SqlBuf::new("archived_at IS NOT NULL"))),
+        Some("all") => Ok(None),
+        Some(other) => Err(StoreError::bad_request(
+            "archived",
+            "enum",
+            format!("must be false, true or all, not {other:?}"),
+        )),
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Page<T> {
+    pub data: Vec<T>,
+    pub next_cursor: Option<String>,
+    /// Present when asked for with `count=true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<i64>,
+}
+
+impl<T> Page<T> {
+    pub fn try_map<U, E>(self, f: impl FnMut(T) -> Result<U, E>) -> Result<Page<U>, E> {
+        Ok(Page {
+            data: self.data.into_iter().map(f).collect::<Result<_, E>>()?,
+            next_cursor: self.next_cursor,
+            total: self.total,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Uuid,
+    Timestamp,
+    Date,
+    Int,
+    Bool,
+}
+
+/// A column that can be sorted or filtered on, under its API name.
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    pub name: &'static str,
+    pub column: &'static str,
+    pub kind: Kind,
+    pub nullable: bool,
+}
+
+impl Field {
+    pub const fn new(name: &'static str, column: &'static str, kind: Kind) -> Self {
+        Self {
+            name,
+            column,
+            kind,
+            nullable: false,
+        }
+    }
+
+    pub const fn nullable(mut self) -> Self {
+        self.nullable = true;
+        self
+    }
+}
+
+/// What a resource's list accepts.
+pub struct ListSpec {
+    pub table: &'static str,
+    pub sortable: &'static [Field],
+    /// e.g. "-created_at"; the id is always the last tie-breaker.
+    pub default_sort: &'static str,
+    pub filters: &'static [Field],
+    /// How `q` finds and ranks rows, if the resource is searchable.
+    pub search: Option<&'static crate::kernel::search::Search>,
+}

@@ -1,0 +1,17 @@
+//! The names records go by in the audit log (`entity_type`) and in error messages, one
+//! place for all, so a report or an export can name another area's records without
+//! importing it.
+
+pub const ACCOUNT: &str = "account";
+pub const ACCOUNT_CONTACT: &str = "account_contact";
+pub const ACCOUNT_REP: &str = "account_rep";
+pub const ACTIVITY: &str = "activity";
+pub const API_TOKEN: &str = "api_token";
+pub const CONTACT: &str = "contact";
+pub const DISTRIBUTION: &str = "distribution";
+pub const DISTRIBUTOR_PARTNER: &str = "distributor_partner";
+pub const LEAD: &str = "lead";
+pub const NOTE: &str = "note";
+pub const PRODUCT: &str = "product";
+pub const SETTINGS: &str = "settings";
+pub const USER: &str = "user";

@@ -1,0 +1,285 @@
+//! Merging duplicate accounts into one survivor, in one transaction: everything that
+//! hangs off the duplicates moves to the survivor, the duplicates are archived with a
+//! pointer to it, and the survivor keeps its own fields except those the caller names.
+
+use rapport_db::Conn;
+use rapport_domain::account::{Account, AccountChanges};
+use rapport_domain::input::Patch;
+use rapport_domain::Ctx;
+use uuid::Uuid;
+
+use crate::customers::accounts::{self, locked, update_in};
+use crate::kernel::audit::{self, AuditAction};
+use crate::policy as scope;
+use crate::{Store, StoreError};
+
+pub const MAX_MERGED: usize = 50;
+
+/// Tables whose rows point at an account through a plain column and simply follow the
+/// merge. Contact links and reps need rules of their own and are moved separately.
+/// Later resources that hang off accounts (orders, contracts) add themselves here;
+/// leads and distribution entries move through their own `repoint_account`, which keeps
+/// the pipeline totals and the sales figures in step.
+const FOLLOWERS: &[(&str, &str)] = &[("activities", "account_id"), ("users", "account_id")];
+
+/// Fields that may be taken from a merged account instead of the survivor's own.
+pub const TAKEABLE: &[&str] = &[
+    "kind",
+    "legal_name",
+    "registration_number",
+    "customer_type",
+    "email",
+    "phone",
+    "website",
+    "billing_address",
+    "service_address",
+    "tags",
+    "notes",
+    "owner_id",
+    "legacy_id",
+    "metadata",
+];
+
+fn patch<T>(v: Option<T>) -> Patch<T> {
+    v.map_or(Patch::Null, Patch::Set)
+}
+
+fn take(ch: &mut AccountChanges, field: &str, from: &Account) {
+    match field {
+        "kind" => ch.kind = Patch::Set(from.kind),
+        "legal_name" => ch.legal_name = patch(from.legal_name.clone()),
+        "registration_number" => ch.registration_number = patch(from.registration_number.clone()),
+        "customer_type" => ch.customer_type = patch(from.customer_type),
+        "email" => ch.email = patch(from.email.clone()),
+        "phone" => ch.phone = patch(from.phone.clone()),
+        "website" => ch.website = patch(from.website.clone()),
+        "billing_address" => ch.billing_address = patch(from.billing_address.clone()),
+        "service_address" => ch.service_address = patch(from.service_address.clone()),
+        "tags" => ch.tags = Patch::Set(from.tags.clone()),
+        "notes" => ch.notes = patch(from.notes.clone()),
+        "owner_id" => ch.owner_id = patch(from.owner_id),
+        "legacy_id" => ch.legacy_id = patch(from.legacy_id.clone()),
+        "metadata" => ch.metadata = Patch::Set(from.metadata.clone()),
+        _ => {}
+    }
+}
+
+/// Moves one duplicate's contact links: a person already linked to the survivor keeps
+/// that link; a primary contact stays primary only if the survivor has none.
+fn move_links(c: &mut dyn Conn, ctx: &Ctx, from: Uuid, to: Uuid) -> Result<usize, StoreError> {
+    let links = crate::customers::links::rows_where(c, "account_id", from)?;
+    let moved = links.len();
+    for link in links {
+        let taken: Option<Uuid> = c.query_scalar(
+            "SELECT id FROM account_contacts WHERE account_id = ? AND contact_id = ?",
+            &[to.into(), link.contact_id.into()],
+        )?;
+        if taken.is_some() {
+            c.execute(
+                "DELETE FROM account_contacts WHERE id = ?",
+                &[link.id.into()],
+            )?;
+            audit::record_change(
+                c,
+                ctx,
+                AuditAction::Delete,
+                crate::customers::links::ENTITY,
+                link.id,
+                Some(&link),
+                None,
+            )?;
+            continue;
+        }
+        let survivor_primary: Option<Uuid> = c.query_scalar(
+            "SELECT id FROM account_contacts WHERE account_id = ? AND is_primary",
+            &[to.into()],
+        )?;
+        let mut after = link.clone();
+        after.account_id = to;
+        after.is_primary = link.is_primary && survivor_primary.is_none();
+        after.version += 1;
+        after.updated_at = rapport_db::now().max(link.updated_at);
+        c.execute(
+            "UPDATE account_contacts SET account_id = ?, is_primary = ?, version = ?, updated_at = ? WHERE id = ?",
+            &[to.into(), after.is_primary.into(), after.version.into(), after.updated_at.into(), link.id.into()],
+        )?;
+        audit::record_change(
+            c,
+            ctx,
+            AuditAction::Update,
+            crate::customers::links::ENTITY,
+            link.id,
+            Some(&link),
+            Some(&after),
+        )?;
+    }
+    Ok(moved)
+}
+
+/// A duplicate's reps become secondary reps of the survivor unless already its reps.
+fn move_reps(
+    c: &mut dyn Conn,
+    from: Uuid,
+    to: Uuid,
+    by: Option<Uuid>,
+) -> Result<usize, StoreError> {
+    let reps = crate::customers::reps::rows_of(c, &[from])?;
+    for rep in &reps {
+        let present: Option<i64> = c.query_scalar(
+            "SELECT 1 FROM account_reps WHERE account_id = ? AND user_id = ?",
+            &[to.into(), rep.user_id.into()],
+        )?;
+        if present.is_none() {
+            c.execute(
+                "INSERT INTO account_reps (account_id, user_id, role, created_by, created_at) VALUES (?, ?, 'secondary', ?, ?)",
+                &[to.into(), rep.user_id.into(), by.into(), rapport_db::now().into()],
+            )?;
+        }
+    }
+    c.execute(
+        "DELETE FROM account_reps WHERE account_id = ?",
+        &[from.into()],
+    )?;
+    Ok(reps.len())
+}
+
+/// Merges `ids` into `survivor_id`. `take` names fields the survivor takes from one of
+/// the merged accounts.
+pub async fn merge(
+    store: &Store,
+    ctx: &Ctx,
+    survivor_id: Uuid,
+    ids: Vec<Uuid>,
+    take_fields: Vec<(String, Uuid)>,
+) -> Result<Account, StoreError> {
+    scope::require_bulk_reshape(&ctx.actor, "merge accounts")?;
+    if ids.contains(&survivor_id) {
+        return Err(StoreError::invalid(
+            "ids",
+            "not_self",
+            "cannot merge an account into itself",
+        ));
+    }
+    if ids.is_empty() || ids.len() > MAX_MERGED {
+        return Err(StoreError::invalid(
+            "ids",
+            "items",
+            format!("must name 1 to {MAX_MERGED} accounts"),
+        ));
+    }
+    for (field, source) in &take_fields {
+        if !TAKEABLE.contains(&field.as_str()) {
+            return Err(StoreError::invalid(
+                &format!("take.{field}"),
+                "takeable",
+                format!(
+                    "cannot be taken from a merged account; takeable: {}",
+                    TAKEABLE.join(", ")
+                ),
+            ));
+        }
+        if !ids.contains(source) {
+            return Err(StoreError::invalid(
+                &format!("take.{field}"),
+                "in_ids",
+                "must name one of the merged accounts",
+            ));
+        }
+    }
+    let ctx = ctx.clone();
+    store
+        .db
+        .write(move |c| {
+            let actor = &ctx.actor;
+            let survivor = locked(c, actor, survivor_id)?;
+            if survivor.archived_at.is_some() {
+                return Err(StoreError::state(
+                    "id",
+                    "the surviving account is archived; restore it first",
+                ));
+            }
+            let mut sources = Vec::with_capacity(ids.len());
+            for (i, id) in ids.iter().enumerate() {
+                let source = locked(c, actor, *id).map_err(|e| {
+                    e.named_in(&format!("ids[{i}]"), "names no account you can see")
+                })?;
+                sources.push(source);
+            }
+            let mut changes = AccountChanges::default();
+            for (field, source_id) in &take_fields {
+                if let Some(source) = sources.iter().find(|s| s.id == *source_id) {
+                    take(&mut changes, field, source);
+                }
+            }
+            let me = Some(actor.user_id).filter(|u| !u.is_nil());
+            let mut summary = Vec::with_capacity(sources.len());
+            for source in &sources {
+                let links = move_links(c, &ctx, source.id, survivor_id)?;
+                let reps = move_reps(c, source.id, survivor_id, me)?;
+                let mut followers = serde_json::Map::new();
+                for (table, column) in FOLLOWERS {
+                    let n = c.execute(
+                        &format!("UPDATE {table} SET {column} = ? WHERE {column} = ?"),
+                        &[survivor_id.into(), source.id.into()],
+                    )?;
+                    followers.insert((*table).to_owned(), n.into());
+                }
+                // Leads also carry the board's totals, so they move one by one.
+                let leads =
+                    crate::pipeline::leads::repoint_account(c, &ctx, source.id, Some(survivor_id))?;
+                followers.insert("leads".to_owned(), leads.into());
+                let shipped = crate::distribution::distributions::repoint_account(
+                    c,
+                    &ctx,
+                    source.id,
+                    Some(survivor_id),
+                )?;
+                followers.insert("distributions".to_owned(), shipped.into());
+                let ended = crate::customers::distributor_partners::end_links_of(c, source.id)?;
+                followers.insert("distributor_partner_links_ended".to_owned(), ended.into());
+                // Unique values the survivor takes are released by the duplicate first.
+                let mut after = source.clone();
+                if take_fields
+                    .iter()
+                    .any(|(f, s)| f == "registration_number" && *s == source.id)
+                {
+                    after.registration_number = None;
+                }
+                if take_fields
+                    .iter()
+                    .any(|(f, s)| f == "legacy_id" && *s == source.id)
+                {
+                    after.legacy_id = None;
+                }
+                after.owner_id = None;
+                after.merged_into_id = Some(survivor_id);
+                let mut after = accounts::touched(source, actor, after);
+                after.archived_at = Some(source.archived_at.unwrap_or(after.updated_at));
+                accounts::save(c, source, &after)?;
+                audit::record_change(
+                    c,
+                    &ctx,
+                    AuditAction::Merge,
+                    accounts::ENTITY,
+                    source.id,
+                    Some(source),
+                    Some(&after),
+                )?;
+                summary.push(serde_json::json!({
+                    "id": source.id, "contact_links": links, "reps": reps, "moved": followers,
+                }));
+            }
+            let merged = update_in(c, &ctx, survivor_id, None, |_| Ok(changes))?;
+            audit::record(
+                c,
+                &ctx,
+                AuditAction::Merge,
+                accounts::ENTITY,
+                survivor_id,
+                None,
+                Some(serde_json::json!({"survivor": survivor_id, "merged": summary})),
+            )?;
+            Ok(merged)
+        })
+        .await
+}

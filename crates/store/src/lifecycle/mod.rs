@@ -1,0 +1,3 @@
+//! Writes whose cascades touch several areas: merges and deletes.
+
+pub mod merge;

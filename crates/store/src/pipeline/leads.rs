@@ -1,0 +1,824 @@
+//! Leads: the pipeline (seeds 002 and 004). Every status change writes its history row
+//! and the board's totals in the same transaction as the lead. Won and lost are final
+//! until reopened; a lead won without an account gets one by find-or-create.
+
+use chrono::{DateTime, Utc};
+use rapport_db::{Conn, Dialect, Row, Value};
+use rapport_domain::account::AccountChanges;
+use rapport_domain::input::Patch;
+use rapport_domain::lead::{Lead, LeadChanges, LeadStatus, Reopen, StatusChange};
+use rapport_domain::money::canonical;
+use rapport_domain::{new_id, Actor, Ctx};
+use uuid::Uuid;
+
+use crate::catalog::products;
+use crate::customers::accounts;
+use crate::kernel::audit::{self, AuditAction};
+use crate::kernel::list::{self, Field, Kind, ListParams, ListSpec, Page};
+use crate::pipeline::board as pipeline;
+use crate::policy::{self as scope, Action};
+use crate::{settings, SqlBuf, Store, StoreError};
+
+pub(crate) const ENTITY: &str = crate::kernel::names::LEAD;
+
+static SEARCH: crate::kernel::search::Search = crate::kernel::search::Search {
+    fts_table: "lead_search",
+    key_columns: &["title_key"],
+};
+
+static SPEC: ListSpec = ListSpec {
+    table: "leads",
+    sortable: &[
+        Field::new("created_at", "created_at", Kind::Timestamp),
+        Field::new("updated_at", "updated_at", Kind::Timestamp),
+        Field::new("title", "title_key", Kind::Text),
+        Field::new("expected_close_date", "expected_close_date", Kind::Date).nullable(),
+        Field::new("probability", "probability", Kind::Int),
+        Field::new("status", "status", Kind::Text),
+    ],
+    default_sort: "-created_at",
+    filters: &[
+        Field::new("status", "status", Kind::Text),
+        Field::new("owner_id", "owner_id", Kind::Uuid).nullable(),
+        Field::new("account_id", "account_id", Kind::Uuid).nullable(),
+        Field::new("partner_id", "partner_id", Kind::Uuid).nullable(),
+        Field::new("distributor_id", "distributor_id", Kind::Uuid).nullable(),
+        Field::new("product_id", "product_id", Kind::Uuid).nullable(),
+        Field::new("created_by", "created_by", Kind::Uuid).nullable(),
+        Field::new("currency", "currency", Kind::Text).nullable(),
+        Field::new("acquisition_source", "acquisition_source", Kind::Text).nullable(),
+        Field::new("legacy_id", "legacy_id", Kind::Text).nullable(),
+        Field::new("provider_name", "provider_name", Kind::Text).nullable(),
+        Field::new("provider_id", "provider_id", Kind::Text).nullable(),
+        Field::new("sync_status", "sync_status", Kind::Text).nullable(),
+        Field::new("probability", "probability", Kind::Int),
+        Field::new("expected_close_date", "expected_close_date", Kind::Date).nullable(),
+        Field::new("closed_at", "closed_at", Kind::Timestamp).nullable(),
+        Field::new("created_at", "created_at", Kind::Timestamp),
+        Field::new("updated_at", "updated_at", Kind::Timestamp),
+    ],
+    search: Some(&SEARCH),
+};
+
+static HISTORY_SPEC: ListSpec = ListSpec {
+    table: "lead_status_history",
+    sortable: &[Field::new("changed_at", "changed_at", Kind::Timestamp)],
+    default_sort: "changed_at",
+    filters: &[],
+    search: None,
+};
+
+fn status_of(s: &str) -> Result<LeadStatus, StoreError> {
+    LeadStatus::parse(s).ok_or_else(|| {
+        StoreError::Db(rapport_db::DbError::decode(format!(
+            "unknown lead status {s:?}"
+        )))
+    })
+}
+
+pub(crate) fn from_row(r: &Row) -> Result<Lead, StoreError> {
+    let currency: Option<String> = r.get("currency")?;
+    let value: Option<rust_decimal::Decimal> = r.get("value")?;
+    let metadata: serde_json::Value = r.get("provider_metadata")?;
+    Ok(Lead {
+        id: r.get("id")?,
+        title: r.get("title")?,
+        account_id: r.get("account_id")?,
+        organization: r.get("organization")?,
+        contact_name: r.get("contact_name")?,
+        contact_email: r.get("contact_email")?,
+        contact_phone: r.get("contact_phone")?,
+        product_id: r.get("product_id")?,
+        value: value.map(|v| canonical(v, currency.as_deref())),
+        currency,
+        status: status_of(&r.get::<String>("status")?)?,
+        probability: r.get("probability")?,
+        expected_close_date: r.get("expected_close_date")?,
+        acquisition_source: r.get("acquisition_source")?,
+        owner_id: r.get("owner_id")?,
+        partner_id: r.get("partner_id")?,
+        distributor_id: r.get("distributor_id")?,
+        lost_reason: r.get("lost_reason")?,
+        closed_at: r.get("closed_at")?,
+        archived_at: r.get("archived_at")?,
+        legacy_id: r.get("legacy_id")?,
+        provider_name: r.get("provider_name")?,
+        provider_id: r.get("provider_id")?,
+        provider_metadata: match metadata {
+            serde_json::Value::Object(m) => m,
+            _ => Default::default(),
+        },
+        last_sync_at: r.get("last_sync_at")?,
+        sync_status: r.get("sync_status")?,
+        sync_error: r.get("sync_error")?,
+        created_by: r.get("created_by")?,
+        updated_by: r.get("updated_by")?,
+        created_at: r.get("created_at")?,
+        updated_at: r.get("updated_at")?,
+        version: r.get("version")?,
+    })
+}
+
+/// Columns written on every save, in the order of [`values`]; `id` comes last.
+const COLUMNS: [&str; 33] = [
+    "title",
+    "account_id",
+    "organization",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "product_id",
+    "value",
+    "currency",
+    "status",
+    "probability",
+    "expected_close_date",
+    "acquisition_source",
+    "owner_id",
+    "partner_id",
+    "distributor_id",
+    "lost_reason",
+    "closed_at",
+    "archived_at",
+    "legacy_id",
+    "provider_name",
+    "provider_id",
+    "provider_metadata",
+    "last_sync_at",
+    "sync_status",
+    "sync_error",
+    "title_key",
+    "search_text",
+    "created_by",
+    "updated_by",
+    "created_at",
+    "updated_at",
+    "version",
+];
+
+fn values(l: &Lead) -> Vec<Value> {
+    vec![
+        l.title.clone().into(),
+        l.account_id.into(),
+        l.organization.clone().into(),
+        l.contact_name.clone().into(),
+        l.contact_email.clone().into(),
+        l.contact_phone.clone().into(),
+        l.product_id.into(),
+        l.value.map(|v| v.normalize()).into(),
+        l.currency.clone().into(),
+        l.status.as_str().into(),
+        l.probability.into(),
+        l.expected_close_date.into(),
+        l.acquisition_source.clone().into(),
+        l.owner_id.into(),
+        l.partner_id.into(),
+        l.distributor_id.into(),
+        l.lost_reason.clone().into(),
+        l.closed_at.into(),
+        l.archived_at.into(),
+        l.legacy_id.clone().into(),
+        l.provider_name.clone().into(),
+        l.provider_id.clone().into(),
+        serde_json::Value::Object(l.provider_metadata.clone()).into(),
+        l.last_sync_at.into(),
+        l.sync_status.clone().into(),
+        l.sync_error.clone().into(),
+        l.title_key().into(),
+        l.search_words().into(),
+        l.created_by.into(),
+        l.updated_by.into(),
+        l.created_at.into(),
+        l.updated_at.into(),
+        l.version.into(),
+        l.id.into(),
+    ]
+}
+
+fn insert_row(c: &mut dyn Conn, l: &Lead) -> Result<(), StoreError> {
+    c.execute(
+        &crate::kernel::sql::insert_sql("leads", &COLUMNS),
+        &values(l),
+    )
+    .map_err(unique_conflict)?;
+    Ok(())
+}
+
+/// Writes `after` over `before` (same id), keeping the board's totals in step.
+pub(crate) fn save(c: &mut dyn Conn, before: &Lead, after: &Lead) -> Result<(), StoreError> {
+    c.execute(
+        &crate::kernel::sql::update_by_id_sql("leads", &COLUMNS),
+        &values(after),
+    )
+    .map_err(unique_conflict)?;
+    pipeline::apply(c, Some(before), Some(after))
+}
+
+fn unique_conflict(e: rapport_db::DbError) -> StoreError {
+    for field in ["legacy_id", "provider"] {
+        if e.violates(field) {
+            let field = if field == "provider" {
+                "provider_id"
+            } else {
+                field
+            };
+            return StoreError::Conflict {
+                message: format!("another lead already has this {field}"),
+                field: Some(field.into()),
+                existing_id: None,
+            };
+        }
+    }
+    e.into()
+}
+
+fn fetch(c: &mut dyn Conn, actor: &Actor, id: Uuid, lock: bool) -> Result<Lead, StoreError> {
+    let mut q = SqlBuf::new("SELECT * FROM leads WHERE id = ");
+    q.bind(id).push(" AND ").append(scope::leads_visible(actor));
+    if lock && c.dialect() == Dialect::Postgres {
+        q.push(" FOR UPDATE OF leads");
+    }
+    match c.query_one(&q.sql, &q.params)? {
+        Some(row) => from_row(&row),
+        None => Err(StoreError::NotFound { entity: ENTITY }),
+    }
+}
+
+/// A lead the actor can see, or `NotFound`.
+pub(crate) fn visible(c: &mut dyn Conn, actor: &Actor, id: Uuid) -> Result<Lead, StoreError> {
+    fetch(c, actor, id, false)
+}
+
+fn record_move(
+    c: &mut dyn Conn,
+    actor: &Actor,
+    lead: &Lead,
+    old: Option<LeadStatus>,
+    reason: Option<String>,
+    reopened: bool,
+) -> Result<(), StoreError> {
+    c.execute(
+        "INSERT INTO lead_status_history (id, lead_id, old_status, new_status, reason, reopened, changed_by, changed_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        &[
+            new_id().into(),
+            lead.id.into(),
+            old.map(LeadStatus::as_str).into(),
+            lead.status.as_str().into(),
+            reason.into(),
+            reopened.into(),
+            Some(actor.user_id).filter(|u| !u.is_nil()).into(),
+            lead.updated_at.into(),
+        ],
+    )?;
+    Ok(())
+}
+
+/// Checks every record the lead points at: accounts the actor can see (a partner or
+/// distributor of the right kind), a product that exists, an owner the actor may name.
+fn check_links(
+    c: &mut dyn Conn,
+    actor: &Actor,
+    before: Option<&Lead>,
+    l: &Lead,
+) -> Result<(), StoreError> {
+    let changed = |f: fn(&Lead) -> Option<Uuid>| before.is_none_or(|b| f(b) != f(l));
+    if let (true, Some(id)) = (changed(|x| x.account_id), l.account_id) {
+        accounts::visible(c, actor, id)
+            .map_err(|e| e.named_in("account_id", "names no account you can see"))?;
+    }
+    for (field, kind, get) in [
+        (
+            "partner_id",
+            "partner",
+            (|x: &Lead| x.partner_id) as fn(&Lead) -> Option<Uuid>,
+        ),
+        ("distributor_id", "distributor", |x: &Lead| x.distributor_id),
+    ] {
+        if let (true, Some(id)) = (changed(get), get(l)) {
+            // Partner users name their own organisation, which they may not otherwise list.
+            let own = actor.account_id == Some(id);
+            let found: Option<String> = if own {
+                c.query_scalar("SELECT kind FROM accounts WHERE id = ?", &[id.into()])?
+            } else {
+                accounts::visible(c, actor, id)
+                    .map_err(|e| e.named_in(field, "names no account you can see"))?;
+                c.query_scalar("SELECT kind FROM accounts WHERE id = ?", &[id.into()])?
+            };
+            if found.as_deref() != Some(kind) {
+                return Err(StoreError::invalid(
+                    field,
+                    "kind",
+                    format!("must name an account of kind {kind}"),
+                ));
+            }
+        }
+    }
+    if let (true, Some(id)) = (changed(|x| x.product_id), l.product_id) {
+        products::check_exists(c, id, "product_id")?;
+    }
+    if changed(|x| x.owner_id) && l.owner_id.is_some() {
+        scope::may_assign_owner(actor, l.owner_id)?;
+        accounts::check_owner(c, l.owner_id)?;
+    }
+    Ok(())
+}
+
+fn apply_changes(mut l: Lead, ch: LeadChanges) -> Lead {
+    if let Patch::Set(t) = ch.title {
+        l.title = t;
+    }
+    if let Patch::Set(p) = ch.probability {
+        l.probability = p;
+    }
+    l.account_id = ch.account_id.apply(l.account_id);
+    l.organization = ch.organization.apply(l.organization);
+    l.contact_name = ch.contact_name.apply(l.contact_name);
+    l.contact_email = ch.contact_email.apply(l.contact_email);
+    l.contact_phone = ch.contact_phone.apply(l.contact_phone);
+    l.product_id = ch.product_id.apply(l.product_id);
+    l.value = ch.value.apply(l.value);
+    l.currency = ch.currency.apply(l.currency);
+    l.expected_close_date = ch.expected_close_date.apply(l.expected_close_date);
+    l.acquisition_source = ch.acquisition_source.apply(l.acquisition_source);
+    l.owner_id = ch.owner_id.apply(l.owner_id);
+    l.partner_id = ch.partner_id.apply(l.partner_id);
+    l.distributor_id = ch.distributor_id.apply(l.distributor_id);
+    l.lost_reason = ch.lost_reason.apply(l.lost_reason);
+    l.legacy_id = ch.legacy_id.apply(l.legacy_id);
+    l.provider_name = ch.provider_name.apply(l.provider_name);
+    l.provider_id = ch.provider_id.apply(l.provider_id);
+    l.provider_metadata = ch
+        .provider_metadata
+        .apply(Some(l.provider_metadata))
+        .unwrap_or_default();
+    l.last_sync_at = ch.last_sync_at.apply(l.last_sync_at);
+    l.sync_status = ch.sync_status.apply(l.sync_status);
+    l.sync_error = ch.sync_error.apply(l.sync_error);
+    if let Some(v) = l.value {
+        l.value = Some(canonical(v, l.currency.as_deref()));
+    }
+    l
+}
+
+/// Enters `status`: the status's default probability unless one was given, and the
+/// closing time for won and lost.
+fn enter(
+    l: &mut Lead,
+    status: LeadStatus,
+    probability_given: bool,
+    probabilities: &rapport_domain::settings::Settings,
+    now: DateTime<Utc>,
+) {
+    l.status = status;
+    if !probability_given {
+        l.probability = probabilities.probability(status);
+    }
+    l.closed_at = status.is_final().then_some(now);
+}
+
+/// Seed 004's convert: a won lead without an account gets the account whose company key
+/// matches its organisation (or contact), created if there is none, and is linked to it.
+fn convert(c: &mut dyn Conn, ctx: &Ctx, l: &mut Lead) -> Result<(), StoreError> {
+    if l.status != LeadStatus::Won || l.account_id.is_some() {
+        return Ok(());
+    }
+    let Some(name) = l.organization.clone().or_else(|| l.contact_name.clone()) else {
+        return Err(StoreError::invalid(
+            "organization",
+            "required",
+            "a lead won without an account needs an organization (or contact_name) to create its account from",
+        ));
+    };
+    let changes = AccountChanges {
+        name: Patch::Set(name),
+        email: l.contact_email.clone().map_or(Patch::Absent, Patch::Set),
+        phone: l.contact_phone.clone().map_or(Patch::Absent, Patch::Set),
+        owner_id: l.owner_id.map_or(Patch::Absent, Patch::Set),
+        ..AccountChanges::default()
+    };
+    let (account, _) = accounts::find_or_create_in(c, ctx, changes).map_err(|e| match e {
+        StoreError::Conflict { message, .. } => StoreError::Conflict {
+            message: format!("cannot convert the lead: {message}"),
+            field: Some("organization".into()),
+            existing_id: None,
+        },
+        other => other,
+    })?;
+    l.account_id = Some(account.id);
+    Ok(())
+}
+
+pub async fn create(store: &Store, ctx: &Ctx, changes: LeadChanges) -> Result<Lead, StoreError> {
+    let ctx = ctx.clone();
+    store
+        .db
+        .write(move |c| {
+            let actor = &ctx.actor;
+            scope::require_lead_action(actor, Action::Create)?;
+            let settings = settings::current(c)?;
+            let me = Some(actor.user_id).filter(|u| !u.is_nil());
+            let now = rapport_db::now();
+            let status = match changes.status {
+                Patch::Set(s) => s,
+                _ => LeadStatus::New,
+            };
+            let probability_given = matches!(changes.probability, Patch::Set(_));
+            let reason = changes.status_reason.clone();
+            let owner_given = !changes.owner_id.is_absent();
+            let blank = Lead {
+                id: new_id(),
+                title: String::new(),
+                account_id: None,
+                organization: None,
+                contact_name: None,
+                contact_email: None,
+                contact_phone: None,
+                product_id: None,
+                value: None,
+                currency: None,
+                status,
+                probability: 0,
+                expected_close_date: None,
+                acquisition_source: None,
+                owner_id: None,
+                partner_id: None,
+                distributor_id: None,
+                lost_reason: None,
+                closed_at: None,
+                archived_at: None,
+                legacy_id: None,
+                provider_name: None,
+                provider_id: None,
+                provider_metadata: Default::default(),
+                last_sync_at: None,
+                sync_status: None,
+                sync_error: None,
+                created_by: me,
+                updated_by: me,
+                created_at: now,
+                updated_at: now,
+                version: 1,
+            };
+            let mut lead = apply_changes(blank, changes);
+            if !owner_given {
+                // Reps own what they create; other roles leave it to be assigned.
+                lead.owner_id = me.filter(|_| actor.role == rapport_domain::Role::Rep);
+            }
+            enter(&mut lead, status, probability_given, &settings, now);
+            scope::own_organisation(actor, &mut lead.partner_id, &mut lead.distributor_id)?;
+            lead.check()?;
+            check_links(c, actor, None, &lead)?;
+            convert(c, &ctx, &mut lead)?;
+            insert_row(c, &lead)?;
+            pipeline::apply(c, None, Some(&lead))?;
+            record_move(c, actor, &lead, None, reason, false)?;
+            audit::record_change(
+                c,
+                &ctx,
+                AuditAction::Create,
+                ENTITY,
+                lead.id,
+                None,
+                Some(&lead),
+            )?;
+            Ok(lead)
+        })
+        .await
+}
+
+pub async fn get(store: &Store, actor: &Actor, id: Uuid) -> Result<Lead, StoreError> {
+    let actor = actor.clone();
+    store.db.read(move |c| visible(c, &actor, id)).await
+}
+
+/// Lists leads: the generic filters, `archived=false|true|all` (default false) and `q`.
+pub async fn list(
+    store: &Store,
+    actor: &Actor,
+    mut params: ListParams,
+) -> Result<Page<Lead>, StoreError> {
+    let extra: Vec<SqlBuf> = list::take_archived(&mut params)?.into_iter().collect();
+    for (name, value) in params.filters.iter_mut() {
+        // Seed 002's status names filter too.
+        if name == "status" {
+            let canonical: Vec<String> = value
+                .split(',')
+                .map(|s| {
+                    LeadStatus::parse(s.trim())
+                        .map_or_else(|| s.trim().to_owned(), |k| k.as_str().to_owned())
+                })
+                .collect();
+            *value = canonical.join(",");
+        }
+    }
+    let scope = scope::leads_visible(actor);
+    list::read_page(store, &SPEC, params, actor.user_id, scope, extra, from_row).await
+}
+
+fn writable(
+    c: &mut dyn Conn,
+    actor: &Actor,
+    id: Uuid,
+    action: Action,
+    if_match: Option<i64>,
+) -> Result<Lead, StoreError> {
+    let lead = fetch(c, actor, id, true)?;
+    scope::require_lead_action(actor, action)?;
+    StoreError::check_version(if_match, lead.version)?;
+    Ok(lead)
+}
+
+fn touched(before: &Lead, actor: &Actor, mut after: Lead) -> Lead {
+    after.version = before.version + 1;
+    after.updated_at = rapport_db::now().max(before.updated_at);
+    after.updated_by = Some(actor.user_id).filter(|u| !u.is_nil());
+    after
+}
+
+pub async fn update(
+    store: &Store,
+    ctx: &Ctx,
+    id: Uuid,
+    if_match: Option<i64>,
+    changes: LeadChanges,
+) -> Result<Lead, StoreError> {
+    let ctx = ctx.clone();
+    store
+        .db
+        .write(move |c| {
+            let actor = &ctx.actor;
+            let before = writable(c, actor, id, Action::Update, if_match)?;
+            if before.archived_at.is_some() {
+                return Err(StoreError::state("archived_at", "the lead is archived; restore it first"));
+            }
+            let status = match changes.status {
+                Patch::Set(s) => s,
+                _ => before.status,
+            };
+            let probability_given = matches!(changes.probability, Patch::Set(_));
+            let reason = changes.status_reason.clone();
+            let mut after = apply_changes(before.clone(), changes);
+            let moved = status != before.status;
+            if moved {
+                if before.status.is_final() {
+                    return Err(StoreError::state(
+                        "status",
+                        format!(
+                            "the lead is {}; reopen it with POST /api/v1/leads/{id}/reopen to move it again",
+                            before.status.as_str()
+                        ),
+                    ));
+                }
+                let settings = settings::current(c)?;
+                enter(&mut after, status, probability_given, &settings, before.updated_at);
+            }
+            if after == before {
+                return Ok(before);
+            }
+            after = touched(&before, actor, after);
+            if moved && status.is_final() {
+                after.closed_at = Some(after.updated_at);
+            }
+            scope::own_organisation(actor, &mut after.partner_id, &mut after.distributor_id)?;
+            after.check()?;
+            check_links(c, actor, Some(&before), &after)?;
+            convert(c, &ctx, &mut after)?;
+            save(c, &before, &after)?;
+            if moved {
+                record_move(c, actor, &after, Some(before.status), reason, false)?;
+            }
+            audit::record_change(c, &ctx, AuditAction::Update, ENTITY, id, Some(&before), Some(&after))?;
+            Ok(after)
+        })
+        .await
+}
+
+/// Takes a won or lost lead back into the pipeline, recorded with its reason.
+pub async fn reopen(
+    store: &Store,
+    ctx: &Ctx,
+    id: Uuid,
+    if_match: Option<i64>,
+    to: Reopen,
+) -> Result<Lead, StoreError> {
+    let ctx = ctx.clone();
+    store
+        .db
+        .write(move |c| {
+            let actor = &ctx.actor;
+            let before = writable(c, actor, id, Action::Update, if_match)?;
+            if !before.status.is_final() {
+                return Err(StoreError::state(
+                    "status",
+                    format!(
+                        "the lead is {}, not won or lost: there is nothing to reopen",
+                        before.status.as_str()
+                    ),
+                ));
+            }
+            let settings = settings::current(c)?;
+            let mut after = touched(&before, actor, before.clone());
+            let now = after.updated_at;
+            enter(&mut after, to.status, false, &settings, now);
+            after.lost_reason = None;
+            save(c, &before, &after)?;
+            record_move(c, actor, &after, Some(before.status), Some(to.reason), true)?;
+            audit::record_change(
+                c,
+                &ctx,
+                AuditAction::Update,
+                ENTITY,
+                id,
+                Some(&before),
+                Some(&after),
+            )?;
+            Ok(after)
+        })
+        .await
+}
+
+pub async fn set_archived(
+    store: &Store,
+    ctx: &Ctx,
+    id: Uuid,
+    archived: bool,
+    if_match: Option<i64>,
+) -> Result<Lead, StoreError> {
+    let ctx = ctx.clone();
+    store
+        .db
+        .write(move |c| {
+            let actor = &ctx.actor;
+            let before = writable(c, actor, id, Action::Archive, if_match)?;
+            if before.archived_at.is_some() == archived {
+                return Ok(before);
+            }
+            let mut after = touched(&before, actor, before.clone());
+            after.archived_at = archived.then_some(after.updated_at);
+            save(c, &before, &after)?;
+            audit::record_change(
+                c,
+                &ctx,
+                AuditAction::archiving(archived),
+                ENTITY,
+                id,
+                Some(&before),
+                Some(&after),
+            )?;
+            Ok(after)
+        })
+        .await
+}
+
+/// Deletes for good (admins only), with its history and activities.
+pub async fn delete(
+    store: &Store,
+    ctx: &Ctx,
+    id: Uuid,
+    if_match: Option<i64>,
+) -> Result<(), StoreError> {
+    let ctx = ctx.clone();
+    store
+        .db
+        .write(move |c| {
+            let before = writable(c, &ctx.actor, id, Action::Delete, if_match)?;
+            crate::timeline::activities::audit_removal(c, &ctx, "lead_id", id)?;
+            c.execute("DELETE FROM leads WHERE id = ?", &[id.into()])?;
+            pipeline::apply(c, Some(&before), None)?;
+            audit::record_change(
+                c,
+                &ctx,
+                AuditAction::Delete,
+                ENTITY,
+                id,
+                Some(&before),
+                None,
+            )?;
+            Ok(())
+        })
+        .await
+}
+
+fn history_from_row(r: &Row) -> Result<StatusChange, StoreError> {
+    let old: Option<String> = r.get("old_status")?;
+    Ok(StatusChange {
+        id: r.get("id")?,
+        lead_id: r.get("lead_id")?,
+        old_status: old.as_deref().map(status_of).transpose()?,
+        new_status: status_of(&r.get::<String>("new_status")?)?,
+        reason: r.get("reason")?,
+        reopened: r.get("reopened")?,
+        changed_by: r.get("changed_by")?,
+        changed_at: r.get("changed_at")?,
+    })
+}
+
+/// A lead's status history, oldest first.
+pub async fn history(
+    store: &Store,
+    actor: &Actor,
+    id: Uuid,
+    params: ListParams,
+) -> Result<Page<StatusChange>, StoreError> {
+    let actor = actor.clone();
+    store
+        .db
+        .read(move |c| {
+            visible(c, &actor, id)?;
+            let mut of_lead = SqlBuf::new("lead_id = ");
+            of_lead.bind(id);
+            list::run(
+                c,
+                &HISTORY_SPEC,
+                &params,
+                actor.user_id,
+                of_lead,
+                Vec::new(),
+            )?
+            .try_map(|r| history_from_row(&r))
+        })
+        .await
+}
+
+/// Rows of a lead's history, for timelines: newest first, before `before` when given.
+pub(crate) fn history_rows(
+    c: &mut dyn Conn,
+    sql_where: SqlBuf,
+) -> Result<Vec<StatusChange>, StoreError> {
+    let mut q = SqlBuf::new("SELECT h.* FROM lead_status_history h WHERE ");
+    q.append(sql_where);
+    c.query(&q.sql, &q.params)?
+        .iter()
+        .map(history_from_row)
+        .collect()
+}
+
+/// Rewrites leads that point at `column = id` through `change`, keeping totals and the
+/// audit log in step (a product deleted, an account merged away or deleted).
+fn rewrite_where(
+    c: &mut dyn Conn,
+    ctx: &Ctx,
+    column: &str,
+    id: Uuid,
+    change: &dyn Fn(&mut Lead),
+) -> Result<usize, StoreError> {
+    let mut sql = format!("SELECT * FROM leads WHERE {column} = ? ORDER BY id");
+    if c.dialect() == Dialect::Postgres {
+        sql.push_str(" FOR UPDATE");
+    }
+    let rows = c.query(&sql, &[id.into()])?;
+    let mut n = 0;
+    for row in rows {
+        let before = from_row(&row)?;
+        let mut after = before.clone();
+        change(&mut after);
+        if after == before {
+            continue;
+        }
+        let after = touched(&before, &ctx.actor, after);
+        save(c, &before, &after)?;
+        audit::record_change(
+            c,
+            ctx,
+            AuditAction::Update,
+            ENTITY,
+            before.id,
+            Some(&before),
+            Some(&after),
+        )?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// Seed 002: deleting a product leaves its leads without a product of interest.
+pub(crate) fn clear_product(
+    c: &mut dyn Conn,
+    ctx: &Ctx,
+    product: Uuid,
+) -> Result<usize, StoreError> {
+    rewrite_where(c, ctx, "product_id", product, &|l| l.product_id = None)
+}
+
+/// Points every lead that names account `from` (as its account, partner or
+/// distributor) at `to` instead: the survivor of a merge, or nothing when the account is
+/// deleted.
+pub(crate) fn repoint_account(
+    c: &mut dyn Conn,
+    ctx: &Ctx,
+    from: Uuid,
+    to: Option<Uuid>,
+) -> Result<usize, StoreError> {
+    let mut moved = 0;
+    for column in ["account_id", "partner_id", "distributor_id"] {
+        moved += rewrite_where(c, ctx, column, from, &|l| {
+            for slot in [&mut l.account_id, &mut l.partner_id, &mut l.distributor_id] {
+                if *slot == Some(from) {
+                    *slot = to;
+                }
+            }
+        })?;
+    }
+    Ok(moved)
+}

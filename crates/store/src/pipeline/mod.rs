@@ -1,0 +1,4 @@
+//! The sales pipeline: leads, their status history and the board's kept totals.
+
+pub mod board;
+pub mod leads;

@@ -1,0 +1,586 @@
+//! Activities: `/api/v1/activities`, every kind of timeline entry. Interactions (calls,
+//! emails, meetings, chats) are immutable once logged (seed 002): a correction is a new
+//! interaction pointing at the one it corrects, and a follow-up date on an interaction
+//! schedules a task that can be ticked off. Tasks, notes and comments may be changed by
+//! their author, their assignee or an admin.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rapport_db::{Conn, Dialect, Row, Value};
+use rapport_domain::activity::{Activity, ActivityChanges, ActivityKind, Channel};
+use rapport_domain::input::Patch;
+use rapport_domain::{new_id, Actor, Ctx};
+use uuid::Uuid;
+
+use crate::customers::accounts;
+use crate::customers::contacts;
+use crate::kernel::audit::{self, AuditAction};
+use crate::kernel::list::{self, Field, Kind, ListParams, ListSpec, Page};
+use crate::pipeline::leads;
+use crate::policy as scope;
+use crate::{SqlBuf, Store, StoreError};
+
+pub(crate) const ENTITY: &str = crate::kernel::names::ACTIVITY;
+
+static SPEC: ListSpec = ListSpec {
+    table: "activities",
+    sortable: &[
+        Field::new("activity_date", "activity_date", Kind::Date),
+        Field::new("due_at", "due_at", Kind::Timestamp).nullable(),
+        Field::new("created_at", "created_at", Kind::Timestamp),
+        Field::new("updated_at", "updated_at", Kind::Timestamp),
+    ],
+    default_sort: "-activity_date,-created_at",
+    filters: &[
+        Field::new("kind", "kind", Kind::Text),
+        Field::new("channel", "channel", Kind::Text).nullable(),
+        Field::new("account_id", "account_id", Kind::Uuid).nullable(),
+        Field::new("contact_id", "contact_id", Kind::Uuid).nullable(),
+        Field::new("lead_id", "lead_id", Kind::Uuid).nullable(),
+        Field::new("author_id", "author_id", Kind::Uuid).nullable(),
+        Field::new("assignee_id", "assignee_id", Kind::Uuid).nullable(),
+        Field::new("assignee", "assignee_id", Kind::Uuid).nullable(),
+        Field::new("corrects_id", "corrects_id", Kind::Uuid).nullable(),
+        Field::new("parent_id", "parent_id", Kind::Uuid).nullable(),
+        Field::new("done", "done", Kind::Bool),
+        Field::new("pinned", "pinned", Kind::Bool),
+        Field::new("internal", "internal", Kind::Bool),
+        Field::new("provider_name", "provider_name", Kind::Text).nullable(),
+        Field::new("provider_id", "provider_id", Kind::Text).nullable(),
+        Field::new("due_at", "due_at", Kind::Timestamp).nullable(),
+        Field::new("activity_date", "activity_date", Kind::Date),
+        Field::new("created_at", "created_at", Kind::Timestamp),
+        Field::new("updated_at", "updated_at", Kind::Timestamp),
+    ],
+    search: None,
+};
+
+fn decode_error(what: &str, s: &str) -> StoreError {
+    StoreError::Db(rapport_db::DbError::decode(format!(
+        "unknown activity {what} {s:?}"
+    )))
+}
+
+pub(crate) fn from_row(r: &Row) -> Result<Activity, StoreError> {
+    let kind: String = r.get("kind")?;
+    let channel: Option<String> = r.get("channel")?;
+    Ok(Activity {
+        id: r.get("id")?,
+        kind: ActivityKind::parse(&kind).ok_or_else(|| decode_error("kind", &kind))?,
+        channel: match channel {
+            Some(ch) => Some(Channel::parse(&ch).ok_or_else(|| decode_error("channel", &ch))?),
+            None => None,
+        },
+        subject: r.get("subject")?,
+        body: r.get("body")?,
+        activity_date: r.get("activity_date")?,
+        due_at: r.get("due_at")?,
+        done: r.get("done")?,
+        done_at: r.get("done_at")?,
+        internal: r.get("internal")?,
+        pinned: r.get("pinned")?,
+        author_id: r.get("author_id")?,
+        assignee_id: r.get("assignee_id")?,
+        account_id: r.get("account_id")?,
+        contact_id: r.get("contact_id")?,
+        lead_id: r.get("lead_id")?,
+        corrects_id: r.get("corrects_id")?,
+        parent_id: r.get("parent_id")?,
+        provider_name: r.get("provider_name")?,
+        provider_id: r.get("provider_id")?,
+        created_by: r.get("created_by")?,
+        updated_by: r.get("updated_by")?,
+        created_at: r.get("created_at")?,
+        updated_at: r.get("updated_at")?,
+        version: r.get("version")?,
+    })
+}
+
+const COLUMNS: [&str; 24] = [
+    "kind",
+    "channel",
+    "subject",
+    "body",
+    "activity_date",
+    "due_at",
+    "done",
+    "done_at",
+    "internal",
+    "pinned",
+    "author_id",
+    "assignee_id",
+    "account_id",
+    "contact_id",
+    "lead_id",
+    "corrects_id",
+    "parent_id",
+    "provider_name",
+    "provider_id",
+    "created_by",
+    "updated_by",
+    "created_at",
+    "updated_at",
+    "version",
+];
+
+fn values(a: &Activity) -> Vec<Value> {
+    vec![
+        a.kind.as_str().into(),
+        a.channel.map(Channel::as_str).into(),
+        a.subject.clone().into(),
+        a.body.clone().into(),
+        a.activity_date.into(),
+        a.due_at.into(),
+        a.done.into(),
+        a.done_at.into(),
+        a.internal.into(),
+        a.pinned.into(),
+        a.author_id.into(),
+        a.assignee_id.into(),
+        a.account_id.into(),
+        a.contact_id.into(),
+        a.lead_id.into(),
+        a.corrects_id.into(),
+        a.parent_id.into(),
+        a.provider_name.clone().into(),
+        a.provider_id.clone().into(),
+        a.created_by.into(),
+        a.updated_by.into(),
+        a.created_at.into(),
+        a.updated_at.into(),
+        a.version.into(),
+        a.id.into(),
+    ]
+}
+
+fn unique_conflict(e: rapport_db::DbError) -> StoreError {
+    if e.violates("provider") {
+        return StoreError::Conflict {
+            message: "another activity already has this provider_name and provider_id".into(),
+            field: Some("provider_id".into()),
+            existing_id: None,
+        };
+    }
+    e.into()
+}
+
+fn insert_row(c: &mut dyn Conn, a: &Activity) -> Result<(), StoreError> {
+    c.execute(
+        &crate::kernel::sql::insert_sql("activities", &COLUMNS),
+        &values(a),
+    )
+    .map_err(unique_conflict)?;
+    Ok(())
+}
+
+fn fetch(c: &mut dyn Conn, actor: &Actor, id: Uuid, lock: bool) -> Result<Activity, StoreError> {
+    let mut q = SqlBuf::new("SELECT * FROM activities WHERE id = ");
+    q.bind(id)
+        .push(" AND ")
+        .append(scope::activities_visible(actor));
+    if lock && c.dialect() == Dialect::Postgres {
+        q.push(" FOR UPDATE OF activities");
+    }
+    match c.query_one(&q.sql, &q.params)? {
+        Some(row) => from_row(&row),
+        None => Err(StoreError::NotFound { entity: ENTITY }),
+    }
+}
+
+fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+/// Every linked record must be one the actor can see; at least one must be given. A
+/// lead's account is linked too, so the entry shows on the account's timeline.
+fn check_links(
+    c: &mut dyn Conn,
+    actor: &Actor,
+    before: Option<&Activity>,
+    a: &mut Activity,
+) -> Result<(), StoreError> {
+    if a.account_id.is_none() && a.contact_id.is_none() && a.lead_id.is_none() {
+        return Err(StoreError::invalid(
+            "account_id",
+            "link",
+            "an activity needs at least one of account_id, contact_id or lead_id",
+        ));
+    }
+    let changed =
+        |f: fn(&Activity) -> Option<Uuid>, a: &Activity| before.is_none_or(|b| f(b) != f(a));
+    if let (true, Some(id)) = (changed(|x| x.lead_id, a), a.lead_id) {
+        let lead = leads::visible(c, actor, id)
+            .map_err(|e| e.named_in("lead_id", "names no lead you can see"))?;
+        if a.account_id.is_none() {
+            a.account_id = lead.account_id;
+        }
+    }
+    if let (true, Some(id)) = (changed(|x| x.account_id, a), a.account_id) {
+        accounts::visible(c, actor, id)
+            .map_err(|e| e.named_in("account_id", "names no account you can see"))?;
+    }
+    if let (true, Some(id)) = (changed(|x| x.contact_id, a), a.contact_id) {
+        contacts::visible(c, actor, id)
+            .map_err(|e| e.named_in("contact_id", "names no contact you can see"))?;
+    }
+    Ok(())
+}
+
+fn set_people(
+    c: &mut dyn Conn,
+    actor: &Actor,
+    before: Option<&Activity>,
+    a: &Activity,
+) -> Result<(), StoreError> {
+    if let Some(author) = a
+        .author_id
+        .filter(|x| before.is_none_or(|b| b.author_id != Some(*x)))
+    {
+        scope::may_set_author(actor, author)?;
+        crate::auth::users::check_enabled(c, "author_id", author)?;
+    }
+    if let Some(assignee) = a
+        .assignee_id
+        .filter(|x| before.is_none_or(|b| b.assignee_id != Some(*x)))
+    {
+        crate::auth::users::check_enabled(c, "assignee_id", assignee)?;
+    }
+    Ok(())
+}
+
+fn apply(mut a: Activity, ch: &ActivityChanges, now: DateTime<Utc>) -> Activity {
+    if let Patch::Set(b) = &ch.body {
+        a.body = b.clone();
+    } else if ch.body == Patch::Null {
+        a.body = String::new();
+    }
+    if let Patch::Set(d) = ch.activity_date {
+        a.activity_date = d;
+    }
+    if let Patch::Set(d) = ch.done {
+        if d != a.done {
+            a.done = d;
+            a.done_at = d.then_some(now);
+        }
+    }
+    if let Patch::Set(v) = ch.internal {
+        a.internal = v;
+    }
+    if let Patch::Set(v) = ch.pinned {
+        a.pinned = v;
+    }
+    if let Patch::Set(v) = ch.author_id {
+        a.author_id = Some(v);
+    }
+    a.channel = ch.channel.clone().apply(a.channel);
+    a.subject = ch.subject.clone().apply(a.subject);
+    a.due_at = ch.due_at.clone().apply(a.due_at);
+    a.assignee_id = ch.assignee_id.clone().apply(a.assignee_id);
+    a.account_id = ch.account_id.clone().apply(a.account_id);
+    a.contact_id = ch.contact_id.clone().apply(a.contact_id);
+    a.lead_id = ch.lead_id.clone().apply(a.lead_id);
+    a.corrects_id = ch.corrects_id.clone().apply(a.corrects_id);
+    a.provider_name = ch.provider_name.clone().apply(a.provider_name);
+    a.provider_id = ch.provider_id.clone().apply(a.provider_id);
+    a
+}
+
+fn blank(kind: ActivityKind, me: Option<Uuid>, now: DateTime<Utc>) -> Activity {
+    Activity {
+        id: new_id(),
+        kind,
+        channel: kind.default_channel(),
+        subject: None,
+        body: String::new(),
+        activity_date: today(),
+        due_at: None,
+        done: false,
+        done_at: None,
+        internal: false,
+        pinned: false,
+        author_id: me,
+        assignee_id: None,
+        account_id: None,
+        contact_id: None,
+        lead_id: None,
+        corrects_id: None,
+        parent_id: None,
+        provider_name: None,
+        provider_id: None,
+        created_by: me,
+        updated_by: me,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    }
+}
+
+/// Logs an activity; an interaction with `follow_up_at` also schedules its follow-up
+/// task (assigned to the author, on the same records).
+pub async fn create(
+    store: &Store,
+    ctx: &Ctx,
+    changes: ActivityChanges,
+) -> Result<Activity, StoreError> {
+    let ctx = ctx.clone();
+    store
+        .db
+        .write(move |c| {
+            let actor = &ctx.actor;
+            let Patch::Set(kind) = changes.kind else {
+                return Err(StoreError::invalid("kind", "required", "is required"));
+            };
+            scope::require_activity_writer(actor, kind)?;
+            let me = Some(actor.user_id).filter(|u| !u.is_nil());
+            let now = rapport_db::now();
+            let mut a = apply(blank(kind, me, now), &changes, now);
+            if let Some(corrected) = a.corrects_id {
+                let original = fetch(c, actor, corrected, false)
+                    .map_err(|e| e.named_in("corrects_id", "names no activity you can see"))?;
+                if !original.kind.is_interaction() {
+                    return Err(StoreError::invalid(
+                        "corrects_id",
+                        "interaction",
+                        "only interactions are corrected this way; edit a note or task directly",
+                    ));
+                }
+                // A correction is about the same records unless it says otherwise.
+                if a.account_id.is_none() && a.contact_id.is_none() && a.lead_id.is_none() {
+                    a.account_id = original.account_id;
+                    a.contact_id = original.contact_id;
+                    a.lead_id = original.lead_id;
+                }
+            }
+            check_links(c, actor, None, &mut a)?;
+            set_people(c, actor, None, &a)?;
+            insert_row(c, &a)?;
+            audit::record_change(c, &ctx, AuditAction::Create, ENTITY, a.id, None, Some(&a))?;
+            if let Some(due) = changes.follow_up_at {
+                let mut task = blank(ActivityKind::Task, me, now);
+                task.subject = Some(format!(
+                    "Follow up: {}",
+                    a.subject
+                        .clone()
+                        .unwrap_or_else(|| a.kind.as_str().to_owned())
+                ));
+                task.due_at = Some(due);
+                task.assignee_id = a.author_id;
+                task.account_id = a.account_id;
+                task.contact_id = a.contact_id;
+                task.lead_id = a.lead_id;
+                task.internal = a.internal;
+                task.parent_id = Some(a.id);
+                insert_row(c, &task)?;
+                audit::record_change(
+                    c,
+                    &ctx,
+                    AuditAction::Create,
+                    ENTITY,
+                    task.id,
+                    None,
+                    Some(&task),
+                )?;
+            }
+            Ok(a)
+        })
+        .await
+}
+
+pub async fn get(store: &Store, actor: &Actor, id: Uuid) -> Result<Activity, StoreError> {
+    let actor = actor.clone();
+    store.db.read(move |c| fetch(c, &actor, id, false)).await
+}
+
+/// Lists activities: the generic filters (`assignee=me`, `done=false`, `due_before=…`)
+/// and `overdue=true` (open and due before now).
+pub async fn list(
+    store: &Store,
+    actor: &Actor,
+    mut params: ListParams,
+) -> Result<Page<Activity>, StoreError> {
+    let mut extra = Vec::new();
+    match params.take_filter("overdue").last().map(String::as_str) {
+        None | Some("false") => {}
+        Some("true") => {
+            let mut cond = SqlBuf::new("done = ");
+            cond.bind(false)
+                .push(" AND due_at < ")
+                .bind(rapport_db::now());
+            extra.push(cond);
+        }
+        Some(other) => {
+            return Err(StoreError::bad_request(
+                "overdue",
+                "type",
+                format!("{other:?} is not true or false"),
+            ))
+        }
+    }
+    let scope = scope::activities_visible(actor);
+    list::read_page(store, &SPEC, params, actor.user_id, scope, extra, from_row).await
+}
+
+fn immutable(a: &Activity) -> StoreError {
+    StoreError::state(
+        "kind",
+        format!(
+            "this {} is an interaction: interactions are never changed once logged; log a new one with corrects_id = {} instead",
+            a.kind.as_str(),
+            a.id
+        ),
+    )
+}
+
+fn writable(
+    c: &mut dyn Conn,
+    actor: &Actor,
+    id: Uuid,
+    if_match: Option<i64>,
+) -> Result<Activity, StoreError> {
+    let a = fetch(c, actor, id, true)?;
+    scope::may_edit_activity(actor, a.kind, a.author_id, a.assignee_id)?;
+    if a.kind.is_interaction() {
+        return Err(immutable(&a));
+    }
+    StoreError::check_version(if_match, a.version)?;
+    Ok(a)
+}
+
+pub async fn update(
+    store: &Store,
+    ctx: &Ctx,
+    id: Uuid,
+    if_match: Option<i64>,
+    changes: ActivityChanges,
+) -> Result<Activity, StoreError> {
+    let ctx = ctx.clone();
+    store
+        .db
+        .write(move |c| {
+            let actor = &ctx.actor;
+            let before = writable(c, actor, id, if_match)?;
+            if !changes.corrects_id.is_absent() {
+                return Err(StoreError::invalid(
+                    "corrects_id",
+                    "interaction",
+                    "only an interaction corrects an interaction",
+                ));
+            }
+            let now = rapport_db::now().max(before.updated_at);
+            let mut after = apply(before.clone(), &changes, now);
+            if matches!(after.kind, ActivityKind::Note | ActivityKind::Comment)
+                && after.body.is_empty()
+            {
+                return Err(StoreError::invalid(
+                    "body",
+                    "required",
+                    format!("a {} needs a body", after.kind.as_str()),
+                ));
+            }
+            if after == before {
+                return Ok(before);
+            }
+            check_links(c, actor, Some(&before), &mut after)?;
+            set_people(c, actor, Some(&before), &after)?;
+            after.version = before.version + 1;
+            after.updated_at = now;
+            after.updated_by = Some(actor.user_id).filter(|u| !u.is_nil());
+            c.execute(
+                &crate::kernel::sql::update_by_id_sql("activities", &COLUMNS),
+                &values(&after),
+            )
+            .map_err(unique_conflict)?;
+            audit::record_change(
+                c,
+                &ctx,
+                AuditAction::Update,
+                ENTITY,
+                id,
+                Some(&before),
+                Some(&after),
+            )?;
+            Ok(after)
+        })
+        .await
+}
+
+pub async fn delete(
+    store: &Store,
+    ctx: &Ctx,
+    id: Uuid,
+    if_match: Option<i64>,
+) -> Result<(), StoreError> {
+    let ctx = ctx.clone();
+    store
+        .db
+        .write(move |c| {
+            let before = writable(c, &ctx.actor, id, if_match)?;
+            c.execute("DELETE FROM activities WHERE id = ?", &[id.into()])?;
+            audit::record_change(
+                c,
+                &ctx,
+                AuditAction::Delete,
+                ENTITY,
+                id,
+                Some(&before),
+                None,
+            )?;
+            Ok(())
+        })
+        .await
+}
+
+/// Before a delete cascades to the activities linked through `column = id`, records
+/// each in the audit log (notes under their own entity name, as the notes API shows
+/// them).
+pub(crate) fn audit_removal(
+    c: &mut dyn Conn,
+    ctx: &Ctx,
+    column: &str,
+    id: Uuid,
+) -> Result<(), StoreError> {
+    let rows = c.query(
+        &format!("SELECT * FROM activities WHERE {column} = ? ORDER BY created_at, id"),
+        &[id.into()],
+    )?;
+    for row in rows {
+        let a = from_row(&row)?;
+        if a.kind == ActivityKind::Note && a.account_id.is_some() {
+            let note = crate::timeline::notes::from_row(&row)?;
+            audit::record_change(
+                c,
+                ctx,
+                AuditAction::Delete,
+                crate::timeline::notes::ENTITY,
+                a.id,
+                Some(&note),
+                None,
+            )?;
+        } else {
+            audit::record_change(c, ctx, AuditAction::Delete, ENTITY, a.id, Some(&a), None)?;
+        }
+    }
+    Ok(())
+}
+
+/// Before a contact is deleted: the activities linked to it and to nothing else go too
+/// (the database refuses an activity without a link), each audited.
+pub(crate) fn remove_only_linked_to_contact(
+    c: &mut dyn Conn,
+    ctx: &Ctx,
+    contact: Uuid,
+) -> Result<(), StoreError> {
+    let only = "contact_id = ? AND account_id IS NULL AND lead_id IS NULL";
+    let rows = c.query(
+        &format!("SELECT * FROM activities WHERE {only} ORDER BY created_at, id"),
+        &[contact.into()],
+    )?;
+    for row in rows {
+        let a = from_row(&row)?;
+        audit::record_change(c, ctx, AuditAction::Delete, ENTITY, a.id, Some(&a), None)?;
+    }
+    c.execute(
+        &format!("DELETE FROM activities WHERE {only}"),
+        &[contact.into()],
+    )?;
+    Ok(())
+}
