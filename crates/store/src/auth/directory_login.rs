@@ -7,7 +7,7 @@ use rapport_db::Conn;
 use rapport_directory::{Directory, DirectoryError, Person};
 use rapport_domain::{new_id, Actor, Ctx, Role};
 
-use super::login::{record_failure, refuse_if_disabled, Known, WRONG};
+use super::attempts::{record_failure, refuse_if_disabled, Known, WRONG};
 use crate::auth::users::{self, User, LDAP_PROVIDER};
 use crate::kernel::audit::{self, AuditAction};
 use crate::{Store, StoreError};

@@ -1,9 +1,9 @@
 //! Sign-in: a local password, or the LDAP directory for people who are not local users.
 //! Per-account lock-out after repeated failures applies to both.
 
-use chrono::{DateTime, Utc};
-use uuid::Uuid;
-
+use super::attempts::{
+    locked_out, record_failure, refuse_if_disabled, refuse_if_locked, Known, WRONG,
+};
 use super::password;
 use super::sessions::{self, NewSession};
 use crate::auth::users::{self, User};
@@ -12,15 +12,6 @@ use crate::{Store, StoreError};
 pub struct SignedIn {
     pub user: User,
     pub session: NewSession,
-}
-
-pub(crate) const WRONG: &str = "the email or password is wrong";
-
-/// The user a sign-in names, as far as Rapport knows it before checking anything.
-pub(crate) struct Known {
-    pub user: User,
-    password_hash: Option<String>,
-    locked_until: Option<DateTime<Utc>>,
 }
 
 /// Checks the credentials and opens a new session (ending `previous_session`, if any,
@@ -73,13 +64,6 @@ pub async fn login(
     open_session(store, user, ip, user_agent, previous_session).await
 }
 
-fn locked_out(retry_after_secs: u64) -> StoreError {
-    StoreError::TooManyRequests {
-        retry_after_secs,
-        message: "too many failed sign-ins for this account; try again later".into(),
-    }
-}
-
 async fn find(store: &Store, login: &str) -> Result<Option<Known>, StoreError> {
     let email = users::normalize_email(login);
     store
@@ -98,14 +82,6 @@ async fn find(store: &Store, login: &str) -> Result<Option<Known>, StoreError> {
         .await
 }
 
-fn refuse_if_locked(known: &Known) -> Result<(), StoreError> {
-    let now = rapport_db::now();
-    match known.locked_until {
-        Some(locked) if locked > now => Err(locked_out((locked - now).num_seconds().max(1) as u64)),
-        _ => Ok(()),
-    }
-}
-
 async fn check_local(
     store: &Store,
     known: Known,
@@ -117,48 +93,6 @@ async fn check_local(
     }
     refuse_if_disabled(&known.user)?;
     Ok(known.user)
-}
-
-/// A disabled account is refused after its password checked out, so the answer does
-/// not tell a guesser that the account exists.
-pub(crate) fn refuse_if_disabled(user: &User) -> Result<(), StoreError> {
-    if user.enabled {
-        return Ok(());
-    }
-    if user.enabled_at.is_none() && user.auth_provider != users::LOCAL_PROVIDER {
-        return Err(StoreError::PendingApproval(format!(
-            "you signed in as {}, but your account waits for an administrator to enable it",
-            user.email
-        )));
-    }
-    Err(StoreError::forbidden(
-        "this account is disabled; an administrator must enable it",
-    ))
-}
-
-pub(crate) async fn record_failure(store: &Store, user_id: Uuid) -> Result<(), StoreError> {
-    let policy = store.policy.clone();
-    store
-        .db
-        .write(move |c| {
-            // Counting and locking in one statement keeps concurrent failures exact.
-            c.execute(
-                "UPDATE users SET failed_logins = failed_logins + 1, \
-                 locked_until = CASE WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until END \
-                 WHERE id = ?",
-                &[
-                    policy.max_failed_logins.into(),
-                    (rapport_db::now() + policy.lockout).into(),
-                    user_id.into(),
-                ],
-            )?;
-            c.execute(
-                "UPDATE users SET failed_logins = 0 WHERE id = ? AND failed_logins >= ?",
-                &[user_id.into(), policy.max_failed_logins.into()],
-            )
-        })
-        .await?;
-    Ok(())
 }
 
 async fn open_session(

@@ -1,5 +1,6 @@
 //! Signing in: passwords, sessions for the web UI, API tokens for scripts.
 
+mod attempts;
 pub mod directory_login;
 pub mod login;
 pub mod password;

@@ -236,3 +236,19 @@ pub(crate) fn check_enabled(c: &mut dyn Conn, field: &str, user: Uuid) -> Result
         None => Err(StoreError::invalid(field, "exists", "names no user")),
     }
 }
+
+/// An account went away: users of an organisation merged into another now belong to the
+/// survivor; of a deleted one, the database sets theirs to none. Returns how many moved.
+pub(crate) fn account_gone(
+    c: &mut dyn Conn,
+    from: Uuid,
+    to: Option<Uuid>,
+) -> Result<u64, StoreError> {
+    match to {
+        Some(to) => Ok(c.execute(
+            "UPDATE users SET account_id = ? WHERE account_id = ?",
+            &[to.into(), from.into()],
+        )?),
+        None => Ok(0),
+    }
+}

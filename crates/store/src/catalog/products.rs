@@ -3,7 +3,7 @@
 //! holds when many arrive together, on both engines. Deleting a product clears it from
 //! the leads interested in it, each change audited.
 
-use rapport_db::{Conn, Dialect, Row, Value};
+use rapport_db::{Conn, Row, Value};
 use rapport_domain::input::Patch;
 use rapport_domain::product::{Product, ProductChanges};
 use rapport_domain::{new_id, Actor, Ctx};
@@ -11,7 +11,6 @@ use uuid::Uuid;
 
 use crate::kernel::audit::{self, AuditAction};
 use crate::kernel::list::{self, Field, Kind, ListParams, ListSpec, Page};
-use crate::pipeline::leads;
 use crate::policy::{self as scope, Action};
 use crate::{settings, SqlBuf, Store, StoreError};
 
@@ -60,8 +59,8 @@ fn from_row(r: &Row) -> Result<Product, StoreError> {
 
 pub(crate) fn fetch(c: &mut dyn Conn, id: Uuid, lock: bool) -> Result<Product, StoreError> {
     let mut sql = String::from("SELECT * FROM products WHERE id = ?");
-    if lock && c.dialect() == Dialect::Postgres {
-        sql.push_str(" FOR UPDATE");
+    if lock {
+        sql.push_str(&c.row_lock(None));
     }
     match c.query_one(&sql, &[id.into()])? {
         Some(row) => from_row(&row),
@@ -73,12 +72,7 @@ pub(crate) fn fetch(c: &mut dyn Conn, id: Uuid, lock: bool) -> Result<Product, S
 /// held, so the count cannot change underneath it: SQLite has one writer at a time, and
 /// on PostgreSQL every activation waits for the one before it to commit.
 fn check_cap(c: &mut dyn Conn, except: Uuid) -> Result<(), StoreError> {
-    if c.dialect() == Dialect::Postgres {
-        c.query(
-            "SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(?)) AS l",
-            &[ACTIVATION_LOCK.into()],
-        )?;
-    }
+    c.lock_key(ACTIVATION_LOCK)?;
     let cap = settings::current(c)?.active_product_cap;
     if cap == 0 {
         return Ok(());
@@ -257,39 +251,38 @@ pub async fn update(
         .await
 }
 
-/// Deletes a product; leads interested in it keep going without one (seed 002).
-pub async fn delete(
-    store: &Store,
-    ctx: &Ctx,
-    id: Uuid,
-    if_match: Option<i64>,
-) -> Result<(), StoreError> {
-    let ctx = ctx.clone();
-    store
-        .db
-        .write(move |c| {
-            scope::require_product_action(&ctx.actor, Action::Delete)?;
-            let before = fetch(c, id, true)?;
-            StoreError::check_version(if_match, before.version)?;
-            leads::clear_product(c, &ctx, id)?;
-            c.execute("DELETE FROM products WHERE id = ?", &[id.into()])?;
-            audit::record_change(
-                c,
-                &ctx,
-                AuditAction::Delete,
-                ENTITY,
-                id,
-                Some(&before),
-                None,
-            )?;
-            Ok(())
-        })
-        .await
-}
-
 /// A product named in a body (a lead's product of interest): it must exist.
 pub(crate) fn check_exists(c: &mut dyn Conn, id: Uuid, field: &str) -> Result<(), StoreError> {
     fetch(c, id, false)
         .map(|_| ())
         .map_err(|e| e.named_in(field, "names no product"))
+}
+
+/// The product as it stands before a delete: the role allowed to delete, and still at
+/// the version `If-Match` named.
+pub(crate) fn deletable(
+    c: &mut dyn Conn,
+    actor: &Actor,
+    id: Uuid,
+    if_match: Option<i64>,
+) -> Result<Product, StoreError> {
+    scope::require_product_action(actor, Action::Delete)?;
+    let before = fetch(c, id, true)?;
+    StoreError::check_version(if_match, before.version)?;
+    Ok(before)
+}
+
+/// Deletes the product's row, after `lifecycle` has told every area that points at it.
+pub(crate) fn remove(c: &mut dyn Conn, ctx: &Ctx, before: &Product) -> Result<(), StoreError> {
+    c.execute("DELETE FROM products WHERE id = ?", &[before.id.into()])?;
+    audit::record_change(
+        c,
+        ctx,
+        AuditAction::Delete,
+        ENTITY,
+        before.id,
+        Some(before),
+        None,
+    )?;
+    Ok(())
 }

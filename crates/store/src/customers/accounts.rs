@@ -115,8 +115,8 @@ fn fetch(conn: &mut dyn Conn, actor: &Actor, id: Uuid, lock: bool) -> Result<Acc
         .push(" AND (")
         .append(scope::accounts_visible(actor))
         .push(")");
-    if lock && conn.dialect() == rapport_db::Dialect::Postgres {
-        q.push(" FOR UPDATE");
+    if lock {
+        q.push(&conn.row_lock(None));
     }
     match conn.query_one(&q.sql, &q.params)? {
         Some(row) => from_row(&row),
@@ -368,7 +368,7 @@ fn insert_prepared(
     }
     write_tags(conn, account.id, &account.tags)?;
     if account.owner_id.is_some() {
-        crate::customers::reps::sync_owner(conn, account.id, account.owner_id, account.created_by)?;
+        super::rep_rows::sync_owner(conn, account.id, account.owner_id, account.created_by)?;
     }
     audit::record_change(
         conn,
@@ -602,7 +602,7 @@ pub(crate) fn touched(before: &Account, actor: &Actor, mut after: Account) -> Ac
 
 /// The account as it stands before a write: visible to the actor, the role allowed to
 /// do `action`, and still at the version `If-Match` named.
-fn load_for_write(
+pub(crate) fn load_for_write(
     c: &mut dyn Conn,
     actor: &Actor,
     id: Uuid,
@@ -659,7 +659,7 @@ pub(crate) fn update_in(
         write_tags(c, id, &after.tags)?;
     }
     if after.owner_id != before.owner_id {
-        crate::customers::reps::sync_owner(c, id, after.owner_id, after.updated_by)?;
+        super::rep_rows::sync_owner(c, id, after.owner_id, after.updated_by)?;
     }
     audit::record_change(
         c,
@@ -813,66 +813,22 @@ pub async fn set_archived(
         .await
 }
 
-/// Records, before a hard delete, every row the database's cascades will remove with
-/// the account (seed 001: contact links, notes, reps), so the audit log keeps them.
-fn audit_cascade(c: &mut dyn Conn, ctx: &Ctx, id: Uuid) -> Result<(), StoreError> {
-    for link in crate::customers::links::rows_where(c, "account_id", id)? {
-        audit::record_change(
-            c,
-            ctx,
-            AuditAction::Delete,
-            crate::customers::links::ENTITY,
-            link.id,
-            Some(&link),
-            None,
-        )?;
-    }
-    crate::timeline::activities::audit_removal(c, ctx, "account_id", id)?;
-    crate::pipeline::leads::repoint_account(c, ctx, id, None)?;
-    crate::distribution::distributions::repoint_account(c, ctx, id, None)?;
-    for rep in crate::customers::reps::rows_of(c, &[id])? {
-        audit::record_change(
-            c,
-            ctx,
-            AuditAction::Delete,
-            "account_rep",
-            id,
-            Some(&rep),
-            None,
-        )?;
-    }
+/// Deletes the account row, after `lifecycle` has told every area that points at it;
+/// accounts merged into it forget the pointer.
+pub(crate) fn remove(c: &mut dyn Conn, ctx: &Ctx, before: &Account) -> Result<(), StoreError> {
+    c.execute(
+        "UPDATE accounts SET merged_into_id = NULL WHERE merged_into_id = ?",
+        &[before.id.into()],
+    )?;
+    c.execute("DELETE FROM accounts WHERE id = ?", &[before.id.into()])?;
+    audit::record_change(
+        c,
+        ctx,
+        AuditAction::Delete,
+        ENTITY,
+        before.id,
+        Some(before),
+        None,
+    )?;
     Ok(())
-}
-
-/// Deletes for good (admins only); what hangs off the account goes with it by cascade.
-pub async fn delete(
-    store: &Store,
-    ctx: &Ctx,
-    id: Uuid,
-    if_match: Option<i64>,
-) -> Result<(), StoreError> {
-    let ctx = ctx.clone();
-    store
-        .db
-        .write(move |c| {
-            let actor = &ctx.actor;
-            let before = load_for_write(c, actor, id, Action::Delete, if_match)?;
-            audit_cascade(c, &ctx, id)?;
-            c.execute(
-                "UPDATE accounts SET merged_into_id = NULL WHERE merged_into_id = ?",
-                &[id.into()],
-            )?;
-            c.execute("DELETE FROM accounts WHERE id = ?", &[id.into()])?;
-            audit::record_change(
-                c,
-                &ctx,
-                AuditAction::Delete,
-                ENTITY,
-                id,
-                Some(&before),
-                None,
-            )?;
-            Ok(())
-        })
-        .await
 }

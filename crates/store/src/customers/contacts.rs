@@ -159,8 +159,8 @@ fn fetch(conn: &mut dyn Conn, actor: &Actor, id: Uuid, lock: bool) -> Result<Con
         .push(" AND (")
         .append(scope::contacts_visible(actor))
         .push(")");
-    if lock && conn.dialect() == rapport_db::Dialect::Postgres {
-        q.push(" FOR UPDATE");
+    if lock {
+        q.push(&conn.row_lock(None));
     }
     match conn.query_one(&q.sql, &q.params)? {
         Some(row) => from_row(&row),
@@ -363,47 +363,31 @@ pub async fn update(
         .await
 }
 
-/// Deletes a person for good (admins only), with their account links. Notes about them
-/// that hang off an account stay on the account; notes only about them go too. Each
-/// removed row is in the audit log.
-pub async fn delete(
-    store: &Store,
-    ctx: &Ctx,
+/// The person as they stand before a delete: visible, the role allowed to delete, and
+/// still at the version `If-Match` named.
+pub(crate) fn deletable(
+    c: &mut dyn Conn,
+    actor: &Actor,
     id: Uuid,
     if_match: Option<i64>,
-) -> Result<(), StoreError> {
-    let ctx = ctx.clone();
-    store
-        .db
-        .write(move |c| {
-            let actor = &ctx.actor;
-            let before = fetch(c, actor, id, true)?;
-            scope::require_contact_action(actor, Action::Delete)?;
-            StoreError::check_version(if_match, before.version)?;
-            for link in crate::customers::links::rows_where(c, "contact_id", id)? {
-                audit::record_change(
-                    c,
-                    &ctx,
-                    AuditAction::Delete,
-                    crate::customers::links::ENTITY,
-                    link.id,
-                    Some(&link),
-                    None,
-                )?;
-            }
-            // Activities about this person alone would be left linked to nothing.
-            crate::timeline::activities::remove_only_linked_to_contact(c, &ctx, id)?;
-            c.execute("DELETE FROM contacts WHERE id = ?", &[id.into()])?;
-            audit::record_change(
-                c,
-                &ctx,
-                AuditAction::Delete,
-                ENTITY,
-                id,
-                Some(&before),
-                None,
-            )?;
-            Ok(())
-        })
-        .await
+) -> Result<Contact, StoreError> {
+    let before = fetch(c, actor, id, true)?;
+    scope::require_contact_action(actor, Action::Delete)?;
+    StoreError::check_version(if_match, before.version)?;
+    Ok(before)
+}
+
+/// Deletes the person's row, after `lifecycle` has told every area that points at them.
+pub(crate) fn remove(c: &mut dyn Conn, ctx: &Ctx, before: &Contact) -> Result<(), StoreError> {
+    c.execute("DELETE FROM contacts WHERE id = ?", &[before.id.into()])?;
+    audit::record_change(
+        c,
+        ctx,
+        AuditAction::Delete,
+        ENTITY,
+        before.id,
+        Some(before),
+        None,
+    )?;
+    Ok(())
 }

@@ -3,7 +3,7 @@
 //! ([`crate::policy`]), so a deactivated link hides the partner's data at once.
 
 use chrono::{DateTime, Utc};
-use rapport_db::{Conn, Dialect, Row};
+use rapport_db::{Conn, Row};
 use rapport_domain::{new_id, Actor, Ctx};
 use serde::Serialize;
 use uuid::Uuid;
@@ -135,9 +135,7 @@ pub async fn assign(
             let mut lock = String::from(
                 "SELECT id, distributor_id FROM distributor_partners WHERE partner_id = ? AND active = ?",
             );
-            if c.dialect() == Dialect::Postgres {
-                lock.push_str(" FOR UPDATE");
-            }
+            lock.push_str(&c.row_lock(None));
             if let Some(row) = c.query_one(&lock, &[partner.into(), true.into()])? {
                 let (existing, holder): (Uuid, Uuid) =
                     (row.get("id")?, row.get("distributor_id")?);
@@ -213,9 +211,7 @@ pub async fn deactivate(
             let mut sql = String::from(
                 "SELECT id FROM distributor_partners WHERE distributor_id = ? AND partner_id = ? AND active = ?",
             );
-            if c.dialect() == Dialect::Postgres {
-                sql.push_str(" FOR UPDATE");
-            }
+            sql.push_str(&c.row_lock(None));
             let Some(id) = c.query_scalar::<Uuid>(
                 &sql,
                 &[distributor.into(), partner.into(), true.into()],
@@ -240,9 +236,21 @@ pub async fn deactivate(
         .await
 }
 
-/// Ends every active link of an account merged into another (its history stays, pointing
-/// at the archived account); the survivor keeps its own links.
-pub(crate) fn end_links_of(c: &mut dyn Conn, account: Uuid) -> Result<u64, StoreError> {
+/// An account went away: merged into another, every active link of it ends (its history
+/// stays, pointing at the archived account; the survivor keeps its own links); deleted,
+/// the database's cascade removes them. Returns how many links ended.
+pub(crate) fn account_gone(
+    c: &mut dyn Conn,
+    from: Uuid,
+    to: Option<Uuid>,
+) -> Result<u64, StoreError> {
+    match to {
+        Some(_) => end_links_of(c, from),
+        None => Ok(0),
+    }
+}
+
+fn end_links_of(c: &mut dyn Conn, account: Uuid) -> Result<u64, StoreError> {
     let now = rapport_db::now();
     Ok(c.execute(
         "UPDATE distributor_partners SET active = ?, ended_at = ?, updated_at = ?, version = version + 1 \

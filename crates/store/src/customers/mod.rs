@@ -5,4 +5,5 @@ pub mod accounts;
 pub mod contacts;
 pub mod distributor_partners;
 pub mod links;
+pub(crate) mod rep_rows;
 pub mod reps;

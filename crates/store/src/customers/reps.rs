@@ -1,8 +1,7 @@
 //! Account reps (seed 000): one primary and any number of secondary reps per account.
 //! The primary rep is the account's owner; every path that changes one changes the
-//! other in the same transaction ([`sync_owner`] is the only writer of primary rows).
+//! other in the same transaction (`rep_rows::sync_owner` is the only writer of primary rows).
 
-use chrono::{DateTime, Utc};
 use rapport_db::Conn;
 use rapport_domain::account::AccountChanges;
 use rapport_domain::input::Patch;
@@ -10,105 +9,14 @@ use rapport_domain::Ctx;
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::customers::accounts::{check_owner, locked, update_in, visible};
+use super::accounts::{check_owner, locked, update_in, visible};
+use super::rep_rows::rows_of;
+pub use super::rep_rows::{AccountRep, RepRole};
 use crate::kernel::audit::{self, AuditAction};
 use crate::policy::{self as scope, Action};
 use crate::{SqlBuf, Store, StoreError};
 
 const ENTITY: &str = crate::kernel::names::ACCOUNT_REP;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum RepRole {
-    Primary,
-    Secondary,
-}
-
-impl RepRole {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RepRole::Primary => "primary",
-            RepRole::Secondary => "secondary",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s {
-            "primary" => Some(RepRole::Primary),
-            "secondary" => Some(RepRole::Secondary),
-            _ => None,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct AccountRep {
-    pub account_id: Uuid,
-    pub user_id: Uuid,
-    pub email: String,
-    pub name: String,
-    pub role: RepRole,
-    pub created_at: DateTime<Utc>,
-}
-
-/// Makes the rep rows agree with a new owner: the old primary row goes, the new owner
-/// becomes primary (promoted if they were a secondary rep).
-pub(crate) fn sync_owner(
-    c: &mut dyn Conn,
-    account_id: Uuid,
-    owner: Option<Uuid>,
-    by: Option<Uuid>,
-) -> Result<(), StoreError> {
-    c.execute(
-        "DELETE FROM account_reps WHERE account_id = ? AND role = 'primary'",
-        &[account_id.into()],
-    )?;
-    if let Some(owner) = owner {
-        let promoted = c.execute(
-            "UPDATE account_reps SET role = 'primary' WHERE account_id = ? AND user_id = ?",
-            &[account_id.into(), owner.into()],
-        )?;
-        if promoted == 0 {
-            c.execute(
-                "INSERT INTO account_reps (account_id, user_id, role, created_by, created_at) VALUES (?, ?, 'primary', ?, ?)",
-                &[account_id.into(), owner.into(), by.into(), rapport_db::now().into()],
-            )?;
-        }
-    }
-    Ok(())
-}
-
-pub(crate) fn rows_of(
-    c: &mut dyn Conn,
-    account_ids: &[Uuid],
-) -> Result<Vec<AccountRep>, StoreError> {
-    if account_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut q = SqlBuf::new(
-        "SELECT r.account_id AS account_id, r.user_id AS user_id, u.email AS email, u.name AS name, \
-         r.role AS role, r.created_at AS created_at FROM account_reps r JOIN users u ON u.id = r.user_id \
-         WHERE r.account_id IN ",
-    );
-    q.bind_list(account_ids.iter().map(|id| (*id).into()).collect())
-        .push(" ORDER BY r.account_id, CASE WHEN r.role = 'primary' THEN 0 ELSE 1 END, u.email");
-    c.query(&q.sql, &q.params)?
-        .iter()
-        .map(|r| {
-            let role: String = r.get("role")?;
-            Ok(AccountRep {
-                account_id: r.get("account_id")?,
-                user_id: r.get("user_id")?,
-                email: r.get("email")?,
-                name: r.get("name")?,
-                role: RepRole::parse(&role).ok_or_else(|| {
-                    rapport_db::DbError::decode(format!("account_reps.role: {role:?}"))
-                })?,
-                created_at: r.get("created_at")?,
-            })
-        })
-        .collect()
-}
 
 /// The reps of an account the actor can see, primary first.
 pub async fn list(

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use rapport_db::{Conn, Dialect, Row, Value};
+use rapport_db::{Conn, Row, Value};
 use rapport_domain::distribution::{Distribution, DistributionChanges, Source};
 use rapport_domain::input::Patch;
 use rapport_domain::{new_id, Actor, Ctx, FieldError, Invalid};
@@ -179,8 +179,8 @@ fn fetch(
     q.bind(id)
         .push(" AND ")
         .append(scope::distributions_visible(actor));
-    if lock && c.dialect() == Dialect::Postgres {
-        q.push(" FOR UPDATE OF distributions");
+    if lock {
+        q.push(&c.row_lock(Some("distributions")));
     }
     match c.query_one(&q.sql, &q.params)? {
         Some(row) => from_row(&row),
@@ -556,9 +556,7 @@ pub(crate) fn repoint_account(
 ) -> Result<usize, StoreError> {
     sales_figures::lock(c)?;
     let mut sql = String::from("SELECT * FROM distributions WHERE customer_id = ? ORDER BY id");
-    if c.dialect() == Dialect::Postgres {
-        sql.push_str(" FOR UPDATE");
-    }
+    sql.push_str(&c.row_lock(None));
     let before: Vec<Distribution> = c
         .query(&sql, &[from.into()])?
         .iter()
@@ -837,9 +835,7 @@ fn link_key(
         let mut sql = String::from(
             "SELECT * FROM distributions WHERE customer_id IS NULL AND customer_name = ?",
         );
-        if c.dialect() == Dialect::Postgres {
-            sql.push_str(" FOR UPDATE");
-        }
+        sql.push_str(&c.row_lock(None));
         for row in c.query(&sql, &[name.clone().into()])? {
             let before = from_row(&row)?;
             let mut after = before.clone();

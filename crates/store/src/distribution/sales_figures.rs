@@ -14,7 +14,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use rapport_db::{Conn, Dialect, Value};
+use rapport_db::{Conn, Value};
 use rapport_domain::distribution::Distribution;
 
 use crate::{SqlBuf, StoreError};
@@ -56,13 +56,7 @@ impl Facts {
 
 /// Takes the writers' lock for the rest of the transaction.
 pub(crate) fn lock(c: &mut dyn Conn) -> Result<(), StoreError> {
-    if c.dialect() == Dialect::Postgres {
-        c.query(
-            "SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(?)) AS l",
-            &[WRITE_LOCK.into()],
-        )?;
-    }
-    Ok(())
+    Ok(c.lock_key(WRITE_LOCK)?)
 }
 
 type KeyId = (i64, String, String);
@@ -335,9 +329,8 @@ const EXPECTED_FIRSTS: &str = "SELECT kind, sku, month, prev_month, count(*) AS 
 /// entries that costs as much again ([`check`] does it).
 pub(crate) fn rebuild(c: &mut dyn Conn) -> Result<u64, StoreError> {
     lock(c)?;
-    if c.dialect() == Dialect::Postgres {
-        c.batch("LOCK TABLE distributions IN SHARE MODE; SET LOCAL work_mem = '256MB'")?;
-    }
+    c.hold_table_still("distributions")?;
+    c.allow_big_sorts(256)?;
     let mut written = 0;
     c.batch(
         "DELETE FROM distribution_firsts; DELETE FROM distribution_key_months; DELETE FROM distribution_months",

@@ -1,8 +1,8 @@
 //! Merging duplicate accounts into one survivor, in one transaction: everything that
 //! hangs off the duplicates moves to the survivor, the duplicates are archived with a
 //! pointer to it, and the survivor keeps its own fields except those the caller names.
+//! What moves, and how, is [`super::accounts::account_gone`]'s list.
 
-use rapport_db::Conn;
 use rapport_domain::account::{Account, AccountChanges};
 use rapport_domain::input::Patch;
 use rapport_domain::Ctx;
@@ -14,13 +14,6 @@ use crate::policy as scope;
 use crate::{Store, StoreError};
 
 pub const MAX_MERGED: usize = 50;
-
-/// Tables whose rows point at an account through a plain column and simply follow the
-/// merge. Contact links and reps need rules of their own and are moved separately.
-/// Later resources that hang off accounts (orders, contracts) add themselves here;
-/// leads and distribution entries move through their own `repoint_account`, which keeps
-/// the pipeline totals and the sales figures in step.
-const FOLLOWERS: &[(&str, &str)] = &[("activities", "account_id"), ("users", "account_id")];
 
 /// Fields that may be taken from a merged account instead of the survivor's own.
 pub const TAKEABLE: &[&str] = &[
@@ -62,85 +55,6 @@ fn take(ch: &mut AccountChanges, field: &str, from: &Account) {
         "metadata" => ch.metadata = Patch::Set(from.metadata.clone()),
         _ => {}
     }
-}
-
-/// Moves one duplicate's contact links: a person already linked to the survivor keeps
-/// that link; a primary contact stays primary only if the survivor has none.
-fn move_links(c: &mut dyn Conn, ctx: &Ctx, from: Uuid, to: Uuid) -> Result<usize, StoreError> {
-    let links = crate::customers::links::rows_where(c, "account_id", from)?;
-    let moved = links.len();
-    for link in links {
-        let taken: Option<Uuid> = c.query_scalar(
-            "SELECT id FROM account_contacts WHERE account_id = ? AND contact_id = ?",
-            &[to.into(), link.contact_id.into()],
-        )?;
-        if taken.is_some() {
-            c.execute(
-                "DELETE FROM account_contacts WHERE id = ?",
-                &[link.id.into()],
-            )?;
-            audit::record_change(
-                c,
-                ctx,
-                AuditAction::Delete,
-                crate::customers::links::ENTITY,
-                link.id,
-                Some(&link),
-                None,
-            )?;
-            continue;
-        }
-        let survivor_primary: Option<Uuid> = c.query_scalar(
-            "SELECT id FROM account_contacts WHERE account_id = ? AND is_primary",
-            &[to.into()],
-        )?;
-        let mut after = link.clone();
-        after.account_id = to;
-        after.is_primary = link.is_primary && survivor_primary.is_none();
-        after.version += 1;
-        after.updated_at = rapport_db::now().max(link.updated_at);
-        c.execute(
-            "UPDATE account_contacts SET account_id = ?, is_primary = ?, version = ?, updated_at = ? WHERE id = ?",
-            &[to.into(), after.is_primary.into(), after.version.into(), after.updated_at.into(), link.id.into()],
-        )?;
-        audit::record_change(
-            c,
-            ctx,
-            AuditAction::Update,
-            crate::customers::links::ENTITY,
-            link.id,
-            Some(&link),
-            Some(&after),
-        )?;
-    }
-    Ok(moved)
-}
-
-/// A duplicate's reps become secondary reps of the survivor unless already its reps.
-fn move_reps(
-    c: &mut dyn Conn,
-    from: Uuid,
-    to: Uuid,
-    by: Option<Uuid>,
-) -> Result<usize, StoreError> {
-    let reps = crate::customers::reps::rows_of(c, &[from])?;
-    for rep in &reps {
-        let present: Option<i64> = c.query_scalar(
-            "SELECT 1 FROM account_reps WHERE account_id = ? AND user_id = ?",
-            &[to.into(), rep.user_id.into()],
-        )?;
-        if present.is_none() {
-            c.execute(
-                "INSERT INTO account_reps (account_id, user_id, role, created_by, created_at) VALUES (?, ?, 'secondary', ?, ?)",
-                &[to.into(), rep.user_id.into(), by.into(), rapport_db::now().into()],
-            )?;
-        }
-    }
-    c.execute(
-        "DELETE FROM account_reps WHERE account_id = ?",
-        &[from.into()],
-    )?;
-    Ok(reps.len())
 }
 
 /// Merges `ids` into `survivor_id`. `take` names fields the survivor takes from one of
@@ -211,32 +125,12 @@ pub async fn merge(
                     take(&mut changes, field, source);
                 }
             }
-            let me = Some(actor.user_id).filter(|u| !u.is_nil());
             let mut summary = Vec::with_capacity(sources.len());
             for source in &sources {
-                let links = move_links(c, &ctx, source.id, survivor_id)?;
-                let reps = move_reps(c, source.id, survivor_id, me)?;
-                let mut followers = serde_json::Map::new();
-                for (table, column) in FOLLOWERS {
-                    let n = c.execute(
-                        &format!("UPDATE {table} SET {column} = ? WHERE {column} = ?"),
-                        &[survivor_id.into(), source.id.into()],
-                    )?;
-                    followers.insert((*table).to_owned(), n.into());
-                }
-                // Leads also carry the board's totals, so they move one by one.
-                let leads =
-                    crate::pipeline::leads::repoint_account(c, &ctx, source.id, Some(survivor_id))?;
-                followers.insert("leads".to_owned(), leads.into());
-                let shipped = crate::distribution::distributions::repoint_account(
-                    c,
-                    &ctx,
-                    source.id,
-                    Some(survivor_id),
-                )?;
-                followers.insert("distributions".to_owned(), shipped.into());
-                let ended = crate::customers::distributor_partners::end_links_of(c, source.id)?;
-                followers.insert("distributor_partner_links_ended".to_owned(), ended.into());
+                let mut moved =
+                    super::accounts::account_gone(c, &ctx, source.id, Some(survivor_id))?;
+                let links = moved.remove("contact_links").unwrap_or_default();
+                let reps = moved.remove("reps").unwrap_or_default();
                 // Unique values the survivor takes are released by the duplicate first.
                 let mut after = source.clone();
                 if take_fields
@@ -266,7 +160,7 @@ pub async fn merge(
                     Some(&after),
                 )?;
                 summary.push(serde_json::json!({
-                    "id": source.id, "contact_links": links, "reps": reps, "moved": followers,
+                    "id": source.id, "contact_links": links, "reps": reps, "moved": moved,
                 }));
             }
             let merged = update_in(c, &ctx, survivor_id, None, |_| Ok(changes))?;

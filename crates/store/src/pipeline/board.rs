@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
-use rapport_db::{Conn, Dialect, Value};
+use rapport_db::{Conn, Value};
 use rapport_domain::lead::{Lead, LeadStatus};
 use rapport_domain::money::canonical;
 use rapport_domain::Actor;
@@ -147,49 +147,23 @@ fn adjust(
     value: Decimal,
     weighted: Decimal,
 ) -> Result<(), StoreError> {
-    match c.dialect() {
-        // NUMERIC adds exactly in SQL; the upsert is safe under concurrent writers.
-        Dialect::Postgres => {
-            let mut params = key_params(key);
-            params.extend([count.into(), value.into(), weighted.into()]);
-            c.execute(
-                "INSERT INTO pipeline_totals (dimension, member_id, status, currency, close_month, \
-                 lead_count, value_total, weighted_total) VALUES (?, ?, ?, ?, ?, ?, ?, ?) \
-                 ON CONFLICT (dimension, member_id, status, currency, close_month) DO UPDATE SET \
-                 lead_count = pipeline_totals.lead_count + excluded.lead_count, \
-                 value_total = pipeline_totals.value_total + excluded.value_total, \
-                 weighted_total = pipeline_totals.weighted_total + excluded.weighted_total",
-                &params,
-            )?;
-        }
-        // SQLite would add decimal text as floats: the sum is made here, which is safe
-        // because SQLite has one writer at a time.
-        Dialect::Sqlite => {
-            let row = c.query_one(
-                &format!("SELECT lead_count, value_total, weighted_total FROM pipeline_totals WHERE {KEY_MATCH}"),
-                &key_params(key),
-            )?;
-            let (n, v, w) = match row {
-                Some(r) => (
-                    r.get::<i64>("lead_count")?,
-                    r.get::<Decimal>("value_total")?,
-                    r.get::<Decimal>("weighted_total")?,
-                ),
-                None => (0, Decimal::ZERO, Decimal::ZERO),
-            };
-            let mut params = key_params(key);
-            params.extend([
-                (n + count).into(),
-                (v + value).normalize().into(),
-                (w + weighted).normalize().into(),
-            ]);
-            c.execute(
-                "INSERT OR REPLACE INTO pipeline_totals (dimension, member_id, status, currency, close_month, \
-                 lead_count, value_total, weighted_total) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                &params,
-            )?;
-        }
-    }
+    let names = [
+        "dimension",
+        "member_id",
+        "status",
+        "currency",
+        "close_month",
+    ];
+    let key_values: Vec<(&str, Value)> = names.into_iter().zip(key_params(key)).collect();
+    c.add_to_row(
+        "pipeline_totals",
+        &key_values,
+        &[
+            ("lead_count", count.into()),
+            ("value_total", value.into()),
+            ("weighted_total", weighted.into()),
+        ],
+    )?;
     c.execute(
         &format!("DELETE FROM pipeline_totals WHERE {KEY_MATCH} AND lead_count = 0"),
         &key_params(key),
@@ -578,9 +552,7 @@ pub async fn rebuild_totals(store: &Store) -> Result<usize, StoreError> {
     store
         .db
         .write(|c| {
-            if c.dialect() == Dialect::Postgres {
-                c.batch("LOCK TABLE leads IN SHARE MODE")?;
-            }
+            c.hold_table_still("leads")?;
             let want = expected(c)?;
             let wrong = differing(&want, &stored(c)?);
             c.execute("DELETE FROM pipeline_totals", &[])?;

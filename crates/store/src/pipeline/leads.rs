@@ -3,7 +3,7 @@
 //! until reopened; a lead won without an account gets one by find-or-create.
 
 use chrono::{DateTime, Utc};
-use rapport_db::{Conn, Dialect, Row, Value};
+use rapport_db::{Conn, Row, Value};
 use rapport_domain::account::AccountChanges;
 use rapport_domain::input::Patch;
 use rapport_domain::lead::{Lead, LeadChanges, LeadStatus, Reopen, StatusChange};
@@ -235,8 +235,8 @@ fn unique_conflict(e: rapport_db::DbError) -> StoreError {
 fn fetch(c: &mut dyn Conn, actor: &Actor, id: Uuid, lock: bool) -> Result<Lead, StoreError> {
     let mut q = SqlBuf::new("SELECT * FROM leads WHERE id = ");
     q.bind(id).push(" AND ").append(scope::leads_visible(actor));
-    if lock && c.dialect() == Dialect::Postgres {
-        q.push(" FOR UPDATE OF leads");
+    if lock {
+        q.push(&c.row_lock(Some("leads")));
     }
     match c.query_one(&q.sql, &q.params)? {
         Some(row) => from_row(&row),
@@ -516,7 +516,7 @@ pub async fn list(
     list::read_page(store, &SPEC, params, actor.user_id, scope, extra, from_row).await
 }
 
-fn writable(
+pub(crate) fn writable(
     c: &mut dyn Conn,
     actor: &Actor,
     id: Uuid,
@@ -671,35 +671,6 @@ pub async fn set_archived(
         .await
 }
 
-/// Deletes for good (admins only), with its history and activities.
-pub async fn delete(
-    store: &Store,
-    ctx: &Ctx,
-    id: Uuid,
-    if_match: Option<i64>,
-) -> Result<(), StoreError> {
-    let ctx = ctx.clone();
-    store
-        .db
-        .write(move |c| {
-            let before = writable(c, &ctx.actor, id, Action::Delete, if_match)?;
-            crate::timeline::activities::audit_removal(c, &ctx, "lead_id", id)?;
-            c.execute("DELETE FROM leads WHERE id = ?", &[id.into()])?;
-            pipeline::apply(c, Some(&before), None)?;
-            audit::record_change(
-                c,
-                &ctx,
-                AuditAction::Delete,
-                ENTITY,
-                id,
-                Some(&before),
-                None,
-            )?;
-            Ok(())
-        })
-        .await
-}
-
 fn history_from_row(r: &Row) -> Result<StatusChange, StoreError> {
     let old: Option<String> = r.get("old_status")?;
     Ok(StatusChange {
@@ -764,9 +735,7 @@ fn rewrite_where(
     change: &dyn Fn(&mut Lead),
 ) -> Result<usize, StoreError> {
     let mut sql = format!("SELECT * FROM leads WHERE {column} = ? ORDER BY id");
-    if c.dialect() == Dialect::Postgres {
-        sql.push_str(" FOR UPDATE");
-    }
+    sql.push_str(&c.row_lock(None));
     let rows = c.query(&sql, &[id.into()])?;
     let mut n = 0;
     for row in rows {
@@ -792,8 +761,9 @@ fn rewrite_where(
     Ok(n)
 }
 
-/// Seed 002: deleting a product leaves its leads without a product of interest.
-pub(crate) fn clear_product(
+/// A product is about to be deleted: its leads keep going without a product of interest
+/// (seed 002).
+pub(crate) fn product_gone(
     c: &mut dyn Conn,
     ctx: &Ctx,
     product: Uuid,
@@ -821,4 +791,21 @@ pub(crate) fn repoint_account(
         })?;
     }
     Ok(moved)
+}
+
+/// Deletes the lead's row (its history goes by cascade) and its part of the board's
+/// totals, after `lifecycle` has told every area that points at it.
+pub(crate) fn remove(c: &mut dyn Conn, ctx: &Ctx, before: &Lead) -> Result<(), StoreError> {
+    c.execute("DELETE FROM leads WHERE id = ?", &[before.id.into()])?;
+    pipeline::apply(c, Some(before), None)?;
+    audit::record_change(
+        c,
+        ctx,
+        AuditAction::Delete,
+        ENTITY,
+        before.id,
+        Some(before),
+        None,
+    )?;
+    Ok(())
 }

@@ -9,7 +9,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use crate::customers::links::{people_of, AccountPerson};
-use crate::customers::reps::{rows_of, AccountRep};
+use crate::customers::rep_rows::{rows_of, AccountRep};
 use crate::timeline::notes;
 use crate::{Store, StoreError};
 

@@ -5,7 +5,7 @@
 //! their author, their assignee or an admin.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rapport_db::{Conn, Dialect, Row, Value};
+use rapport_db::{Conn, Row, Value};
 use rapport_domain::activity::{Activity, ActivityChanges, ActivityKind, Channel};
 use rapport_domain::input::Patch;
 use rapport_domain::{new_id, Actor, Ctx};
@@ -177,8 +177,8 @@ fn fetch(c: &mut dyn Conn, actor: &Actor, id: Uuid, lock: bool) -> Result<Activi
     q.bind(id)
         .push(" AND ")
         .append(scope::activities_visible(actor));
-    if lock && c.dialect() == Dialect::Postgres {
-        q.push(" FOR UPDATE OF activities");
+    if lock {
+        q.push(&c.row_lock(Some("activities")));
     }
     match c.query_one(&q.sql, &q.params)? {
         Some(row) => from_row(&row),
@@ -529,15 +529,37 @@ pub async fn delete(
         .await
 }
 
+/// An account went away: its activities follow it into the survivor of a merge, or,
+/// when it is deleted, are each audited before the database's cascade removes them.
+/// Returns how many moved (0 on a delete).
+pub(crate) fn account_gone(
+    c: &mut dyn Conn,
+    ctx: &Ctx,
+    from: Uuid,
+    to: Option<Uuid>,
+) -> Result<u64, StoreError> {
+    match to {
+        Some(to) => Ok(c.execute(
+            "UPDATE activities SET account_id = ? WHERE account_id = ?",
+            &[to.into(), from.into()],
+        )?),
+        None => {
+            audit_removal(c, ctx, "account_id", from)?;
+            Ok(0)
+        }
+    }
+}
+
+/// A lead is about to be deleted: its activities are each audited before the
+/// database's cascade removes them.
+pub(crate) fn lead_gone(c: &mut dyn Conn, ctx: &Ctx, lead: Uuid) -> Result<(), StoreError> {
+    audit_removal(c, ctx, "lead_id", lead)
+}
+
 /// Before a delete cascades to the activities linked through `column = id`, records
 /// each in the audit log (notes under their own entity name, as the notes API shows
 /// them).
-pub(crate) fn audit_removal(
-    c: &mut dyn Conn,
-    ctx: &Ctx,
-    column: &str,
-    id: Uuid,
-) -> Result<(), StoreError> {
+fn audit_removal(c: &mut dyn Conn, ctx: &Ctx, column: &str, id: Uuid) -> Result<(), StoreError> {
     let rows = c.query(
         &format!("SELECT * FROM activities WHERE {column} = ? ORDER BY created_at, id"),
         &[id.into()],
@@ -562,13 +584,9 @@ pub(crate) fn audit_removal(
     Ok(())
 }
 
-/// Before a contact is deleted: the activities linked to it and to nothing else go too
+/// A person is about to be deleted: the activities linked to them and to nothing else go
 /// (the database refuses an activity without a link), each audited.
-pub(crate) fn remove_only_linked_to_contact(
-    c: &mut dyn Conn,
-    ctx: &Ctx,
-    contact: Uuid,
-) -> Result<(), StoreError> {
+pub(crate) fn contact_gone(c: &mut dyn Conn, ctx: &Ctx, contact: Uuid) -> Result<(), StoreError> {
     let only = "contact_id = ? AND account_id IS NULL AND lead_id IS NULL";
     let rows = c.query(
         &format!("SELECT * FROM activities WHERE {only} ORDER BY created_at, id"),

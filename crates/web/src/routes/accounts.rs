@@ -354,6 +354,7 @@ pub async fn delete_account(
     IdPath(id): IdPath,
     headers: HeaderMap,
 ) -> ApiResult<StatusCode> {
-    accounts::delete(&app.store, &auth.ctx, id, if_match(&headers)?).await?;
+    rapport_store::lifecycle::accounts::delete(&app.store, &auth.ctx, id, if_match(&headers)?)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -169,7 +169,8 @@ pub async fn delete_contact(
     IdPath(id): IdPath,
     headers: HeaderMap,
 ) -> ApiResult<StatusCode> {
-    contacts::delete(&app.store, &auth.ctx, id, if_match(&headers)?).await?;
+    rapport_store::lifecycle::contacts::delete(&app.store, &auth.ctx, id, if_match(&headers)?)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

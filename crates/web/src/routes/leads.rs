@@ -239,7 +239,7 @@ pub async fn delete_lead(
     IdPath(id): IdPath,
     headers: HeaderMap,
 ) -> ApiResult<StatusCode> {
-    leads::delete(&app.store, &auth.ctx, id, if_match(&headers)?).await?;
+    rapport_store::lifecycle::leads::delete(&app.store, &auth.ctx, id, if_match(&headers)?).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -123,6 +123,7 @@ pub async fn delete_product(
     IdPath(id): IdPath,
     headers: HeaderMap,
 ) -> ApiResult<StatusCode> {
-    products::delete(&app.store, &auth.ctx, id, if_match(&headers)?).await?;
+    rapport_store::lifecycle::products::delete(&app.store, &auth.ctx, id, if_match(&headers)?)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Datelike, Months, NaiveDate};
-use rapport_db::{Conn, Dialect};
+use rapport_db::Conn;
 use rapport_domain::distribution::month_index;
 use rapport_domain::Actor;
 use serde::Serialize;
@@ -281,13 +281,12 @@ enum Use {
 }
 
 /// The filters, as conditions over `distributions` (after the caller's scope).
-fn filters(q: &SalesQuery, sql: &mut SqlBuf, dialect: Dialect, use_: Use) {
-    let plain = dialect == Dialect::Postgres || use_ == Use::Period;
+fn filters(q: &SalesQuery, sql: &mut SqlBuf, c: &dyn Conn, use_: Use) {
     let col = |name: &str| {
-        if plain {
-            format!("distributions.{name}")
-        } else {
-            format!("+distributions.{name}")
+        let column = format!("distributions.{name}");
+        match use_ {
+            Use::Period => column,
+            Use::Probe => c.without_index(&column),
         }
     };
     if let Some(rep) = q.rep_id {
@@ -335,7 +334,7 @@ fn from_entries(
             .bind(q.from)
             .push(" AND distributions.ship_date < ")
             .bind(q.to);
-        filters(q, &mut sql, c.dialect(), Use::Period);
+        filters(q, &mut sql, c, Use::Period);
         rows.extend(c.query(&sql.sql, &sql.params)?);
     }
     for r in rows {
@@ -425,7 +424,7 @@ fn seen_before(
         .push(" AND (")
         .append(scope::distributions_visible(actor))
         .push(")");
-        filters(q, &mut sql, c.dialect(), Use::Probe);
+        filters(q, &mut sql, c, Use::Probe);
         sql.push(")");
         for r in c.query(&sql.sql, &sql.params)? {
             found.insert(r.get("customer_key")?);

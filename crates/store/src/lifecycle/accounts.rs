@@ -1,0 +1,74 @@
+//! An account going away — deleted, or merged into a survivor — and everything that
+//! points at it.
+
+use rapport_db::Conn;
+use rapport_domain::Ctx;
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+use crate::auth::users;
+use crate::customers::{accounts, distributor_partners, links, rep_rows};
+use crate::distribution::distributions;
+use crate::pipeline::leads;
+use crate::policy::Action;
+use crate::timeline::activities;
+use crate::{Store, StoreError};
+
+/// Tells every area that points at account `from` that it went away: merged into `to`,
+/// or deleted (`to` is None). Each keeps its own rules (links and reps merge, leads and
+/// entries move one by one to keep the board's totals and the sales figures in step,
+/// rows a delete cascades to are audited first). Returns how many rows each touched,
+/// under the names the merge summary has always used.
+pub(crate) fn account_gone(
+    c: &mut dyn Conn,
+    ctx: &Ctx,
+    from: Uuid,
+    to: Option<Uuid>,
+) -> Result<Map<String, Value>, StoreError> {
+    let mut touched = Map::new();
+    touched.insert(
+        "contact_links".into(),
+        links::account_gone(c, ctx, from, to)?.into(),
+    );
+    touched.insert(
+        "reps".into(),
+        rep_rows::account_gone(c, ctx, from, to)?.into(),
+    );
+    touched.insert(
+        "activities".into(),
+        activities::account_gone(c, ctx, from, to)?.into(),
+    );
+    touched.insert("users".into(), users::account_gone(c, from, to)?.into());
+    touched.insert(
+        "leads".into(),
+        leads::repoint_account(c, ctx, from, to)?.into(),
+    );
+    touched.insert(
+        "distributions".into(),
+        distributions::repoint_account(c, ctx, from, to)?.into(),
+    );
+    touched.insert(
+        "distributor_partner_links_ended".into(),
+        distributor_partners::account_gone(c, from, to)?.into(),
+    );
+    Ok(touched)
+}
+
+/// Deletes an account for good (admins only): what hangs off it is audited and goes by
+/// cascade, leads and entries are left without it.
+pub async fn delete(
+    store: &Store,
+    ctx: &Ctx,
+    id: Uuid,
+    if_match: Option<i64>,
+) -> Result<(), StoreError> {
+    let ctx = ctx.clone();
+    store
+        .db
+        .write(move |c| {
+            let before = accounts::load_for_write(c, &ctx.actor, id, Action::Delete, if_match)?;
+            account_gone(c, &ctx, id, None)?;
+            accounts::remove(c, &ctx, &before)
+        })
+        .await
+}

@@ -1,0 +1,29 @@
+//! A person deleted, and what points at them.
+
+use rapport_domain::Ctx;
+use uuid::Uuid;
+
+use crate::customers::{contacts, links};
+use crate::timeline::activities;
+use crate::{Store, StoreError};
+
+/// Deletes a person for good (admins only), with their account links. Notes about them
+/// that hang off an account stay on the account; activities only about them go too.
+/// Each removed row is in the audit log.
+pub async fn delete(
+    store: &Store,
+    ctx: &Ctx,
+    id: Uuid,
+    if_match: Option<i64>,
+) -> Result<(), StoreError> {
+    let ctx = ctx.clone();
+    store
+        .db
+        .write(move |c| {
+            let before = contacts::deletable(c, &ctx.actor, id, if_match)?;
+            links::contact_gone(c, &ctx, id)?;
+            activities::contact_gone(c, &ctx, id)?;
+            contacts::remove(c, &ctx, &before)
+        })
+        .await
+}

@@ -1,0 +1,27 @@
+//! A lead deleted, and what points at it.
+
+use rapport_domain::Ctx;
+use uuid::Uuid;
+
+use crate::pipeline::leads;
+use crate::policy::Action;
+use crate::timeline::activities;
+use crate::{Store, StoreError};
+
+/// Deletes a lead for good (admins only), with its history and activities.
+pub async fn delete(
+    store: &Store,
+    ctx: &Ctx,
+    id: Uuid,
+    if_match: Option<i64>,
+) -> Result<(), StoreError> {
+    let ctx = ctx.clone();
+    store
+        .db
+        .write(move |c| {
+            let before = leads::writable(c, &ctx.actor, id, Action::Delete, if_match)?;
+            activities::lead_gone(c, &ctx, id)?;
+            leads::remove(c, &ctx, &before)
+        })
+        .await
+}

@@ -1,0 +1,26 @@
+//! A product deleted, and what points at it.
+
+use rapport_domain::Ctx;
+use uuid::Uuid;
+
+use crate::catalog::products;
+use crate::pipeline::leads;
+use crate::{Store, StoreError};
+
+/// Deletes a product; leads interested in it keep going without one (seed 002).
+pub async fn delete(
+    store: &Store,
+    ctx: &Ctx,
+    id: Uuid,
+    if_match: Option<i64>,
+) -> Result<(), StoreError> {
+    let ctx = ctx.clone();
+    store
+        .db
+        .write(move |c| {
+            let before = products::deletable(c, &ctx.actor, id, if_match)?;
+            leads::product_gone(c, &ctx, id)?;
+            products::remove(c, &ctx, &before)
+        })
+        .await
+}
