@@ -83,18 +83,7 @@ async fn shutdown_signal() {
 /// A superuser or BYPASSRLS role is never bound by row-level security, so the second
 /// line of defence would silently be off.
 async fn warn_if_policies_bypassed(db: &Database) {
-    if db.dialect() != rapport_db::Dialect::Postgres {
-        return;
-    }
-    let bypass = db
-        .read(|c| {
-            c.query_scalar::<bool>(
-                "SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user",
-                &[],
-            )
-        })
-        .await;
-    if let Ok(Some(true)) = bypass {
+    if let Ok(true) = db.bypasses_row_security().await {
         tracing::warn!(
             "the database role is a superuser or has BYPASSRLS: row-level security does not \
              apply to it; run Rapport as an ordinary role that owns its database (docs/access.md)"

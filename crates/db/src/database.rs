@@ -114,6 +114,29 @@ impl Database {
         }
     }
 
+    /// Whether this process is the only one that writes the database (an embedded
+    /// SQLite file), so what it caches in memory cannot be changed behind its back.
+    pub fn single_node(&self) -> bool {
+        self.dialect() == Dialect::Sqlite
+    }
+
+    /// Whether the role Rapport connects as escapes row-level security (a PostgreSQL
+    /// superuser or BYPASSRLS role); SQLite has no such policies to escape.
+    pub async fn bypasses_row_security(&self) -> Result<bool, DbError> {
+        if self.dialect() != Dialect::Postgres {
+            return Ok(false);
+        }
+        let bypass = self
+            .read(|c| {
+                c.query_scalar::<bool>(
+                    "SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user",
+                    &[],
+                )
+            })
+            .await?;
+        Ok(bypass.unwrap_or(false))
+    }
+
     pub fn pool_stats(&self) -> PoolStats {
         match &*self.engine {
             Engine::Sqlite { readers, .. } => readers.stats(),

@@ -58,7 +58,7 @@ pub struct Store {
 
 impl Store {
     pub fn new(db: Database, policy: AuthPolicy) -> Self {
-        let cache = auth::token_cache::TokenCache::new(db.dialect() == rapport_db::Dialect::Sqlite);
+        let cache = auth::token_cache::TokenCache::new(db.single_node());
         let unknown_names = auth::throttle::LoginThrottle::new(
             u32::try_from(policy.max_failed_logins.max(1)).unwrap_or(5),
             policy

@@ -3,7 +3,7 @@
 //! holds when many arrive together, on both engines. Deleting a product clears it from
 //! the leads interested in it, each change audited.
 
-use rapport_db::{Conn, Row, Value};
+use rapport_db::Conn;
 use rapport_domain::input::Patch;
 use rapport_domain::product::{Product, ProductChanges};
 use rapport_domain::{new_id, Actor, Ctx};
@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::kernel::audit::{self, AuditAction};
 use crate::kernel::list::{self, Field, Kind, ListParams, ListSpec, Page};
+use crate::kernel::record::{self, Record};
 use crate::policy::{self as scope, Action};
 use crate::{settings, SqlBuf, Store, StoreError};
 
@@ -36,36 +37,20 @@ static SPEC: ListSpec = ListSpec {
     search: None,
 };
 
-fn from_row(r: &Row) -> Result<Product, StoreError> {
-    let metadata: serde_json::Value = r.get("metadata")?;
-    Ok(Product {
-        id: r.get("id")?,
-        name: r.get("name")?,
-        description: r.get("description")?,
-        active: r.get("active")?,
-        sku: r.get("sku")?,
-        legacy_id: r.get("legacy_id")?,
-        metadata: match metadata {
-            serde_json::Value::Object(m) => m,
-            _ => Default::default(),
-        },
-        created_by: r.get("created_by")?,
-        updated_by: r.get("updated_by")?,
-        created_at: r.get("created_at")?,
-        updated_at: r.get("updated_at")?,
-        version: r.get("version")?,
-    })
-}
+crate::record!(
+    Product,
+    entity = ENTITY,
+    table = "products",
+    fields {
+        id, name, description, active, sku, legacy_id, metadata, created_by, updated_by,
+        created_at, updated_at, version,
+    },
+    derived { "name_key" => Product::name_key },
+);
 
+/// The catalogue is the same for everyone signed in: no scope.
 pub(crate) fn fetch(c: &mut dyn Conn, id: Uuid, lock: bool) -> Result<Product, StoreError> {
-    let mut sql = String::from("SELECT * FROM products WHERE id = ?");
-    if lock {
-        sql.push_str(&c.row_lock(None));
-    }
-    match c.query_one(&sql, &[id.into()])? {
-        Some(row) => from_row(&row),
-        None => Err(StoreError::NotFound { entity: ENTITY }),
-    }
+    record::fetch(c, id, SqlBuf::new("TRUE"), lock)
 }
 
 /// Refuses an activation that would exceed the cap. Called with the activation lock
@@ -131,22 +116,6 @@ fn apply(mut p: Product, ch: ProductChanges) -> Product {
     p
 }
 
-fn write_values(p: &Product) -> Vec<Value> {
-    vec![
-        p.name.clone().into(),
-        p.name_key().into(),
-        p.description.clone().into(),
-        p.active.into(),
-        p.sku.clone().into(),
-        p.legacy_id.clone().into(),
-        serde_json::Value::Object(p.metadata.clone()).into(),
-        p.updated_by.into(),
-        p.updated_at.into(),
-        p.version.into(),
-        p.id.into(),
-    ]
-}
-
 pub async fn create(
     store: &Store,
     ctx: &Ctx,
@@ -179,12 +148,7 @@ pub async fn create(
             if p.active {
                 check_cap(c, p.id)?;
             }
-            c.execute(
-                "INSERT INTO products (name, name_key, description, active, sku, legacy_id, metadata, \
-                 updated_by, updated_at, version, id, created_by, created_at) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                &[write_values(&p), vec![p.created_by.into(), p.created_at.into()]].concat(),
-            )?;
+            record::insert(c, &p)?;
             audit::record_change(c, &ctx, AuditAction::Create, ENTITY, p.id, None, Some(&p))?;
             Ok(p)
         })
@@ -209,7 +173,7 @@ pub async fn list(
         actor.user_id,
         all,
         Vec::new(),
-        from_row,
+        Product::from_row,
     )
     .await
 }
@@ -237,15 +201,17 @@ pub async fn update(
             if after.active && !before.active {
                 check_cap(c, id)?;
             }
-            after.version = before.version + 1;
-            after.updated_at = rapport_db::now().max(before.updated_at);
-            after.updated_by = Some(actor.user_id).filter(|u| !u.is_nil());
-            c.execute(
-                "UPDATE products SET name = ?, name_key = ?, description = ?, active = ?, sku = ?, legacy_id = ?, \
-                 metadata = ?, updated_by = ?, updated_at = ?, version = ? WHERE id = ?",
-                &write_values(&after),
+            after = record::touched(&before, actor, after);
+            record::update(c, &after)?;
+            audit::record_change(
+                c,
+                &ctx,
+                AuditAction::Update,
+                ENTITY,
+                id,
+                Some(&before),
+                Some(&after),
             )?;
-            audit::record_change(c, &ctx, AuditAction::Update, ENTITY, id, Some(&before), Some(&after))?;
             Ok(after)
         })
         .await
@@ -274,15 +240,5 @@ pub(crate) fn deletable(
 
 /// Deletes the product's row, after `lifecycle` has told every area that points at it.
 pub(crate) fn remove(c: &mut dyn Conn, ctx: &Ctx, before: &Product) -> Result<(), StoreError> {
-    c.execute("DELETE FROM products WHERE id = ?", &[before.id.into()])?;
-    audit::record_change(
-        c,
-        ctx,
-        AuditAction::Delete,
-        ENTITY,
-        before.id,
-        Some(before),
-        None,
-    )?;
-    Ok(())
+    record::remove(c, ctx, before)
 }

@@ -1,9 +1,7 @@
 //! Accounts: create, read, list, update, archive, restore and (admin only) delete.
 
-use rapport_db::{Conn, Row, Value};
-use rapport_domain::account::{
-    Account, AccountChanges, AccountKind, Address, CustomerType, MAX_TAGS,
-};
+use rapport_db::{Conn, Value};
+use rapport_domain::account::{Account, AccountChanges, AccountKind, Address, MAX_TAGS};
 use rapport_domain::input::Patch;
 use rapport_domain::normalize::{company_key, phone_digits, search_text};
 use rapport_domain::{new_id, Actor, Ctx};
@@ -11,6 +9,7 @@ use uuid::Uuid;
 
 use crate::kernel::audit::{self, AuditAction};
 use crate::kernel::list::{self, Field, Kind, ListParams, ListSpec, Page};
+use crate::kernel::record::{self, Record};
 use crate::policy::{self as scope, Action};
 use crate::{SqlBuf, Store, StoreError};
 
@@ -50,53 +49,24 @@ static SEARCH: crate::kernel::search::Search = crate::kernel::search::Search {
     key_columns: &["company_key"],
 };
 
-fn opt_enum<T>(r: &Row, col: &str, parse: fn(&str) -> Option<T>) -> Result<Option<T>, StoreError> {
-    match r.get::<Option<String>>(col)? {
-        None => Ok(None),
-        Some(s) => parse(&s)
-            .map(Some)
-            .ok_or_else(|| rapport_db::DbError::decode(format!("{col}: unexpected {s:?}")).into()),
-    }
-}
-
-fn opt_json<T: serde::de::DeserializeOwned>(r: &Row, col: &str) -> Result<Option<T>, StoreError> {
-    match r.get::<Option<serde_json::Value>>(col)? {
-        None => Ok(None),
-        Some(j) => serde_json::from_value(j)
-            .map(Some)
-            .map_err(|e| rapport_db::DbError::decode(format!("{col}: {e}")).into()),
-    }
-}
-
-pub(crate) fn from_row(r: &Row) -> Result<Account, StoreError> {
-    Ok(Account {
-        id: r.get("id")?,
-        kind: opt_enum(r, "kind", AccountKind::parse)?
-            .ok_or_else(|| rapport_db::DbError::decode("kind is null"))?,
-        name: r.get("name")?,
-        legal_name: r.get("legal_name")?,
-        company_key: r.get("company_key")?,
-        registration_number: r.get("registration_number")?,
-        customer_type: opt_enum(r, "customer_type", CustomerType::parse)?,
-        email: r.get("email")?,
-        phone: r.get("phone")?,
-        website: r.get("website")?,
-        billing_address: opt_json(r, "billing_address")?,
-        service_address: opt_json(r, "service_address")?,
-        tags: opt_json(r, "tags")?.unwrap_or_default(),
-        notes: r.get("notes")?,
-        owner_id: r.get("owner_id")?,
-        legacy_id: r.get("legacy_id")?,
-        metadata: opt_json(r, "metadata")?.unwrap_or_default(),
-        created_by: r.get("created_by")?,
-        updated_by: r.get("updated_by")?,
-        created_at: r.get("created_at")?,
-        updated_at: r.get("updated_at")?,
-        archived_at: r.get("archived_at")?,
-        merged_into_id: r.get("merged_into_id")?,
-        version: r.get("version")?,
-    })
-}
+crate::record!(
+    Account,
+    entity = ENTITY,
+    table = "accounts",
+    fields {
+        id, kind, name, legal_name, company_key, registration_number, customer_type, email,
+        phone, website, billing_address, service_address, tags, notes, owner_id, legacy_id,
+        metadata, created_by, updated_by, created_at, updated_at, archived_at,
+        merged_into_id, version,
+    },
+    derived {
+        "search_text" => searchable,
+        // The place lists filter on: the billing address, else the service address.
+        "city" => |a: &Account| a.place().and_then(|p| p.city.clone()),
+        "region" => |a: &Account| a.place().and_then(|p| p.region.clone()),
+        "country" => |a: &Account| a.place().and_then(|p| p.country.clone()),
+    },
+);
 
 /// An account the actor can see, or `NotFound`.
 pub(crate) fn visible(conn: &mut dyn Conn, actor: &Actor, id: Uuid) -> Result<Account, StoreError> {
@@ -110,18 +80,7 @@ pub(crate) fn locked(conn: &mut dyn Conn, actor: &Actor, id: Uuid) -> Result<Acc
 }
 
 fn fetch(conn: &mut dyn Conn, actor: &Actor, id: Uuid, lock: bool) -> Result<Account, StoreError> {
-    let mut q = SqlBuf::new("SELECT * FROM accounts WHERE id = ");
-    q.bind(id)
-        .push(" AND (")
-        .append(scope::accounts_visible(actor))
-        .push(")");
-    if lock {
-        q.push(&conn.row_lock(None));
-    }
-    match conn.query_one(&q.sql, &q.params)? {
-        Some(row) => from_row(&row),
-        None => Err(StoreError::NotFound { entity: ENTITY }),
-    }
+    record::fetch(conn, id, scope::accounts_visible(actor), lock)
 }
 
 fn apply(current: Account, ch: AccountChanges) -> Account {
@@ -172,53 +131,6 @@ fn searchable(a: &Account) -> String {
     let refs: Vec<&str> = parts.iter().map(String::as_str).collect();
     search_text(&refs)
 }
-
-fn address_value(a: &Option<Address>) -> Value {
-    match a {
-        Some(addr) => serde_json::to_value(addr).map_or(Value::Null, Value::Json),
-        None => Value::Null,
-    }
-}
-
-/// Column values in the order of [`COLUMNS`].
-fn values(a: &Account) -> Vec<Value> {
-    vec![
-        a.id.into(),
-        a.kind.as_str().into(),
-        a.name.clone().into(),
-        a.legal_name.clone().into(),
-        a.company_key.clone().into(),
-        a.registration_number.clone().into(),
-        a.customer_type.map(|c| c.as_str()).into(),
-        a.email.clone().into(),
-        a.phone.clone().into(),
-        a.website.clone().into(),
-        address_value(&a.billing_address),
-        address_value(&a.service_address),
-        serde_json::json!(a.tags).into(),
-        a.notes.clone().into(),
-        a.owner_id.into(),
-        a.legacy_id.clone().into(),
-        serde_json::Value::Object(a.metadata.clone()).into(),
-        searchable(a).into(),
-        a.created_by.into(),
-        a.updated_by.into(),
-        a.created_at.into(),
-        a.updated_at.into(),
-        a.archived_at.into(),
-        a.version.into(),
-        a.place().and_then(|p| p.city.clone()).into(),
-        a.place().and_then(|p| p.region.clone()).into(),
-        a.place().and_then(|p| p.country.clone()).into(),
-        a.merged_into_id.into(),
-    ]
-}
-
-const COLUMNS: &str =
-    "id, kind, name, legal_name, company_key, registration_number, customer_type, \
-    email, phone, website, billing_address, service_address, tags, notes, owner_id, legacy_id, \
-    metadata, search_text, created_by, updated_by, created_at, updated_at, archived_at, version, \
-    city, region, country, merged_into_id";
 
 /// The unique fields an account can collide on, checked before writing so the caller is
 /// told which record is in the way (when they may see it).
@@ -351,20 +263,12 @@ fn insert_prepared(
     account: Account,
     yield_on_same_key: bool,
 ) -> Result<Option<Account>, StoreError> {
-    let placeholders = vec!["?"; COLUMNS.split(", ").count()].join(", ");
-    let on_conflict = if yield_on_same_key {
-        " ON CONFLICT (company_key) DO NOTHING"
+    if yield_on_same_key {
+        if !record::insert_unless_taken(conn, &account, "company_key").map_err(unique_conflict)? {
+            return Ok(None);
+        }
     } else {
-        ""
-    };
-    let written = conn
-        .execute(
-            &format!("INSERT INTO accounts ({COLUMNS}) VALUES ({placeholders}){on_conflict}"),
-            &values(&account),
-        )
-        .map_err(unique_conflict)?;
-    if written == 0 {
-        return Ok(None);
+        record::insert(conn, &account).map_err(unique_conflict)?;
     }
     write_tags(conn, account.id, &account.tags)?;
     if account.owner_id.is_some() {
@@ -407,7 +311,7 @@ fn by_company_key(
     else {
         return Ok(None);
     };
-    let found = from_row(&row)?;
+    let found = Account::from_row(&row)?;
     let mut visible = SqlBuf::new("SELECT id FROM accounts WHERE id = ");
     visible
         .bind(found.id)
@@ -505,7 +409,7 @@ pub async fn by_legacy_id(
                 .append(scope::accounts_visible(&actor))
                 .push(")");
             match c.query_one(&q.sql, &q.params)? {
-                Some(row) => from_row(&row),
+                Some(row) => Account::from_row(&row),
                 None => Err(StoreError::NotFound { entity: ENTITY }),
             }
         })
@@ -554,50 +458,25 @@ pub async fn list(
         extra.push(cond);
     }
     let scope = scope::accounts_visible(actor);
-    list::read_page(store, &SPEC, params, actor.user_id, scope, extra, from_row).await
+    list::read_page(
+        store,
+        &SPEC,
+        params,
+        actor.user_id,
+        scope,
+        extra,
+        Account::from_row,
+    )
+    .await
 }
 
+/// Writes `after` over `before`, unless the row moved on meanwhile (412).
 pub(crate) fn save(
     conn: &mut dyn Conn,
     before: &Account,
     after: &Account,
 ) -> Result<(), StoreError> {
-    let assignments: Vec<String> = COLUMNS
-        .split(", ")
-        .skip(1)
-        .map(|c| format!("{c} = ?"))
-        .collect();
-    let mut params = values(after);
-    params.remove(0);
-    params.push(before.id.into());
-    params.push(before.version.into());
-    let n = conn
-        .execute(
-            &format!(
-                "UPDATE accounts SET {} WHERE id = ? AND version = ?",
-                assignments.join(", ")
-            ),
-            &params,
-        )
-        .map_err(unique_conflict)?;
-    if n == 0 {
-        let current: Option<i64> = conn.query_scalar(
-            "SELECT version FROM accounts WHERE id = ?",
-            &[before.id.into()],
-        )?;
-        return Err(match current {
-            Some(v) => StoreError::PreconditionFailed { current_version: v },
-            None => StoreError::NotFound { entity: ENTITY },
-        });
-    }
-    Ok(())
-}
-
-pub(crate) fn touched(before: &Account, actor: &Actor, mut after: Account) -> Account {
-    after.version = before.version + 1;
-    after.updated_at = rapport_db::now().max(before.updated_at);
-    after.updated_by = Some(actor.user_id).filter(|u| !u.is_nil());
-    after
+    record::update_at_version(conn, before, after, unique_conflict)
 }
 
 /// The account as it stands before a write: visible to the actor, the role allowed to
@@ -653,7 +532,7 @@ pub(crate) fn update_in(
         check_owner(c, proposed.owner_id)?;
     }
     check_unique(c, actor, &proposed)?;
-    let after = touched(&before, actor, proposed);
+    let after = record::touched(&before, actor, proposed);
     save(c, &before, &after)?;
     if after.tags != before.tags {
         write_tags(c, id, &after.tags)?;
@@ -796,7 +675,7 @@ pub async fn set_archived(
             if before.archived_at.is_some() == archived {
                 return Ok(before);
             }
-            let mut after = touched(&before, actor, before.clone());
+            let mut after = record::touched(&before, actor, before.clone());
             after.archived_at = archived.then_some(after.updated_at);
             save(c, &before, &after)?;
             audit::record_change(
@@ -820,15 +699,5 @@ pub(crate) fn remove(c: &mut dyn Conn, ctx: &Ctx, before: &Account) -> Result<()
         "UPDATE accounts SET merged_into_id = NULL WHERE merged_into_id = ?",
         &[before.id.into()],
     )?;
-    c.execute("DELETE FROM accounts WHERE id = ?", &[before.id.into()])?;
-    audit::record_change(
-        c,
-        ctx,
-        AuditAction::Delete,
-        ENTITY,
-        before.id,
-        Some(before),
-        None,
-    )?;
-    Ok(())
+    record::remove(c, ctx, before)
 }

@@ -1,7 +1,6 @@
 //! Contacts (people): create, read, list, update and (admin only) delete.
 
-use rapport_db::{Conn, Row, Value};
-use rapport_domain::account::Address;
+use rapport_db::{Conn, Value};
 use rapport_domain::contact::{Contact, ContactChanges, ContactKind};
 use rapport_domain::input::Patch;
 use rapport_domain::normalize::{company_key, phone_digits, search_text};
@@ -10,6 +9,7 @@ use uuid::Uuid;
 
 use crate::kernel::audit::{self, AuditAction};
 use crate::kernel::list::{self, Field, Kind, ListParams, ListSpec, Page};
+use crate::kernel::record::{self, Record};
 use crate::policy::{self as scope, Action};
 use crate::{SqlBuf, Store, StoreError};
 
@@ -42,45 +42,44 @@ static SEARCH: crate::kernel::search::Search = crate::kernel::search::Search {
     key_columns: &["sort_key", "name_key"],
 };
 
-pub(crate) fn from_row(r: &Row) -> Result<Contact, StoreError> {
-    let kind: String = r.get("kind")?;
-    let first: Option<String> = r.get("first_name")?;
-    let middle: Option<String> = r.get("middle_name")?;
-    let last: Option<String> = r.get("last_name")?;
-    let address = match r.get::<Option<serde_json::Value>>("address")? {
-        None => None,
-        Some(j) => Some(
-            serde_json::from_value::<Address>(j)
-                .map_err(|e| rapport_db::DbError::decode(format!("address: {e}")))?,
-        ),
-    };
-    let metadata = match r.get::<Option<serde_json::Value>>("metadata")? {
-        Some(serde_json::Value::Object(m)) => m,
-        _ => Default::default(),
-    };
-    Ok(Contact {
-        id: r.get("id")?,
-        kind: ContactKind::parse(&kind)
-            .ok_or_else(|| rapport_db::DbError::decode(format!("contacts.kind: {kind:?}")))?,
-        full_name: Contact::display_name(first.as_deref(), middle.as_deref(), last.as_deref()),
-        first_name: first,
-        middle_name: middle,
-        last_name: last,
-        email: r.get("email")?,
-        phone: r.get("phone")?,
-        title: r.get("title")?,
-        date_of_birth: r.get("date_of_birth")?,
-        gender: r.get("gender")?,
-        address,
-        active: r.get("active")?,
-        legacy_id: r.get("legacy_id")?,
-        metadata,
-        created_by: r.get("created_by")?,
-        updated_by: r.get("updated_by")?,
-        created_at: r.get("created_at")?,
-        updated_at: r.get("updated_at")?,
-        version: r.get("version")?,
-    })
+crate::record!(
+    Contact,
+    entity = ENTITY,
+    table = "contacts",
+    fields {
+        id, kind, first_name, middle_name, last_name, email, phone, title, date_of_birth,
+        gender, address, active, legacy_id, metadata, created_by, updated_by, created_at,
+        updated_at, version,
+    },
+    unstored { full_name },
+    derived {
+        "name_key" => |c: &Contact| company_key(&c.full_name),
+        "sort_key" => sort_key,
+        "search_text" => searchable,
+    },
+    after_read = |c: &mut Contact| c.full_name = Contact::display_name(
+        c.first_name.as_deref(),
+        c.middle_name.as_deref(),
+        c.last_name.as_deref(),
+    ),
+);
+
+/// The list's name order: last name, first, middle.
+fn sort_key(c: &Contact) -> String {
+    let s = |v: &Option<String>| v.clone().unwrap_or_default();
+    company_key(&format!(
+        "{} {} {}",
+        s(&c.last_name),
+        s(&c.first_name),
+        s(&c.middle_name)
+    ))
+}
+
+/// What `q` finds a person by.
+fn searchable(c: &Contact) -> String {
+    let phone = c.phone.clone().unwrap_or_default();
+    let email = c.email.clone().unwrap_or_default();
+    search_text(&[&c.full_name, &email, &phone, &phone_digits(&phone)])
 }
 
 fn apply(current: Contact, ch: ContactChanges) -> Contact {
@@ -110,62 +109,8 @@ fn apply(current: Contact, ch: ContactChanges) -> Contact {
     c
 }
 
-const COLUMNS: &str = "id, kind, first_name, middle_name, last_name, email, phone, title, \
-    date_of_birth, gender, address, active, legacy_id, metadata, name_key, sort_key, search_text, \
-    created_by, updated_by, created_at, updated_at, version";
-
-fn values(c: &Contact) -> Vec<Value> {
-    let s = |v: &Option<String>| v.clone().unwrap_or_default();
-    let phone = s(&c.phone);
-    let sort_key = company_key(&format!(
-        "{} {} {}",
-        s(&c.last_name),
-        s(&c.first_name),
-        s(&c.middle_name)
-    ));
-    let search = search_text(&[&c.full_name, &s(&c.email), &phone, &phone_digits(&phone)]);
-    vec![
-        c.id.into(),
-        c.kind.as_str().into(),
-        c.first_name.clone().into(),
-        c.middle_name.clone().into(),
-        c.last_name.clone().into(),
-        c.email.clone().into(),
-        c.phone.clone().into(),
-        c.title.clone().into(),
-        c.date_of_birth.into(),
-        c.gender.clone().into(),
-        match &c.address {
-            Some(a) => serde_json::to_value(a).map_or(Value::Null, Value::Json),
-            None => Value::Null,
-        },
-        c.active.into(),
-        c.legacy_id.clone().into(),
-        serde_json::Value::Object(c.metadata.clone()).into(),
-        company_key(&c.full_name).into(),
-        sort_key.into(),
-        search.into(),
-        c.created_by.into(),
-        c.updated_by.into(),
-        c.created_at.into(),
-        c.updated_at.into(),
-        c.version.into(),
-    ]
-}
-
 fn fetch(conn: &mut dyn Conn, actor: &Actor, id: Uuid, lock: bool) -> Result<Contact, StoreError> {
-    let mut q = SqlBuf::new("SELECT * FROM contacts WHERE id = ");
-    q.bind(id)
-        .push(" AND (")
-        .append(scope::contacts_visible(actor))
-        .push(")");
-    if lock {
-        q.push(&conn.row_lock(None));
-    }
-    match conn.query_one(&q.sql, &q.params)? {
-        Some(row) => from_row(&row),
-        None => Err(StoreError::NotFound { entity: ENTITY }),
-    }
+    record::fetch(conn, id, scope::contacts_visible(actor), lock)
 }
 
 /// A contact the actor can see, or `NotFound`.
@@ -239,12 +184,7 @@ pub async fn create(
             };
             let contact = apply(blank, changes);
             check_legacy_id(c, &ctx.actor, &contact)?;
-            let placeholders = vec!["?"; COLUMNS.split(", ").count()].join(", ");
-            c.execute(
-                &format!("INSERT INTO contacts ({COLUMNS}) VALUES ({placeholders})"),
-                &values(&contact),
-            )
-            .map_err(unique_conflict)?;
+            record::insert(c, &contact).map_err(unique_conflict)?;
             audit::record_change(
                 c,
                 &ctx,
@@ -292,7 +232,16 @@ pub async fn list(
         extra.push(cond);
     }
     let scope = scope::contacts_visible(actor);
-    list::read_page(store, &SPEC, params, actor.user_id, scope, extra, from_row).await
+    list::read_page(
+        store,
+        &SPEC,
+        params,
+        actor.user_id,
+        scope,
+        extra,
+        Contact::from_row,
+    )
+    .await
 }
 
 pub async fn update(
@@ -322,33 +271,8 @@ pub async fn update(
                 ));
             }
             check_legacy_id(c, actor, &proposed)?;
-            let mut after = proposed;
-            after.version = before.version + 1;
-            after.updated_at = rapport_db::now().max(before.updated_at);
-            after.updated_by = Some(actor.user_id).filter(|u| !u.is_nil());
-            let assignments: Vec<String> = COLUMNS
-                .split(", ")
-                .skip(1)
-                .map(|c| format!("{c} = ?"))
-                .collect();
-            let mut params = values(&after);
-            params.remove(0);
-            params.push(id.into());
-            params.push(before.version.into());
-            let n = c
-                .execute(
-                    &format!(
-                        "UPDATE contacts SET {} WHERE id = ? AND version = ?",
-                        assignments.join(", ")
-                    ),
-                    &params,
-                )
-                .map_err(unique_conflict)?;
-            if n == 0 {
-                return Err(StoreError::PreconditionFailed {
-                    current_version: before.version,
-                });
-            }
+            let after = record::touched(&before, actor, proposed);
+            record::update_at_version(c, &before, &after, unique_conflict)?;
             audit::record_change(
                 c,
                 &ctx,
@@ -371,23 +295,11 @@ pub(crate) fn deletable(
     id: Uuid,
     if_match: Option<i64>,
 ) -> Result<Contact, StoreError> {
-    let before = fetch(c, actor, id, true)?;
-    scope::require_contact_action(actor, Action::Delete)?;
-    StoreError::check_version(if_match, before.version)?;
-    Ok(before)
+    let allowed = || scope::require_contact_action(actor, Action::Delete);
+    record::writable(c, id, scope::contacts_visible(actor), allowed, if_match)
 }
 
 /// Deletes the person's row, after `lifecycle` has told every area that points at them.
 pub(crate) fn remove(c: &mut dyn Conn, ctx: &Ctx, before: &Contact) -> Result<(), StoreError> {
-    c.execute("DELETE FROM contacts WHERE id = ?", &[before.id.into()])?;
-    audit::record_change(
-        c,
-        ctx,
-        AuditAction::Delete,
-        ENTITY,
-        before.id,
-        Some(before),
-        None,
-    )?;
-    Ok(())
+    record::remove(c, ctx, before)
 }

@@ -446,7 +446,7 @@ pub(crate) fn people_of(
     c.query(&q.sql, &q.params)?
         .iter()
         .map(|r| {
-            let contact = contacts::from_row(r)?;
+            let contact = <Contact as crate::kernel::record::Record>::from_row(r)?;
             Ok(AccountPerson {
                 link: AccountContact {
                     id: r.get("link_id")?,

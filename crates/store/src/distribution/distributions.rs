@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use rapport_db::{Conn, Row, Value};
+use rapport_db::Conn;
 use rapport_domain::distribution::{Distribution, DistributionChanges, Source};
 use rapport_domain::input::Patch;
 use rapport_domain::{new_id, Actor, Ctx, FieldError, Invalid};
@@ -16,6 +16,7 @@ use crate::customers::accounts;
 use crate::distribution::sales_figures::{self, Facts};
 use crate::kernel::audit::{self, AuditAction};
 use crate::kernel::list::{self, Field, Kind, ListParams, ListSpec, Page};
+use crate::kernel::record::{self, Record};
 use crate::policy::{self as scope, Action};
 use crate::{SqlBuf, Store, StoreError};
 
@@ -53,83 +54,21 @@ static SPEC: ListSpec = ListSpec {
     search: None,
 };
 
-pub(crate) fn from_row(r: &Row) -> Result<Distribution, StoreError> {
-    let source: String = r.get("source")?;
-    Ok(Distribution {
-        id: r.get("id")?,
-        ship_date: r.get("ship_date")?,
-        order_number: r.get("order_number")?,
-        sku: r.get("sku")?,
-        product_id: r.get("product_id")?,
-        lot_number: r.get("lot_number")?,
-        quantity: r.get("quantity")?,
-        customer_id: r.get("customer_id")?,
-        customer_name: r.get("customer_name")?,
-        rep_id: r.get("rep_id")?,
-        source: Source::parse(&source).ok_or_else(|| {
-            StoreError::Db(rapport_db::DbError::decode(format!(
-                "unknown distribution source {source:?}"
-            )))
-        })?,
-        notes: r.get("notes")?,
-        legacy_id: r.get("legacy_id")?,
-        created_by: r.get("created_by")?,
-        updated_by: r.get("updated_by")?,
-        created_at: r.get("created_at")?,
-        updated_at: r.get("updated_at")?,
-        version: r.get("version")?,
-    })
-}
-
-/// Columns written on every save, in the order of [`values`]; `id` comes last.
-const COLUMNS: [&str; 20] = [
-    "ship_date",
-    "ship_month",
-    "order_number",
-    "sku",
-    "product_id",
-    "lot_number",
-    "quantity",
-    "customer_id",
-    "customer_name",
-    "rep_id",
-    "source",
-    "notes",
-    "legacy_id",
-    "order_key",
-    "customer_key",
-    "created_by",
-    "updated_by",
-    "created_at",
-    "updated_at",
-    "version",
-];
-
-fn values(d: &Distribution) -> Vec<Value> {
-    vec![
-        d.ship_date.into(),
-        i64::from(d.ship_month()).into(),
-        d.order_number.clone().into(),
-        d.sku.clone().into(),
-        d.product_id.into(),
-        d.lot_number.clone().into(),
-        d.quantity.into(),
-        d.customer_id.into(),
-        d.customer_name.clone().into(),
-        d.rep_id.into(),
-        d.source.as_str().into(),
-        d.notes.clone().into(),
-        d.legacy_id.clone().into(),
-        d.order_key().into(),
-        d.customer_key().into(),
-        d.created_by.into(),
-        d.updated_by.into(),
-        d.created_at.into(),
-        d.updated_at.into(),
-        d.version.into(),
-        d.id.into(),
-    ]
-}
+crate::record!(
+    Distribution,
+    entity = ENTITY,
+    table = "distributions",
+    fields {
+        id, ship_date, order_number, sku, product_id, lot_number, quantity, customer_id,
+        customer_name, rep_id, source, notes, legacy_id, created_by, updated_by, created_at,
+        updated_at, version,
+    },
+    derived {
+        "ship_month" => |d: &Distribution| i64::from(d.ship_month()),
+        "order_key" => Distribution::order_key,
+        "customer_key" => Distribution::customer_key,
+    },
+);
 
 fn unique_conflict(e: rapport_db::DbError) -> StoreError {
     if e.violates("legacy_id") {
@@ -143,29 +82,11 @@ fn unique_conflict(e: rapport_db::DbError) -> StoreError {
 }
 
 fn insert_rows(c: &mut dyn Conn, entries: &[Distribution]) -> Result<(), StoreError> {
-    let cols = COLUMNS;
-    for chunk in entries.chunks(ROWS_PER_INSERT) {
-        let mut q = SqlBuf::new(&format!(
-            "INSERT INTO distributions ({}, id) VALUES ",
-            cols.join(", ")
-        ));
-        for (i, d) in chunk.iter().enumerate() {
-            if i > 0 {
-                q.push(", ");
-            }
-            q.bind_list(values(d));
-        }
-        c.execute(&q.sql, &q.params).map_err(unique_conflict)?;
-    }
-    Ok(())
+    record::insert_many(c, entries, ROWS_PER_INSERT).map_err(unique_conflict)
 }
 
 fn save(c: &mut dyn Conn, before: &Distribution, after: &Distribution) -> Result<(), StoreError> {
-    c.execute(
-        &crate::kernel::sql::update_by_id_sql("distributions", &COLUMNS),
-        &values(after),
-    )
-    .map_err(unique_conflict)?;
+    record::update(c, after).map_err(unique_conflict)?;
     sales_figures::apply(c, &[Facts::of(before)], &[Facts::of(after)])
 }
 
@@ -175,17 +96,7 @@ fn fetch(
     id: Uuid,
     lock: bool,
 ) -> Result<Distribution, StoreError> {
-    let mut q = SqlBuf::new("SELECT * FROM distributions WHERE id = ");
-    q.bind(id)
-        .push(" AND ")
-        .append(scope::distributions_visible(actor));
-    if lock {
-        q.push(&c.row_lock(Some("distributions")));
-    }
-    match c.query_one(&q.sql, &q.params)? {
-        Some(row) => from_row(&row),
-        None => Err(StoreError::NotFound { entity: ENTITY }),
-    }
+    record::fetch(c, id, scope::distributions_visible(actor), lock)
 }
 
 fn apply_changes(mut d: Distribution, ch: DistributionChanges) -> Distribution {
@@ -456,7 +367,16 @@ pub async fn list(
         }
     }
     let scope = scope::distributions_visible(actor);
-    list::read_page(store, &SPEC, params, actor.user_id, scope, extra, from_row).await
+    list::read_page(
+        store,
+        &SPEC,
+        params,
+        actor.user_id,
+        scope,
+        extra,
+        Distribution::from_row,
+    )
+    .await
 }
 
 fn writable(
@@ -466,17 +386,14 @@ fn writable(
     action: Action,
     if_match: Option<i64>,
 ) -> Result<Distribution, StoreError> {
-    let d = fetch(c, actor, id, true)?;
-    scope::require_distribution_action(actor, action)?;
-    StoreError::check_version(if_match, d.version)?;
-    Ok(d)
-}
-
-fn touched(before: &Distribution, actor: &Actor, mut after: Distribution) -> Distribution {
-    after.version = before.version + 1;
-    after.updated_at = rapport_db::now().max(before.updated_at);
-    after.updated_by = Some(actor.user_id).filter(|u| !u.is_nil());
-    after
+    let allowed = || scope::require_distribution_action(actor, action);
+    record::writable(
+        c,
+        id,
+        scope::distributions_visible(actor),
+        allowed,
+        if_match,
+    )
 }
 
 pub async fn update(
@@ -503,7 +420,7 @@ pub async fn update(
             if after == before {
                 return Ok(before);
             }
-            let after = touched(&before, actor, after);
+            let after = record::touched(&before, actor, after);
             save(c, &before, &after)?;
             audit::record_change(
                 c,
@@ -560,21 +477,18 @@ pub(crate) fn repoint_account(
     let before: Vec<Distribution> = c
         .query(&sql, &[from.into()])?
         .iter()
-        .map(from_row)
+        .map(Distribution::from_row)
         .collect::<Result<_, _>>()?;
     let after: Vec<Distribution> = before
         .iter()
         .map(|b| {
             let mut a = b.clone();
             a.customer_id = to;
-            touched(b, &ctx.actor, a)
+            record::touched(b, &ctx.actor, a)
         })
         .collect();
     for (b, a) in before.iter().zip(&after) {
-        c.execute(
-            &crate::kernel::sql::update_by_id_sql("distributions", &COLUMNS),
-            &values(a),
-        )?;
+        record::update(c, a)?;
         audit::record_change(c, ctx, AuditAction::Update, ENTITY, a.id, Some(b), Some(a))?;
     }
     let removed: Vec<Facts> = before.iter().map(Facts::of).collect();
@@ -837,10 +751,10 @@ fn link_key(
         );
         sql.push_str(&c.row_lock(None));
         for row in c.query(&sql, &[name.clone().into()])? {
-            let before = from_row(&row)?;
+            let before = Distribution::from_row(&row)?;
             let mut after = before.clone();
             after.customer_id = Some(account.id);
-            let after = touched(&before, &ctx.actor, after);
+            let after = record::touched(&before, &ctx.actor, after);
             removed.push(Facts::of(&before));
             added.push(Facts::of(&after));
             linked += 1;

@@ -7,5 +7,6 @@ pub mod error;
 pub mod idempotency;
 pub mod list;
 pub mod names;
+pub mod record;
 pub mod search;
 pub(crate) mod sql;

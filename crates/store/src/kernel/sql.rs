@@ -46,19 +46,3 @@ impl SqlBuf {
         self
     }
 }
-
-/// `INSERT INTO table (columns…, id) VALUES (?…)`: for records whose values list their
-/// columns in order and the id last.
-pub(crate) fn insert_sql(table: &str, columns: &[&str]) -> String {
-    let marks = vec!["?"; columns.len() + 1].join(", ");
-    format!(
-        "INSERT INTO {table} ({}, id) VALUES ({marks})",
-        columns.join(", ")
-    )
-}
-
-/// `UPDATE table SET column = ?… WHERE id = ?`, for the same values as [`insert_sql`].
-pub(crate) fn update_by_id_sql(table: &str, columns: &[&str]) -> String {
-    let sets: Vec<String> = columns.iter().map(|c| format!("{c} = ?")).collect();
-    format!("UPDATE {table} SET {} WHERE id = ?", sets.join(", "))
-}

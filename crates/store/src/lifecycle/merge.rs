@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 use crate::customers::accounts::{self, locked, update_in};
 use crate::kernel::audit::{self, AuditAction};
+use crate::kernel::record;
 use crate::policy as scope;
 use crate::{Store, StoreError};
 
@@ -147,7 +148,7 @@ pub async fn merge(
                 }
                 after.owner_id = None;
                 after.merged_into_id = Some(survivor_id);
-                let mut after = accounts::touched(source, actor, after);
+                let mut after = record::touched(source, actor, after);
                 after.archived_at = Some(source.archived_at.unwrap_or(after.updated_at));
                 accounts::save(c, source, &after)?;
                 audit::record_change(

@@ -3,7 +3,7 @@
 //! until reopened; a lead won without an account gets one by find-or-create.
 
 use chrono::{DateTime, Utc};
-use rapport_db::{Conn, Row, Value};
+use rapport_db::{Conn, Row};
 use rapport_domain::account::AccountChanges;
 use rapport_domain::input::Patch;
 use rapport_domain::lead::{Lead, LeadChanges, LeadStatus, Reopen, StatusChange};
@@ -15,6 +15,7 @@ use crate::catalog::products;
 use crate::customers::accounts;
 use crate::kernel::audit::{self, AuditAction};
 use crate::kernel::list::{self, Field, Kind, ListParams, ListSpec, Page};
+use crate::kernel::record::{self, Column, Record};
 use crate::pipeline::board as pipeline;
 use crate::policy::{self as scope, Action};
 use crate::{settings, SqlBuf, Store, StoreError};
@@ -68,149 +69,32 @@ static HISTORY_SPEC: ListSpec = ListSpec {
     search: None,
 };
 
-fn status_of(s: &str) -> Result<LeadStatus, StoreError> {
-    LeadStatus::parse(s).ok_or_else(|| {
-        StoreError::Db(rapport_db::DbError::decode(format!(
-            "unknown lead status {s:?}"
-        )))
-    })
-}
-
-pub(crate) fn from_row(r: &Row) -> Result<Lead, StoreError> {
-    let currency: Option<String> = r.get("currency")?;
-    let value: Option<rust_decimal::Decimal> = r.get("value")?;
-    let metadata: serde_json::Value = r.get("provider_metadata")?;
-    Ok(Lead {
-        id: r.get("id")?,
-        title: r.get("title")?,
-        account_id: r.get("account_id")?,
-        organization: r.get("organization")?,
-        contact_name: r.get("contact_name")?,
-        contact_email: r.get("contact_email")?,
-        contact_phone: r.get("contact_phone")?,
-        product_id: r.get("product_id")?,
-        value: value.map(|v| canonical(v, currency.as_deref())),
-        currency,
-        status: status_of(&r.get::<String>("status")?)?,
-        probability: r.get("probability")?,
-        expected_close_date: r.get("expected_close_date")?,
-        acquisition_source: r.get("acquisition_source")?,
-        owner_id: r.get("owner_id")?,
-        partner_id: r.get("partner_id")?,
-        distributor_id: r.get("distributor_id")?,
-        lost_reason: r.get("lost_reason")?,
-        closed_at: r.get("closed_at")?,
-        archived_at: r.get("archived_at")?,
-        legacy_id: r.get("legacy_id")?,
-        provider_name: r.get("provider_name")?,
-        provider_id: r.get("provider_id")?,
-        provider_metadata: match metadata {
-            serde_json::Value::Object(m) => m,
-            _ => Default::default(),
-        },
-        last_sync_at: r.get("last_sync_at")?,
-        sync_status: r.get("sync_status")?,
-        sync_error: r.get("sync_error")?,
-        created_by: r.get("created_by")?,
-        updated_by: r.get("updated_by")?,
-        created_at: r.get("created_at")?,
-        updated_at: r.get("updated_at")?,
-        version: r.get("version")?,
-    })
-}
-
-/// Columns written on every save, in the order of [`values`]; `id` comes last.
-const COLUMNS: [&str; 33] = [
-    "title",
-    "account_id",
-    "organization",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-    "product_id",
-    "value",
-    "currency",
-    "status",
-    "probability",
-    "expected_close_date",
-    "acquisition_source",
-    "owner_id",
-    "partner_id",
-    "distributor_id",
-    "lost_reason",
-    "closed_at",
-    "archived_at",
-    "legacy_id",
-    "provider_name",
-    "provider_id",
-    "provider_metadata",
-    "last_sync_at",
-    "sync_status",
-    "sync_error",
-    "title_key",
-    "search_text",
-    "created_by",
-    "updated_by",
-    "created_at",
-    "updated_at",
-    "version",
-];
-
-fn values(l: &Lead) -> Vec<Value> {
-    vec![
-        l.title.clone().into(),
-        l.account_id.into(),
-        l.organization.clone().into(),
-        l.contact_name.clone().into(),
-        l.contact_email.clone().into(),
-        l.contact_phone.clone().into(),
-        l.product_id.into(),
-        l.value.map(|v| v.normalize()).into(),
-        l.currency.clone().into(),
-        l.status.as_str().into(),
-        l.probability.into(),
-        l.expected_close_date.into(),
-        l.acquisition_source.clone().into(),
-        l.owner_id.into(),
-        l.partner_id.into(),
-        l.distributor_id.into(),
-        l.lost_reason.clone().into(),
-        l.closed_at.into(),
-        l.archived_at.into(),
-        l.legacy_id.clone().into(),
-        l.provider_name.clone().into(),
-        l.provider_id.clone().into(),
-        serde_json::Value::Object(l.provider_metadata.clone()).into(),
-        l.last_sync_at.into(),
-        l.sync_status.clone().into(),
-        l.sync_error.clone().into(),
-        l.title_key().into(),
-        l.search_words().into(),
-        l.created_by.into(),
-        l.updated_by.into(),
-        l.created_at.into(),
-        l.updated_at.into(),
-        l.version.into(),
-        l.id.into(),
-    ]
-}
+crate::record!(
+    Lead,
+    entity = ENTITY,
+    table = "leads",
+    fields {
+        id, title, account_id, organization, contact_name, contact_email, contact_phone,
+        product_id, value, currency, status, probability, expected_close_date,
+        acquisition_source, owner_id, partner_id, distributor_id, lost_reason, closed_at,
+        archived_at, legacy_id, provider_name, provider_id, provider_metadata, last_sync_at,
+        sync_status, sync_error, created_by, updated_by, created_at, updated_at, version,
+    },
+    derived {
+        "title_key" => Lead::title_key,
+        "search_text" => Lead::search_words,
+    },
+    // Values are shown with their currency's minor units, whatever the engine kept.
+    after_read = |l: &mut Lead| l.value = l.value.map(|v| canonical(v, l.currency.as_deref())),
+);
 
 fn insert_row(c: &mut dyn Conn, l: &Lead) -> Result<(), StoreError> {
-    c.execute(
-        &crate::kernel::sql::insert_sql("leads", &COLUMNS),
-        &values(l),
-    )
-    .map_err(unique_conflict)?;
-    Ok(())
+    record::insert(c, l).map_err(unique_conflict)
 }
 
 /// Writes `after` over `before` (same id), keeping the board's totals in step.
 pub(crate) fn save(c: &mut dyn Conn, before: &Lead, after: &Lead) -> Result<(), StoreError> {
-    c.execute(
-        &crate::kernel::sql::update_by_id_sql("leads", &COLUMNS),
-        &values(after),
-    )
-    .map_err(unique_conflict)?;
+    record::update(c, after).map_err(unique_conflict)?;
     pipeline::apply(c, Some(before), Some(after))
 }
 
@@ -232,21 +116,9 @@ fn unique_conflict(e: rapport_db::DbError) -> StoreError {
     e.into()
 }
 
-fn fetch(c: &mut dyn Conn, actor: &Actor, id: Uuid, lock: bool) -> Result<Lead, StoreError> {
-    let mut q = SqlBuf::new("SELECT * FROM leads WHERE id = ");
-    q.bind(id).push(" AND ").append(scope::leads_visible(actor));
-    if lock {
-        q.push(&c.row_lock(Some("leads")));
-    }
-    match c.query_one(&q.sql, &q.params)? {
-        Some(row) => from_row(&row),
-        None => Err(StoreError::NotFound { entity: ENTITY }),
-    }
-}
-
 /// A lead the actor can see, or `NotFound`.
 pub(crate) fn visible(c: &mut dyn Conn, actor: &Actor, id: Uuid) -> Result<Lead, StoreError> {
-    fetch(c, actor, id, false)
+    record::fetch(c, id, scope::leads_visible(actor), false)
 }
 
 fn record_move(
@@ -513,7 +385,16 @@ pub async fn list(
         }
     }
     let scope = scope::leads_visible(actor);
-    list::read_page(store, &SPEC, params, actor.user_id, scope, extra, from_row).await
+    list::read_page(
+        store,
+        &SPEC,
+        params,
+        actor.user_id,
+        scope,
+        extra,
+        Lead::from_row,
+    )
+    .await
 }
 
 pub(crate) fn writable(
@@ -523,17 +404,8 @@ pub(crate) fn writable(
     action: Action,
     if_match: Option<i64>,
 ) -> Result<Lead, StoreError> {
-    let lead = fetch(c, actor, id, true)?;
-    scope::require_lead_action(actor, action)?;
-    StoreError::check_version(if_match, lead.version)?;
-    Ok(lead)
-}
-
-fn touched(before: &Lead, actor: &Actor, mut after: Lead) -> Lead {
-    after.version = before.version + 1;
-    after.updated_at = rapport_db::now().max(before.updated_at);
-    after.updated_by = Some(actor.user_id).filter(|u| !u.is_nil());
-    after
+    let allowed = || scope::require_lead_action(actor, action);
+    record::writable(c, id, scope::leads_visible(actor), allowed, if_match)
 }
 
 pub async fn update(
@@ -576,7 +448,7 @@ pub async fn update(
             if after == before {
                 return Ok(before);
             }
-            after = touched(&before, actor, after);
+            after = record::touched(&before, actor, after);
             if moved && status.is_final() {
                 after.closed_at = Some(after.updated_at);
             }
@@ -618,7 +490,7 @@ pub async fn reopen(
                 ));
             }
             let settings = settings::current(c)?;
-            let mut after = touched(&before, actor, before.clone());
+            let mut after = record::touched(&before, actor, before.clone());
             let now = after.updated_at;
             enter(&mut after, to.status, false, &settings, now);
             after.lost_reason = None;
@@ -654,7 +526,7 @@ pub async fn set_archived(
             if before.archived_at.is_some() == archived {
                 return Ok(before);
             }
-            let mut after = touched(&before, actor, before.clone());
+            let mut after = record::touched(&before, actor, before.clone());
             after.archived_at = archived.then_some(after.updated_at);
             save(c, &before, &after)?;
             audit::record_change(
@@ -672,12 +544,11 @@ pub async fn set_archived(
 }
 
 fn history_from_row(r: &Row) -> Result<StatusChange, StoreError> {
-    let old: Option<String> = r.get("old_status")?;
     Ok(StatusChange {
         id: r.get("id")?,
         lead_id: r.get("lead_id")?,
-        old_status: old.as_deref().map(status_of).transpose()?,
-        new_status: status_of(&r.get::<String>("new_status")?)?,
+        old_status: Column::read(r, "old_status")?,
+        new_status: Column::read(r, "new_status")?,
         reason: r.get("reason")?,
         reopened: r.get("reopened")?,
         changed_by: r.get("changed_by")?,
@@ -739,13 +610,13 @@ fn rewrite_where(
     let rows = c.query(&sql, &[id.into()])?;
     let mut n = 0;
     for row in rows {
-        let before = from_row(&row)?;
+        let before = Lead::from_row(&row)?;
         let mut after = before.clone();
         change(&mut after);
         if after == before {
             continue;
         }
-        let after = touched(&before, &ctx.actor, after);
+        let after = record::touched(&before, &ctx.actor, after);
         save(c, &before, &after)?;
         audit::record_change(
             c,
@@ -796,16 +667,6 @@ pub(crate) fn repoint_account(
 /// Deletes the lead's row (its history goes by cascade) and its part of the board's
 /// totals, after `lifecycle` has told every area that points at it.
 pub(crate) fn remove(c: &mut dyn Conn, ctx: &Ctx, before: &Lead) -> Result<(), StoreError> {
-    c.execute("DELETE FROM leads WHERE id = ?", &[before.id.into()])?;
-    pipeline::apply(c, Some(before), None)?;
-    audit::record_change(
-        c,
-        ctx,
-        AuditAction::Delete,
-        ENTITY,
-        before.id,
-        Some(before),
-        None,
-    )?;
-    Ok(())
+    record::remove(c, ctx, before)?;
+    pipeline::apply(c, Some(before), None)
 }

@@ -5,8 +5,8 @@
 //! their author, their assignee or an admin.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use rapport_db::{Conn, Row, Value};
-use rapport_domain::activity::{Activity, ActivityChanges, ActivityKind, Channel};
+use rapport_db::Conn;
+use rapport_domain::activity::{Activity, ActivityChanges, ActivityKind};
 use rapport_domain::input::Patch;
 use rapport_domain::{new_id, Actor, Ctx};
 use uuid::Uuid;
@@ -15,6 +15,7 @@ use crate::customers::accounts;
 use crate::customers::contacts;
 use crate::kernel::audit::{self, AuditAction};
 use crate::kernel::list::{self, Field, Kind, ListParams, ListSpec, Page};
+use crate::kernel::record::{self, Record};
 use crate::pipeline::leads;
 use crate::policy as scope;
 use crate::{SqlBuf, Store, StoreError};
@@ -54,103 +55,38 @@ static SPEC: ListSpec = ListSpec {
     search: None,
 };
 
-fn decode_error(what: &str, s: &str) -> StoreError {
-    StoreError::Db(rapport_db::DbError::decode(format!(
-        "unknown activity {what} {s:?}"
-    )))
-}
-
-pub(crate) fn from_row(r: &Row) -> Result<Activity, StoreError> {
-    let kind: String = r.get("kind")?;
-    let channel: Option<String> = r.get("channel")?;
-    Ok(Activity {
-        id: r.get("id")?,
-        kind: ActivityKind::parse(&kind).ok_or_else(|| decode_error("kind", &kind))?,
-        channel: match channel {
-            Some(ch) => Some(Channel::parse(&ch).ok_or_else(|| decode_error("channel", &ch))?),
-            None => None,
-        },
-        subject: r.get("subject")?,
-        body: r.get("body")?,
-        activity_date: r.get("activity_date")?,
-        due_at: r.get("due_at")?,
-        done: r.get("done")?,
-        done_at: r.get("done_at")?,
-        internal: r.get("internal")?,
-        pinned: r.get("pinned")?,
-        author_id: r.get("author_id")?,
-        assignee_id: r.get("assignee_id")?,
-        account_id: r.get("account_id")?,
-        contact_id: r.get("contact_id")?,
-        lead_id: r.get("lead_id")?,
-        corrects_id: r.get("corrects_id")?,
-        parent_id: r.get("parent_id")?,
-        provider_name: r.get("provider_name")?,
-        provider_id: r.get("provider_id")?,
-        created_by: r.get("created_by")?,
-        updated_by: r.get("updated_by")?,
-        created_at: r.get("created_at")?,
-        updated_at: r.get("updated_at")?,
-        version: r.get("version")?,
-    })
-}
-
-const COLUMNS: [&str; 24] = [
-    "kind",
-    "channel",
-    "subject",
-    "body",
-    "activity_date",
-    "due_at",
-    "done",
-    "done_at",
-    "internal",
-    "pinned",
-    "author_id",
-    "assignee_id",
-    "account_id",
-    "contact_id",
-    "lead_id",
-    "corrects_id",
-    "parent_id",
-    "provider_name",
-    "provider_id",
-    "created_by",
-    "updated_by",
-    "created_at",
-    "updated_at",
-    "version",
-];
-
-fn values(a: &Activity) -> Vec<Value> {
-    vec![
-        a.kind.as_str().into(),
-        a.channel.map(Channel::as_str).into(),
-        a.subject.clone().into(),
-        a.body.clone().into(),
-        a.activity_date.into(),
-        a.due_at.into(),
-        a.done.into(),
-        a.done_at.into(),
-        a.internal.into(),
-        a.pinned.into(),
-        a.author_id.into(),
-        a.assignee_id.into(),
-        a.account_id.into(),
-        a.contact_id.into(),
-        a.lead_id.into(),
-        a.corrects_id.into(),
-        a.parent_id.into(),
-        a.provider_name.clone().into(),
-        a.provider_id.clone().into(),
-        a.created_by.into(),
-        a.updated_by.into(),
-        a.created_at.into(),
-        a.updated_at.into(),
-        a.version.into(),
-        a.id.into(),
-    ]
-}
+crate::record!(
+    Activity,
+    entity = ENTITY,
+    table = "activities",
+    fields {
+        id,
+        kind,
+        channel,
+        subject,
+        body,
+        activity_date,
+        due_at,
+        done,
+        done_at,
+        internal,
+        pinned,
+        author_id,
+        assignee_id,
+        account_id,
+        contact_id,
+        lead_id,
+        corrects_id,
+        parent_id,
+        provider_name,
+        provider_id,
+        created_by,
+        updated_by,
+        created_at,
+        updated_at,
+        version,
+    },
+);
 
 fn unique_conflict(e: rapport_db::DbError) -> StoreError {
     if e.violates("provider") {
@@ -164,26 +100,11 @@ fn unique_conflict(e: rapport_db::DbError) -> StoreError {
 }
 
 fn insert_row(c: &mut dyn Conn, a: &Activity) -> Result<(), StoreError> {
-    c.execute(
-        &crate::kernel::sql::insert_sql("activities", &COLUMNS),
-        &values(a),
-    )
-    .map_err(unique_conflict)?;
-    Ok(())
+    record::insert(c, a).map_err(unique_conflict)
 }
 
 fn fetch(c: &mut dyn Conn, actor: &Actor, id: Uuid, lock: bool) -> Result<Activity, StoreError> {
-    let mut q = SqlBuf::new("SELECT * FROM activities WHERE id = ");
-    q.bind(id)
-        .push(" AND ")
-        .append(scope::activities_visible(actor));
-    if lock {
-        q.push(&c.row_lock(Some("activities")));
-    }
-    match c.query_one(&q.sql, &q.params)? {
-        Some(row) => from_row(&row),
-        None => Err(StoreError::NotFound { entity: ENTITY }),
-    }
+    record::fetch(c, id, scope::activities_visible(actor), lock)
 }
 
 fn today() -> NaiveDate {
@@ -416,7 +337,16 @@ pub async fn list(
         }
     }
     let scope = scope::activities_visible(actor);
-    list::read_page(store, &SPEC, params, actor.user_id, scope, extra, from_row).await
+    list::read_page(
+        store,
+        &SPEC,
+        params,
+        actor.user_id,
+        scope,
+        extra,
+        Activity::from_row,
+    )
+    .await
 }
 
 fn immutable(a: &Activity) -> StoreError {
@@ -481,14 +411,8 @@ pub async fn update(
             }
             check_links(c, actor, Some(&before), &mut after)?;
             set_people(c, actor, Some(&before), &after)?;
-            after.version = before.version + 1;
-            after.updated_at = now;
-            after.updated_by = Some(actor.user_id).filter(|u| !u.is_nil());
-            c.execute(
-                &crate::kernel::sql::update_by_id_sql("activities", &COLUMNS),
-                &values(&after),
-            )
-            .map_err(unique_conflict)?;
+            after.stamp(before.version + 1, now, record::acting_user(actor));
+            record::update(c, &after).map_err(unique_conflict)?;
             audit::record_change(
                 c,
                 &ctx,
@@ -565,7 +489,7 @@ fn audit_removal(c: &mut dyn Conn, ctx: &Ctx, column: &str, id: Uuid) -> Result<
         &[id.into()],
     )?;
     for row in rows {
-        let a = from_row(&row)?;
+        let a = Activity::from_row(&row)?;
         if a.kind == ActivityKind::Note && a.account_id.is_some() {
             let note = crate::timeline::notes::from_row(&row)?;
             audit::record_change(
@@ -593,7 +517,7 @@ pub(crate) fn contact_gone(c: &mut dyn Conn, ctx: &Ctx, contact: Uuid) -> Result
         &[contact.into()],
     )?;
     for row in rows {
-        let a = from_row(&row)?;
+        let a = Activity::from_row(&row)?;
         audit::record_change(c, ctx, AuditAction::Delete, ENTITY, a.id, Some(&a), None)?;
     }
     c.execute(

@@ -14,9 +14,9 @@ use uuid::Uuid;
 
 use crate::customers::accounts;
 use crate::kernel::list::ListParams;
+use crate::kernel::record::Record;
 use crate::pipeline::leads;
 use crate::policy as scope;
-use crate::timeline::activities;
 use crate::{SqlBuf, Store, StoreError};
 
 /// One entry of a timeline.
@@ -140,7 +140,7 @@ fn activities_after(
     c.query(&q.sql, &q.params)?
         .iter()
         .map(|r| {
-            let a = activities::from_row(r)?;
+            let a = Activity::from_row(r)?;
             Ok(TimelineEntry::Activity {
                 pinned: a.pinned,
                 date: a.activity_date,
