@@ -12,12 +12,14 @@ pub mod lead;
 pub mod money;
 pub mod normalize;
 pub mod note;
+pub mod precondition;
 pub mod product;
 pub mod settings;
 pub mod user;
 pub mod validation;
 
 pub use actor::{Actor, Ctx, Role};
+pub use precondition::IfMatch;
 pub use validation::{FieldError, Invalid};
 
 /// New record ids: UUIDv7, so they sort by creation time and index well.

@@ -3,6 +3,7 @@
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use rapport_domain::IfMatch;
 use serde::Serialize;
 
 use crate::problem::Problem;
@@ -72,29 +73,28 @@ pub fn etag(version: i64) -> HeaderValue {
     HeaderValue::from_str(&format!("\"{version}\"")).unwrap_or(HeaderValue::from_static("\"0\""))
 }
 
-/// `None` when there is no `If-Match` or it is `*` (any version).
-pub fn if_match(headers: &HeaderMap) -> Result<Option<i64>, Problem> {
-    let Some(raw) = headers.get(axum::http::header::IF_MATCH) else {
-        return Ok(None);
-    };
-    let text = raw.to_str().unwrap_or("").trim();
-    if text == "*" {
-        return Ok(None);
+/// The versions a write may proceed from (RFC 9110 §13.1.1): any, without the header or
+/// with `*`; otherwise those its strong entity tags name. Tags no version can match (an
+/// opaque or weak tag) leave the write to fail its precondition (412); only a header
+/// that is not an entity-tag list at all is a 400.
+pub fn if_match(headers: &HeaderMap) -> Result<IfMatch, Problem> {
+    let mut values = headers
+        .get_all(axum::http::header::IF_MATCH)
+        .iter()
+        .peekable();
+    if values.peek().is_none() {
+        return Ok(IfMatch::Any);
     }
-    let bad = || {
+    // Repeated headers are one comma-separated list (RFC 9110 §5.3).
+    let joined: Vec<u8> = values
+        .map(HeaderValue::as_bytes)
+        .collect::<Vec<_>>()
+        .join(&b","[..]);
+    IfMatch::parse(&joined).map_err(|_| {
         Problem::bad_request(
             "If-Match",
             "etag",
-            "must be the ETag of the record as last read (a quoted version, e.g. \"3\")",
+            "must be * or a list of entity tags, the ETag of the record as last read (a quoted version, e.g. \"3\")",
         )
-    };
-    // Weak validators cannot guard a write (RFC 9110 §13.1.1).
-    if text.starts_with("W/") || text.contains(',') {
-        return Err(bad());
-    }
-    text.strip_prefix('"')
-        .and_then(|t| t.strip_suffix('"'))
-        .and_then(|t| t.parse::<i64>().ok())
-        .map(Some)
-        .ok_or_else(bad)
+    })
 }

@@ -6,7 +6,7 @@
 use rapport_db::Conn;
 use rapport_domain::input::Patch;
 use rapport_domain::product::{Product, ProductChanges};
-use rapport_domain::{new_id, Actor, Ctx};
+use rapport_domain::{new_id, Actor, Ctx, IfMatch};
 use uuid::Uuid;
 
 use crate::kernel::audit::{self, AuditAction};
@@ -182,7 +182,7 @@ pub async fn update(
     store: &Store,
     ctx: &Ctx,
     id: Uuid,
-    if_match: Option<i64>,
+    if_match: IfMatch,
     changes: ProductChanges,
 ) -> Result<Product, StoreError> {
     let ctx = ctx.clone();
@@ -192,7 +192,7 @@ pub async fn update(
             let actor = &ctx.actor;
             scope::require_product_action(actor, Action::Update)?;
             let before = fetch(c, id, true)?;
-            StoreError::check_version(if_match, before.version)?;
+            StoreError::check_version(&if_match, before.version)?;
             let mut after = apply(before.clone(), changes);
             if after == before {
                 return Ok(before);
@@ -230,11 +230,11 @@ pub(crate) fn deletable(
     c: &mut dyn Conn,
     actor: &Actor,
     id: Uuid,
-    if_match: Option<i64>,
+    if_match: IfMatch,
 ) -> Result<Product, StoreError> {
     scope::require_product_action(actor, Action::Delete)?;
     let before = fetch(c, id, true)?;
-    StoreError::check_version(if_match, before.version)?;
+    StoreError::check_version(&if_match, before.version)?;
     Ok(before)
 }
 

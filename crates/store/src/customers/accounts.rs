@@ -4,7 +4,7 @@ use rapport_db::{Conn, Value};
 use rapport_domain::account::{Account, AccountChanges, AccountKind, Address, MAX_TAGS};
 use rapport_domain::input::Patch;
 use rapport_domain::normalize::{company_key, phone_digits, search_text};
-use rapport_domain::{new_id, Actor, Ctx};
+use rapport_domain::{new_id, Actor, Ctx, IfMatch};
 use uuid::Uuid;
 
 use crate::kernel::audit::{self, AuditAction};
@@ -486,11 +486,11 @@ pub(crate) fn load_for_write(
     actor: &Actor,
     id: Uuid,
     action: Action,
-    if_match: Option<i64>,
+    if_match: IfMatch,
 ) -> Result<Account, StoreError> {
     let current = locked(c, actor, id)?;
     scope::require_account_action(actor, action)?;
-    StoreError::check_version(if_match, current.version)?;
+    StoreError::check_version(&if_match, current.version)?;
     Ok(current)
 }
 
@@ -500,7 +500,7 @@ pub async fn update(
     store: &Store,
     ctx: &Ctx,
     id: Uuid,
-    if_match: Option<i64>,
+    if_match: IfMatch,
     changes: AccountChanges,
 ) -> Result<Account, StoreError> {
     let ctx = ctx.clone();
@@ -516,7 +516,7 @@ pub(crate) fn update_in(
     c: &mut dyn Conn,
     ctx: &Ctx,
     id: Uuid,
-    if_match: Option<i64>,
+    if_match: IfMatch,
     changes: impl FnOnce(&Account) -> Result<AccountChanges, StoreError>,
 ) -> Result<Account, StoreError> {
     let actor = &ctx.actor;
@@ -564,7 +564,7 @@ pub async fn change_tags(
     store
         .db
         .write(move |c| {
-            update_in(c, &ctx, id, None, |current| {
+            update_in(c, &ctx, id, IfMatch::Any, |current| {
                 let mut tags: Vec<String> = current
                     .tags
                     .iter()
@@ -639,7 +639,7 @@ pub async fn rename_tag(
             q.bind(from.clone()).push(" AND (").append(scope::accounts_visible(&ctx.actor)).push(")");
             let ids: Vec<Uuid> = c.query(&q.sql, &q.params)?.iter().map(|r| r.get("id")).collect::<Result<_, _>>()?;
             for id in &ids {
-                update_in(c, &ctx, *id, None, |current| {
+                update_in(c, &ctx, *id, IfMatch::Any, |current| {
                     let mut tags: Vec<String> = Vec::with_capacity(current.tags.len());
                     for t in &current.tags {
                         let t = if *t == from { to.clone() } else { t.clone() };
@@ -664,7 +664,7 @@ pub async fn set_archived(
     ctx: &Ctx,
     id: Uuid,
     archived: bool,
-    if_match: Option<i64>,
+    if_match: IfMatch,
 ) -> Result<Account, StoreError> {
     let ctx = ctx.clone();
     store

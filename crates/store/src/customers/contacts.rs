@@ -4,7 +4,7 @@ use rapport_db::{Conn, Value};
 use rapport_domain::contact::{Contact, ContactChanges, ContactKind};
 use rapport_domain::input::Patch;
 use rapport_domain::normalize::{company_key, phone_digits, search_text};
-use rapport_domain::{new_id, Actor, Ctx};
+use rapport_domain::{new_id, Actor, Ctx, IfMatch};
 use uuid::Uuid;
 
 use crate::kernel::audit::{self, AuditAction};
@@ -248,7 +248,7 @@ pub async fn update(
     store: &Store,
     ctx: &Ctx,
     id: Uuid,
-    if_match: Option<i64>,
+    if_match: IfMatch,
     changes: ContactChanges,
 ) -> Result<Contact, StoreError> {
     let ctx = ctx.clone();
@@ -258,7 +258,7 @@ pub async fn update(
             let actor = &ctx.actor;
             let before = fetch(c, actor, id, true)?;
             scope::require_contact_action(actor, Action::Update)?;
-            StoreError::check_version(if_match, before.version)?;
+            StoreError::check_version(&if_match, before.version)?;
             let proposed = apply(before.clone(), changes);
             if proposed == before {
                 return Ok(before);
@@ -293,7 +293,7 @@ pub(crate) fn deletable(
     c: &mut dyn Conn,
     actor: &Actor,
     id: Uuid,
-    if_match: Option<i64>,
+    if_match: IfMatch,
 ) -> Result<Contact, StoreError> {
     let allowed = || scope::require_contact_action(actor, Action::Delete);
     record::writable(c, id, scope::contacts_visible(actor), allowed, if_match)

@@ -56,7 +56,7 @@ fn set_owner(
     account_id: Uuid,
     owner: Option<Uuid>,
 ) -> Result<(), StoreError> {
-    update_in(c, ctx, account_id, None, |_| {
+    update_in(c, ctx, account_id, rapport_domain::IfMatch::Any, |_| {
         Ok(AccountChanges {
             owner_id: owner.map_or(Patch::Null, Patch::Set),
             ..Default::default()

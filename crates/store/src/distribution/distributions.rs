@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use rapport_db::Conn;
 use rapport_domain::distribution::{Distribution, DistributionChanges, Source};
 use rapport_domain::input::Patch;
-use rapport_domain::{new_id, Actor, Ctx, FieldError, Invalid};
+use rapport_domain::{new_id, Actor, Ctx, FieldError, IfMatch, Invalid};
 use uuid::Uuid;
 
 use crate::auth::users;
@@ -384,7 +384,7 @@ fn writable(
     actor: &Actor,
     id: Uuid,
     action: Action,
-    if_match: Option<i64>,
+    if_match: IfMatch,
 ) -> Result<Distribution, StoreError> {
     let allowed = || scope::require_distribution_action(actor, action);
     record::writable(
@@ -400,7 +400,7 @@ pub async fn update(
     store: &Store,
     ctx: &Ctx,
     id: Uuid,
-    if_match: Option<i64>,
+    if_match: IfMatch,
     changes: DistributionChanges,
 ) -> Result<Distribution, StoreError> {
     let ctx = ctx.clone();
@@ -440,7 +440,7 @@ pub async fn delete(
     store: &Store,
     ctx: &Ctx,
     id: Uuid,
-    if_match: Option<i64>,
+    if_match: IfMatch,
 ) -> Result<(), StoreError> {
     let ctx = ctx.clone();
     store

@@ -1,4 +1,5 @@
 use rapport_db::DbError;
+use rapport_domain::IfMatch;
 use rapport_domain::{FieldError, Invalid};
 use uuid::Uuid;
 
@@ -72,12 +73,13 @@ impl StoreError {
     }
 
     /// `If-Match` named `if_match`; the record is at `current`.
-    pub fn check_version(if_match: Option<i64>, current: i64) -> Result<(), Self> {
-        match if_match {
-            Some(v) if v != current => Err(Self::PreconditionFailed {
+    pub fn check_version(if_match: &IfMatch, current: i64) -> Result<(), Self> {
+        if if_match.allows(current) {
+            Ok(())
+        } else {
+            Err(Self::PreconditionFailed {
                 current_version: current,
-            }),
-            _ => Ok(()),
+            })
         }
     }
 

@@ -3,6 +3,7 @@
 
 use rapport_db::Conn;
 use rapport_domain::Ctx;
+use rapport_domain::IfMatch;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
@@ -60,7 +61,7 @@ pub async fn delete(
     store: &Store,
     ctx: &Ctx,
     id: Uuid,
-    if_match: Option<i64>,
+    if_match: IfMatch,
 ) -> Result<(), StoreError> {
     let ctx = ctx.clone();
     store

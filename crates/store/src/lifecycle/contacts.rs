@@ -1,6 +1,7 @@
 //! A person deleted, and what points at them.
 
 use rapport_domain::Ctx;
+use rapport_domain::IfMatch;
 use uuid::Uuid;
 
 use crate::customers::{contacts, links};
@@ -14,7 +15,7 @@ pub async fn delete(
     store: &Store,
     ctx: &Ctx,
     id: Uuid,
-    if_match: Option<i64>,
+    if_match: IfMatch,
 ) -> Result<(), StoreError> {
     let ctx = ctx.clone();
     store

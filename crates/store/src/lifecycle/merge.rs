@@ -164,7 +164,9 @@ pub async fn merge(
                     "id": source.id, "contact_links": links, "reps": reps, "moved": moved,
                 }));
             }
-            let merged = update_in(c, &ctx, survivor_id, None, |_| Ok(changes))?;
+            let merged = update_in(c, &ctx, survivor_id, rapport_domain::IfMatch::Any, |_| {
+                Ok(changes)
+            })?;
             audit::record(
                 c,
                 &ctx,

@@ -1,6 +1,7 @@
 //! A product deleted, and what points at it.
 
 use rapport_domain::Ctx;
+use rapport_domain::IfMatch;
 use uuid::Uuid;
 
 use crate::catalog::products;
@@ -12,7 +13,7 @@ pub async fn delete(
     store: &Store,
     ctx: &Ctx,
     id: Uuid,
-    if_match: Option<i64>,
+    if_match: IfMatch,
 ) -> Result<(), StoreError> {
     let ctx = ctx.clone();
     store

@@ -8,7 +8,7 @@ use rapport_domain::account::AccountChanges;
 use rapport_domain::input::Patch;
 use rapport_domain::lead::{Lead, LeadChanges, LeadStatus, Reopen, StatusChange};
 use rapport_domain::money::canonical;
-use rapport_domain::{new_id, Actor, Ctx};
+use rapport_domain::{new_id, Actor, Ctx, IfMatch};
 use uuid::Uuid;
 
 use crate::catalog::products;
@@ -402,7 +402,7 @@ pub(crate) fn writable(
     actor: &Actor,
     id: Uuid,
     action: Action,
-    if_match: Option<i64>,
+    if_match: IfMatch,
 ) -> Result<Lead, StoreError> {
     let allowed = || scope::require_lead_action(actor, action);
     record::writable(c, id, scope::leads_visible(actor), allowed, if_match)
@@ -412,7 +412,7 @@ pub async fn update(
     store: &Store,
     ctx: &Ctx,
     id: Uuid,
-    if_match: Option<i64>,
+    if_match: IfMatch,
     changes: LeadChanges,
 ) -> Result<Lead, StoreError> {
     let ctx = ctx.clone();
@@ -471,7 +471,7 @@ pub async fn reopen(
     store: &Store,
     ctx: &Ctx,
     id: Uuid,
-    if_match: Option<i64>,
+    if_match: IfMatch,
     to: Reopen,
 ) -> Result<Lead, StoreError> {
     let ctx = ctx.clone();
@@ -515,7 +515,7 @@ pub async fn set_archived(
     ctx: &Ctx,
     id: Uuid,
     archived: bool,
-    if_match: Option<i64>,
+    if_match: IfMatch,
 ) -> Result<Lead, StoreError> {
     let ctx = ctx.clone();
     store

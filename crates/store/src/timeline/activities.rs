@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rapport_db::Conn;
 use rapport_domain::activity::{Activity, ActivityChanges, ActivityKind};
 use rapport_domain::input::Patch;
-use rapport_domain::{new_id, Actor, Ctx};
+use rapport_domain::{new_id, Actor, Ctx, IfMatch};
 use uuid::Uuid;
 
 use crate::customers::accounts;
@@ -364,14 +364,14 @@ fn writable(
     c: &mut dyn Conn,
     actor: &Actor,
     id: Uuid,
-    if_match: Option<i64>,
+    if_match: IfMatch,
 ) -> Result<Activity, StoreError> {
     let a = fetch(c, actor, id, true)?;
     scope::may_edit_activity(actor, a.kind, a.author_id, a.assignee_id)?;
     if a.kind.is_interaction() {
         return Err(immutable(&a));
     }
-    StoreError::check_version(if_match, a.version)?;
+    StoreError::check_version(&if_match, a.version)?;
     Ok(a)
 }
 
@@ -379,7 +379,7 @@ pub async fn update(
     store: &Store,
     ctx: &Ctx,
     id: Uuid,
-    if_match: Option<i64>,
+    if_match: IfMatch,
     changes: ActivityChanges,
 ) -> Result<Activity, StoreError> {
     let ctx = ctx.clone();
@@ -431,7 +431,7 @@ pub async fn delete(
     store: &Store,
     ctx: &Ctx,
     id: Uuid,
-    if_match: Option<i64>,
+    if_match: IfMatch,
 ) -> Result<(), StoreError> {
     let ctx = ctx.clone();
     store

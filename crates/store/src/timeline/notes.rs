@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use rapport_db::{Conn, Row, Value};
 use rapport_domain::input::Patch;
 use rapport_domain::note::{Note, NoteChanges};
-use rapport_domain::{new_id, Actor, Ctx};
+use rapport_domain::{new_id, Actor, Ctx, IfMatch};
 use uuid::Uuid;
 
 use crate::customers::accounts;
@@ -216,12 +216,12 @@ fn writable(
     c: &mut dyn Conn,
     actor: &Actor,
     id: Uuid,
-    if_match: Option<i64>,
+    if_match: IfMatch,
 ) -> Result<Note, StoreError> {
     let note = fetch(c, actor, id)?;
     accounts::locked(c, actor, note.account_id)?;
     scope::may_edit_note(actor, note.author_id)?;
-    StoreError::check_version(if_match, note.version)?;
+    StoreError::check_version(&if_match, note.version)?;
     Ok(note)
 }
 
@@ -229,7 +229,7 @@ pub async fn update(
     store: &Store,
     ctx: &Ctx,
     id: Uuid,
-    if_match: Option<i64>,
+    if_match: IfMatch,
     changes: NoteChanges,
 ) -> Result<Note, StoreError> {
     let ctx = ctx.clone();
@@ -290,7 +290,7 @@ pub async fn delete(
     store: &Store,
     ctx: &Ctx,
     id: Uuid,
-    if_match: Option<i64>,
+    if_match: IfMatch,
 ) -> Result<(), StoreError> {
     let ctx = ctx.clone();
     store

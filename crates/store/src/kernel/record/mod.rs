@@ -10,7 +10,7 @@ mod column;
 
 use chrono::{DateTime, Utc};
 use rapport_db::{Conn, Row, Value};
-use rapport_domain::{Actor, Ctx};
+use rapport_domain::{Actor, Ctx, IfMatch};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -242,11 +242,11 @@ pub fn writable<T: Record>(
     id: Uuid,
     scope: SqlBuf,
     allowed: impl FnOnce() -> Result<(), StoreError>,
-    if_match: Option<i64>,
+    if_match: IfMatch,
 ) -> Result<T, StoreError> {
     let record: T = fetch(c, id, scope, true)?;
     allowed()?;
-    StoreError::check_version(if_match, record.version())?;
+    StoreError::check_version(&if_match, record.version())?;
     Ok(record)
 }
 
