@@ -20,6 +20,16 @@ use crate::pipeline::board as pipeline;
 use crate::policy::{self as scope, Action};
 use crate::{settings, SqlBuf, Store, StoreError};
 
+mod gone;
+mod history;
+mod rules;
+use history::record_move;
+use rules::{check_links, convert};
+
+pub(crate) use gone::{product_gone, repoint_account};
+pub use history::history;
+pub(crate) use history::history_rows;
+
 pub(crate) const ENTITY: &str = crate::kernel::names::LEAD;
 
 static SEARCH: crate::kernel::search::Search = crate::kernel::search::Search {
@@ -59,14 +69,6 @@ static SPEC: ListSpec = ListSpec {
         Field::new("updated_at", "updated_at", Kind::Timestamp),
     ],
     search: Some(&SEARCH),
-};
-
-static HISTORY_SPEC: ListSpec = ListSpec {
-    table: "lead_status_history",
-    sortable: &[Field::new("changed_at", "changed_at", Kind::Timestamp)],
-    default_sort: "changed_at",
-    filters: &[],
-    search: None,
 };
 
 crate::record!(
@@ -121,81 +123,6 @@ pub(crate) fn visible(c: &mut dyn Conn, actor: &Actor, id: Uuid) -> Result<Lead,
     record::fetch(c, id, scope::leads_visible(actor), false)
 }
 
-fn record_move(
-    c: &mut dyn Conn,
-    actor: &Actor,
-    lead: &Lead,
-    old: Option<LeadStatus>,
-    reason: Option<String>,
-    reopened: bool,
-) -> Result<(), StoreError> {
-    c.execute(
-        "INSERT INTO lead_status_history (id, lead_id, old_status, new_status, reason, reopened, changed_by, changed_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        &[
-            new_id().into(),
-            lead.id.into(),
-            old.map(LeadStatus::as_str).into(),
-            lead.status.as_str().into(),
-            reason.into(),
-            reopened.into(),
-            Some(actor.user_id).filter(|u| !u.is_nil()).into(),
-            lead.updated_at.into(),
-        ],
-    )?;
-    Ok(())
-}
-
-/// Checks every record the lead points at: accounts the actor can see (a partner or
-/// distributor of the right kind), a product that exists, an owner the actor may name.
-fn check_links(
-    c: &mut dyn Conn,
-    actor: &Actor,
-    before: Option<&Lead>,
-    l: &Lead,
-) -> Result<(), StoreError> {
-    let changed = |f: fn(&Lead) -> Option<Uuid>| before.is_none_or(|b| f(b) != f(l));
-    if let (true, Some(id)) = (changed(|x| x.account_id), l.account_id) {
-        accounts::visible(c, actor, id)
-            .map_err(|e| e.named_in("account_id", "names no account you can see"))?;
-    }
-    for (field, kind, get) in [
-        (
-            "partner_id",
-            "partner",
-            (|x: &Lead| x.partner_id) as fn(&Lead) -> Option<Uuid>,
-        ),
-        ("distributor_id", "distributor", |x: &Lead| x.distributor_id),
-    ] {
-        if let (true, Some(id)) = (changed(get), get(l)) {
-            // Partner users name their own organisation, which they may not otherwise list.
-            let own = actor.account_id == Some(id);
-            let found: Option<String> = if own {
-                c.query_scalar("SELECT kind FROM accounts WHERE id = ?", &[id.into()])?
-            } else {
-                accounts::visible(c, actor, id)
-                    .map_err(|e| e.named_in(field, "names no account you can see"))?;
-                c.query_scalar("SELECT kind FROM accounts WHERE id = ?", &[id.into()])?
-            };
-            if found.as_deref() != Some(kind) {
-                return Err(StoreError::invalid(
-                    field,
-                    "kind",
-                    format!("must name an account of kind {kind}"),
-                ));
-            }
-        }
-    }
-    if let (true, Some(id)) = (changed(|x| x.product_id), l.product_id) {
-        products::check_exists(c, id, "product_id")?;
-    }
-    if changed(|x| x.owner_id) && l.owner_id.is_some() {
-        scope::may_assign_owner(actor, l.owner_id)?;
-        accounts::check_owner(c, l.owner_id)?;
-    }
-    Ok(())
-}
-
 fn apply_changes(mut l: Lead, ch: LeadChanges) -> Lead {
     if let Patch::Set(t) = ch.title {
         l.title = t;
@@ -247,38 +174,6 @@ fn enter(
         l.probability = probabilities.probability(status);
     }
     l.closed_at = status.is_final().then_some(now);
-}
-
-/// Seed 004's convert: a won lead without an account gets the account whose company key
-/// matches its organisation (or contact), created if there is none, and is linked to it.
-fn convert(c: &mut dyn Conn, ctx: &Ctx, l: &mut Lead) -> Result<(), StoreError> {
-    if l.status != LeadStatus::Won || l.account_id.is_some() {
-        return Ok(());
-    }
-    let Some(name) = l.organization.clone().or_else(|| l.contact_name.clone()) else {
-        return Err(StoreError::invalid(
-            "organization",
-            "required",
-            "a lead won without an account needs an organization (or contact_name) to create its account from",
-        ));
-    };
-    let changes = AccountChanges {
-        name: Patch::Set(name),
-        email: l.contact_email.clone().map_or(Patch::Absent, Patch::Set),
-        phone: l.contact_phone.clone().map_or(Patch::Absent, Patch::Set),
-        owner_id: l.owner_id.map_or(Patch::Absent, Patch::Set),
-        ..AccountChanges::default()
-    };
-    let (account, _) = accounts::find_or_create_in(c, ctx, changes).map_err(|e| match e {
-        StoreError::Conflict { message, .. } => StoreError::Conflict {
-            message: format!("cannot convert the lead: {message}"),
-            field: Some("organization".into()),
-            existing_id: None,
-        },
-        other => other,
-    })?;
-    l.account_id = Some(account.id);
-    Ok(())
 }
 
 pub async fn create(store: &Store, ctx: &Ctx, changes: LeadChanges) -> Result<Lead, StoreError> {
@@ -541,127 +436,6 @@ pub async fn set_archived(
             Ok(after)
         })
         .await
-}
-
-fn history_from_row(r: &Row) -> Result<StatusChange, StoreError> {
-    Ok(StatusChange {
-        id: r.get("id")?,
-        lead_id: r.get("lead_id")?,
-        old_status: Column::read(r, "old_status")?,
-        new_status: Column::read(r, "new_status")?,
-        reason: r.get("reason")?,
-        reopened: r.get("reopened")?,
-        changed_by: r.get("changed_by")?,
-        changed_at: r.get("changed_at")?,
-    })
-}
-
-/// A lead's status history, oldest first.
-pub async fn history(
-    store: &Store,
-    actor: &Actor,
-    id: Uuid,
-    params: ListParams,
-) -> Result<Page<StatusChange>, StoreError> {
-    let actor = actor.clone();
-    store
-        .db
-        .read(move |c| {
-            visible(c, &actor, id)?;
-            let mut of_lead = SqlBuf::new("lead_id = ");
-            of_lead.bind(id);
-            list::run(
-                c,
-                &HISTORY_SPEC,
-                &params,
-                actor.user_id,
-                of_lead,
-                Vec::new(),
-            )?
-            .try_map(|r| history_from_row(&r))
-        })
-        .await
-}
-
-/// Rows of a lead's history, for timelines: newest first, before `before` when given.
-pub(crate) fn history_rows(
-    c: &mut dyn Conn,
-    sql_where: SqlBuf,
-) -> Result<Vec<StatusChange>, StoreError> {
-    let mut q = SqlBuf::new("SELECT h.* FROM lead_status_history h WHERE ");
-    q.append(sql_where);
-    c.query(&q.sql, &q.params)?
-        .iter()
-        .map(history_from_row)
-        .collect()
-}
-
-/// Rewrites leads that point at `column = id` through `change`, keeping totals and the
-/// audit log in step (a product deleted, an account merged away or deleted).
-fn rewrite_where(
-    c: &mut dyn Conn,
-    ctx: &Ctx,
-    column: &str,
-    id: Uuid,
-    change: &dyn Fn(&mut Lead),
-) -> Result<usize, StoreError> {
-    let mut sql = format!("SELECT * FROM leads WHERE {column} = ? ORDER BY id");
-    sql.push_str(&c.row_lock(None));
-    let rows = c.query(&sql, &[id.into()])?;
-    let mut n = 0;
-    for row in rows {
-        let before = Lead::from_row(&row)?;
-        let mut after = before.clone();
-        change(&mut after);
-        if after == before {
-            continue;
-        }
-        let after = record::touched(&before, &ctx.actor, after);
-        save(c, &before, &after)?;
-        audit::record_change(
-            c,
-            ctx,
-            AuditAction::Update,
-            ENTITY,
-            before.id,
-            Some(&before),
-            Some(&after),
-        )?;
-        n += 1;
-    }
-    Ok(n)
-}
-
-/// A product is about to be deleted: its leads keep going without a product of interest
-/// (seed 002).
-pub(crate) fn product_gone(
-    c: &mut dyn Conn,
-    ctx: &Ctx,
-    product: Uuid,
-) -> Result<usize, StoreError> {
-    rewrite_where(c, ctx, "product_id", product, &|l| l.product_id = None)
-}
-
-/// Points every lead that names account `from` (as its account, partner or
-/// distributor) at `to` instead: the survivor of a merge, or nothing when the account is
-/// deleted.
-pub(crate) fn repoint_account(
-    c: &mut dyn Conn,
-    ctx: &Ctx,
-    from: Uuid,
-    to: Option<Uuid>,
-) -> Result<usize, StoreError> {
-    let mut moved = 0;
-    for column in ["account_id", "partner_id", "distributor_id"] {
-        moved += rewrite_where(c, ctx, column, from, &|l| {
-            for slot in [&mut l.account_id, &mut l.partner_id, &mut l.distributor_id] {
-                if *slot == Some(from) {
-                    *slot = to;
-                }
-            }
-        })?;
-    }
-    Ok(moved)
 }
 
 /// Deletes the lead's row (its history goes by cascade) and its part of the board's
