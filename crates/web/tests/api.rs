@@ -30,6 +30,8 @@ mod operations;
 mod partners;
 #[path = "api/pipeline.rs"]
 mod pipeline;
+#[path = "api/routing.rs"]
+mod routing;
 #[path = "api/row_security.rs"]
 mod row_security;
 #[path = "api/search.rs"]
