@@ -17,7 +17,7 @@ mod query;
 mod request_id;
 mod routes;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use axum::extract::{MatchedPath, Request};
@@ -25,6 +25,8 @@ use axum::middleware::{from_fn, from_fn_with_state, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use rapport_store::Store;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
 
 pub use auth::{CSRF_HEADER, SESSION_COOKIE};
 pub use problem::Problem;
@@ -82,6 +84,9 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     metrics: Arc<metrics::Metrics>,
     login_throttle: Arc<rapport_store::auth::throttle::LoginThrottle>,
+    /// The API document, set by [`router`] from the same registration that routes, so it
+    /// describes exactly what is served. Shared by every clone of the state.
+    openapi: Arc<OnceLock<utoipa::openapi::OpenApi>>,
 }
 
 impl AppState {
@@ -95,6 +100,7 @@ impl AppState {
             config: Arc::new(config),
             metrics: Arc::default(),
             login_throttle: Arc::new(login_throttle),
+            openapi: Arc::default(),
         }
     }
 }
@@ -121,9 +127,15 @@ pub fn router(state: AppState) -> Router {
         .route_layer(from_fn_with_state(state.clone(), idempotency::middleware))
         .route_layer(from_fn_with_state(state.clone(), auth::middleware))
         .route_layer(from_fn(expose_matched_path));
-    Router::new()
+    let (served, doc) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(api)
         .merge(routes::public().route_layer(from_fn(expose_matched_path)))
+        .split_for_parts();
+    // Built once per router rather than per request. A second router over clones of the
+    // same state would build the same document, so keeping the first loses nothing.
+    let _ = state.openapi.set(doc);
+    Router::new()
+        .merge(served)
         .fallback(not_found)
         .method_not_allowed_fallback(|| async {
             Problem::new(

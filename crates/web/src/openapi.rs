@@ -1,7 +1,8 @@
-//! The OpenAPI 3.1 description, generated from the handlers' annotations, and the docs
-//! page that renders it (assets embedded in the binary; no CDN).
+//! The OpenAPI 3.1 description, generated from the handlers' annotations as the routes
+//! register them (crate::routes), and the docs page that renders it (assets embedded in
+//! the binary; no CDN).
 
-use axum::extract::Path;
+use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -9,7 +10,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use crate::problem::Problem;
-use crate::routes;
+use crate::AppState;
 
 struct Security;
 
@@ -31,45 +32,13 @@ impl Modify for Security {
     }
 }
 
+/// What the document says besides its paths: the paths and their schemas come from the
+/// routes' registration, merged in by `crate::router`.
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Rapport API", description = "Self-hosted CRM and partner-relationship server. \
         Errors are RFC 9457 problem+json; lists use keyset cursors; writes take If-Match and Idempotency-Key. \
         Cookie-authenticated writes must send X-CSRF-Token."),
-    paths(
-        routes::health::healthz, routes::health::readyz, routes::health::metrics,
-        routes::session::login, routes::session::logout, routes::session::me,
-        routes::tokens::create, routes::tokens::list, routes::tokens::revoke,
-        routes::users::create_user, routes::users::list_users, routes::users::get_user,
-        routes::users::update_user, routes::users::disable_user, routes::users::enable_user,
-        routes::accounts::create_account, routes::accounts::find_or_create_account, routes::accounts::list_accounts, routes::accounts::get_account,
-        routes::accounts::update_account, routes::accounts::archive_account, routes::accounts::restore_account,
-        routes::accounts::delete_account,
-        routes::tags::list_tags, routes::tags::rename_tag, routes::tags::change_tags,
-        routes::accounts::get_account_by_legacy_id, routes::accounts::merge_accounts,
-        routes::people::link_contact, routes::people::account_contacts, routes::people::update_link, routes::people::unlink_contact,
-        routes::reps::list_reps, routes::reps::assign_rep, routes::reps::remove_rep, routes::reps::reassign,
-        routes::notes::create_note, routes::notes::list_notes, routes::notes::get_note, routes::notes::update_note, routes::notes::delete_note,
-        routes::contacts::create_contact, routes::contacts::list_contacts, routes::contacts::get_contact,
-        routes::contacts::update_contact, routes::contacts::delete_contact, routes::contacts::contact_accounts,
-        routes::leads::create_lead, routes::leads::list_leads, routes::leads::get_lead, routes::leads::update_lead,
-        routes::leads::reopen_lead, routes::leads::archive_lead, routes::leads::restore_lead, routes::leads::delete_lead,
-        routes::leads::lead_history, routes::leads::lead_timeline, routes::leads::account_timeline,
-        routes::pipeline::board, routes::pipeline::get_settings, routes::pipeline::update_settings,
-        routes::products::create_product, routes::products::list_products, routes::products::get_product,
-        routes::products::update_product, routes::products::delete_product,
-        routes::activities::create_activity, routes::activities::list_activities, routes::activities::get_activity,
-        routes::activities::update_activity, routes::activities::delete_activity,
-        routes::activities::mark_done, routes::activities::mark_undone,
-        routes::distributions::create_distribution, routes::distributions::bulk_create,
-        routes::distributions::list_distributions, routes::distributions::get_distribution,
-        routes::distributions::update_distribution, routes::distributions::delete_distribution,
-        routes::distributions::link, routes::distributions::trace,
-        routes::distributors::list_partners, routes::distributors::assign_partner,
-        routes::distributors::deactivate_partner,
-        routes::dashboards::sales_dashboard, routes::dashboards::pipeline_dashboard,
-        routes::audit::list,
-    ),
     modifiers(&Security),
     tags(
         (name = "accounts", description = "Organisations: customers, prospects, partners, distributors, offices, facilities"),
@@ -88,8 +57,14 @@ impl Modify for Security {
 )]
 pub struct ApiDoc;
 
-pub async fn spec() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+/// The document `crate::router` built from the routes' own registration.
+pub async fn spec(State(app): State<AppState>) -> Response {
+    match app.openapi.get() {
+        Some(doc) => Json(doc).into_response(),
+        // Only a state never passed through `crate::router` lacks it, and such a state
+        // routes nothing; say so rather than serve an empty description.
+        None => Problem::internal().into_response(),
+    }
 }
 
 const DOCS_HTML: &str = include_str!("../assets/docs.html");

@@ -32,6 +32,8 @@ mod partners;
 mod pipeline;
 #[path = "api/preconditions.rs"]
 mod preconditions;
+#[path = "api/routing.rs"]
+mod routing;
 #[path = "api/row_security.rs"]
 mod row_security;
 #[path = "api/search.rs"]

@@ -12,13 +12,13 @@ use rapport_store::policy::Resource;
 use rapport_store::ListParams;
 use serde::Serialize;
 
-use super::IdPath;
 use crate::auth::Authed;
 use crate::body::JsonBody;
 use crate::etag::{created, if_match, tagged};
 use crate::export::{self, Format, Lister};
 use crate::problem::{ApiResult, Problem};
 use crate::query::ListQuery;
+use crate::routes::IdPath;
 use crate::AppState;
 
 #[derive(Serialize, utoipa::ToSchema)]

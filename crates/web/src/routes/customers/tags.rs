@@ -9,11 +9,11 @@ use rapport_domain::input::{ObjectReader, Patch};
 use rapport_store::customers::accounts::{self, TagCount};
 use serde::Serialize;
 
-use super::IdPath;
 use crate::auth::Authed;
 use crate::body::JsonBody;
 use crate::etag::tagged;
 use crate::problem::{ApiResult, Problem};
+use crate::routes::IdPath;
 use crate::AppState;
 
 #[derive(Serialize, utoipa::ToSchema)]

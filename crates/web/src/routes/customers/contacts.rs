@@ -12,13 +12,13 @@ use rapport_store::customers::links::{self, PersonAccount};
 use rapport_store::policy::Resource;
 use serde::Serialize;
 
-use super::IdPath;
 use crate::auth::Authed;
 use crate::body::JsonBody;
 use crate::etag::{created, etag, if_match, tagged};
 use crate::export::{self, Format, Lister};
 use crate::problem::ApiResult;
 use crate::query::ListQuery;
+use crate::routes::IdPath;
 use crate::AppState;
 
 /// The writable fields of a contact (all optional in a PATCH, where `null` clears).

@@ -13,13 +13,13 @@ use rapport_store::reports::include::{self, Include, Included};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::IdPath;
 use crate::auth::Authed;
 use crate::body::JsonBody;
 use crate::etag::{created, etag, if_match, tagged};
 use crate::export::{self, Format, Lister};
 use crate::problem::{ApiResult, Problem};
 use crate::query::{ListQuery, QueryPairs};
+use crate::routes::IdPath;
 use crate::AppState;
 
 /// The writable fields of an account (all optional in a PATCH, where `null` clears).

@@ -6,11 +6,11 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use rapport_store::customers::distributor_partners::{self, DistributorPartner};
 
-use super::{IdPair, IdPath};
 use crate::auth::Authed;
 use crate::body::JsonBody;
 use crate::problem::{ApiResult, Problem};
 use crate::query::QueryPairs;
+use crate::routes::{IdPair, IdPath};
 use crate::AppState;
 
 #[derive(serde::Serialize, utoipa::ToSchema)]

@@ -8,10 +8,10 @@ use rapport_store::customers::reps::{self, AccountRep, ReassignFilter, Reassigne
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::{IdPair, IdPath};
 use crate::auth::Authed;
 use crate::body::JsonBody;
 use crate::problem::{ApiResult, Problem};
+use crate::routes::{IdPair, IdPath};
 use crate::AppState;
 
 #[derive(Serialize, utoipa::ToSchema)]

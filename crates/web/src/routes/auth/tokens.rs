@@ -9,10 +9,10 @@ use rapport_domain::input::{ObjectReader, Patch};
 use rapport_store::auth::tokens::{self, ApiToken};
 use serde::Serialize;
 
-use super::IdPath;
 use crate::auth::Authed;
 use crate::body::JsonBody;
 use crate::problem::{ApiResult, Problem};
+use crate::routes::IdPath;
 use crate::AppState;
 
 #[derive(Serialize, utoipa::ToSchema)]

@@ -8,11 +8,11 @@ use rapport_domain::user::UserChanges;
 use rapport_store::auth::user_admin::{self, UserFilter};
 use rapport_store::auth::users::User;
 
-use super::IdPath;
 use crate::auth::Authed;
 use crate::body::JsonBody;
 use crate::problem::{ApiResult, Problem};
 use crate::query::QueryPairs;
+use crate::routes::IdPath;
 use crate::AppState;
 
 #[derive(serde::Serialize, utoipa::ToSchema)]

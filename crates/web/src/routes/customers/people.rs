@@ -10,10 +10,10 @@ use rapport_store::customers::links::{self, AccountPerson};
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::{IdPair, IdPath};
 use crate::auth::Authed;
 use crate::body::JsonBody;
 use crate::problem::ApiResult;
+use crate::routes::{IdPair, IdPath};
 use crate::AppState;
 
 #[derive(Serialize, utoipa::ToSchema)]

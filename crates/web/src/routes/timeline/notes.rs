@@ -10,12 +10,12 @@ use rapport_store::Page;
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::IdPath;
 use crate::auth::Authed;
 use crate::body::JsonBody;
 use crate::etag::{created, if_match, tagged};
 use crate::problem::ApiResult;
 use crate::query::ListQuery;
+use crate::routes::IdPath;
 use crate::AppState;
 
 #[derive(Serialize, utoipa::ToSchema)]
