@@ -3,159 +3,107 @@
 //! are read from the item as the JSON list would serialise it, so an export says what
 //! the API says (money stays an exact decimal string, times stay RFC 3339).
 
+use std::sync::OnceLock;
+
+use rapport_domain::account::Account;
+use rapport_domain::contact::Contact;
+use rapport_domain::distribution::Distribution;
+use rapport_domain::lead::Lead;
 use rapport_store::kernel::csv;
 use rapport_store::policy::Resource;
 use serde::Serialize;
 use serde_json::Value;
+use utoipa::openapi::{RefOr, Schema};
+use utoipa::ToSchema;
 
-// Addresses are spread into one column per part, so a spreadsheet can sort and filter
-// by city or country.
-const ACCOUNTS: &[&str] = &[
-    "id",
-    "kind",
-    "name",
-    "legal_name",
-    "company_key",
-    "registration_number",
-    "customer_type",
-    "email",
-    "phone",
-    "website",
-    "billing_address.street",
-    "billing_address.street2",
-    "billing_address.city",
-    "billing_address.region",
-    "billing_address.postal_code",
-    "billing_address.country",
-    "service_address.street",
-    "service_address.street2",
-    "service_address.city",
-    "service_address.region",
-    "service_address.postal_code",
-    "service_address.country",
-    "tags",
-    "notes",
-    "owner_id",
-    "legacy_id",
-    "metadata",
-    "created_by",
-    "updated_by",
-    "created_at",
-    "updated_at",
-    "archived_at",
-    "merged_into_id",
-    "version",
-];
-
-const CONTACTS: &[&str] = &[
-    "id",
-    "kind",
-    "first_name",
-    "middle_name",
-    "last_name",
-    "full_name",
-    "email",
-    "phone",
-    "title",
-    "date_of_birth",
-    "gender",
-    "address.street",
-    "address.street2",
-    "address.city",
-    "address.region",
-    "address.postal_code",
-    "address.country",
-    "active",
-    "legacy_id",
-    "metadata",
-    "created_by",
-    "updated_by",
-    "created_at",
-    "updated_at",
-    "version",
-];
-
-const LEADS: &[&str] = &[
-    "id",
-    "title",
-    "account_id",
-    "organization",
-    "contact_name",
-    "contact_email",
-    "contact_phone",
-    "product_id",
-    "value",
-    "currency",
-    "status",
-    "probability",
-    "expected_close_date",
-    "acquisition_source",
-    "owner_id",
-    "partner_id",
-    "distributor_id",
-    "lost_reason",
-    "closed_at",
-    "archived_at",
-    "legacy_id",
-    "provider_name",
-    "provider_id",
-    "provider_metadata",
-    "last_sync_at",
-    "sync_status",
-    "sync_error",
-    "created_by",
-    "updated_by",
-    "created_at",
-    "updated_at",
-    "version",
-];
-
-const DISTRIBUTIONS: &[&str] = &[
-    "id",
-    "ship_date",
-    "order_number",
-    "sku",
-    "product_id",
-    "lot_number",
-    "quantity",
-    "customer_id",
-    "customer_name",
-    "rep_id",
-    "source",
-    "notes",
-    "legacy_id",
-    "created_by",
-    "updated_by",
-    "created_at",
-    "updated_at",
-    "version",
-];
-
-/// The columns of a resource's export, in order.
-pub fn of(resource: Resource) -> &'static [&'static str] {
+/// The columns of a resource's export, in order: the properties of the list item's
+/// schema — which is generated from the same domain type the JSON list serialises —
+/// with structured ones (addresses) spread into one column per part, so a spreadsheet
+/// can sort and filter by city or country. A field added to the type is exported too.
+pub fn of(resource: Resource) -> &'static [String] {
+    static ACCOUNTS: OnceLock<Vec<String>> = OnceLock::new();
+    static CONTACTS: OnceLock<Vec<String>> = OnceLock::new();
+    static LEADS: OnceLock<Vec<String>> = OnceLock::new();
+    static DISTRIBUTIONS: OnceLock<Vec<String>> = OnceLock::new();
     match resource {
-        Resource::Accounts => ACCOUNTS,
-        Resource::Contacts => CONTACTS,
-        Resource::Leads => LEADS,
-        Resource::Distributions => DISTRIBUTIONS,
+        Resource::Accounts => ACCOUNTS.get_or_init(of_schema::<Account>),
+        Resource::Contacts => CONTACTS.get_or_init(of_schema::<Contact>),
+        Resource::Leads => LEADS.get_or_init(of_schema::<Lead>),
+        Resource::Distributions => DISTRIBUTIONS.get_or_init(of_schema::<Distribution>),
     }
 }
 
+fn of_schema<T: ToSchema>() -> Vec<String> {
+    let mut components = Vec::new();
+    T::schemas(&mut components);
+    let mut columns = Vec::new();
+    for (name, property) in properties(&T::schema()) {
+        // Only objects spread; a referenced enum (a kind, a status) is one column.
+        let parts = referenced(property)
+            .and_then(|r| component(&components, r))
+            .map(properties)
+            .unwrap_or_default();
+        if parts.is_empty() {
+            columns.push(name.to_owned());
+        } else {
+            columns.extend(parts.iter().map(|(part, _)| format!("{name}.{part}")));
+        }
+    }
+    columns
+}
+
+/// An object schema's properties in declaration order (none for anything else).
+fn properties(schema: &RefOr<Schema>) -> Vec<(&str, &RefOr<Schema>)> {
+    match schema {
+        RefOr::T(Schema::Object(object)) => object
+            .properties
+            .iter()
+            .map(|(name, property)| (name.as_str(), property))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The component a property refers to, directly or as the non-null branch of an
+/// optional one (`oneOf: [null, $ref]`).
+fn referenced(property: &RefOr<Schema>) -> Option<&str> {
+    match property {
+        RefOr::Ref(r) => Some(r.ref_location.as_str()),
+        RefOr::T(Schema::OneOf(one)) => one.items.iter().find_map(referenced),
+        RefOr::T(Schema::AllOf(all)) => all.items.iter().find_map(referenced),
+        _ => None,
+    }
+}
+
+fn component<'a>(
+    components: &'a [(String, RefOr<Schema>)],
+    location: &str,
+) -> Option<&'a RefOr<Schema>> {
+    let name = location.rsplit('/').next()?;
+    components
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, schema)| schema)
+}
+
 /// Appends the header record.
-pub fn push_header(out: &mut String, columns: &[&str]) {
-    csv::push_record(out, columns.iter().copied());
+pub fn push_header(out: &mut String, columns: &[String]) {
+    csv::push_record(out, columns.iter().map(String::as_str));
 }
 
 /// Appends one item as a record of `columns`.
 pub fn push_item<T: Serialize>(
     out: &mut String,
-    columns: &[&str],
+    columns: &[impl AsRef<str>],
     item: &T,
 ) -> Result<(), serde_json::Error> {
     let json = serde_json::to_value(item)?;
     let cells: Vec<String> = columns
         .iter()
-        .map(|path| text(path.split('.').try_fold(&json, |v, key| v.get(key))))
+        .map(|path| {
+            let path = path.as_ref();
+            text(path.split('.').try_fold(&json, |v, key| v.get(key)))
+        })
         .collect();
     csv::push_record(out, cells.iter().map(String::as_str));
     Ok(())
@@ -205,6 +153,38 @@ mod tests {
             out,
             "x,vip;north,\"Lille, FR\",,\"{\"\"a\"\":1}\",1234.50\r\n"
         );
+    }
+
+    #[test]
+    fn columns_follow_the_types_with_addresses_spread() {
+        let leads = of(Resource::Leads);
+        assert_eq!(leads.first().map(String::as_str), Some("id"));
+        for expected in [
+            "title",
+            "value",
+            "currency",
+            "acquisition_source",
+            "version",
+        ] {
+            assert!(leads.iter().any(|c| c == expected), "{expected}: {leads:?}");
+        }
+        let accounts = of(Resource::Accounts);
+        let city = accounts.iter().position(|c| c == "billing_address.city");
+        let street = accounts.iter().position(|c| c == "billing_address.street");
+        assert!(street.is_some() && city > street, "{accounts:?}");
+        assert!(
+            !accounts.iter().any(|c| c == "billing_address"),
+            "{accounts:?}"
+        );
+        assert!(accounts.iter().any(|c| c == "kind"), "{accounts:?}");
+        let contacts = of(Resource::Contacts);
+        assert!(
+            contacts.iter().any(|c| c == "address.postal_code"),
+            "{contacts:?}"
+        );
+        assert!(of(Resource::Distributions)
+            .iter()
+            .any(|c| c == "lot_number"));
     }
 
     #[test]

@@ -32,7 +32,7 @@ pub struct Source<T> {
     /// The list parameters, page size and all, for the pages after the first.
     pub params: ListParams,
     pub list: Lister<T>,
-    pub columns: &'static [&'static str],
+    pub columns: &'static [String],
 }
 
 /// The CSV: the header and the first page, then each further page as its own chunk.
@@ -90,7 +90,7 @@ where
 }
 
 fn render<T: Serialize>(
-    columns: &[&str],
+    columns: &[String],
     rows: &[T],
     header: bool,
 ) -> Result<Bytes, serde_json::Error> {
