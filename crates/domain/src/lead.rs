@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use crate::account::MAX_METADATA_BYTES;
 use crate::input::{ObjectReader, Patch};
+use crate::money::Money;
 use crate::normalize::{company_key, phone_digits, search_text};
 use crate::validation::{is_email, is_phone, Invalid};
 
@@ -157,10 +158,14 @@ impl Lead {
         company_key(&self.title)
     }
 
+    /// The value with its currency, when the lead has one.
+    pub fn money(&self) -> Option<Money> {
+        Money::of(self.value, self.currency.as_deref())
+    }
+
     /// value × probability / 100, exact.
     pub fn weighted_value(&self) -> Option<Decimal> {
-        self.value
-            .map(|v| v * Decimal::from(self.probability) / Decimal::from(100))
+        self.money().map(|m| m.percent(self.probability).amount())
     }
 
     /// The rules that span fields, checked on the merged record before every write.

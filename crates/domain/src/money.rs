@@ -47,6 +47,46 @@ pub fn canonical(amount: Decimal, currency: Option<&str>) -> Decimal {
     d
 }
 
+/// An exact amount in one currency — a lead's value, a price, a total — written with the
+/// currency's minor units. Amounts in different currencies never add up, so code that
+/// holds one of these cannot sum across currencies by mistake.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Money {
+    amount: Decimal,
+    currency: String,
+}
+
+impl Money {
+    pub fn new(amount: Decimal, currency: impl Into<String>) -> Self {
+        let currency = currency.into();
+        Self {
+            amount: canonical(amount, Some(&currency)),
+            currency,
+        }
+    }
+
+    /// An amount and its currency as records keep them (both or neither).
+    pub fn of(amount: Option<Decimal>, currency: Option<&str>) -> Option<Self> {
+        Some(Self::new(amount?, currency?))
+    }
+
+    pub fn amount(&self) -> Decimal {
+        self.amount
+    }
+
+    pub fn currency(&self) -> &str {
+        &self.currency
+    }
+
+    /// `percent` of the amount, exact: a value weighted by a probability.
+    pub fn percent(&self, percent: i64) -> Self {
+        Self::new(
+            self.amount * Decimal::from(percent) / Decimal::from(100),
+            self.currency.clone(),
+        )
+    }
+}
+
 /// Why an amount string was refused, for the field's error message.
 pub fn parse_amount(s: &str) -> Result<Decimal, &'static str> {
     let t = s.trim();
@@ -78,6 +118,17 @@ pub fn parse_amount(s: &str) -> Result<Decimal, &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn money_is_written_in_its_currency_and_weights_exactly() {
+        let d = |s: &str| s.parse::<Decimal>().expect("decimal");
+        let eur = Money::new(d("1234.5"), "EUR");
+        assert_eq!(eur.amount().to_string(), "1234.50");
+        assert_eq!(eur.percent(33).amount().to_string(), "407.385");
+        assert_eq!(Money::new(d("1000"), "JPY").amount().to_string(), "1000");
+        assert_eq!(Money::of(Some(d("1")), None), None);
+        assert_eq!(Money::of(None, Some("EUR")), None);
+    }
 
     #[test]
     fn codes_and_units() {

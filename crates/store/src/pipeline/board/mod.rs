@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 use rapport_db::{Conn, Value};
 use rapport_domain::lead::{Lead, LeadStatus};
-use rapport_domain::money::canonical;
+use rapport_domain::money::{canonical, Money};
 use rapport_domain::Actor;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -68,13 +68,17 @@ fn contributions(l: &Share) -> Vec<(Key, Decimal, Decimal)> {
     if l.archived {
         return Vec::new();
     }
-    let currency = match l.value {
-        Some(_) => l.currency.clone().unwrap_or_default(),
-        None => String::new(),
+    // Leads without a value count in the bucket of no currency, adding nothing.
+    let money = Money::of(l.value, l.currency.as_deref().or(Some("")));
+    let (currency, value, weighted) = match &money {
+        Some(m) => (
+            m.currency().to_owned(),
+            m.amount(),
+            m.percent(l.probability).amount(),
+        ),
+        None => (String::new(), Decimal::ZERO, Decimal::ZERO),
     };
     let close_month = l.close.map_or(-1, month_index);
-    let value = l.value.unwrap_or_default();
-    let weighted = value * Decimal::from(l.probability) / Decimal::from(100);
     [
         ("all", Some(Uuid::nil())),
         ("owner", l.owner),
