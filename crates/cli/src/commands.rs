@@ -1,6 +1,6 @@
 //! What each subcommand does.
 
-use std::io::BufRead;
+use std::io::{BufRead, IsTerminal};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -16,12 +16,20 @@ fn init_logging(cfg: &Config) {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(std::io::stderr)
+        .with_ansi(log_colours());
     let _ = if cfg.log_format == "json" {
         builder.json().try_init()
     } else {
         builder.try_init()
     };
+}
+
+/// Colour only for a person at a terminal: logs sent to a pipe, a file or a journal would
+/// otherwise carry escape codes. Setting colours explicitly overrides tracing-subscriber's
+/// own NO_COLOR check, so it is repeated here (an empty value does not count, as there).
+fn log_colours() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 async fn connect(cfg: &Config) -> anyhow::Result<Database> {
@@ -322,7 +330,7 @@ fn cli_ctx() -> Ctx {
 /// `rapport distributions link [--dry-run]`: seed 000's legacy names to accounts, with a
 /// progress bar when standard error is a terminal and a summary at the end.
 pub async fn distributions_link(cfg: &Config, dry_run: bool) -> anyhow::Result<()> {
-    use std::io::{IsTerminal, Write};
+    use std::io::Write;
     let db = connect(cfg).await?;
     rapport_migration::check_current(&db).await?;
     let store = Store::new(db, policy(cfg));

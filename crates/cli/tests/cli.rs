@@ -307,6 +307,25 @@ rapport_db::both_engines! {
     }
 }
 
+#[test]
+fn logs_piped_away_carry_no_colour_codes() {
+    // Every other command runs with NO_COLOR; without it, only the check for a terminal
+    // keeps escape codes out of logs sent to a pipe, a file or a journal.
+    let cwd = temp_dir();
+    let url = format!("sqlite://{}", cwd.path().join("rapport.db").display());
+    let mut cmd = rapport(cwd.path());
+    cmd.env_remove("NO_COLOR")
+        .args(["migrate", "--database-url", &url, "up"]);
+    let out = run(&mut cmd, None);
+    out.assert_success("migrate up");
+    assert!(
+        out.stderr.contains("migration applied"),
+        "stderr: {}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains('\x1b'), "stderr: {:?}", out.stderr);
+}
+
 rapport_db::both_engines! {
     async fn no_migrate_refuses_a_fresh_database(db) {
         let cwd = temp_dir();

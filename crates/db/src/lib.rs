@@ -12,6 +12,7 @@ mod pg;
 mod pool;
 mod row;
 mod sqlite;
+#[cfg(feature = "testing")]
 pub mod testing;
 mod time;
 mod value;

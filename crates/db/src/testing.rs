@@ -1,6 +1,7 @@
 //! A fresh database per test, on SQLite always and on PostgreSQL when
-//! `RAPPORT_TEST_POSTGRES_URL` is set. Lives here (not behind a feature) so every crate's
-//! tests use the same harness.
+//! `RAPPORT_TEST_POSTGRES_URL` is set. Lives here so every crate's tests use the same
+//! harness, behind the `testing` feature so that production builds do not compile it:
+//! crates enable it from their dev-dependencies.
 
 use std::path::PathBuf;
 

@@ -1,6 +1,8 @@
 //! The OpenAPI 3.1 description, generated from the handlers' annotations as the routes
-//! register them (crate::routes), and the docs page that renders it (assets embedded in
-//! the binary; no CDN).
+//! register them (crate::routes), and the docs page that renders it (Swagger UI, from
+//! the `utoipa-swagger-ui` crate, embedded in the binary; no CDN).
+
+use std::sync::{Arc, LazyLock};
 
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
@@ -67,9 +69,23 @@ pub async fn spec(State(app): State<AppState>) -> Response {
     }
 }
 
+/// The page is ours, not Swagger UI's index.html: it loads the spec from our path, turns
+/// off the online validator and names its assets by absolute paths (the stock page's
+/// relative ones would resolve outside /api/docs/ when served at /api/docs).
 const DOCS_HTML: &str = include_str!("../assets/docs.html");
-const SWAGGER_JS: &[u8] = include_bytes!("../assets/swagger/swagger-ui-bundle.js");
-const SWAGGER_CSS: &[u8] = include_bytes!("../assets/swagger/swagger-ui.css");
+
+/// The Swagger UI files the page loads, with their types. The crate embeds the whole of
+/// Swagger UI's dist (other bundles, source maps, its own index page); only these are
+/// published.
+const DOCS_ASSETS: [(&str, &str); 2] = [
+    ("swagger-ui-bundle.js", "text/javascript; charset=utf-8"),
+    ("swagger-ui.css", "text/css; charset=utf-8"),
+];
+
+/// The crate's file server wants a Swagger UI configuration, but reads it only for
+/// swagger-initializer.js, which we never serve: the page carries its own.
+static SWAGGER_CONFIG: LazyLock<Arc<utoipa_swagger_ui::Config<'static>>> =
+    LazyLock::new(|| Arc::new(utoipa_swagger_ui::Config::default()));
 
 pub async fn docs_page() -> Response {
     (
@@ -80,10 +96,20 @@ pub async fn docs_page() -> Response {
 }
 
 pub async fn docs_asset(Path(asset): Path<String>) -> Response {
-    let (body, kind) = match asset.as_str() {
-        "swagger-ui-bundle.js" => (SWAGGER_JS, "text/javascript; charset=utf-8"),
-        "swagger-ui.css" => (SWAGGER_CSS, "text/css; charset=utf-8"),
-        _ => return Problem::not_found("no such docs asset").into_response(),
+    let Some(&(name, kind)) = DOCS_ASSETS.iter().find(|(name, _)| *name == asset) else {
+        return Problem::not_found("no such docs asset").into_response();
+    };
+    let file = match utoipa_swagger_ui::serve(name, Arc::clone(&SWAGGER_CONFIG)) {
+        Ok(Some(file)) => file,
+        // Only a Swagger UI release that renamed the file gets here.
+        Ok(None) => {
+            tracing::error!(asset = name, "Swagger UI does not ship this file");
+            return Problem::internal().into_response();
+        }
+        Err(e) => {
+            tracing::error!(asset = name, error = %e, "cannot read a Swagger UI file");
+            return Problem::internal().into_response();
+        }
     };
     (
         StatusCode::OK,
@@ -91,7 +117,7 @@ pub async fn docs_asset(Path(asset): Path<String>) -> Response {
             (header::CONTENT_TYPE, kind),
             (header::CACHE_CONTROL, "public, max-age=86400"),
         ],
-        body,
+        file.bytes,
     )
         .into_response()
 }

@@ -416,6 +416,10 @@ both_engines! {
 
         get_plain(&app, "/api/docs/other.js", &[]).await.problem(StatusCode::NOT_FOUND);
         get_plain(&app, "/api/docs/..%2Fdocs.html", &[]).await.problem(StatusCode::NOT_FOUND);
+        // Swagger UI ships more files than the page loads; only those are published.
+        for unpublished in ["index.html", "swagger-initializer.js", "swagger-ui-bundle.js.map"] {
+            get_plain(&app, &format!("/api/docs/{unpublished}"), &[]).await.problem(StatusCode::NOT_FOUND);
+        }
     }
 }
 
