@@ -3,16 +3,20 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use utoipa::openapi::schema::Schema;
 use uuid::Uuid;
 
+use crate::changes::kinds::{Email, Enum, Id, Nested, Object, Phone, Text, TextList, WebUrl};
+use crate::changes::schema::{closed_object, or_null, text};
+use crate::changes::{changes, choice, no_rules, NestedObject};
 use crate::country::is_iso3166_alpha2;
 use crate::input::{ObjectReader, Patch};
 use crate::normalize::company_key;
-use crate::validation::{is_email, is_phone, is_web_url, Invalid};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AccountKind {
+    #[default]
     Customer,
     Prospect,
     Partner,
@@ -51,6 +55,8 @@ impl AccountKind {
     }
 }
 
+choice!(AccountKind);
+
 /// Seed 001's Residential/Commercial; accepted in any case on input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -60,6 +66,8 @@ pub enum CustomerType {
 }
 
 impl CustomerType {
+    pub const ALL: [CustomerType; 2] = [CustomerType::Residential, CustomerType::Commercial];
+
     pub fn as_str(self) -> &'static str {
         match self {
             CustomerType::Residential => "residential",
@@ -74,7 +82,13 @@ impl CustomerType {
             _ => None,
         }
     }
+
+    pub fn names() -> String {
+        Self::ALL.map(Self::as_str).join(", ")
+    }
 }
+
+choice!(CustomerType);
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Address {
@@ -89,6 +103,24 @@ pub struct Address {
 }
 
 impl Account {
+    /// A new account before its changes are applied: a customer, created now by `by`.
+    pub fn blank(by: Option<Uuid>, at: DateTime<Utc>) -> Self {
+        Self {
+            id: crate::new_id(),
+            created_by: by,
+            updated_by: by,
+            created_at: at,
+            updated_at: at,
+            version: 1,
+            ..Self::default()
+        }
+    }
+
+    /// What an account derives from its fields, after changes: its company key.
+    pub fn refresh_derived(&mut self) {
+        self.company_key = company_key(&self.name);
+    }
+
     /// Where the account is, for filters: its billing address, or its service address
     /// when it has no billing address.
     pub fn place(&self) -> Option<&Address> {
@@ -98,8 +130,8 @@ impl Account {
     }
 }
 
-impl Address {
-    pub(crate) fn read(r: &mut ObjectReader) -> Option<Address> {
+impl NestedObject for Address {
+    fn read(r: &mut ObjectReader) -> Option<Address> {
         let country = r.patch_string("country", 2);
         let country = match country {
             Patch::Set(c) => {
@@ -122,10 +154,27 @@ impl Address {
             country,
         })
     }
+
+    /// Every part is optional (`null` reads as not given); the country is an ISO 3166-1
+    /// alpha-2 code in any case.
+    fn schema() -> Schema {
+        let part = |max| or_null(text(max).build().into());
+        let country = text(2).pattern(Some("^[A-Za-z]{2}$")).build().into();
+        closed_object()
+            .property("street", part(200))
+            .property("street2", part(200))
+            .property("city", part(100))
+            .property("region", part(100))
+            .property("postal_code", part(20))
+            .property("country", or_null(country))
+            .build()
+            .into()
+    }
 }
 
-/// An account as the API returns it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+/// An account as the API returns it. `Default` is the blank a create starts from (see
+/// [`Account::blank`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Account {
     pub id: Uuid,
     pub kind: AccountKind,
@@ -157,81 +206,50 @@ pub struct Account {
     pub version: i64,
 }
 
-/// Every writable field of an account, as a patch. A create is a patch over nothing
-/// with `name` required.
-#[derive(Debug, Clone, Default)]
-pub struct AccountChanges {
-    pub kind: Patch<AccountKind>,
-    pub name: Patch<String>,
-    pub legal_name: Patch<String>,
-    pub registration_number: Patch<String>,
-    pub customer_type: Patch<CustomerType>,
-    pub email: Patch<String>,
-    pub phone: Patch<String>,
-    pub website: Patch<String>,
-    pub billing_address: Patch<Address>,
-    pub service_address: Patch<Address>,
-    pub tags: Patch<Vec<String>>,
-    pub notes: Patch<String>,
-    pub owner_id: Patch<Uuid>,
-    pub legacy_id: Patch<String>,
-    pub metadata: Patch<Map<String, Value>>,
+changes! {
+    /// Every writable field of an account, as a patch. A create is a patch over nothing
+    /// with `name` required.
+    #[derive(Debug, Clone, Default)]
+    pub struct AccountChanges {
+        /// Must contain a letter or digit.
+        name: Text(200) [required not_null] then name_has_letters,
+        /// Customer unless given.
+        kind: Enum<AccountKind> [not_null],
+        legal_name: Text(300),
+        registration_number: Text(64),
+        /// Seed 001's Residential/Commercial, in any case.
+        customer_type: Enum<CustomerType>,
+        email: Email(254),
+        phone: Phone(50),
+        website: WebUrl(2048),
+        billing_address: Nested<Address>,
+        service_address: Nested<Address>,
+        tags: TextList(MAX_TAGS, MAX_TAG_LEN),
+        notes: Text(20_000),
+        owner_id: Id,
+        legacy_id: Text(200),
+        metadata: Object(MAX_METADATA_BYTES),
+    }
+    apply to Account, then Account::refresh_derived;
+    create schema AccountCreate;
+    patch schema AccountPatch;
+    checks inline;
+    read with no_rules;
 }
 
 pub const MAX_TAGS: usize = 50;
 pub const MAX_TAG_LEN: usize = 64;
 pub const MAX_METADATA_BYTES: usize = 64 * 1024;
 
-impl AccountChanges {
-    /// Reads a create (`for_create`, where `name` is required) or a PATCH body.
-    pub fn read(body: Value, for_create: bool) -> Result<Self, Invalid> {
-        let mut r = ObjectReader::new(body)?;
-        let name = if for_create {
-            r.required_string("name", 200)
-                .map_or(Patch::Absent, Patch::Set)
-        } else {
-            let n = r.patch_string("name", 200);
-            if n == Patch::Null {
-                r.error("name", "required", "cannot be cleared");
-            }
-            n
-        };
-        if let Patch::Set(n) = &name {
-            if company_key(n).is_empty() {
-                r.error(
-                    "name",
-                    "letters_or_digits",
-                    "must contain at least one letter or digit",
-                );
-            }
+fn name_has_letters(r: &mut ObjectReader, name: &Patch<String>) {
+    if let Patch::Set(n) = name {
+        if company_key(n).is_empty() {
+            r.error(
+                "name",
+                "letters_or_digits",
+                "must contain at least one letter or digit",
+            );
         }
-        let kind = r.patch_enum("kind", &AccountKind::names(), AccountKind::parse);
-        if kind == Patch::Null {
-            r.error("kind", "required", "cannot be cleared");
-        }
-        let changes = AccountChanges {
-            kind,
-            name,
-            legal_name: r.patch_string("legal_name", 300),
-            registration_number: r.patch_string("registration_number", 64),
-            customer_type: r.patch_enum(
-                "customer_type",
-                "residential, commercial",
-                CustomerType::parse,
-            ),
-            email: r.patch_checked("email", 254, "email", "is not an email address", is_email),
-            phone: r.patch_checked("phone", 50, "phone", "is not a phone number", is_phone),
-            website: r.patch_checked("website", 2048, "url", "must be an http(s) URL", is_web_url),
-            billing_address: r.patch_nested("billing_address", Address::read),
-            service_address: r.patch_nested("service_address", Address::read),
-            tags: r.patch_string_list("tags", MAX_TAGS, MAX_TAG_LEN),
-            notes: r.patch_string("notes", 20_000),
-            owner_id: r.patch_uuid("owner_id"),
-            legacy_id: r.patch_string("legacy_id", 200),
-            metadata: r.patch_object("metadata", MAX_METADATA_BYTES),
-        };
-        r.finish()?;
-        Ok(changes)
     }
 }
 
@@ -239,6 +257,9 @@ impl AccountChanges {
 mod tests {
     use super::*;
     use serde_json::json;
+    use utoipa::PartialSchema;
+
+    use crate::changes::schema::as_json;
 
     #[test]
     fn create_needs_a_name_with_letters() {
@@ -260,5 +281,60 @@ mod tests {
         .unwrap_err();
         let fields: Vec<&str> = e.0.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(fields, vec!["kind", "email", "billing_address.country"]);
+    }
+
+    #[test]
+    fn schemas_are_as_strict_as_the_reader() {
+        let create = as_json(AccountCreate::schema());
+        assert_eq!(create["required"], json!(["name"]));
+        assert_eq!(create["additionalProperties"], false);
+        let p = &create["properties"];
+        assert_eq!(p["name"]["type"], "string");
+        assert_eq!(p["kind"]["enum"][0], "customer");
+        assert_eq!(p["kind"]["type"], "string");
+        assert_eq!(
+            p["customer_type"]["enum"],
+            json!(["residential", "commercial", null])
+        );
+        assert_eq!(p["website"]["format"], "uri");
+        assert_eq!(p["tags"]["type"], json!(["array", "null"]));
+        assert_eq!(p["tags"]["maxItems"], MAX_TAGS);
+        assert_eq!(p["tags"]["items"]["maxLength"], MAX_TAG_LEN);
+        let address = &p["billing_address"];
+        assert_eq!(address["type"], json!(["object", "null"]));
+        assert_eq!(address["additionalProperties"], false);
+        assert_eq!(address["properties"]["country"]["pattern"], "^[A-Za-z]{2}$");
+        assert_eq!(p["metadata"]["type"], json!(["object", "null"]));
+        let patch = as_json(AccountPatch::schema());
+        assert!(
+            patch.get("required").is_none_or(|r| r == &json!([])),
+            "{patch}"
+        );
+        assert_eq!(patch["properties"]["name"]["type"], "string");
+    }
+
+    #[test]
+    fn changes_apply_onto_an_account() {
+        let mut account = Account::blank(None, Utc::now());
+        let create = json!({"name": "Hôpital Saint-Éloi", "tags": ["a", "b"],
+                            "billing_address": {"city": "Lyon", "country": "fr"}});
+        AccountChanges::read(create, true)
+            .unwrap()
+            .apply_to(&mut account);
+        assert_eq!(account.kind, AccountKind::Customer);
+        assert_eq!(account.company_key, "HOPITALSAINTELOI");
+        assert_eq!(
+            account
+                .billing_address
+                .as_ref()
+                .and_then(|a| a.country.as_deref()),
+            Some("FR")
+        );
+        let patch = json!({"tags": null, "billing_address": null, "kind": "partner"});
+        AccountChanges::read(patch, false)
+            .unwrap()
+            .apply_to(&mut account);
+        assert!(account.tags.is_empty() && account.billing_address.is_none());
+        assert_eq!(account.kind, AccountKind::Partner);
     }
 }

@@ -5,16 +5,19 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use utoipa::openapi::schema::Schema;
 use uuid::Uuid;
 
+use crate::changes::kinds::{CreateOnly, Date, Enum, Flag, Id, Text, Timestamp};
+use crate::changes::{changes, choice, Kind, Mode};
 use crate::input::{ObjectReader, Patch};
 use crate::note::MAX_NOTE_LEN;
-use crate::validation::Invalid;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ActivityKind {
+    /// The default only of a blank record: every create names its kind.
+    #[default]
     Note,
     Call,
     Email,
@@ -75,6 +78,8 @@ impl ActivityKind {
     }
 }
 
+choice!(ActivityKind);
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
@@ -113,7 +118,11 @@ impl Channel {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+choice!(Channel);
+
+/// An activity as the API returns it. `Default` is the blank a create starts from (see
+/// [`Activity::blank`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Activity {
     pub id: Uuid,
     pub kind: ActivityKind,
@@ -147,127 +156,154 @@ pub struct Activity {
     pub version: i64,
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct ActivityChanges {
-    pub kind: Patch<ActivityKind>,
-    pub channel: Patch<Channel>,
-    pub subject: Patch<String>,
-    pub body: Patch<String>,
-    pub activity_date: Patch<NaiveDate>,
-    pub due_at: Patch<DateTime<Utc>>,
-    pub done: Patch<bool>,
-    pub internal: Patch<bool>,
-    pub pinned: Patch<bool>,
-    pub author_id: Patch<Uuid>,
-    pub assignee_id: Patch<Uuid>,
-    pub account_id: Patch<Uuid>,
-    pub contact_id: Patch<Uuid>,
-    pub lead_id: Patch<Uuid>,
-    pub corrects_id: Patch<Uuid>,
-    /// On an interaction: schedule a follow-up task due then (seed 002's follow-up date).
-    pub follow_up_at: Option<DateTime<Utc>>,
-    pub provider_name: Patch<String>,
-    pub provider_id: Patch<String>,
+impl Activity {
+    /// A new activity of `kind` before its changes are applied: through the kind's
+    /// channel, dated `today`, written now by `by`. (`done_at` follows `done` in the
+    /// store, which knows the time of the change.)
+    pub fn blank(
+        kind: ActivityKind,
+        by: Option<Uuid>,
+        at: DateTime<Utc>,
+        today: NaiveDate,
+    ) -> Self {
+        Self {
+            id: crate::new_id(),
+            kind,
+            channel: kind.default_channel(),
+            activity_date: today,
+            author_id: by,
+            created_by: by,
+            updated_by: by,
+            created_at: at,
+            updated_at: at,
+            version: 1,
+            ..Self::default()
+        }
+    }
 }
 
-impl ActivityChanges {
-    pub fn read(body: Value, for_create: bool) -> Result<Self, Invalid> {
-        let mut r = ObjectReader::new(body)?;
-        let kind = r.patch_enum("kind", &ActivityKind::names(), ActivityKind::parse);
-        if for_create && kind.is_absent() && !r.errors.iter().any(|e| e.field == "kind") {
-            r.error("kind", "required", "is required");
-        }
-        if !for_create && !kind.is_absent() {
-            r.error(
-                "kind",
-                "immutable",
-                "cannot change; log a new activity instead",
-            );
-        }
-        let follow_up_at = if for_create {
-            match r.patch_timestamp("follow_up_at") {
+changes! {
+    /// A create or a patch of an activity. `kind` is given on create and fixed after;
+    /// `follow_up_at` is not a field of the activity but a task to schedule.
+    #[derive(Debug, Clone, Default)]
+    pub struct ActivityChanges {
+        /// Fixed once created.
+        kind: CreateOnly<Enum<ActivityKind>>(
+            "immutable",
+            "cannot change; log a new activity instead",
+        ) [required no_apply],
+        /// Interactions, on create: schedules a follow-up task due then.
+        follow_up_at: FollowUpAt [no_apply],
+        /// Interactions default to their kind's.
+        channel: Enum<Channel>,
+        subject: Text(300),
+        /// Required for notes and comments.
+        body: Text(MAX_NOTE_LEN),
+        /// YYYY-MM-DD; today (UTC) by default.
+        activity_date: Date [not_null],
+        /// Tasks: when due. Not on interactions.
+        due_at: Timestamp,
+        /// Tasks, notes, comments only.
+        done: Flag [not_null],
+        /// Hidden from partner and distributor users.
+        internal: Flag [not_null],
+        pinned: Flag [not_null],
+        author_id: Id [not_null],
+        assignee_id: Id,
+        account_id: Id,
+        contact_id: Id,
+        lead_id: Id,
+        /// Interactions: the interaction this one corrects.
+        corrects_id: Id,
+        provider_name: Text(100),
+        provider_id: Text(200),
+    }
+    apply to Activity;
+    create schema ActivityCreate;
+    patch schema ActivityPatch;
+    checks after;
+    read with activity_rules;
+}
+
+/// On an interaction: schedule a follow-up task due then (seed 002's follow-up date).
+/// Read on create only; a patch naming it is refused.
+#[derive(Default)]
+pub struct FollowUpAt;
+
+impl FollowUpAt {
+    pub const fn new() -> Self {
+        Self
+    }
+}
+
+impl Kind for FollowUpAt {
+    type Value = Option<DateTime<Utc>>;
+
+    fn read(&self, r: &mut ObjectReader, name: &str, mode: Mode) -> Option<DateTime<Utc>> {
+        if mode.create {
+            return match r.patch_timestamp(name) {
                 Patch::Set(t) => Some(t),
                 _ => None,
-            }
-        } else {
-            if r.has("follow_up_at") {
-                r.error(
-                    "follow_up_at",
-                    "create_only",
-                    "is only read when an interaction is logged",
-                );
-                let _ = r.raw("follow_up_at");
-            }
-            None
-        };
-        let changes = ActivityChanges {
-            kind,
-            channel: r.patch_enum("channel", &Channel::names(), Channel::parse),
-            subject: r.patch_string("subject", 300),
-            body: r.patch_string("body", MAX_NOTE_LEN),
-            activity_date: r.patch_date("activity_date"),
-            due_at: r.patch_timestamp("due_at"),
-            done: r.patch_bool("done"),
-            internal: r.patch_bool("internal"),
-            pinned: r.patch_bool("pinned"),
-            author_id: r.patch_uuid("author_id"),
-            assignee_id: r.patch_uuid("assignee_id"),
-            account_id: r.patch_uuid("account_id"),
-            contact_id: r.patch_uuid("contact_id"),
-            lead_id: r.patch_uuid("lead_id"),
-            corrects_id: r.patch_uuid("corrects_id"),
-            follow_up_at,
-            provider_name: r.patch_string("provider_name", 100),
-            provider_id: r.patch_string("provider_id", 200),
-        };
-        for (name, cleared) in [
-            ("activity_date", changes.activity_date == Patch::Null),
-            ("done", changes.done == Patch::Null),
-            ("internal", changes.internal == Patch::Null),
-            ("pinned", changes.pinned == Patch::Null),
-            ("author_id", changes.author_id == Patch::Null),
-        ] {
-            if cleared {
-                r.error(name, "required", "cannot be cleared");
-            }
+            };
         }
-        if let Patch::Set(k) = changes.kind {
-            if k.is_interaction() && !changes.due_at.is_absent() {
-                r.error("due_at", "interaction", "an interaction has happened and is not due; give follow_up_at to schedule a follow-up task");
-            }
-            if k.is_interaction() && changes.done != Patch::Absent {
-                r.error(
-                    "done",
-                    "interaction",
-                    "interactions are not tasks: they have no done flag",
-                );
-            }
-            if !k.is_interaction() && changes.follow_up_at.is_some() {
-                r.error(
-                    "follow_up_at",
-                    "interaction",
-                    "only an interaction schedules a follow-up; give a task a due_at instead",
-                );
-            }
-            if !k.is_interaction() && !changes.corrects_id.is_absent() {
-                r.error(
-                    "corrects_id",
-                    "interaction",
-                    "only an interaction corrects an interaction",
-                );
-            }
-            if matches!(k, ActivityKind::Note | ActivityKind::Comment)
-                && !matches!(changes.body, Patch::Set(_))
-            {
-                r.error(
-                    "body",
-                    "required",
-                    format!("is required for a {}", k.as_str()),
-                );
-            }
+        if r.has(name) {
+            r.error(
+                name,
+                "create_only",
+                "is only read when an interaction is logged",
+            );
+            let _ = r.raw(name);
         }
-        r.finish()?;
-        Ok(changes)
+        None
+    }
+
+    fn schema(&self) -> Schema {
+        Timestamp.schema()
+    }
+
+    fn in_patch(&self) -> bool {
+        false
+    }
+}
+
+/// What an activity's kind allows: interactions have happened (no due date, no done
+/// flag) and may correct one another; notes and comments need a body.
+fn activity_rules(r: &mut ObjectReader, changes: &ActivityChanges, _: bool) {
+    let Patch::Set(k) = changes.kind else {
+        return;
+    };
+    if k.is_interaction() && !changes.due_at.is_absent() {
+        r.error("due_at", "interaction", "an interaction has happened and is not due; give follow_up_at to schedule a follow-up task");
+    }
+    if k.is_interaction() && changes.done != Patch::Absent {
+        r.error(
+            "done",
+            "interaction",
+            "interactions are not tasks: they have no done flag",
+        );
+    }
+    if !k.is_interaction() && changes.follow_up_at.is_some() {
+        r.error(
+            "follow_up_at",
+            "interaction",
+            "only an interaction schedules a follow-up; give a task a due_at instead",
+        );
+    }
+    if !k.is_interaction() && !changes.corrects_id.is_absent() {
+        r.error(
+            "corrects_id",
+            "interaction",
+            "only an interaction corrects an interaction",
+        );
+    }
+    if matches!(k, ActivityKind::Note | ActivityKind::Comment)
+        && !matches!(changes.body, Patch::Set(_))
+    {
+        r.error(
+            "body",
+            "required",
+            format!("is required for a {}", k.as_str()),
+        );
     }
 }
 
@@ -275,6 +311,9 @@ impl ActivityChanges {
 mod tests {
     use super::*;
     use serde_json::json;
+    use utoipa::PartialSchema;
+
+    use crate::changes::schema::as_json;
 
     #[test]
     fn a_kind_is_required_and_fixed() {
@@ -306,5 +345,43 @@ mod tests {
         let fields: Vec<&str> = e.0.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(fields, vec!["kind", "channel"]);
         assert_eq!(ActivityKind::Call.default_channel(), Some(Channel::Phone));
+    }
+
+    #[test]
+    fn schemas_are_as_strict_as_the_reader() {
+        let create = as_json(ActivityCreate::schema());
+        assert_eq!(create["required"], json!(["kind"]));
+        let p = &create["properties"];
+        assert_eq!(p["kind"]["type"], "string");
+        assert_eq!(p["follow_up_at"]["format"], "date-time");
+        assert_eq!(p["body"]["maxLength"], MAX_NOTE_LEN);
+        assert_eq!(p["done"]["type"], "boolean");
+        assert_eq!(
+            p["channel"]["enum"],
+            json!(["phone", "email", "meeting", "chat", "other", null])
+        );
+        let patch = as_json(ActivityPatch::schema());
+        assert!(patch["properties"].get("kind").is_none());
+        assert!(patch["properties"].get("follow_up_at").is_none());
+        assert_eq!(patch["additionalProperties"], false);
+    }
+
+    #[test]
+    fn changes_apply_onto_an_activity() {
+        let today = NaiveDate::from_ymd_opt(2026, 1, 2).unwrap();
+        let author = Uuid::from_u128(5);
+        let mut a = Activity::blank(ActivityKind::Task, None, Utc::now(), today);
+        let body = json!({"kind": "task", "body": "call back", "done": true,
+                          "author_id": author.to_string()});
+        ActivityChanges::read(body, true).unwrap().apply_to(&mut a);
+        assert_eq!(
+            (a.body.as_str(), a.done, a.author_id),
+            ("call back", true, Some(author))
+        );
+        assert_eq!(a.activity_date, today);
+        ActivityChanges::read(json!({"body": null}), false)
+            .unwrap()
+            .apply_to(&mut a);
+        assert_eq!(a.body, "");
     }
 }

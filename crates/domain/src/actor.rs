@@ -55,6 +55,8 @@ impl Role {
     }
 }
 
+crate::changes::choice!(Role);
+
 /// The acting user, handed to every storage call so that scope is applied in one place.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {

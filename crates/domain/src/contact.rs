@@ -4,15 +4,18 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use utoipa::openapi::schema::Schema;
 use uuid::Uuid;
 
 use crate::account::{Address, MAX_METADATA_BYTES};
+use crate::changes::kinds::{Date, Email, Enum, Flag, Id, Nested, Object, Phone, Text};
+use crate::changes::{changes, choice, Kind, Mode};
 use crate::input::{ObjectReader, Patch};
-use crate::validation::{is_email, is_phone, Invalid};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ContactKind {
+    #[default]
     Contact,
     Doctor,
     Patient,
@@ -51,8 +54,11 @@ impl ContactKind {
     }
 }
 
-/// A person as the API returns it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+choice!(ContactKind);
+
+/// A person as the API returns it. `Default` is the blank a create starts from (see
+/// [`Contact::blank`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Contact {
     pub id: Uuid,
     pub kind: ContactKind,
@@ -79,6 +85,30 @@ pub struct Contact {
 }
 
 impl Contact {
+    /// A new contact before its changes are applied: an active contact, created now by
+    /// `by`.
+    pub fn blank(by: Option<Uuid>, at: DateTime<Utc>) -> Self {
+        Self {
+            id: crate::new_id(),
+            active: true,
+            created_by: by,
+            updated_by: by,
+            created_at: at,
+            updated_at: at,
+            version: 1,
+            ..Self::default()
+        }
+    }
+
+    /// What a contact derives from its fields, after changes: its full name.
+    pub fn refresh_derived(&mut self) {
+        self.full_name = Self::display_name(
+            self.first_name.as_deref(),
+            self.middle_name.as_deref(),
+            self.last_name.as_deref(),
+        );
+    }
+
     pub fn display_name(first: Option<&str>, middle: Option<&str>, last: Option<&str>) -> String {
         [first, middle, last]
             .into_iter()
@@ -88,75 +118,59 @@ impl Contact {
     }
 }
 
-/// Every writable field of a contact, as a patch.
-#[derive(Debug, Clone, Default)]
-pub struct ContactChanges {
-    pub kind: Patch<ContactKind>,
-    pub first_name: Patch<String>,
-    pub middle_name: Patch<String>,
-    pub last_name: Patch<String>,
-    pub email: Patch<String>,
-    pub phone: Patch<String>,
-    pub title: Patch<String>,
-    pub date_of_birth: Patch<NaiveDate>,
-    pub gender: Patch<String>,
-    pub address: Patch<Address>,
-    pub active: Patch<bool>,
-    pub legacy_id: Patch<String>,
-    pub metadata: Patch<Map<String, Value>>,
+changes! {
+    /// Every writable field of a contact, as a patch. A create needs a first or a last
+    /// name; whether a patched contact still has one is checked against the stored record.
+    #[derive(Debug, Clone, Default)]
+    pub struct ContactChanges {
+        /// Contact unless given.
+        kind: Enum<ContactKind> [not_null],
+        active: Flag [not_null],
+        /// Not in the future.
+        date_of_birth: Date then not_in_the_future,
+        /// A first or a last name is required.
+        first_name: Text(100),
+        middle_name: Text(100),
+        last_name: Text(100),
+        email: Email(254),
+        phone: Phone(50),
+        title: Text(200),
+        gender: Text(32),
+        address: Nested<Address>,
+        legacy_id: Text(200),
+        metadata: Object(MAX_METADATA_BYTES),
+    }
+    apply to Contact, then Contact::refresh_derived;
+    create schema ContactCreate;
+    patch schema ContactPatch;
+    checks inline;
+    read with contact_rules;
 }
 
-impl ContactChanges {
-    /// Reads a create (`for_create`: a first or last name is required) or a PATCH body.
-    /// Whether a patched contact still has a name is checked against the stored record.
-    pub fn read(body: Value, for_create: bool) -> Result<Self, Invalid> {
-        let mut r = ObjectReader::new(body)?;
-        let kind = r.patch_enum("kind", &ContactKind::names(), ContactKind::parse);
-        if kind == Patch::Null {
-            r.error("kind", "required", "cannot be cleared");
+fn not_in_the_future(r: &mut ObjectReader, date_of_birth: &Patch<NaiveDate>) {
+    if let Patch::Set(d) = date_of_birth {
+        if *d > Utc::now().date_naive() {
+            r.error("date_of_birth", "past", "must not be in the future");
         }
-        let active = r.patch_bool("active");
-        if active == Patch::Null {
-            r.error("active", "required", "cannot be cleared");
-        }
-        let date_of_birth = r.patch_date("date_of_birth");
-        if let Patch::Set(d) = date_of_birth {
-            if d > Utc::now().date_naive() {
-                r.error("date_of_birth", "past", "must not be in the future");
-            }
-        }
-        let changes = ContactChanges {
-            kind,
-            first_name: r.patch_string("first_name", 100),
-            middle_name: r.patch_string("middle_name", 100),
-            last_name: r.patch_string("last_name", 100),
-            email: r.patch_checked("email", 254, "email", "is not an email address", is_email),
-            phone: r.patch_checked("phone", 50, "phone", "is not a phone number", is_phone),
-            title: r.patch_string("title", 200),
-            date_of_birth,
-            gender: r.patch_string("gender", 32),
-            address: r.patch_nested("address", Address::read),
-            active,
-            legacy_id: r.patch_string("legacy_id", 200),
-            metadata: r.patch_object("metadata", MAX_METADATA_BYTES),
-        };
-        if for_create
-            && !matches!(changes.first_name, Patch::Set(_))
-            && !matches!(changes.last_name, Patch::Set(_))
-        {
-            r.error(
-                "last_name",
-                "required",
-                "a contact needs a first or a last name",
-            );
-        }
-        r.finish()?;
-        Ok(changes)
+    }
+}
+
+fn contact_rules(r: &mut ObjectReader, changes: &ContactChanges, for_create: bool) {
+    if for_create
+        && !matches!(changes.first_name, Patch::Set(_))
+        && !matches!(changes.last_name, Patch::Set(_))
+    {
+        r.error(
+            "last_name",
+            "required",
+            "a contact needs a first or a last name",
+        );
     }
 }
 
 /// How a person relates to an account (seed 001's contact links, seed 003's offices).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+/// `Default` is the blank a link starts from (see [`AccountContact::blank`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AccountContact {
     pub id: Uuid,
     pub account_id: Uuid,
@@ -172,56 +186,87 @@ pub struct AccountContact {
     pub version: i64,
 }
 
-/// The writable fields of a link. On create `contact_id` is required.
-#[derive(Debug, Clone, Default)]
-pub struct LinkChanges {
-    pub contact_id: Option<Uuid>,
-    pub role: Patch<String>,
-    pub is_primary: Patch<bool>,
-    pub start_date: Patch<NaiveDate>,
-    pub end_date: Patch<NaiveDate>,
-    pub active: Patch<bool>,
+impl AccountContact {
+    /// A new, active link of `contact_id` to `account_id` before its changes are applied,
+    /// created now by `by`.
+    pub fn blank(account_id: Uuid, contact_id: Uuid, by: Option<Uuid>, at: DateTime<Utc>) -> Self {
+        Self {
+            id: crate::new_id(),
+            account_id,
+            contact_id,
+            active: true,
+            created_by: by,
+            created_at: at,
+            updated_at: at,
+            version: 1,
+            ..Self::default()
+        }
+    }
 }
 
-impl LinkChanges {
-    pub fn read(body: Value, for_create: bool) -> Result<Self, Invalid> {
-        let mut r = ObjectReader::new(body)?;
-        let contact_id = if for_create {
-            match r.patch_uuid("contact_id") {
-                Patch::Set(id) => Some(id),
-                Patch::Null | Patch::Absent => {
-                    if !r.errors.iter().any(|e| e.field == "contact_id") {
-                        r.error("contact_id", "required", "is required");
-                    }
-                    None
-                }
-            }
-        } else {
-            None
-        };
-        let changes = LinkChanges {
-            contact_id,
-            role: r.patch_string("role", 100),
-            is_primary: r.patch_bool("is_primary"),
-            start_date: r.patch_date("start_date"),
-            end_date: r.patch_date("end_date"),
-            active: r.patch_bool("active"),
-        };
-        for (name, value) in [
-            ("is_primary", &changes.is_primary),
-            ("active", &changes.active),
-        ] {
-            if *value == Patch::Null {
-                r.error(name, "required", "cannot be cleared");
-            }
+changes! {
+    /// The writable fields of a link. On create `contact_id` is required.
+    #[derive(Debug, Clone, Default)]
+    pub struct LinkChanges {
+        /// The person to link; required when linking, fixed after.
+        contact_id: LinkedContact [required no_apply],
+        role: Text(100),
+        /// Making a contact primary makes the previous primary an ordinary link.
+        is_primary: Flag [not_null],
+        start_date: Date,
+        /// Not before start_date.
+        end_date: Date,
+        active: Flag [not_null],
+    }
+    apply to AccountContact;
+    create schema LinkCreate;
+    patch schema LinkPatch;
+    checks after;
+    read with link_rules;
+}
+
+/// The contact a new link names: read on create only (a patch cannot move a link to
+/// another person, so there it is an unknown field).
+#[derive(Default)]
+pub struct LinkedContact;
+
+impl LinkedContact {
+    pub const fn new() -> Self {
+        Self
+    }
+}
+
+impl Kind for LinkedContact {
+    type Value = Option<Uuid>;
+
+    fn read(&self, r: &mut ObjectReader, name: &str, mode: Mode) -> Option<Uuid> {
+        if !mode.create {
+            return None;
         }
-        if let (Patch::Set(start), Patch::Set(end)) = (&changes.start_date, &changes.end_date) {
-            if end < start {
-                r.error("end_date", "after_start", "must not be before start_date");
-            }
+        match r.patch_uuid(name) {
+            Patch::Set(id) => Some(id),
+            Patch::Null | Patch::Absent => None,
         }
-        r.finish()?;
-        Ok(changes)
+    }
+
+    fn schema(&self) -> Schema {
+        Id.schema()
+    }
+
+    fn accepts_null(&self) -> bool {
+        false
+    }
+
+    fn in_patch(&self) -> bool {
+        false
+    }
+}
+
+fn link_rules(r: &mut ObjectReader, changes: &LinkChanges, _: bool) {
+    if let (Patch::Set(start), Patch::Set(end)) = (&changes.start_date, &changes.end_date) {
+        if end < start {
+            r.error("end_date", "after_start", "must not be before start_date");
+        }
     }
 }
 
@@ -229,6 +274,9 @@ impl LinkChanges {
 mod tests {
     use super::*;
     use serde_json::json;
+    use utoipa::PartialSchema;
+
+    use crate::changes::schema::as_json;
 
     #[test]
     fn a_contact_needs_a_name_and_valid_fields() {
@@ -258,5 +306,52 @@ mod tests {
         assert_eq!(e.0[0].field, "end_date");
         let e = LinkChanges::read(json!({}), true).unwrap_err();
         assert_eq!(e.0[0].field, "contact_id");
+    }
+
+    #[test]
+    fn schemas_are_as_strict_as_the_reader() {
+        let create = as_json(ContactCreate::schema());
+        assert!(
+            create.get("required").is_none_or(|r| r == &json!([])),
+            "{create}"
+        );
+        let p = &create["properties"];
+        assert_eq!(p["kind"]["type"], "string");
+        assert_eq!(p["active"]["type"], "boolean");
+        assert_eq!(p["date_of_birth"]["format"], "date");
+        assert_eq!(p["phone"]["maxLength"], 50);
+        assert_eq!(p["address"]["additionalProperties"], false);
+        let link = as_json(LinkCreate::schema());
+        assert_eq!(link["required"], json!(["contact_id"]));
+        assert_eq!(link["properties"]["contact_id"]["type"], "string");
+        let link_patch = as_json(LinkPatch::schema());
+        assert!(link_patch["properties"].get("contact_id").is_none());
+        assert_eq!(link_patch["properties"]["is_primary"]["type"], "boolean");
+        assert_eq!(
+            link_patch["properties"]["role"]["type"],
+            json!(["string", "null"])
+        );
+    }
+
+    #[test]
+    fn changes_apply_onto_contacts_and_links() {
+        let mut contact = Contact::blank(None, Utc::now());
+        let body = json!({"first_name": "Ada", "last_name": "Lovelace", "kind": "doctor"});
+        ContactChanges::read(body, true)
+            .unwrap()
+            .apply_to(&mut contact);
+        assert_eq!(contact.full_name, "Ada Lovelace");
+        assert!(contact.active);
+        assert_eq!(contact.kind, ContactKind::Doctor);
+        ContactChanges::read(json!({"first_name": null}), false)
+            .unwrap()
+            .apply_to(&mut contact);
+        assert_eq!(contact.full_name, "Lovelace");
+        let mut link = AccountContact::blank(Uuid::nil(), Uuid::nil(), None, Utc::now());
+        let body =
+            json!({"contact_id": Uuid::nil().to_string(), "is_primary": true, "role": "buyer"});
+        LinkChanges::read(body, true).unwrap().apply_to(&mut link);
+        assert!(link.is_primary && link.active);
+        assert_eq!(link.role.as_deref(), Some("buyer"));
     }
 }

@@ -12,7 +12,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::input::{ObjectReader, Patch};
+use crate::changes::kinds::{Date, Enum, Id, Int, Text};
+use crate::changes::{changes, choice};
+use crate::input::Patch;
 use crate::normalize::company_key;
 use crate::validation::Invalid;
 
@@ -23,14 +25,15 @@ pub const MAX_DAYS_AHEAD: i64 = 31;
 pub const EARLIEST_SHIP_DATE: (i32, u32, u32) = (1970, 1, 1);
 pub const MAX_QUANTITY: i64 = 1_000_000_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Source {
     /// Typed in by a person.
     Manual,
     /// Brought in from a file or another system in bulk.
     Import,
-    /// Written by a program through the API.
+    /// Written by a program through the API (the default of a single create).
+    #[default]
     Api,
 }
 
@@ -54,7 +57,11 @@ impl Source {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+choice!(Source);
+
+/// An entry as the API returns it. `Default` is the blank a create starts from (see
+/// [`Distribution::blank`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Distribution {
     pub id: Uuid,
     pub ship_date: NaiveDate,
@@ -79,6 +86,23 @@ pub struct Distribution {
 }
 
 impl Distribution {
+    /// A new entry from `source` before its changes are applied, written now by `by`.
+    /// Its ship date, SKU and quantity are required on create, so their blanks never
+    /// reach storage.
+    pub fn blank(source: Source, by: Option<Uuid>, at: DateTime<Utc>) -> Self {
+        Self {
+            id: crate::new_id(),
+            ship_date: NaiveDate::MIN,
+            source,
+            created_by: by,
+            updated_by: by,
+            created_at: at,
+            updated_at: at,
+            version: 1,
+            ..Self::default()
+        }
+    }
+
     pub fn order_key(&self) -> String {
         order_key(self.order_number.as_deref(), self.id)
     }
@@ -121,70 +145,56 @@ pub fn month_start(index: i32) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, month0 as u32 + 1, 1).unwrap_or(NaiveDate::MIN)
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct DistributionChanges {
-    pub ship_date: Patch<NaiveDate>,
-    pub order_number: Patch<String>,
-    pub sku: Patch<String>,
-    pub product_id: Patch<Uuid>,
-    pub lot_number: Patch<String>,
-    pub quantity: Patch<i64>,
-    pub customer_id: Patch<Uuid>,
-    pub customer_name: Patch<String>,
-    pub rep_id: Patch<Uuid>,
-    pub source: Patch<Source>,
-    pub notes: Patch<String>,
-    pub legacy_id: Patch<String>,
+changes! {
+    /// A create or a patch of a distribution entry.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct DistributionChanges {
+        /// From 1970-01-01 to 31 days after today.
+        ship_date: Date [required not_null],
+        /// The external order number; entries without one count as an order each.
+        order_number: Text(100),
+        sku: Text(100) [required not_null],
+        /// Set from the SKU when a product has it, unless given.
+        product_id: Id,
+        lot_number: Text(100),
+        quantity: Int(1, MAX_QUANTITY) [required not_null],
+        /// An account the caller can see.
+        customer_id: Id,
+        /// The legacy free-text customer (linked later by `POST /distributions/link`).
+        customer_name: Text(300),
+        /// Defaults to the creating rep; reps may only name themselves.
+        rep_id: Id,
+        /// api unless given (import in bulk).
+        source: Enum<Source> [not_null],
+        notes: Text(10_000),
+        legacy_id: Text(200),
+    }
+    apply to Distribution;
+    create schema DistributionCreate;
+    patch schema DistributionPatch;
+    // By hand: a required field given as null is "cannot be cleared" here, not "is
+    // required" as `required` reads it, and both checks come after every field.
+    checks by_hand;
 }
 
 impl DistributionChanges {
     /// Reads a create or a PATCH body; `today` bounds the ship date (see
     /// [`MAX_DAYS_AHEAD`]).
     pub fn read(body: Value, for_create: bool, today: NaiveDate) -> Result<Self, Invalid> {
-        let mut r = ObjectReader::new(body)?;
-        let required = ["ship_date", "sku", "quantity"];
-        let given = required.map(|name| r.has(name));
-        let changes = DistributionChanges {
-            ship_date: r.patch_date("ship_date"),
-            order_number: r.patch_string("order_number", 100),
-            sku: r.patch_string("sku", 100),
-            product_id: r.patch_uuid("product_id"),
-            lot_number: r.patch_string("lot_number", 100),
-            quantity: r.patch_int("quantity", 1, MAX_QUANTITY),
-            customer_id: r.patch_uuid("customer_id"),
-            customer_name: r.patch_string("customer_name", 300),
-            rep_id: r.patch_uuid("rep_id"),
-            source: r.patch_enum("source", &Source::names(), Source::parse),
-            notes: r.patch_string("notes", 10_000),
-            legacy_id: r.patch_string("legacy_id", 200),
-        };
-        for (name, given) in required.into_iter().zip(given) {
-            if for_create && !given {
-                r.error(name, "required", "is required");
+        Self::read_checked(body, for_create, |r, changes, for_create| {
+            changes.check_required(r, for_create);
+            changes.check_not_null(r);
+            if let Patch::Set(sku) = &changes.sku {
+                if sku.trim().is_empty() {
+                    r.error("sku", "required", "must not be blank");
+                }
             }
-        }
-        for (name, cleared) in [
-            ("ship_date", changes.ship_date == Patch::Null),
-            ("sku", changes.sku == Patch::Null),
-            ("quantity", changes.quantity == Patch::Null),
-            ("source", changes.source == Patch::Null),
-        ] {
-            if cleared {
-                r.error(name, "required", "cannot be cleared");
+            if let Patch::Set(d) = changes.ship_date {
+                if let Err(message) = check_ship_date(d, today) {
+                    r.error("ship_date", "range", message);
+                }
             }
-        }
-        if let Patch::Set(sku) = &changes.sku {
-            if sku.trim().is_empty() {
-                r.error("sku", "required", "must not be blank");
-            }
-        }
-        if let Patch::Set(d) = changes.ship_date {
-            if let Err(message) = check_ship_date(d, today) {
-                r.error("ship_date", "range", message);
-            }
-        }
-        r.finish()?;
-        Ok(changes)
+        })
     }
 }
 
@@ -209,6 +219,9 @@ pub fn check_ship_date(d: NaiveDate, today: NaiveDate) -> Result<(), String> {
 mod tests {
     use super::*;
     use serde_json::json;
+    use utoipa::PartialSchema;
+
+    use crate::changes::schema::as_json;
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()
@@ -265,5 +278,43 @@ mod tests {
         let err = DistributionChanges::read(far, true, today()).unwrap_err();
         assert_eq!(err.0[0].field, "ship_date");
         assert_eq!(err.0[0].rule, "range");
+    }
+
+    #[test]
+    fn schemas_are_as_strict_as_the_reader() {
+        let create = as_json(DistributionCreate::schema());
+        assert_eq!(create["required"], json!(["ship_date", "sku", "quantity"]));
+        let p = &create["properties"];
+        assert_eq!(p["ship_date"]["type"], "string");
+        assert_eq!(p["ship_date"]["format"], "date");
+        assert_eq!(p["quantity"]["minimum"], 1);
+        assert_eq!(p["quantity"]["maximum"], MAX_QUANTITY);
+        assert_eq!(p["source"]["enum"], json!(["manual", "import", "api"]));
+        assert_eq!(p["customer_id"]["format"], "uuid");
+        let patch = as_json(DistributionPatch::schema());
+        assert!(
+            patch.get("required").is_none_or(|r| r == &json!([])),
+            "{patch}"
+        );
+        assert_eq!(patch["properties"]["sku"]["type"], "string");
+    }
+
+    #[test]
+    fn changes_apply_onto_an_entry() {
+        let mut d = Distribution::blank(Source::Import, None, chrono::Utc::now());
+        let body = json!({"ship_date": "2026-11-02", "sku": " A-1 ", "quantity": 3,
+                          "order_number": "SO-1"});
+        DistributionChanges::read(body, true, today())
+            .unwrap()
+            .apply_to(&mut d);
+        assert_eq!(
+            (d.sku.as_str(), d.quantity, d.source),
+            ("A-1", 3, Source::Import)
+        );
+        assert_eq!(d.ship_date, NaiveDate::from_ymd_opt(2026, 11, 2).unwrap());
+        DistributionChanges::read(json!({"order_number": null}), false, today())
+            .unwrap()
+            .apply_to(&mut d);
+        assert_eq!(d.order_number, None);
     }
 }

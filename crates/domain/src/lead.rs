@@ -8,10 +8,14 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use crate::account::MAX_METADATA_BYTES;
+use crate::changes::kinds::{
+    Currency, Date, Email, Enum, Id, Int, Money, Object, OptionalText, Phone, Text, Timestamp,
+};
+use crate::changes::{changes, no_rules, Choice};
 use crate::input::{ObjectReader, Patch};
-use crate::money::Money;
+use crate::money::{self, canonical};
 use crate::normalize::{company_key, phone_digits, search_text};
-use crate::validation::{is_email, is_phone, Invalid};
+use crate::validation::Invalid;
 
 #[derive(
     Debug,
@@ -22,12 +26,14 @@ use crate::validation::{is_email, is_phone, Invalid};
     Hash,
     PartialOrd,
     Ord,
+    Default,
     Serialize,
     Deserialize,
     utoipa::ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum LeadStatus {
+    #[default]
     New,
     Contacted,
     Qualified,
@@ -90,8 +96,28 @@ impl LeadStatus {
     }
 }
 
-/// A lead as the API returns it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+impl Choice for LeadStatus {
+    fn parse(s: &str) -> Option<Self> {
+        LeadStatus::parse(s)
+    }
+
+    fn names() -> String {
+        LeadStatus::names()
+    }
+
+    fn accepted() -> Vec<&'static str> {
+        let aliases = LeadStatus::ALIASES.iter().map(|(a, _)| *a);
+        LeadStatus::ALL
+            .map(LeadStatus::as_str)
+            .into_iter()
+            .chain(aliases)
+            .collect()
+    }
+}
+
+/// A lead as the API returns it. `Default` is the blank a create starts from (see
+/// [`Lead::blank`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Lead {
     pub id: Uuid,
     pub title: String,
@@ -137,6 +163,28 @@ pub struct Lead {
 }
 
 impl Lead {
+    /// A new lead before its changes are applied: status new, probability 0 (entering
+    /// the status sets its default), created now by `by`.
+    pub fn blank(by: Option<Uuid>, at: DateTime<Utc>) -> Self {
+        Self {
+            id: crate::new_id(),
+            created_by: by,
+            updated_by: by,
+            created_at: at,
+            updated_at: at,
+            version: 1,
+            ..Self::default()
+        }
+    }
+
+    /// What a lead derives from its fields, after changes: the value written with its
+    /// currency's minor units.
+    pub fn refresh_derived(&mut self) {
+        if let Some(v) = self.value {
+            self.value = Some(canonical(v, self.currency.as_deref()));
+        }
+    }
+
     /// The folded words `q` finds a lead by.
     pub fn search_words(&self) -> String {
         let digits = self.contact_phone.as_deref().map(phone_digits);
@@ -159,8 +207,8 @@ impl Lead {
     }
 
     /// The value with its currency, when the lead has one.
-    pub fn money(&self) -> Option<Money> {
-        Money::of(self.value, self.currency.as_deref())
+    pub fn money(&self) -> Option<money::Money> {
+        money::Money::of(self.value, self.currency.as_deref())
     }
 
     /// value × probability / 100, exact.
@@ -193,97 +241,51 @@ impl Lead {
     }
 }
 
-/// A create or a patch, as read from the body. `status_reason` is not a field of the
-/// lead: it is the reason written to the status history with this change.
-#[derive(Debug, Clone, Default)]
-pub struct LeadChanges {
-    pub title: Patch<String>,
-    pub account_id: Patch<Uuid>,
-    pub organization: Patch<String>,
-    pub contact_name: Patch<String>,
-    pub contact_email: Patch<String>,
-    pub contact_phone: Patch<String>,
-    pub product_id: Patch<Uuid>,
-    pub value: Patch<Decimal>,
-    pub currency: Patch<String>,
-    pub status: Patch<LeadStatus>,
-    pub probability: Patch<i64>,
-    pub expected_close_date: Patch<NaiveDate>,
-    pub acquisition_source: Patch<String>,
-    pub owner_id: Patch<Uuid>,
-    pub partner_id: Patch<Uuid>,
-    pub distributor_id: Patch<Uuid>,
-    pub lost_reason: Patch<String>,
-    pub status_reason: Option<String>,
-    pub legacy_id: Patch<String>,
-    pub provider_name: Patch<String>,
-    pub provider_id: Patch<String>,
-    pub provider_metadata: Patch<Map<String, Value>>,
-    pub last_sync_at: Patch<DateTime<Utc>>,
-    pub sync_status: Patch<String>,
-    pub sync_error: Patch<String>,
-}
-
-impl LeadChanges {
-    pub fn read(body: Value, for_create: bool) -> Result<Self, Invalid> {
-        let mut r = ObjectReader::new(body)?;
-        let title = if for_create {
-            r.required_string("title", 300)
-                .map_or(Patch::Absent, Patch::Set)
-        } else {
-            r.patch_string("title", 300)
-        };
-        let changes = LeadChanges {
-            title,
-            account_id: r.patch_uuid("account_id"),
-            organization: r.patch_string("organization", 300),
-            contact_name: r.patch_string("contact_name", 200),
-            contact_email: r.patch_checked(
-                "contact_email",
-                254,
-                "email",
-                "is not an email address",
-                is_email,
-            ),
-            contact_phone: r.patch_checked(
-                "contact_phone",
-                50,
-                "phone",
-                "is not a phone number",
-                is_phone,
-            ),
-            product_id: r.patch_uuid("product_id"),
-            value: r.patch_money("value"),
-            currency: r.patch_currency("currency"),
-            status: r.patch_enum("status", &LeadStatus::names(), LeadStatus::parse),
-            probability: r.patch_int("probability", 0, 100),
-            expected_close_date: r.patch_date("expected_close_date"),
-            acquisition_source: r.patch_string("acquisition_source", 100),
-            owner_id: r.patch_uuid("owner_id"),
-            partner_id: r.patch_uuid("partner_id"),
-            distributor_id: r.patch_uuid("distributor_id"),
-            lost_reason: r.patch_string("lost_reason", 2000),
-            status_reason: r.optional_string("status_reason", 2000),
-            legacy_id: r.patch_string("legacy_id", 200),
-            provider_name: r.patch_string("provider_name", 100),
-            provider_id: r.patch_string("provider_id", 200),
-            provider_metadata: r.patch_object("provider_metadata", MAX_METADATA_BYTES),
-            last_sync_at: r.patch_timestamp("last_sync_at"),
-            sync_status: r.patch_string("sync_status", 50),
-            sync_error: r.patch_string("sync_error", 2000),
-        };
-        for (name, cleared) in [
-            ("title", changes.title == Patch::Null),
-            ("status", changes.status == Patch::Null),
-            ("probability", changes.probability == Patch::Null),
-        ] {
-            if cleared {
-                r.error(name, "required", "cannot be cleared");
-            }
-        }
-        r.finish()?;
-        Ok(changes)
+changes! {
+    /// A create or a patch, as read from the body. `status_reason` is not a field of the
+    /// lead: it is the reason written to the status history with this change.
+    #[derive(Debug, Clone, Default)]
+    pub struct LeadChanges {
+        title: Text(300) [required not_null],
+        account_id: Id,
+        /// Free-text organisation, for a lead not yet linked to an account.
+        organization: Text(300),
+        contact_name: Text(200),
+        contact_email: Email(254),
+        contact_phone: Phone(50),
+        /// The product of interest.
+        product_id: Id,
+        /// A decimal string, e.g. "1234.50"; never a JSON number.
+        value: Money,
+        /// ISO 4217; required with a value.
+        currency: Currency,
+        /// Entering a status sets its default probability unless one is given; won and
+        /// lost are final until the lead is reopened.
+        status: Enum<LeadStatus> [not_null],
+        /// 0–100; the status's default unless set.
+        probability: Int(0, 100) [not_null],
+        expected_close_date: Date,
+        acquisition_source: Text(100),
+        owner_id: Id,
+        partner_id: Id,
+        distributor_id: Id,
+        /// Required to mark a lead lost.
+        lost_reason: Text(2000),
+        /// Written to the status history with this change.
+        status_reason: OptionalText(2000) [no_apply],
+        legacy_id: Text(200),
+        provider_name: Text(100),
+        provider_id: Text(200),
+        provider_metadata: Object(MAX_METADATA_BYTES),
+        last_sync_at: Timestamp,
+        sync_status: Text(50),
+        sync_error: Text(2000),
     }
+    apply to Lead, then Lead::refresh_derived;
+    create schema LeadCreate;
+    patch schema LeadPatch;
+    checks after;
+    read with no_rules;
 }
 
 /// One move of a lead, as `GET /leads/{id}/history` returns it.
@@ -346,6 +348,9 @@ impl Reopen {
 mod tests {
     use super::*;
     use serde_json::json;
+    use utoipa::PartialSchema;
+
+    use crate::changes::schema::as_json;
 
     #[test]
     fn statuses_and_seed_002_aliases() {
@@ -399,5 +404,66 @@ mod tests {
         let r =
             Reopen::read(json!({"status": "proposal", "reason": "customer came back"})).unwrap();
         assert_eq!(r.status, LeadStatus::Proposal);
+    }
+
+    #[test]
+    fn schemas_are_as_strict_as_the_reader() {
+        let create = as_json(LeadCreate::schema());
+        assert_eq!(create["required"], json!(["title"]));
+        assert_eq!(create["additionalProperties"], false);
+        let p = &create["properties"];
+        assert_eq!(p["title"]["type"], "string");
+        assert_eq!(p["title"]["maxLength"], 300);
+        assert_eq!(p["probability"]["type"], "integer");
+        assert_eq!(p["probability"]["minimum"], 0);
+        assert_eq!(p["probability"]["maximum"], 100);
+        assert_eq!(p["value"]["type"], json!(["string", "null"]));
+        assert_eq!(p["value"]["pattern"], r"^[0-9]{1,14}(\.[0-9]{1,4})?$");
+        assert_eq!(p["currency"]["pattern"], "^[A-Z]{3}$");
+        assert_eq!(p["contact_email"]["format"], "email");
+        assert_eq!(p["expected_close_date"]["format"], "date");
+        assert_eq!(p["last_sync_at"]["format"], "date-time");
+        assert_eq!(p["acquisition_source"]["maxLength"], 100);
+        assert_eq!(p["status"]["type"], "string");
+        let statuses = p["status"]["enum"].as_array().unwrap();
+        assert!(
+            statuses.contains(&json!("negotiation")) && statuses.contains(&json!("closed_won"))
+        );
+        assert!(!statuses.contains(&json!(null)), "status cannot be cleared");
+        assert!(p.get("status_reason").is_some());
+        let patch = as_json(LeadPatch::schema());
+        assert!(
+            patch.get("required").is_none_or(|r| r == &json!([])),
+            "{patch}"
+        );
+        assert_eq!(patch["additionalProperties"], false);
+        assert_eq!(patch["properties"]["title"]["type"], "string");
+        assert_eq!(
+            patch["properties"]["owner_id"]["type"],
+            json!(["string", "null"])
+        );
+    }
+
+    #[test]
+    fn changes_apply_onto_a_lead() {
+        let mut lead = Lead::blank(None, Utc::now());
+        let create = json!({"title": "Scanner", "value": "1234.5", "currency": "EUR",
+                            "acquisition_source": "fair", "status": "qualified",
+                            "provider_metadata": {"a": 1}});
+        LeadChanges::read(create, true).unwrap().apply_to(&mut lead);
+        assert_eq!(lead.title, "Scanner");
+        assert_eq!(
+            lead.value.map(|v| v.to_string()).as_deref(),
+            Some("1234.50")
+        );
+        assert_eq!(lead.acquisition_source.as_deref(), Some("fair"));
+        assert_eq!(lead.status, LeadStatus::Qualified);
+        assert_eq!((lead.probability, lead.version), (0, 1));
+        let patch =
+            json!({"acquisition_source": null, "provider_metadata": null, "probability": 55});
+        LeadChanges::read(patch, false).unwrap().apply_to(&mut lead);
+        assert_eq!(lead.acquisition_source, None);
+        assert!(lead.provider_metadata.is_empty());
+        assert_eq!((lead.title.as_str(), lead.probability), ("Scanner", 55));
     }
 }

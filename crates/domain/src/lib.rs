@@ -4,6 +4,7 @@
 pub mod account;
 pub mod activity;
 pub mod actor;
+pub mod changes;
 pub mod contact;
 pub mod country;
 pub mod distribution;

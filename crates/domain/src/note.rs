@@ -3,15 +3,16 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use uuid::Uuid;
 
-use crate::input::{ObjectReader, Patch};
-use crate::validation::Invalid;
+use crate::changes::kinds::{Date, Flag, Id, Text};
+use crate::changes::{changes, no_rules};
 
 pub const MAX_NOTE_LEN: usize = 20_000;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+/// A note as the API returns it. `Default` is the blank a create starts from (see
+/// [`Note::blank`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Note {
     pub id: Uuid,
     pub account_id: Uuid,
@@ -29,42 +30,84 @@ pub struct Note {
     pub version: i64,
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct NoteChanges {
-    pub body: Patch<String>,
-    pub note_date: Patch<NaiveDate>,
-    pub author_id: Patch<Uuid>,
-    pub contact_id: Patch<Uuid>,
-    pub pinned: Patch<bool>,
+impl Note {
+    /// A new note on `account_id` before its changes are applied: dated `today`, written
+    /// now by `by`.
+    pub fn blank(account_id: Uuid, by: Option<Uuid>, at: DateTime<Utc>, today: NaiveDate) -> Self {
+        Self {
+            id: crate::new_id(),
+            account_id,
+            note_date: today,
+            author_id: by,
+            created_by: by,
+            updated_by: by,
+            created_at: at,
+            updated_at: at,
+            version: 1,
+            ..Self::default()
+        }
+    }
 }
 
-impl NoteChanges {
-    pub fn read(body: Value, for_create: bool) -> Result<Self, Invalid> {
-        let mut r = ObjectReader::new(body)?;
-        let text = if for_create {
-            r.required_string("body", MAX_NOTE_LEN)
-                .map_or(Patch::Absent, Patch::Set)
-        } else {
-            r.patch_string("body", MAX_NOTE_LEN)
-        };
-        let changes = NoteChanges {
-            body: text,
-            note_date: r.patch_date("note_date"),
-            author_id: r.patch_uuid("author_id"),
-            contact_id: r.patch_uuid("contact_id"),
-            pinned: r.patch_bool("pinned"),
-        };
-        for (name, cleared) in [
-            ("body", changes.body == Patch::Null),
-            ("note_date", changes.note_date == Patch::Null),
-            ("author_id", changes.author_id == Patch::Null),
-            ("pinned", changes.pinned == Patch::Null),
-        ] {
-            if cleared {
-                r.error(name, "required", "cannot be cleared");
-            }
-        }
-        r.finish()?;
-        Ok(changes)
+changes! {
+    /// A create or a patch of a note.
+    #[derive(Debug, Clone, Default)]
+    pub struct NoteChanges {
+        body: Text(MAX_NOTE_LEN) [required not_null],
+        /// YYYY-MM-DD; today (UTC) by default.
+        note_date: Date [not_null],
+        /// The acting user by default; only admins may name someone else.
+        author_id: Id [not_null],
+        /// The person the note is about, when it is about one.
+        contact_id: Id,
+        pinned: Flag [not_null],
+    }
+    apply to Note;
+    create schema NoteCreate;
+    patch schema NotePatch;
+    checks after;
+    read with no_rules;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use utoipa::PartialSchema;
+
+    use crate::changes::schema::as_json;
+
+    #[test]
+    fn schemas_are_as_strict_as_the_reader() {
+        let create = as_json(NoteCreate::schema());
+        assert_eq!(create["required"], json!(["body"]));
+        let p = &create["properties"];
+        assert_eq!(p["body"]["type"], "string");
+        assert_eq!(p["body"]["maxLength"], MAX_NOTE_LEN);
+        assert_eq!(p["note_date"]["type"], "string");
+        assert_eq!(p["contact_id"]["type"], json!(["string", "null"]));
+        let patch = as_json(NotePatch::schema());
+        assert!(
+            patch.get("required").is_none_or(|r| r == &json!([])),
+            "{patch}"
+        );
+        assert_eq!(patch["properties"]["pinned"]["type"], "boolean");
+    }
+
+    #[test]
+    fn changes_apply_onto_a_note() {
+        let today = NaiveDate::from_ymd_opt(2026, 3, 4).unwrap();
+        let me = Some(Uuid::from_u128(1));
+        let mut note = Note::blank(Uuid::nil(), me, Utc::now(), today);
+        let e = NoteChanges::read(json!({"body": null}), false).unwrap_err();
+        assert_eq!(
+            (e.0[0].field.as_str(), e.0[0].message.as_str()),
+            ("body", "cannot be cleared")
+        );
+        NoteChanges::read(json!({"body": "Met the buyer", "pinned": true}), true)
+            .unwrap()
+            .apply_to(&mut note);
+        assert_eq!((note.body.as_str(), note.pinned), ("Met the buyer", true));
+        assert_eq!((note.note_date, note.author_id), (today, me));
     }
 }

@@ -7,11 +7,14 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use crate::account::MAX_METADATA_BYTES;
+use crate::changes::kinds::{Flag, Object, Text};
+use crate::changes::{changes, no_rules};
 use crate::input::{ObjectReader, Patch};
 use crate::normalize::company_key;
-use crate::validation::Invalid;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+/// A product as the API returns it. `Default` is the blank a create starts from (see
+/// [`Product::blank`]).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Product {
     pub id: Uuid,
     /// Unique, ignoring case, spacing and punctuation.
@@ -30,52 +33,97 @@ pub struct Product {
 }
 
 impl Product {
+    /// A new, active product before its changes are applied, created now by `by`.
+    pub fn blank(by: Option<Uuid>, at: DateTime<Utc>) -> Self {
+        Self {
+            id: crate::new_id(),
+            active: true,
+            created_by: by,
+            updated_by: by,
+            created_at: at,
+            updated_at: at,
+            version: 1,
+            ..Self::default()
+        }
+    }
+
     pub fn name_key(&self) -> String {
         company_key(&self.name)
     }
 }
 
-#[derive(Debug, Clone, Default)]
-pub struct ProductChanges {
-    pub name: Patch<String>,
-    pub description: Patch<String>,
-    pub active: Patch<bool>,
-    pub sku: Patch<String>,
-    pub legacy_id: Patch<String>,
-    pub metadata: Patch<Map<String, Value>>,
+changes! {
+    /// A create or a patch of a product.
+    #[derive(Debug, Clone, Default)]
+    pub struct ProductChanges {
+        /// Unique, ignoring case, spacing and punctuation.
+        name: Text(200) [required not_null] then name_has_letters,
+        description: Text(5000),
+        /// True unless given. At most `active_product_cap` (setting) products are active
+        /// at once.
+        active: Flag [not_null],
+        sku: Text(100),
+        legacy_id: Text(200),
+        metadata: Object(MAX_METADATA_BYTES),
+    }
+    apply to Product;
+    create schema ProductCreate;
+    patch schema ProductPatch;
+    checks after;
+    read with no_rules;
 }
 
-impl ProductChanges {
-    pub fn read(body: Value, for_create: bool) -> Result<Self, Invalid> {
-        let mut r = ObjectReader::new(body)?;
-        let name = if for_create {
-            r.required_string("name", 200)
-                .map_or(Patch::Absent, Patch::Set)
-        } else {
-            r.patch_string("name", 200)
-        };
-        if let Patch::Set(n) = &name {
-            if company_key(n).is_empty() {
-                r.error("name", "letters", "must contain a letter or digit");
-            }
+fn name_has_letters(r: &mut ObjectReader, name: &Patch<String>) {
+    if let Patch::Set(n) = name {
+        if company_key(n).is_empty() {
+            r.error("name", "letters", "must contain a letter or digit");
         }
-        let changes = ProductChanges {
-            name,
-            description: r.patch_string("description", 5000),
-            active: r.patch_bool("active"),
-            sku: r.patch_string("sku", 100),
-            legacy_id: r.patch_string("legacy_id", 200),
-            metadata: r.patch_object("metadata", MAX_METADATA_BYTES),
-        };
-        for (field, cleared) in [
-            ("name", changes.name == Patch::Null),
-            ("active", changes.active == Patch::Null),
-        ] {
-            if cleared {
-                r.error(field, "required", "cannot be cleared");
-            }
-        }
-        r.finish()?;
-        Ok(changes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use utoipa::PartialSchema;
+
+    use crate::changes::schema::as_json;
+
+    #[test]
+    fn schemas_are_as_strict_as_the_reader() {
+        let create = as_json(ProductCreate::schema());
+        assert_eq!(create["required"], json!(["name"]));
+        let p = &create["properties"];
+        assert_eq!(p["name"]["maxLength"], 200);
+        assert_eq!(p["active"]["type"], "boolean");
+        assert_eq!(p["sku"]["type"], json!(["string", "null"]));
+        let patch = as_json(ProductPatch::schema());
+        assert!(
+            patch.get("required").is_none_or(|r| r == &json!([])),
+            "{patch}"
+        );
+        assert_eq!(patch["additionalProperties"], false);
+    }
+
+    #[test]
+    fn a_name_needs_letters_and_changes_apply() {
+        let e = ProductChanges::read(json!({"name": "--"}), true).unwrap_err();
+        assert_eq!(
+            (e.0[0].field.as_str(), e.0[0].rule.as_str()),
+            ("name", "letters")
+        );
+        let mut p = Product::blank(None, Utc::now());
+        ProductChanges::read(json!({"name": "Scanner X", "sku": "SX"}), true)
+            .unwrap()
+            .apply_to(&mut p);
+        assert!(p.active);
+        assert_eq!(
+            (p.name.as_str(), p.sku.as_deref()),
+            ("Scanner X", Some("SX"))
+        );
+        ProductChanges::read(json!({"active": false, "sku": null}), false)
+            .unwrap()
+            .apply_to(&mut p);
+        assert!(!p.active && p.sku.is_none());
     }
 }

@@ -6,6 +6,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use utoipa::openapi::schema::Schema;
+
+use crate::changes::{changes, no_rules, schema, Kind, Mode};
 use crate::input::{ObjectReader, Patch};
 use crate::lead::LeadStatus;
 use crate::validation::Invalid;
@@ -15,6 +18,7 @@ pub const LEAD_PROBABILITIES: &str = "leads.default_probabilities";
 
 /// Seed 002 allows three active products.
 pub const DEFAULT_ACTIVE_PRODUCT_CAP: i64 = 3;
+pub const MAX_ACTIVE_PRODUCT_CAP: i64 = 1_000_000;
 
 pub fn default_probability(status: LeadStatus) -> i64 {
     match status {
@@ -58,35 +62,82 @@ impl Settings {
     }
 }
 
-/// A `PATCH /settings` body: only the keys given change; probabilities merge by status.
-#[derive(Debug, Clone, Default)]
-pub struct SettingsChanges {
-    pub active_product_cap: Option<i64>,
-    pub lead_probabilities: BTreeMap<LeadStatus, i64>,
+changes! {
+    /// A `PATCH /settings` body: only the keys given change; probabilities merge by status.
+    #[derive(Debug, Clone, Default)]
+    pub struct SettingsChanges {
+        /// Most products that may be active at once; 0 means no cap.
+        active_product_cap: ProductCap,
+        /// The probability a lead takes when it enters each status without one given.
+        lead_probabilities: Probabilities,
+    }
+    patch schema SettingsPatch;
+    // By hand: each kind reports its own `null`.
+    checks by_hand;
 }
 
 impl SettingsChanges {
     pub fn read(body: Value) -> Result<Self, Invalid> {
-        let mut r = ObjectReader::new(body)?;
-        let cap = match r.patch_int("active_product_cap", 0, 1_000_000) {
+        Self::read_checked(body, false, no_rules)
+    }
+}
+
+/// The active-product cap: a new value or nothing; it cannot be cleared.
+#[derive(Default)]
+pub struct ProductCap;
+
+impl ProductCap {
+    pub const fn new() -> Self {
+        Self
+    }
+}
+
+impl Kind for ProductCap {
+    type Value = Option<i64>;
+
+    fn read(&self, r: &mut ObjectReader, name: &str, _: Mode) -> Option<i64> {
+        match r.patch_int(name, 0, MAX_ACTIVE_PRODUCT_CAP) {
             Patch::Set(c) => Some(c),
             Patch::Null => {
-                r.error(
-                    "active_product_cap",
-                    "required",
-                    "cannot be cleared (0 means no cap)",
-                );
+                r.error(name, "required", "cannot be cleared (0 means no cap)");
                 None
             }
             Patch::Absent => None,
-        };
+        }
+    }
+
+    fn schema(&self) -> Schema {
+        schema::int(0, MAX_ACTIVE_PRODUCT_CAP).build().into()
+    }
+
+    fn accepts_null(&self) -> bool {
+        false
+    }
+}
+
+/// Default probabilities by status, 0–100 each; the statuses not given keep theirs.
+#[derive(Default)]
+pub struct Probabilities;
+
+impl Probabilities {
+    pub const fn new() -> Self {
+        Self
+    }
+}
+
+impl Kind for Probabilities {
+    type Value = BTreeMap<LeadStatus, i64>;
+
+    fn read(&self, r: &mut ObjectReader, name: &str, _: Mode) -> BTreeMap<LeadStatus, i64> {
         let mut probabilities = BTreeMap::new();
-        match r.raw("lead_probabilities") {
+        match r.raw(name) {
             None => {}
             Some(Value::Object(map)) => {
-                for (name, v) in map {
-                    let field = format!("lead_probabilities.{name}");
-                    let Some(status) = LeadStatus::ALL.into_iter().find(|s| s.as_str() == name)
+                for (status_name, v) in map {
+                    let field = format!("{name}.{status_name}");
+                    let Some(status) = LeadStatus::ALL
+                        .into_iter()
+                        .find(|s| s.as_str() == status_name)
                     else {
                         r.error(
                             &field,
@@ -106,16 +157,73 @@ impl SettingsChanges {
                     }
                 }
             }
-            Some(_) => r.error(
-                "lead_probabilities",
-                "type",
-                "must be an object of status → 0–100",
-            ),
+            Some(_) => r.error(name, "type", "must be an object of status → 0–100"),
         }
-        r.finish()?;
-        Ok(SettingsChanges {
-            active_product_cap: cap,
-            lead_probabilities: probabilities,
-        })
+        probabilities
+    }
+
+    /// An object with a property per status (seed 002's aliases are not keys here).
+    fn schema(&self) -> Schema {
+        LeadStatus::ALL
+            .into_iter()
+            .fold(schema::closed_object(), |o, s| {
+                o.property(s.as_str(), schema::int(0, 100))
+            })
+            .build()
+            .into()
+    }
+
+    fn accepts_null(&self) -> bool {
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use utoipa::PartialSchema;
+
+    use crate::changes::schema::as_json;
+
+    #[test]
+    fn the_patch_schema_is_as_strict_as_the_reader() {
+        let patch = as_json(SettingsPatch::schema());
+        assert_eq!(patch["additionalProperties"], false);
+        let cap = &patch["properties"]["active_product_cap"];
+        assert_eq!(cap["type"], "integer");
+        assert_eq!(
+            (cap["minimum"].clone(), cap["maximum"].clone()),
+            (json!(0), json!(1_000_000))
+        );
+        let p = &patch["properties"]["lead_probabilities"];
+        assert_eq!(p["additionalProperties"], false);
+        assert_eq!(p["properties"]["won"]["maximum"], 100);
+    }
+
+    #[test]
+    fn settings_are_read_as_before() {
+        let e = SettingsChanges::read(json!({"active_product_cap": null,
+                                             "lead_probabilities": {"maybe": 5, "won": 101}}))
+        .unwrap_err();
+        let got: Vec<(&str, &str)> =
+            e.0.iter()
+                .map(|f| (f.field.as_str(), f.message.as_str()))
+                .collect();
+        assert_eq!(
+            got[0],
+            ("active_product_cap", "cannot be cleared (0 means no cap)")
+        );
+        assert_eq!(got[1].0, "lead_probabilities.maybe");
+        assert_eq!(
+            got[2],
+            (
+                "lead_probabilities.won",
+                "must be a whole number from 0 to 100"
+            )
+        );
+        let ok = SettingsChanges::read(json!({"lead_probabilities": {"won": 90}})).unwrap();
+        assert_eq!(ok.active_product_cap, None);
+        assert_eq!(ok.lead_probabilities.get(&LeadStatus::Won), Some(&90));
     }
 }

@@ -1,95 +1,218 @@
 //! What an admin may send about a user: create and PATCH bodies.
 
-use serde_json::Value;
-use uuid::Uuid;
+use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
 
 use crate::actor::Role;
+use crate::changes::kinds::{Email, Enum, Id, Text};
+use crate::changes::{changes, schema, Kind, Mode};
 use crate::input::{ObjectReader, Patch};
-use crate::validation::{is_email, Invalid};
 
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct UserChanges {
-    pub email: Patch<String>,
-    pub name: Patch<String>,
-    pub role: Patch<Role>,
-    /// The organisation of a partner or distributor user.
-    pub account_id: Patch<Uuid>,
-    /// Create only: the initial password (local users).
-    pub password: Option<String>,
-    /// Create only: `ldap` for a user who signs in with the directory's password
-    /// (pre-provisioned with a role, so they need no approval); `local` by default.
-    pub directory: bool,
+/// The longest password read (a bound on what is hashed, not a rule for people).
+pub const MAX_PASSWORD_LEN: usize = 1000;
+
+changes! {
+    /// What an admin may send about a user: create and PATCH bodies.
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct UserChanges {
+        /// Unique, compared without case.
+        email: Email(254) [required not_null],
+        name: Text(200),
+        /// Only an admin may grant admin.
+        role: Enum<Role> [required not_null],
+        /// The organisation of a partner or distributor user (an account of that kind);
+        /// none for other roles.
+        account_id: Id,
+        /// Create only: the initial password (local users), at least 12 characters;
+        /// refused for directory users.
+        password: Password [no_apply],
+        /// Create only: `ldap` for a user who signs in with the directory's password
+        /// (pre-provisioned with a role, so they need no approval, and linked to their
+        /// entry by email on first sign-in); `local` by default.
+        directory as "auth_provider": AuthProvider [no_apply],
+    }
+    create schema UserCreate;
+    patch schema UserPatch;
+    // By hand: a missing or cleared email or role is "is required" (even after another
+    // error about it), and the password's rules depend on the provider.
+    checks by_hand;
+    read with user_rules;
 }
 
-impl UserChanges {
-    pub fn read(body: Value, for_create: bool) -> Result<Self, Invalid> {
-        let mut r = ObjectReader::new(body)?;
-        let email = r.patch_checked("email", 254, "email", "is not an email address", is_email);
-        let changes = UserChanges {
-            email,
-            name: r.patch_string("name", 200),
-            role: r.patch_enum("role", &Role::names(), Role::parse),
-            account_id: r.patch_uuid("account_id"),
-            // Exactly as typed, as sign-in reads it.
-            password: if for_create && r.has("password") {
-                r.required_secret("password", 1000)
-            } else {
-                None
-            },
-            directory: false,
-        };
-        let mut changes = changes;
-        if r.has("auth_provider") {
-            if for_create {
-                let provider = r.patch_enum("auth_provider", "local, ldap", |p| match p {
-                    "ldap" => Some(true),
-                    "local" => Some(false),
-                    _ => None,
-                });
-                changes.directory = provider == Patch::Set(true);
-            } else {
-                r.raw("auth_provider");
-                r.error(
-                    "auth_provider",
-                    "read_only",
-                    "is chosen when the user is created",
-                );
-            }
+fn user_rules(r: &mut ObjectReader, changes: &UserChanges, for_create: bool) {
+    if !for_create && r.raw("password").is_some() {
+        r.error(
+            "password",
+            "read_only",
+            "is not changed here; users change their own password",
+        );
+    }
+    for (name, absent, cleared) in [
+        (
+            "email",
+            changes.email.is_absent(),
+            changes.email == Patch::Null,
+        ),
+        (
+            "role",
+            changes.role.is_absent(),
+            changes.role == Patch::Null,
+        ),
+    ] {
+        if cleared || (for_create && absent) {
+            r.error(name, "required", "is required");
         }
-        if !for_create && r.raw("password").is_some() {
-            r.error(
-                "password",
-                "read_only",
-                "is not changed here; users change their own password",
-            );
+    }
+    if for_create && changes.directory && changes.password.is_some() {
+        r.error(
+            "password",
+            "not_allowed",
+            "a directory (ldap) user signs in with the directory's password",
+        );
+    }
+    if for_create && !changes.directory && changes.password.is_none() {
+        r.error("password", "required", "is required");
+    }
+}
+
+/// The initial password, exactly as typed (as sign-in reads it), on create only. On a
+/// patch it is refused by [`user_rules`], after `auth_provider`.
+#[derive(Default)]
+pub struct Password;
+
+impl Password {
+    pub const fn new() -> Self {
+        Self
+    }
+}
+
+impl Kind for Password {
+    type Value = Option<String>;
+
+    fn read(&self, r: &mut ObjectReader, name: &str, mode: Mode) -> Option<String> {
+        if mode.create && r.has(name) {
+            r.required_secret(name, MAX_PASSWORD_LEN)
+        } else {
+            None
         }
-        for (name, absent, cleared) in [
-            (
-                "email",
-                changes.email.is_absent(),
-                changes.email == Patch::Null,
-            ),
-            (
-                "role",
-                changes.role.is_absent(),
-                changes.role == Patch::Null,
-            ),
-        ] {
-            if cleared || (for_create && absent) {
-                r.error(name, "required", "is required");
-            }
+    }
+
+    fn schema(&self) -> Schema {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Password)))
+            .min_length(Some(1))
+            .max_length(Some(MAX_PASSWORD_LEN))
+            .build()
+            .into()
+    }
+
+    fn accepts_null(&self) -> bool {
+        false
+    }
+
+    fn in_patch(&self) -> bool {
+        false
+    }
+}
+
+/// `auth_provider`, read as "is a directory user": chosen on create, refused after.
+#[derive(Default)]
+pub struct AuthProvider;
+
+impl AuthProvider {
+    pub const fn new() -> Self {
+        Self
+    }
+}
+
+impl Kind for AuthProvider {
+    type Value = bool;
+
+    fn read(&self, r: &mut ObjectReader, name: &str, mode: Mode) -> bool {
+        if !r.has(name) {
+            return false;
         }
-        if for_create && changes.directory && changes.password.is_some() {
-            r.error(
-                "password",
-                "not_allowed",
-                "a directory (ldap) user signs in with the directory's password",
-            );
+        if mode.create {
+            let provider = r.patch_enum(name, "local, ldap", |p| match p {
+                "ldap" => Some(true),
+                "local" => Some(false),
+                _ => None,
+            });
+            return provider == Patch::Set(true);
         }
-        if for_create && !changes.directory && changes.password.is_none() {
-            r.error("password", "required", "is required");
-        }
-        r.finish()?;
-        Ok(changes)
+        r.raw(name);
+        r.error(name, "read_only", "is chosen when the user is created");
+        false
+    }
+
+    fn schema(&self) -> Schema {
+        schema::one_of(vec!["local", "ldap"]).build().into()
+    }
+
+    fn in_patch(&self) -> bool {
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use utoipa::PartialSchema;
+
+    use crate::changes::schema::as_json;
+
+    #[test]
+    fn schemas_are_as_strict_as_the_reader() {
+        let create = as_json(UserCreate::schema());
+        assert_eq!(create["required"], json!(["email", "role"]));
+        let p = &create["properties"];
+        assert_eq!(p["email"]["format"], "email");
+        assert_eq!(p["email"]["type"], "string");
+        assert_eq!(p["password"]["format"], "password");
+        assert_eq!(p["auth_provider"]["enum"], json!(["local", "ldap", null]));
+        assert!(p.get("directory").is_none());
+        let patch = as_json(UserPatch::schema());
+        assert!(patch["properties"].get("password").is_none());
+        assert!(patch["properties"].get("auth_provider").is_none());
+        assert_eq!(patch["properties"]["role"]["type"], "string");
+    }
+
+    #[test]
+    fn users_are_read_as_before() {
+        let e = UserChanges::read(
+            json!({"email": "x", "auth_provider": "ldap", "password": "p"}),
+            true,
+        )
+        .unwrap_err();
+        let got: Vec<(&str, &str)> =
+            e.0.iter()
+                .map(|f| (f.field.as_str(), f.rule.as_str()))
+                .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("email", "email"),
+                ("email", "required"),
+                ("role", "required"),
+                ("password", "not_allowed")
+            ]
+        );
+        let e = UserChanges::read(json!({"password": "p", "auth_provider": "ldap"}), false)
+            .unwrap_err();
+        let got: Vec<(&str, &str)> =
+            e.0.iter()
+                .map(|f| (f.field.as_str(), f.rule.as_str()))
+                .collect();
+        assert_eq!(
+            got,
+            vec![("auth_provider", "read_only"), ("password", "read_only")]
+        );
+        let ok = UserChanges::read(
+            json!({"email": "a@b.fr", "role": "rep", "auth_provider": "ldap"}),
+            true,
+        )
+        .unwrap();
+        assert!(ok.directory && ok.password.is_none());
     }
 }
