@@ -4,9 +4,8 @@
 //! the leads interested in it, each change audited.
 
 use rapport_db::Conn;
-use rapport_domain::input::Patch;
 use rapport_domain::product::{Product, ProductChanges};
-use rapport_domain::{new_id, Actor, Ctx, IfMatch};
+use rapport_domain::{Actor, Ctx, IfMatch};
 use uuid::Uuid;
 
 use crate::kernel::audit::{self, AuditAction};
@@ -102,20 +101,6 @@ fn conflict(c: &mut dyn Conn, p: &Product, except: Option<Uuid>) -> Result<(), S
     Ok(())
 }
 
-fn apply(mut p: Product, ch: ProductChanges) -> Product {
-    if let Patch::Set(n) = ch.name {
-        p.name = n;
-    }
-    if let Patch::Set(a) = ch.active {
-        p.active = a;
-    }
-    p.description = ch.description.apply(p.description);
-    p.sku = ch.sku.apply(p.sku);
-    p.legacy_id = ch.legacy_id.apply(p.legacy_id);
-    p.metadata = ch.metadata.apply(Some(p.metadata)).unwrap_or_default();
-    p
-}
-
 pub async fn create(
     store: &Store,
     ctx: &Ctx,
@@ -129,21 +114,8 @@ pub async fn create(
             scope::require_product_action(actor, Action::Create)?;
             let me = Some(actor.user_id).filter(|u| !u.is_nil());
             let now = rapport_db::now();
-            let blank = Product {
-                id: new_id(),
-                name: String::new(),
-                description: None,
-                active: true,
-                sku: None,
-                legacy_id: None,
-                metadata: Default::default(),
-                created_by: me,
-                updated_by: me,
-                created_at: now,
-                updated_at: now,
-                version: 1,
-            };
-            let p = apply(blank, changes);
+            let mut p = Product::blank(me, now);
+            changes.apply_to(&mut p);
             conflict(c, &p, None)?;
             if p.active {
                 check_cap(c, p.id)?;
@@ -193,7 +165,8 @@ pub async fn update(
             scope::require_product_action(actor, Action::Update)?;
             let before = fetch(c, id, true)?;
             StoreError::check_version(&if_match, before.version)?;
-            let mut after = apply(before.clone(), changes);
+            let mut after = before.clone();
+            changes.apply_to(&mut after);
             if after == before {
                 return Ok(before);
             }

@@ -1,10 +1,9 @@
 //! Contacts (people): create, read, list, update and (admin only) delete.
 
 use rapport_db::{Conn, Value};
-use rapport_domain::contact::{Contact, ContactChanges, ContactKind};
-use rapport_domain::input::Patch;
+use rapport_domain::contact::{Contact, ContactChanges};
 use rapport_domain::normalize::{company_key, phone_digits, search_text};
-use rapport_domain::{new_id, Actor, Ctx, IfMatch};
+use rapport_domain::{Actor, Ctx, IfMatch};
 use uuid::Uuid;
 
 use crate::kernel::audit::{self, AuditAction};
@@ -82,33 +81,6 @@ fn searchable(c: &Contact) -> String {
     search_text(&[&c.full_name, &email, &phone, &phone_digits(&phone)])
 }
 
-fn apply(current: Contact, ch: ContactChanges) -> Contact {
-    let mut c = current;
-    if let Patch::Set(k) = ch.kind {
-        c.kind = k;
-    }
-    if let Patch::Set(a) = ch.active {
-        c.active = a;
-    }
-    c.first_name = ch.first_name.apply(c.first_name);
-    c.middle_name = ch.middle_name.apply(c.middle_name);
-    c.last_name = ch.last_name.apply(c.last_name);
-    c.email = ch.email.apply(c.email);
-    c.phone = ch.phone.apply(c.phone);
-    c.title = ch.title.apply(c.title);
-    c.date_of_birth = ch.date_of_birth.apply(c.date_of_birth);
-    c.gender = ch.gender.apply(c.gender);
-    c.address = ch.address.apply(c.address);
-    c.legacy_id = ch.legacy_id.apply(c.legacy_id);
-    c.metadata = ch.metadata.apply(Some(c.metadata)).unwrap_or_default();
-    c.full_name = Contact::display_name(
-        c.first_name.as_deref(),
-        c.middle_name.as_deref(),
-        c.last_name.as_deref(),
-    );
-    c
-}
-
 fn fetch(conn: &mut dyn Conn, actor: &Actor, id: Uuid, lock: bool) -> Result<Contact, StoreError> {
     record::fetch(conn, id, scope::contacts_visible(actor), lock)
 }
@@ -160,29 +132,8 @@ pub async fn create(
         .write(move |c| {
             let now = rapport_db::now();
             let me = Some(ctx.actor.user_id).filter(|u| !u.is_nil());
-            let blank = Contact {
-                id: new_id(),
-                kind: ContactKind::Contact,
-                first_name: None,
-                middle_name: None,
-                last_name: None,
-                full_name: String::new(),
-                email: None,
-                phone: None,
-                title: None,
-                date_of_birth: None,
-                gender: None,
-                address: None,
-                active: true,
-                legacy_id: None,
-                metadata: Default::default(),
-                created_by: me,
-                updated_by: me,
-                created_at: now,
-                updated_at: now,
-                version: 1,
-            };
-            let contact = apply(blank, changes);
+            let mut contact = Contact::blank(me, now);
+            changes.apply_to(&mut contact);
             check_legacy_id(c, &ctx.actor, &contact)?;
             record::insert(c, &contact).map_err(unique_conflict)?;
             audit::record_change(
@@ -259,7 +210,8 @@ pub async fn update(
             let before = fetch(c, actor, id, true)?;
             scope::require_contact_action(actor, Action::Update)?;
             StoreError::check_version(&if_match, before.version)?;
-            let proposed = apply(before.clone(), changes);
+            let mut proposed = before.clone();
+            changes.apply_to(&mut proposed);
             if proposed == before {
                 return Ok(before);
             }

@@ -53,33 +53,8 @@ pub(super) fn prepare_new(
     scope::require_account_action(actor, Action::Create)?;
     let now = rapport_db::now();
     let owner_given = !changes.owner_id.is_absent();
-    let blank = Account {
-        id: new_id(),
-        kind: AccountKind::Customer,
-        name: String::new(),
-        legal_name: None,
-        company_key: String::new(),
-        registration_number: None,
-        customer_type: None,
-        email: None,
-        phone: None,
-        website: None,
-        billing_address: None,
-        service_address: None,
-        tags: Vec::new(),
-        notes: None,
-        owner_id: None,
-        legacy_id: None,
-        metadata: Default::default(),
-        created_by: Some(actor.user_id).filter(|u| !u.is_nil()),
-        updated_by: Some(actor.user_id).filter(|u| !u.is_nil()),
-        created_at: now,
-        updated_at: now,
-        archived_at: None,
-        merged_into_id: None,
-        version: 1,
-    };
-    let mut account = apply(blank, changes);
+    let mut account = Account::blank(record::acting_user(actor), now);
+    changes.apply_to(&mut account);
     if !owner_given && actor.role == rapport_domain::Role::Rep {
         // A rep's new account is theirs unless they say otherwise.
         account.owner_id = Some(actor.user_id);

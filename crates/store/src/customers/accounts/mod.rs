@@ -1,10 +1,10 @@
 //! Accounts: create, read, list, update, archive, restore and (admin only) delete.
 
 use rapport_db::{Conn, Value};
-use rapport_domain::account::{Account, AccountChanges, AccountKind, Address, MAX_TAGS};
+use rapport_domain::account::{Account, AccountChanges, Address, MAX_TAGS};
 use rapport_domain::input::Patch;
 use rapport_domain::normalize::{company_key, phone_digits, search_text};
-use rapport_domain::{new_id, Actor, Ctx, IfMatch};
+use rapport_domain::{Actor, Ctx, IfMatch};
 use uuid::Uuid;
 
 use crate::kernel::audit::{self, AuditAction};
@@ -90,31 +90,6 @@ pub(crate) fn locked(conn: &mut dyn Conn, actor: &Actor, id: Uuid) -> Result<Acc
 
 fn fetch(conn: &mut dyn Conn, actor: &Actor, id: Uuid, lock: bool) -> Result<Account, StoreError> {
     record::fetch(conn, id, scope::accounts_visible(actor), lock)
-}
-
-fn apply(current: Account, ch: AccountChanges) -> Account {
-    let mut a = current;
-    if let Patch::Set(k) = ch.kind {
-        a.kind = k;
-    }
-    if let Patch::Set(n) = ch.name {
-        a.name = n;
-    }
-    a.legal_name = ch.legal_name.apply(a.legal_name);
-    a.registration_number = ch.registration_number.apply(a.registration_number);
-    a.customer_type = ch.customer_type.apply(a.customer_type);
-    a.email = ch.email.apply(a.email);
-    a.phone = ch.phone.apply(a.phone);
-    a.website = ch.website.apply(a.website);
-    a.billing_address = ch.billing_address.apply(a.billing_address);
-    a.service_address = ch.service_address.apply(a.service_address);
-    a.tags = ch.tags.apply(Some(a.tags)).unwrap_or_default();
-    a.notes = ch.notes.apply(a.notes);
-    a.owner_id = ch.owner_id.apply(a.owner_id);
-    a.legacy_id = ch.legacy_id.apply(a.legacy_id);
-    a.metadata = ch.metadata.apply(Some(a.metadata)).unwrap_or_default();
-    a.company_key = company_key(&a.name);
-    a
 }
 
 /// What `q` finds an account by; the name comes first.
@@ -299,7 +274,8 @@ pub(crate) fn update_in(
     let before = load_for_write(c, actor, id, Action::Update, if_match)?;
     let changes = changes(&before)?;
     let owner_given = !changes.owner_id.is_absent();
-    let proposed = apply(before.clone(), changes);
+    let mut proposed = before.clone();
+    changes.apply_to(&mut proposed);
     if proposed == before {
         return Ok(before);
     }

@@ -6,14 +6,14 @@
 
 use rapport_db::{Conn, Row};
 use rapport_domain::contact::{AccountContact, Contact, LinkChanges};
-use rapport_domain::input::Patch;
-use rapport_domain::{new_id, Actor, Ctx};
+use rapport_domain::{Actor, Ctx};
 use serde::Serialize;
 use uuid::Uuid;
 
 use crate::customers::accounts;
 use crate::customers::contacts;
 use crate::kernel::audit::{self, AuditAction};
+use crate::kernel::record;
 use crate::policy::{self as scope, Action};
 use crate::{SqlBuf, Store, StoreError};
 
@@ -90,19 +90,6 @@ fn check_dates(link: &AccountContact) -> Result<(), StoreError> {
         ));
     }
     Ok(())
-}
-
-fn apply(mut link: AccountContact, ch: &LinkChanges) -> AccountContact {
-    link.role = ch.role.clone().apply(link.role);
-    if let Patch::Set(p) = ch.is_primary {
-        link.is_primary = p;
-    }
-    if let Patch::Set(a) = ch.active {
-        link.active = a;
-    }
-    link.start_date = ch.start_date.clone().apply(link.start_date);
-    link.end_date = ch.end_date.clone().apply(link.end_date);
-    link
 }
 
 /// Clears the account's current primary contact (other than `keep`), audited.
@@ -206,21 +193,8 @@ pub async fn link(
                 });
             }
             let now = rapport_db::now();
-            let blank = AccountContact {
-                id: new_id(),
-                account_id,
-                contact_id,
-                role: None,
-                is_primary: false,
-                start_date: None,
-                end_date: None,
-                active: true,
-                created_by: Some(actor.user_id).filter(|u| !u.is_nil()),
-                created_at: now,
-                updated_at: now,
-                version: 1,
-            };
-            let link = apply(blank, &changes);
+            let mut link = AccountContact::blank(account_id, contact_id, record::acting_user(actor), now);
+            changes.apply_to(&mut link);
             check_dates(&link)?;
             if link.is_primary {
                 clear_primary(c, &ctx, account_id, link.id)?;
@@ -282,7 +256,8 @@ pub async fn update(
             writable_account(c, actor, account_id)?;
             let contact = contacts::visible(c, actor, contact_id)?;
             let before = link_of(c, account_id, contact_id)?;
-            let mut after = apply(before.clone(), &changes);
+            let mut after = before.clone();
+            changes.clone().apply_to(&mut after);
             if after == before {
                 return Ok(AccountPerson { link: before, contact });
             }

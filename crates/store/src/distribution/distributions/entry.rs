@@ -82,31 +82,6 @@ impl Checked {
     }
 }
 
-pub(super) fn blank(actor: &Actor, source: Source) -> Distribution {
-    let me = Some(actor.user_id).filter(|u| !u.is_nil());
-    let now = rapport_db::now();
-    Distribution {
-        id: new_id(),
-        ship_date: NaiveDate::MIN,
-        order_number: None,
-        sku: String::new(),
-        product_id: None,
-        lot_number: None,
-        quantity: 0,
-        customer_id: None,
-        customer_name: None,
-        rep_id: None,
-        source,
-        notes: None,
-        legacy_id: None,
-        created_by: me,
-        updated_by: me,
-        created_at: now,
-        updated_at: now,
-        version: 1,
-    }
-}
-
 /// A new entry from its changes: a rep is the entry's rep unless another is named.
 pub(super) fn prepare(
     c: &mut dyn Conn,
@@ -117,7 +92,8 @@ pub(super) fn prepare(
 ) -> Result<Result<Distribution, Vec<FieldError>>, StoreError> {
     let product_given = !changes.product_id.is_absent();
     let rep_given = !changes.rep_id.is_absent();
-    let mut d = apply_changes(blank(actor, source), changes);
+    let mut d = Distribution::blank(source, record::acting_user(actor), rapport_db::now());
+    changes.apply_to(&mut d);
     if !rep_given && actor.role == rapport_domain::Role::Rep {
         d.rep_id = Some(actor.user_id);
     }

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use rapport_db::Conn;
 use rapport_domain::distribution::{Distribution, DistributionChanges, Source};
 use rapport_domain::input::Patch;
-use rapport_domain::{new_id, Actor, Ctx, FieldError, IfMatch, Invalid};
+use rapport_domain::{Actor, Ctx, FieldError, IfMatch, Invalid};
 use uuid::Uuid;
 
 use crate::auth::users;
@@ -105,30 +105,6 @@ fn fetch(
     lock: bool,
 ) -> Result<Distribution, StoreError> {
     record::fetch(c, id, scope::distributions_visible(actor), lock)
-}
-
-fn apply_changes(mut d: Distribution, ch: DistributionChanges) -> Distribution {
-    if let Patch::Set(v) = ch.ship_date {
-        d.ship_date = v;
-    }
-    if let Patch::Set(v) = ch.sku {
-        d.sku = v.trim().to_owned();
-    }
-    if let Patch::Set(v) = ch.quantity {
-        d.quantity = v;
-    }
-    if let Patch::Set(v) = ch.source {
-        d.source = v;
-    }
-    d.order_number = ch.order_number.apply(d.order_number);
-    d.product_id = ch.product_id.apply(d.product_id);
-    d.lot_number = ch.lot_number.apply(d.lot_number);
-    d.customer_id = ch.customer_id.apply(d.customer_id);
-    d.customer_name = ch.customer_name.apply(d.customer_name);
-    d.rep_id = ch.rep_id.apply(d.rep_id);
-    d.notes = ch.notes.apply(d.notes);
-    d.legacy_id = ch.legacy_id.apply(d.legacy_id);
-    d
 }
 
 fn record_created(c: &mut dyn Conn, ctx: &Ctx, d: &Distribution) -> Result<(), StoreError> {
@@ -292,7 +268,8 @@ pub async fn update(
             sales_figures::lock(c)?;
             let before = writable(c, actor, id, Action::Update, if_match)?;
             let product_given = !changes.product_id.is_absent();
-            let mut after = apply_changes(before.clone(), changes);
+            let mut after = before.clone();
+            changes.apply_to(&mut after);
             let errors =
                 Checked::default().entry(c, actor, Some(&before), product_given, &mut after)?;
             if !errors.is_empty() {

@@ -22,7 +22,7 @@ pub(super) fn record_move(
         "INSERT INTO lead_status_history (id, lead_id, old_status, new_status, reason, reopened, changed_by, changed_at) \
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         &[
-            new_id().into(),
+            rapport_domain::new_id().into(),
             lead.id.into(),
             old.map(LeadStatus::as_str).into(),
             lead.status.as_str().into(),

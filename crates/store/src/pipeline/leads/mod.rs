@@ -7,8 +7,8 @@ use rapport_db::{Conn, Row};
 use rapport_domain::account::AccountChanges;
 use rapport_domain::input::Patch;
 use rapport_domain::lead::{Lead, LeadChanges, LeadStatus, Reopen, StatusChange};
-use rapport_domain::money::canonical;
-use rapport_domain::{new_id, Actor, Ctx, IfMatch};
+
+use rapport_domain::{Actor, Ctx, IfMatch};
 use uuid::Uuid;
 
 use crate::catalog::products;
@@ -87,7 +87,7 @@ crate::record!(
         "search_text" => Lead::search_words,
     },
     // Values are shown with their currency's minor units, whatever the engine kept.
-    after_read = |l: &mut Lead| l.value = l.value.map(|v| canonical(v, l.currency.as_deref())),
+    after_read = Lead::refresh_derived,
 );
 
 fn insert_row(c: &mut dyn Conn, l: &Lead) -> Result<(), StoreError> {
@@ -123,43 +123,6 @@ pub(crate) fn visible(c: &mut dyn Conn, actor: &Actor, id: Uuid) -> Result<Lead,
     record::fetch(c, id, scope::leads_visible(actor), false)
 }
 
-fn apply_changes(mut l: Lead, ch: LeadChanges) -> Lead {
-    if let Patch::Set(t) = ch.title {
-        l.title = t;
-    }
-    if let Patch::Set(p) = ch.probability {
-        l.probability = p;
-    }
-    l.account_id = ch.account_id.apply(l.account_id);
-    l.organization = ch.organization.apply(l.organization);
-    l.contact_name = ch.contact_name.apply(l.contact_name);
-    l.contact_email = ch.contact_email.apply(l.contact_email);
-    l.contact_phone = ch.contact_phone.apply(l.contact_phone);
-    l.product_id = ch.product_id.apply(l.product_id);
-    l.value = ch.value.apply(l.value);
-    l.currency = ch.currency.apply(l.currency);
-    l.expected_close_date = ch.expected_close_date.apply(l.expected_close_date);
-    l.acquisition_source = ch.acquisition_source.apply(l.acquisition_source);
-    l.owner_id = ch.owner_id.apply(l.owner_id);
-    l.partner_id = ch.partner_id.apply(l.partner_id);
-    l.distributor_id = ch.distributor_id.apply(l.distributor_id);
-    l.lost_reason = ch.lost_reason.apply(l.lost_reason);
-    l.legacy_id = ch.legacy_id.apply(l.legacy_id);
-    l.provider_name = ch.provider_name.apply(l.provider_name);
-    l.provider_id = ch.provider_id.apply(l.provider_id);
-    l.provider_metadata = ch
-        .provider_metadata
-        .apply(Some(l.provider_metadata))
-        .unwrap_or_default();
-    l.last_sync_at = ch.last_sync_at.apply(l.last_sync_at);
-    l.sync_status = ch.sync_status.apply(l.sync_status);
-    l.sync_error = ch.sync_error.apply(l.sync_error);
-    if let Some(v) = l.value {
-        l.value = Some(canonical(v, l.currency.as_deref()));
-    }
-    l
-}
-
 /// Enters `status`: the status's default probability unless one was given, and the
 /// closing time for won and lost.
 fn enter(
@@ -193,41 +156,9 @@ pub async fn create(store: &Store, ctx: &Ctx, changes: LeadChanges) -> Result<Le
             let probability_given = matches!(changes.probability, Patch::Set(_));
             let reason = changes.status_reason.clone();
             let owner_given = !changes.owner_id.is_absent();
-            let blank = Lead {
-                id: new_id(),
-                title: String::new(),
-                account_id: None,
-                organization: None,
-                contact_name: None,
-                contact_email: None,
-                contact_phone: None,
-                product_id: None,
-                value: None,
-                currency: None,
-                status,
-                probability: 0,
-                expected_close_date: None,
-                acquisition_source: None,
-                owner_id: None,
-                partner_id: None,
-                distributor_id: None,
-                lost_reason: None,
-                closed_at: None,
-                archived_at: None,
-                legacy_id: None,
-                provider_name: None,
-                provider_id: None,
-                provider_metadata: Default::default(),
-                last_sync_at: None,
-                sync_status: None,
-                sync_error: None,
-                created_by: me,
-                updated_by: me,
-                created_at: now,
-                updated_at: now,
-                version: 1,
-            };
-            let mut lead = apply_changes(blank, changes);
+            let mut lead = Lead::blank(me, now);
+            lead.status = status;
+            changes.apply_to(&mut lead);
             if !owner_given {
                 // Reps own what they create; other roles leave it to be assigned.
                 lead.owner_id = me.filter(|_| actor.role == rapport_domain::Role::Rep);
@@ -325,7 +256,8 @@ pub async fn update(
             };
             let probability_given = matches!(changes.probability, Patch::Set(_));
             let reason = changes.status_reason.clone();
-            let mut after = apply_changes(before.clone(), changes);
+            let mut after = before.clone();
+            changes.apply_to(&mut after);
             let moved = status != before.status;
             if moved {
                 if before.status.is_final() {

@@ -8,7 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rapport_db::Conn;
 use rapport_domain::activity::{Activity, ActivityChanges, ActivityKind};
 use rapport_domain::input::Patch;
-use rapport_domain::{new_id, Actor, Ctx, IfMatch};
+use rapport_domain::{Actor, Ctx, IfMatch};
 use uuid::Uuid;
 
 use crate::customers::accounts;
@@ -173,70 +173,13 @@ fn set_people(
 }
 
 fn apply(mut a: Activity, ch: &ActivityChanges, now: DateTime<Utc>) -> Activity {
-    if let Patch::Set(b) = &ch.body {
-        a.body = b.clone();
-    } else if ch.body == Patch::Null {
-        a.body = String::new();
+    let was_done = a.done;
+    ch.clone().apply_to(&mut a);
+    // When it was done is the store's to say: the time of the change that did it.
+    if a.done != was_done {
+        a.done_at = a.done.then_some(now);
     }
-    if let Patch::Set(d) = ch.activity_date {
-        a.activity_date = d;
-    }
-    if let Patch::Set(d) = ch.done {
-        if d != a.done {
-            a.done = d;
-            a.done_at = d.then_some(now);
-        }
-    }
-    if let Patch::Set(v) = ch.internal {
-        a.internal = v;
-    }
-    if let Patch::Set(v) = ch.pinned {
-        a.pinned = v;
-    }
-    if let Patch::Set(v) = ch.author_id {
-        a.author_id = Some(v);
-    }
-    a.channel = ch.channel.clone().apply(a.channel);
-    a.subject = ch.subject.clone().apply(a.subject);
-    a.due_at = ch.due_at.clone().apply(a.due_at);
-    a.assignee_id = ch.assignee_id.clone().apply(a.assignee_id);
-    a.account_id = ch.account_id.clone().apply(a.account_id);
-    a.contact_id = ch.contact_id.clone().apply(a.contact_id);
-    a.lead_id = ch.lead_id.clone().apply(a.lead_id);
-    a.corrects_id = ch.corrects_id.clone().apply(a.corrects_id);
-    a.provider_name = ch.provider_name.clone().apply(a.provider_name);
-    a.provider_id = ch.provider_id.clone().apply(a.provider_id);
     a
-}
-
-fn blank(kind: ActivityKind, me: Option<Uuid>, now: DateTime<Utc>) -> Activity {
-    Activity {
-        id: new_id(),
-        kind,
-        channel: kind.default_channel(),
-        subject: None,
-        body: String::new(),
-        activity_date: today(),
-        due_at: None,
-        done: false,
-        done_at: None,
-        internal: false,
-        pinned: false,
-        author_id: me,
-        assignee_id: None,
-        account_id: None,
-        contact_id: None,
-        lead_id: None,
-        corrects_id: None,
-        parent_id: None,
-        provider_name: None,
-        provider_id: None,
-        created_by: me,
-        updated_by: me,
-        created_at: now,
-        updated_at: now,
-        version: 1,
-    }
 }
 
 /// Logs an activity; an interaction with `follow_up_at` also schedules its follow-up
@@ -257,7 +200,7 @@ pub async fn create(
             scope::require_activity_writer(actor, kind)?;
             let me = Some(actor.user_id).filter(|u| !u.is_nil());
             let now = rapport_db::now();
-            let mut a = apply(blank(kind, me, now), &changes, now);
+            let mut a = apply(Activity::blank(kind, me, now, today()), &changes, now);
             if let Some(corrected) = a.corrects_id {
                 let original = fetch(c, actor, corrected, false)
                     .map_err(|e| e.named_in("corrects_id", "names no activity you can see"))?;
@@ -280,7 +223,7 @@ pub async fn create(
             insert_row(c, &a)?;
             audit::record_change(c, &ctx, AuditAction::Create, ENTITY, a.id, None, Some(&a))?;
             if let Some(due) = changes.follow_up_at {
-                let mut task = blank(ActivityKind::Task, me, now);
+                let mut task = Activity::blank(ActivityKind::Task, me, now, today());
                 task.subject = Some(format!(
                     "Follow up: {}",
                     a.subject
