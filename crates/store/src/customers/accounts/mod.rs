@@ -75,6 +75,7 @@ crate::record!(
         "region" => |a: &Account| a.place().and_then(|p| p.region.clone()),
         "country" => |a: &Account| a.place().and_then(|p| p.country.clone()),
     },
+    archived_at = archived_at,
 );
 
 /// An account the actor can see, or `NotFound`.
@@ -318,22 +319,7 @@ pub async fn set_archived(
         .write(move |c| {
             let actor = &ctx.actor;
             let before = load_for_write(c, actor, id, Action::Archive, if_match)?;
-            if before.archived_at.is_some() == archived {
-                return Ok(before);
-            }
-            let mut after = record::touched(&before, actor, before.clone());
-            after.archived_at = archived.then_some(after.updated_at);
-            save(c, &before, &after)?;
-            audit::record_change(
-                c,
-                &ctx,
-                AuditAction::archiving(archived),
-                ENTITY,
-                id,
-                Some(&before),
-                Some(&after),
-            )?;
-            Ok(after)
+            record::set_archived(c, &ctx, before, archived, save)
         })
         .await
 }

@@ -50,8 +50,21 @@ macro_rules! record {
         fields { $($field:ident),* $(,)? }
         $(, unstored { $($unstored:ident),* $(,)? })?
         $(, derived { $($column:literal => $derive:expr),* $(,)? })?
-        $(, after_read = $after:expr)? $(,)?
+        $(, after_read = $after:expr)?
+        $(, archived_at = $archived:ident)? $(,)?
     ) => {
+        $(
+            impl $crate::kernel::record::Archivable for $ty {
+                fn archived_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+                    self.$archived
+                }
+
+                fn set_archived_at(&mut self, at: Option<chrono::DateTime<chrono::Utc>>) {
+                    self.$archived = at;
+                }
+            }
+        )?
+
         impl $crate::kernel::record::Record for $ty {
             const ENTITY: &'static str = $entity;
             const TABLE: &'static str = $table;
@@ -99,6 +112,40 @@ macro_rules! record {
             }
         }
     };
+}
+
+/// A record that is archived (soft-deleted) and restored rather than only deleted.
+pub trait Archivable: Record + PartialEq {
+    fn archived_at(&self) -> Option<DateTime<Utc>>;
+    fn set_archived_at(&mut self, at: Option<DateTime<Utc>>);
+}
+
+/// Archives or restores `before` (as found by the area's `writable`): the next version,
+/// archived at its own update time, written by `save` (which keeps the area's kept
+/// figures in step) and audited. Doing it twice is not an error and writes nothing.
+pub fn set_archived<T: Archivable>(
+    c: &mut dyn Conn,
+    ctx: &Ctx,
+    before: T,
+    archived: bool,
+    save: impl FnOnce(&mut dyn Conn, &T, &T) -> Result<(), StoreError>,
+) -> Result<T, StoreError> {
+    if before.archived_at().is_some() == archived {
+        return Ok(before);
+    }
+    let mut after = touched(&before, &ctx.actor, before.clone());
+    after.set_archived_at(archived.then_some(after.updated_at()));
+    save(c, &before, &after)?;
+    audit::record_change(
+        c,
+        ctx,
+        AuditAction::archiving(archived),
+        T::ENTITY,
+        before.id(),
+        Some(&before),
+        Some(&after),
+    )?;
+    Ok(after)
 }
 
 /// The acting user's id as records keep it: none for the system (jobs, the CLI).

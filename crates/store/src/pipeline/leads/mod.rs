@@ -88,6 +88,7 @@ crate::record!(
     },
     // Values are shown with their currency's minor units, whatever the engine kept.
     after_read = Lead::refresh_derived,
+    archived_at = archived_at,
 );
 
 fn insert_row(c: &mut dyn Conn, l: &Lead) -> Result<(), StoreError> {
@@ -350,22 +351,7 @@ pub async fn set_archived(
         .write(move |c| {
             let actor = &ctx.actor;
             let before = writable(c, actor, id, Action::Archive, if_match)?;
-            if before.archived_at.is_some() == archived {
-                return Ok(before);
-            }
-            let mut after = record::touched(&before, actor, before.clone());
-            after.archived_at = archived.then_some(after.updated_at);
-            save(c, &before, &after)?;
-            audit::record_change(
-                c,
-                &ctx,
-                AuditAction::archiving(archived),
-                ENTITY,
-                id,
-                Some(&before),
-                Some(&after),
-            )?;
-            Ok(after)
+            record::set_archived(c, &ctx, before, archived, save)
         })
         .await
 }
