@@ -36,6 +36,8 @@ mod preconditions;
 mod routing;
 #[path = "api/row_security.rs"]
 mod row_security;
+#[path = "api/schemas.rs"]
+mod schemas;
 #[path = "api/search.rs"]
 mod search;
 #[path = "api/timeline.rs"]

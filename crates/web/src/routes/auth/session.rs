@@ -18,11 +18,16 @@ use crate::{AppState, CookieSecure};
 
 /// Exactly one of `email` and `username`.
 #[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     /// A local user's email, or a directory user's.
+    #[schema(min_length = 1, max_length = 254)]
     pub email: Option<String>,
     /// A directory user's name, as the directory's user filter takes it (e.g. `uid`).
+    #[schema(min_length = 1, max_length = 256)]
     pub username: Option<String>,
+    /// Exactly as typed: spaces are part of it.
+    #[schema(min_length = 1, max_length = 1024)]
     pub password: String,
 }
 

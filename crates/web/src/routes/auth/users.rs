@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use rapport_domain::user::UserChanges;
+use rapport_domain::user::{UserChanges, UserCreate, UserPatch};
 use rapport_store::auth::user_admin::{self, UserFilter};
 use rapport_store::auth::users::User;
 
@@ -16,32 +16,12 @@ use crate::routes::IdPath;
 use crate::AppState;
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
-#[allow(dead_code)]
-pub struct UserWrite {
-    /// Required on create; unique, compared without case.
-    email: Option<String>,
-    name: Option<String>,
-    /// Required on create: admin, restricted_admin, manager, rep, distributor, partner,
-    /// fulfiller or viewer. Only an admin may grant admin.
-    role: Option<String>,
-    /// The account a partner or distributor user belongs to (of that kind); none for
-    /// other roles.
-    account_id: Option<uuid::Uuid>,
-    /// Create only: at least 12 characters; required for local users, refused for
-    /// directory ones.
-    password: Option<String>,
-    /// Create only: `local` (default) or `ldap`, a user who signs in with the LDAP
-    /// directory's password and is linked to their entry by email on first sign-in.
-    auth_provider: Option<String>,
-}
-
-#[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct UserList {
     pub data: Vec<User>,
 }
 
 /// Creates a user: local (with a password) or pre-provisioned for the LDAP directory.
-#[utoipa::path(post, path = "/api/v1/users", tag = "auth", request_body = UserWrite, responses(
+#[utoipa::path(post, path = "/api/v1/users", tag = "auth", request_body = UserCreate, responses(
     (status = 201, description = "Created", body = User),
     (status = 403, description = "Not an admin, or a restricted admin granting admin", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
     (status = 409, description = "Email taken", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
@@ -114,7 +94,7 @@ pub async fn get_user(
 
 /// Changes email, name, role or organisation; a new role or organisation ends the
 /// user's sessions.
-#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "auth", request_body = UserWrite, params(("id" = uuid::Uuid, Path)), responses(
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "auth", request_body = UserPatch, params(("id" = uuid::Uuid, Path)), responses(
     (status = 200, description = "Updated", body = User),
     (status = 403, description = "Not allowed for this user or role", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
     (status = 422, description = "Invalid fields, named", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]

@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Json;
-use rapport_domain::product::{Product, ProductChanges};
+use rapport_domain::product::{Product, ProductChanges, ProductCreate, ProductPatch};
 use rapport_store::catalog::products;
 use rapport_store::Page;
 use serde::Serialize;
@@ -18,19 +18,6 @@ use crate::routes::IdPath;
 use crate::AppState;
 
 #[derive(Serialize, utoipa::ToSchema)]
-#[allow(dead_code)]
-pub struct ProductWrite {
-    /// Required on create; unique ignoring case, spacing and punctuation.
-    name: Option<String>,
-    description: Option<String>,
-    /// Default true. At most `active_product_cap` (setting) products are active at once.
-    active: Option<bool>,
-    sku: Option<String>,
-    legacy_id: Option<String>,
-    metadata: Option<serde_json::Value>,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
 pub struct ProductPage {
     pub data: Vec<Product>,
     pub next_cursor: Option<String>,
@@ -38,7 +25,7 @@ pub struct ProductPage {
 }
 
 /// Creates a product (admins and managers).
-#[utoipa::path(post, path = "/api/v1/products", tag = "products", request_body = ProductWrite, responses(
+#[utoipa::path(post, path = "/api/v1/products", tag = "products", request_body = ProductCreate, responses(
     (status = 201, description = "Created", body = Product, headers(("Location" = String), ("ETag" = String))),
     (status = 403, description = "The role may not manage products", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
     (status = 409, description = "Name, sku or legacy_id taken, or the active cap reached", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
@@ -85,7 +72,7 @@ pub async fn get_product(
 }
 
 /// Changes a product; activating one past the cap answers 409 (rule `state`).
-#[utoipa::path(patch, path = "/api/v1/products/{id}", tag = "products", request_body = ProductWrite,
+#[utoipa::path(patch, path = "/api/v1/products/{id}", tag = "products", request_body = ProductPatch,
     params(("id" = uuid::Uuid, Path), ("If-Match" = Option<String>, Header)),
     responses(
         (status = 200, description = "Updated", body = Product, headers(("ETag" = String))),

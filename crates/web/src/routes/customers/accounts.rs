@@ -5,7 +5,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures::FutureExt as _;
-use rapport_domain::account::{Account, AccountChanges, Address};
+use rapport_domain::account::{Account, AccountChanges, AccountCreate, AccountPatch};
 use rapport_store::customers::accounts;
 use rapport_store::lifecycle::merge;
 use rapport_store::policy::Resource;
@@ -21,31 +21,6 @@ use crate::problem::{ApiResult, Problem};
 use crate::query::{ListQuery, QueryPairs};
 use crate::routes::IdPath;
 use crate::AppState;
-
-/// The writable fields of an account (all optional in a PATCH, where `null` clears).
-#[derive(Serialize, utoipa::ToSchema)]
-#[allow(dead_code)]
-pub struct AccountWrite {
-    /// Required on create; must contain a letter or digit.
-    name: String,
-    /// customer (default), prospect, partner, distributor, office, facility.
-    kind: Option<String>,
-    legal_name: Option<String>,
-    registration_number: Option<String>,
-    /// residential or commercial.
-    customer_type: Option<String>,
-    email: Option<String>,
-    phone: Option<String>,
-    website: Option<String>,
-    billing_address: Option<Address>,
-    service_address: Option<Address>,
-    tags: Option<Vec<String>>,
-    notes: Option<String>,
-    owner_id: Option<Uuid>,
-    legacy_id: Option<String>,
-    #[schema(value_type = Option<Object>)]
-    metadata: Option<serde_json::Value>,
-}
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct AccountPage {
@@ -68,9 +43,13 @@ pub struct AccountWithIncluded {
 /// What `merge` takes: the accounts to fold into this one and, optionally, fields to
 /// take from one of them (`{"phone": "<id of a merged account>"}`).
 #[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct MergeRequest {
+    /// 1 to 50 accounts (repeats count once).
+    #[schema(min_items = 1, max_items = 50)]
     ids: Vec<Uuid>,
-    #[schema(value_type = Option<Object>)]
+    /// Field name to the id of the merged account to take it from.
+    #[schema(value_type = Option<std::collections::BTreeMap<String, Uuid>>)]
     take: Option<serde_json::Value>,
 }
 
@@ -79,7 +58,7 @@ fn changes(body: serde_json::Value, for_create: bool) -> ApiResult<AccountChange
 }
 
 /// Creates an account.
-#[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts", request_body = AccountWrite,
+#[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts", request_body = AccountCreate,
     params(("Idempotency-Key" = Option<String>, Header, description = "Replays the first response for the same key and body (24 h)")),
     responses(
         (status = 201, description = "Created", body = Account, headers(("Location" = String), ("ETag" = String))),
@@ -97,7 +76,7 @@ pub async fn create_account(
 /// Returns the account whose company key equals that of `name` (200), or creates it
 /// from the given fields (201). Archived accounts are found too. Concurrent calls with
 /// spellings of one name create exactly one account.
-#[utoipa::path(post, path = "/api/v1/accounts/find-or-create", tag = "accounts", request_body = AccountWrite,
+#[utoipa::path(post, path = "/api/v1/accounts/find-or-create", tag = "accounts", request_body = AccountCreate,
     responses(
         (status = 200, description = "Found by company key", body = Account, headers(("ETag" = String))),
         (status = 201, description = "Created", body = Account, headers(("Location" = String), ("ETag" = String))),
@@ -290,7 +269,7 @@ pub async fn get_account(
 
 /// Changes the given fields (`null` clears an optional one). With `If-Match`, only if
 /// the account is unchanged since it was read.
-#[utoipa::path(patch, path = "/api/v1/accounts/{id}", tag = "accounts", request_body = AccountWrite,
+#[utoipa::path(patch, path = "/api/v1/accounts/{id}", tag = "accounts", request_body = AccountPatch,
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "ETag from the last read")),
     responses(
         (status = 200, description = "Updated", body = Account, headers(("ETag" = String))),

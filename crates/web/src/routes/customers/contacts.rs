@@ -5,8 +5,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures::FutureExt as _;
-use rapport_domain::account::Address;
-use rapport_domain::contact::{Contact, ContactChanges};
+use rapport_domain::contact::{Contact, ContactChanges, ContactCreate, ContactPatch};
 use rapport_store::customers::contacts;
 use rapport_store::customers::links::{self, PersonAccount};
 use rapport_store::policy::Resource;
@@ -21,29 +20,6 @@ use crate::query::ListQuery;
 use crate::routes::IdPath;
 use crate::AppState;
 
-/// The writable fields of a contact (all optional in a PATCH, where `null` clears).
-#[derive(Serialize, utoipa::ToSchema)]
-#[allow(dead_code)]
-pub struct ContactWrite {
-    /// contact (default), doctor, patient, technician, staff, sales_person.
-    kind: Option<String>,
-    /// A first or a last name is required.
-    first_name: Option<String>,
-    middle_name: Option<String>,
-    last_name: Option<String>,
-    email: Option<String>,
-    phone: Option<String>,
-    title: Option<String>,
-    /// YYYY-MM-DD, not in the future.
-    date_of_birth: Option<String>,
-    gender: Option<String>,
-    address: Option<Address>,
-    active: Option<bool>,
-    legacy_id: Option<String>,
-    #[schema(value_type = Option<Object>)]
-    metadata: Option<serde_json::Value>,
-}
-
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ContactPage {
     pub data: Vec<Contact>,
@@ -57,7 +33,7 @@ pub struct PersonAccounts {
 }
 
 /// Creates a contact.
-#[utoipa::path(post, path = "/api/v1/contacts", tag = "contacts", request_body = ContactWrite,
+#[utoipa::path(post, path = "/api/v1/contacts", tag = "contacts", request_body = ContactCreate,
     responses(
         (status = 201, description = "Created", body = Contact, headers(("Location" = String), ("ETag" = String))),
         (status = 409, description = "Another contact has this legacy id", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
@@ -129,7 +105,7 @@ pub async fn get_contact(
 }
 
 /// Changes the given fields; with `If-Match`, only if unchanged since read.
-#[utoipa::path(patch, path = "/api/v1/contacts/{id}", tag = "contacts", request_body = ContactWrite,
+#[utoipa::path(patch, path = "/api/v1/contacts/{id}", tag = "contacts", request_body = ContactPatch,
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header, description = "ETag from the last read")),
     responses(
         (status = 200, description = "Updated", body = Contact, headers(("ETag" = String))),

@@ -13,7 +13,9 @@ use crate::query::QueryPairs;
 use crate::routes::{IdPair, IdPath};
 use crate::AppState;
 
-#[derive(serde::Serialize, utoipa::ToSchema)]
+/// What `assign_partner` reads: the partner, nothing else.
+#[derive(utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct PartnerLinkWrite {
     /// An account of kind partner, not linked to another distributor.

@@ -5,10 +5,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use rapport_domain::contact::LinkChanges;
+use rapport_domain::contact::{LinkChanges, LinkCreate, LinkPatch};
 use rapport_store::customers::links::{self, AccountPerson};
 use serde::Serialize;
-use uuid::Uuid;
 
 use crate::auth::Authed;
 use crate::body::JsonBody;
@@ -17,26 +16,13 @@ use crate::routes::{IdPair, IdPath};
 use crate::AppState;
 
 #[derive(Serialize, utoipa::ToSchema)]
-#[allow(dead_code)]
-pub struct LinkWrite {
-    /// Required when linking.
-    contact_id: Option<Uuid>,
-    role: Option<String>,
-    /// Making a contact primary makes the previous primary an ordinary link.
-    is_primary: Option<bool>,
-    start_date: Option<String>,
-    end_date: Option<String>,
-    active: Option<bool>,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
 pub struct AccountPeople {
     pub data: Vec<AccountPerson>,
 }
 
 /// Links a person to the account. With `is_primary: true` the person becomes the
 /// primary contact and the previous primary stops being one, in the same transaction.
-#[utoipa::path(post, path = "/api/v1/accounts/{id}/contacts", tag = "accounts", request_body = LinkWrite,
+#[utoipa::path(post, path = "/api/v1/accounts/{id}/contacts", tag = "accounts", request_body = LinkCreate,
     params(("id" = Uuid, Path)),
     responses(
         (status = 201, description = "Linked", body = AccountPerson),
@@ -67,7 +53,7 @@ pub async fn account_contacts(
 }
 
 /// Changes a link: role, dates, active, primary.
-#[utoipa::path(patch, path = "/api/v1/accounts/{id}/contacts/{contact_id}", tag = "accounts", request_body = LinkWrite,
+#[utoipa::path(patch, path = "/api/v1/accounts/{id}/contacts/{contact_id}", tag = "accounts", request_body = LinkPatch,
     params(("id" = Uuid, Path), ("contact_id" = Uuid, Path)),
     responses(
         (status = 200, description = "Changed", body = AccountPerson),

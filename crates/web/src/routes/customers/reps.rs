@@ -14,12 +14,14 @@ use crate::problem::{ApiResult, Problem};
 use crate::routes::{IdPair, IdPath};
 use crate::AppState;
 
-#[derive(Serialize, utoipa::ToSchema)]
+/// What `assign_rep` reads: a user, and a role.
+#[derive(utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct RepWrite {
     user_id: Uuid,
-    /// primary (the account's owner) or secondary (default).
-    role: Option<String>,
+    /// primary (the account's owner) or secondary (default, also for `null`).
+    role: Option<RepRole>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -27,17 +29,27 @@ pub struct AccountReps {
     pub data: Vec<AccountRep>,
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
+/// What `reassign` reads: whose book moves to whom, and optional filters (`null` is
+/// the same as absent).
+#[derive(utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct ReassignRequest {
     from_user_id: Uuid,
     to_user_id: Uuid,
-    /// primary, secondary, or both (default).
-    role: Option<String>,
-    /// Only accounts of this kind / country / region / tag.
+    /// Only the primary or only the secondary reps; absent, both move.
+    role: Option<RepRole>,
+    /// Only accounts of this kind.
+    #[schema(min_length = 1, max_length = 50)]
     kind: Option<String>,
+    /// Only accounts in this country: its two-letter code, in any case.
+    #[schema(min_length = 1, max_length = 2)]
     country: Option<String>,
+    /// Only accounts in this region.
+    #[schema(min_length = 1, max_length = 100)]
     region: Option<String>,
+    /// Only accounts with this tag.
+    #[schema(min_length = 1, max_length = 64)]
     tag: Option<String>,
     /// Archived accounts move too (default false).
     include_archived: Option<bool>,

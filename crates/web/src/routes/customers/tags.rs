@@ -21,9 +21,13 @@ pub struct TagList {
     pub data: Vec<TagCount>,
 }
 
+/// What `rename_tag` reads: both tags, which must differ.
 #[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TagRename {
+    #[schema(min_length = 1, max_length = 64)]
     pub from: String,
+    #[schema(min_length = 1, max_length = 64)]
     pub to: String,
 }
 
@@ -33,9 +37,16 @@ pub struct TagRenamed {
     pub renamed: usize,
 }
 
+/// What `change_tags` reads: tags to add and to remove (at least one tag in all; `null`
+/// is the same as an empty list).
 #[derive(Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TagChange {
+    /// Up to 50 tags of at most 64 characters.
+    #[schema(max_items = 50)]
     pub add: Option<Vec<String>>,
+    /// Up to 50 tags of at most 64 characters.
+    #[schema(max_items = 50)]
     pub remove: Option<Vec<String>>,
 }
 

@@ -6,7 +6,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures::FutureExt as _;
-use rapport_domain::distribution::{Distribution, DistributionChanges};
+use rapport_domain::distribution::{
+    Distribution, DistributionChanges, DistributionCreate, DistributionPatch,
+};
 use rapport_store::distribution::distributions::{self, LinkSummary, Trace, MAX_BULK};
 use rapport_store::policy::Resource;
 use rapport_store::ListParams;
@@ -22,43 +24,29 @@ use crate::routes::IdPath;
 use crate::AppState;
 
 #[derive(Serialize, utoipa::ToSchema)]
-#[allow(dead_code)]
-pub struct DistributionWrite {
-    /// Required on create. YYYY-MM-DD, from 1970-01-01 to 31 days after today.
-    ship_date: Option<String>,
-    /// The external order number; entries without one count as an order each.
-    order_number: Option<String>,
-    /// Required on create.
-    sku: Option<String>,
-    /// Set from the SKU when a product has it, unless given.
-    product_id: Option<uuid::Uuid>,
-    lot_number: Option<String>,
-    /// Required on create; a whole number from 1.
-    quantity: Option<i64>,
-    /// An account the caller can see.
-    customer_id: Option<uuid::Uuid>,
-    /// The legacy free-text customer (linked later by `POST /distributions/link`).
-    customer_name: Option<String>,
-    /// Defaults to the creating rep; reps may only name themselves.
-    rep_id: Option<uuid::Uuid>,
-    /// manual, import or api (default api; import in bulk).
-    source: Option<String>,
-    notes: Option<String>,
-    legacy_id: Option<String>,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
 pub struct DistributionPage {
     pub data: Vec<Distribution>,
     pub next_cursor: Option<String>,
     pub total: Option<i64>,
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
+/// What `bulk_create` reads: the entries, nothing else.
+#[derive(utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct BulkWrite {
-    /// 1 to 10,000 entries, each as for a single create.
-    items: Vec<DistributionWrite>,
+    /// 1 to 10,000 entries, each as for a single create (`source` defaults to import).
+    #[schema(min_items = 1, max_items = 10_000)]
+    items: Vec<DistributionCreate>,
+}
+
+/// What `link` reads: `{}` links, `{"dry_run": true}` only reports.
+#[derive(utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct DistributionLinkRequest {
+    /// Report what would be linked and created, and change nothing (default false).
+    dry_run: Option<bool>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -69,7 +57,7 @@ pub struct BulkCreated {
 }
 
 /// Records a shipment.
-#[utoipa::path(post, path = "/api/v1/distributions", tag = "distributions", request_body = DistributionWrite, responses(
+#[utoipa::path(post, path = "/api/v1/distributions", tag = "distributions", request_body = DistributionCreate, responses(
     (status = 201, description = "Created", body = Distribution, headers(("Location" = String), ("ETag" = String))),
     (status = 403, description = "The role may not record shipments, or names another rep", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
     (status = 422, description = "Invalid fields, named", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
@@ -182,7 +170,7 @@ pub async fn get_distribution(
 }
 
 /// Corrects an entry; the dashboard's figures follow in the same transaction.
-#[utoipa::path(patch, path = "/api/v1/distributions/{id}", tag = "distributions", request_body = DistributionWrite,
+#[utoipa::path(patch, path = "/api/v1/distributions/{id}", tag = "distributions", request_body = DistributionPatch,
     params(("id" = uuid::Uuid, Path), ("If-Match" = Option<String>, Header)),
     responses(
         (status = 200, description = "Updated", body = Distribution, headers(("ETag" = String))),
@@ -229,7 +217,7 @@ pub async fn delete_distribution(
 /// Links entries that carry only a legacy `customer_name` to the account with the same
 /// company key, creating it when there is none (admins). `{"dry_run": true}` reports
 /// what would happen and changes nothing. Running it again links nothing new.
-#[utoipa::path(post, path = "/api/v1/distributions/link", tag = "distributions", responses(
+#[utoipa::path(post, path = "/api/v1/distributions/link", tag = "distributions", request_body = DistributionLinkRequest, responses(
     (status = 200, description = "What was (or would be) linked and created, and what was skipped and why", body = LinkSummary),
     (status = 403, description = "Admins only", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
 pub async fn link(

@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::Json;
 use chrono::NaiveDate;
-use rapport_domain::settings::{Settings, SettingsChanges};
+use rapport_domain::settings::{Settings, SettingsChanges, SettingsPatch};
 use rapport_store::pipeline::board::{self as pipeline, Board, BoardFilter};
 use rapport_store::settings;
 use uuid::Uuid;
@@ -87,7 +87,7 @@ pub async fn get_settings(
 }
 
 /// Changes settings (admins); only the keys given change, probabilities merge by status.
-#[utoipa::path(patch, path = "/api/v1/settings", tag = "settings", request_body = Settings, responses(
+#[utoipa::path(patch, path = "/api/v1/settings", tag = "settings", request_body = SettingsPatch, responses(
     (status = 200, description = "The settings now", body = Settings),
     (status = 403, description = "Admins only", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
     (status = 422, description = "Invalid values, named", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]

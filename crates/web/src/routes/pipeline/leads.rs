@@ -5,13 +5,15 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures::FutureExt as _;
-use rapport_domain::lead::{Lead, LeadChanges, Reopen, StatusChange};
+use rapport_domain::changes::schema;
+use rapport_domain::lead::{
+    Lead, LeadChanges, LeadCreate, LeadPatch, LeadStatus, Reopen, StatusChange,
+};
 use rapport_store::pipeline::leads;
 use rapport_store::policy::Resource;
 use rapport_store::timeline::merged::{self as timeline, Subject, TimelinePage};
 use rapport_store::Page;
 use serde::Serialize;
-use uuid::Uuid;
 
 use crate::auth::Authed;
 use crate::body::JsonBody;
@@ -22,49 +24,33 @@ use crate::query::ListQuery;
 use crate::routes::IdPath;
 use crate::AppState;
 
-#[derive(Serialize, utoipa::ToSchema)]
-#[allow(dead_code)]
-pub struct LeadWrite {
-    /// Required on create.
-    title: Option<String>,
-    account_id: Option<Uuid>,
-    organization: Option<String>,
-    contact_name: Option<String>,
-    contact_email: Option<String>,
-    contact_phone: Option<String>,
-    product_id: Option<Uuid>,
-    /// A decimal string, e.g. "1234.50"; never a JSON number.
-    value: Option<String>,
-    /// ISO 4217; required with a value.
-    currency: Option<String>,
-    /// new, contacted, qualified, proposal, negotiation, won, lost (or seed 002's lead,
-    /// closed_won, closed_lost).
-    status: Option<String>,
-    /// Written to the status history with this change.
-    status_reason: Option<String>,
-    probability: Option<i64>,
-    expected_close_date: Option<String>,
-    acquisition_source: Option<String>,
-    owner_id: Option<Uuid>,
-    partner_id: Option<Uuid>,
-    distributor_id: Option<Uuid>,
-    /// Required to mark a lead lost.
-    lost_reason: Option<String>,
-    legacy_id: Option<String>,
-    provider_name: Option<String>,
-    provider_id: Option<String>,
-    provider_metadata: Option<serde_json::Value>,
-    last_sync_at: Option<String>,
-    sync_status: Option<String>,
-    sync_error: Option<String>,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
+/// What `reopen` takes, as `Reopen::read` reads it: both fields, nothing else.
+#[derive(utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct ReopenRequest {
-    /// An open status to go back to.
+    #[schema(schema_with = open_status)]
     status: String,
+    /// Written to the status history with the move.
+    #[schema(min_length = 1, max_length = 2000)]
     reason: String,
+}
+
+/// The statuses `reopen` accepts: the open ones and their seed 002 aliases (a
+/// `schema_with` schema is the whole property, description included).
+fn open_status() -> utoipa::openapi::Object {
+    let open = |s: &LeadStatus| !s.is_final();
+    let names = LeadStatus::ALL
+        .into_iter()
+        .filter(open)
+        .map(LeadStatus::as_str);
+    let aliases = LeadStatus::ALIASES
+        .iter()
+        .filter(|(_, s)| open(s))
+        .map(|(a, _)| *a);
+    schema::one_of(names.chain(aliases).collect())
+        .description(Some("An open status to go back to (not won or lost)."))
+        .build()
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -84,7 +70,7 @@ pub struct StatusChangePage {
 /// probability defaults to the status's (settings). A lead created won without an account
 /// is converted: the account whose company key matches `organization` is linked, or
 /// created.
-#[utoipa::path(post, path = "/api/v1/leads", tag = "leads", request_body = LeadWrite, responses(
+#[utoipa::path(post, path = "/api/v1/leads", tag = "leads", request_body = LeadCreate, responses(
     (status = 201, description = "Created", body = Lead, headers(("Location" = String), ("ETag" = String))),
     (status = 403, description = "The role may not create leads or set a field", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
     (status = 409, description = "legacy_id or provider id taken", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
@@ -151,7 +137,7 @@ pub async fn get_lead(
 
 /// Changes a lead. A new `status` is written to the history (with `status_reason`);
 /// `lost` needs a `lost_reason`; a won or lost lead only moves again through reopen.
-#[utoipa::path(patch, path = "/api/v1/leads/{id}", tag = "leads", request_body = LeadWrite,
+#[utoipa::path(patch, path = "/api/v1/leads/{id}", tag = "leads", request_body = LeadPatch,
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
     responses(
         (status = 200, description = "Updated", body = Lead, headers(("ETag" = String))),

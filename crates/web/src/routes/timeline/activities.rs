@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Json;
-use rapport_domain::activity::{Activity, ActivityChanges};
+use rapport_domain::activity::{Activity, ActivityChanges, ActivityCreate, ActivityPatch};
 use rapport_domain::input::Patch;
 use rapport_store::timeline::activities;
 use rapport_store::Page;
@@ -20,38 +20,6 @@ use crate::routes::IdPath;
 use crate::AppState;
 
 #[derive(Serialize, utoipa::ToSchema)]
-#[allow(dead_code)]
-pub struct ActivityWrite {
-    /// note, call, email, meeting, chat, task, comment. Required on create, fixed after.
-    kind: Option<String>,
-    /// phone, email, meeting, chat, other; interactions default to their kind's.
-    channel: Option<String>,
-    subject: Option<String>,
-    /// Required for notes and comments.
-    body: Option<String>,
-    /// YYYY-MM-DD; today (UTC) by default.
-    activity_date: Option<String>,
-    /// Tasks: when due (RFC 3339). Not on interactions.
-    due_at: Option<String>,
-    /// Interactions, on create: schedules a follow-up task due then.
-    follow_up_at: Option<String>,
-    /// Tasks, notes, comments only.
-    done: Option<bool>,
-    /// Hidden from partner and distributor users.
-    internal: Option<bool>,
-    pinned: Option<bool>,
-    author_id: Option<Uuid>,
-    assignee_id: Option<Uuid>,
-    account_id: Option<Uuid>,
-    contact_id: Option<Uuid>,
-    lead_id: Option<Uuid>,
-    /// Interactions: the interaction this one corrects.
-    corrects_id: Option<Uuid>,
-    provider_name: Option<String>,
-    provider_id: Option<String>,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
 pub struct ActivityPage {
     pub data: Vec<Activity>,
     pub next_cursor: Option<String>,
@@ -59,7 +27,7 @@ pub struct ActivityPage {
 }
 
 /// Logs an activity linked to at least one account, contact or lead the caller can see.
-#[utoipa::path(post, path = "/api/v1/activities", tag = "activities", request_body = ActivityWrite, responses(
+#[utoipa::path(post, path = "/api/v1/activities", tag = "activities", request_body = ActivityCreate, responses(
     (status = 201, description = "Created", body = Activity, headers(("Location" = String), ("ETag" = String))),
     (status = 403, description = "The role may not log activities", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
     (status = 422, description = "Invalid fields, named (no link, a link you cannot see…)", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
@@ -114,7 +82,7 @@ pub async fn get_activity(
 
 /// Changes a task, note or comment (author, assignee or admin). Interactions answer 409:
 /// log a correction instead.
-#[utoipa::path(patch, path = "/api/v1/activities/{id}", tag = "activities", request_body = ActivityWrite,
+#[utoipa::path(patch, path = "/api/v1/activities/{id}", tag = "activities", request_body = ActivityPatch,
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
     responses(
         (status = 200, description = "Updated", body = Activity, headers(("ETag" = String))),

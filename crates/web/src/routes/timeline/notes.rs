@@ -4,11 +4,10 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Json;
-use rapport_domain::note::{Note, NoteChanges};
+use rapport_domain::note::{Note, NoteChanges, NoteCreate, NotePatch};
 use rapport_store::timeline::notes;
 use rapport_store::Page;
 use serde::Serialize;
-use uuid::Uuid;
 
 use crate::auth::Authed;
 use crate::body::JsonBody;
@@ -19,19 +18,6 @@ use crate::routes::IdPath;
 use crate::AppState;
 
 #[derive(Serialize, utoipa::ToSchema)]
-#[allow(dead_code)]
-pub struct NoteWrite {
-    /// Required on create.
-    body: Option<String>,
-    /// YYYY-MM-DD; today (UTC) by default.
-    note_date: Option<String>,
-    /// The acting user by default; only admins may name someone else.
-    author_id: Option<Uuid>,
-    contact_id: Option<Uuid>,
-    pinned: Option<bool>,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
 pub struct NotePage {
     pub data: Vec<Note>,
     pub next_cursor: Option<String>,
@@ -39,7 +25,7 @@ pub struct NotePage {
 }
 
 /// Adds a note to the account.
-#[utoipa::path(post, path = "/api/v1/accounts/{id}/notes", tag = "notes", request_body = NoteWrite,
+#[utoipa::path(post, path = "/api/v1/accounts/{id}/notes", tag = "notes", request_body = NoteCreate,
     params(("id" = Uuid, Path)),
     responses(
         (status = 201, description = "Created", body = Note, headers(("Location" = String), ("ETag" = String))),
@@ -92,7 +78,7 @@ pub async fn get_note(
 }
 
 /// Changes a note (its author or an admin).
-#[utoipa::path(patch, path = "/api/v1/notes/{id}", tag = "notes", request_body = NoteWrite,
+#[utoipa::path(patch, path = "/api/v1/notes/{id}", tag = "notes", request_body = NotePatch,
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
     responses(
         (status = 200, description = "Updated", body = Note, headers(("ETag" = String))),
