@@ -3,7 +3,6 @@
 //! instead of stopping at the first problem as serde would.
 
 use serde_json::{Map, Value};
-use uuid::Uuid;
 
 use crate::validation::{FieldError, Invalid};
 
