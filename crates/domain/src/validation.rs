@@ -45,6 +45,38 @@ impl std::fmt::Display for Invalid {
 
 impl std::error::Error for Invalid {}
 
+/// A calendar date written exactly `YYYY-MM-DD` (ISO 8601's extended form, four-digit
+/// year): chrono alone would also take `2026-1-1` and `+002026-01-01`.
+pub fn strict_date(s: &str) -> Option<chrono::NaiveDate> {
+    let b = s.as_bytes();
+    let shaped = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shaped {
+        return None;
+    }
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+/// Whether text holds the NUL character, which PostgreSQL cannot store in text or JSONB:
+/// refused on both engines alike, so they agree.
+pub fn has_nul(s: &str) -> bool {
+    s.contains('\0')
+}
+
+/// Whether any key or string inside a JSON value holds the NUL character.
+pub fn json_has_nul(v: &serde_json::Value) -> bool {
+    match v {
+        serde_json::Value::String(s) => has_nul(s),
+        serde_json::Value::Array(items) => items.iter().any(json_has_nul),
+        serde_json::Value::Object(m) => m.iter().any(|(k, v)| has_nul(k) || json_has_nul(v)),
+        _ => false,
+    }
+}
+
 pub fn is_email(s: &str) -> bool {
     let Some((local, domain)) = s.rsplit_once('@') else {
         return false;
@@ -80,6 +112,28 @@ pub fn is_web_url(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_are_exactly_yyyy_mm_dd() {
+        assert!(strict_date("2026-01-31").is_some());
+        for bad in [
+            "2026-1-1",
+            "+002026-01-01",
+            "2026-02-30",
+            "26-01-01",
+            " 2026-01-01",
+            "2026/01/01",
+        ] {
+            assert!(strict_date(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn nul_is_found_anywhere_in_json() {
+        assert!(json_has_nul(&serde_json::json!({"a": ["x", "b\u{0}"]})));
+        assert!(json_has_nul(&serde_json::json!({"k\u{0}": 1})));
+        assert!(!json_has_nul(&serde_json::json!({"a": ["x\n", 1, null]})));
+    }
 
     #[test]
     fn emails() {

@@ -18,13 +18,48 @@ impl<S: Send + Sync> FromRequestParts<S> for QueryPairs {
         let RawQuery(raw) = RawQuery::from_request_parts(parts, state)
             .await
             .map_err(|_| Problem::bad_request("", "query", "the query string cannot be read"))?;
-        let raw = raw.unwrap_or_default();
-        serde_urlencoded::from_str::<Vec<(String, String)>>(&raw)
-            .map(QueryPairs)
-            .map_err(|e| {
-                Problem::bad_request("", "query", format!("the query string is malformed: {e}"))
-            })
+        decode_pairs(&raw.unwrap_or_default()).map(QueryPairs)
     }
+}
+
+/// `name=value&…` as form encoding writes it (`+` is a space), refusing what a lossy
+/// decoder would silently turn into something else: a percent-escape that is not UTF-8
+/// (a `q` that became `\u{FFFD}` would match nothing, or everything), and the NUL
+/// character, which PostgreSQL cannot store or compare in text (both engines refuse it
+/// alike).
+fn decode_pairs(raw: &str) -> Result<Vec<(String, String)>, Problem> {
+    let mut pairs = Vec::new();
+    for part in raw.split('&').filter(|p| !p.is_empty()) {
+        let (name, value) = part.split_once('=').unwrap_or((part, ""));
+        let name = decode(name).ok_or_else(|| {
+            Problem::bad_request(
+                "",
+                "utf8",
+                "a parameter name is not valid percent-encoded UTF-8",
+            )
+        })?;
+        let value = decode(value).ok_or_else(|| {
+            Problem::bad_request(&name, "utf8", "is not valid percent-encoded UTF-8")
+        })?;
+        if rapport_domain::validation::has_nul(&name) || rapport_domain::validation::has_nul(&value)
+        {
+            return Err(Problem::bad_request(
+                &name,
+                "characters",
+                "must not contain the NUL character (U+0000)",
+            ));
+        }
+        pairs.push((name, value));
+    }
+    Ok(pairs)
+}
+
+fn decode(component: &str) -> Option<String> {
+    let spaced = component.replace('+', " ");
+    percent_encoding::percent_decode_str(&spaced)
+        .decode_utf8()
+        .ok()
+        .map(|s| s.into_owned())
 }
 
 /// A list request: standard parameters plus everything else as filters.

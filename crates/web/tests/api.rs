@@ -22,6 +22,8 @@ mod directory;
 mod distributions;
 #[path = "api/exports.rs"]
 mod exports;
+#[path = "api/faults.rs"]
+mod faults;
 #[path = "api/matrix.rs"]
 mod matrix;
 #[path = "api/operations.rs"]

@@ -50,10 +50,9 @@ impl ObjectReader {
         match self.take(name) {
             None => Patch::Absent,
             Some(Value::Null) => Patch::Null,
-            Some(Value::String(s)) => match chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-            {
-                Ok(d) => Patch::Set(d),
-                Err(_) => {
+            Some(Value::String(s)) => match crate::validation::strict_date(s.trim()) {
+                Some(d) => Patch::Set(d),
+                None => {
                     self.error(name, "date", format!("{s:?} is not a YYYY-MM-DD date"));
                     Patch::Absent
                 }
@@ -259,6 +258,16 @@ impl ObjectReader {
                         name,
                         "max_size",
                         format!("must be at most {max_bytes} bytes of JSON"),
+                    );
+                    return Patch::Absent;
+                }
+                if m.iter().any(|(k, v)| {
+                    crate::validation::has_nul(k) || crate::validation::json_has_nul(v)
+                }) {
+                    self.error(
+                        name,
+                        "characters",
+                        "must not contain the NUL character (U+0000) in a key or a value",
                     );
                     return Patch::Absent;
                 }

@@ -1,7 +1,7 @@
 //! The typed filters of a list: `name=value[,value…]` (with `me` and `null`) and
 //! `_after`/`_before` ranges on dates, times and numbers.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use rapport_db::{parse_timestamp, Value};
 use uuid::Uuid;
 
@@ -15,7 +15,7 @@ pub(super) fn parse_value(kind: Kind, s: &str) -> Option<Value> {
         Kind::Text => Value::Text(s.to_owned()),
         Kind::Uuid => Value::Uuid(Uuid::parse_str(s).ok()?),
         Kind::Timestamp => Value::Timestamp(parse_time_bound(s)?),
-        Kind::Date => Value::Date(NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?),
+        Kind::Date => Value::Date(rapport_domain::validation::strict_date(s)?),
         Kind::Int => Value::Int(s.parse().ok()?),
         Kind::Bool => Value::Bool(match s {
             "true" | "1" => true,
@@ -28,8 +28,7 @@ pub(super) fn parse_value(kind: Kind, s: &str) -> Option<Value> {
 /// A timestamp filter value: RFC 3339, or a date meaning its midnight UTC.
 fn parse_time_bound(s: &str) -> Option<DateTime<Utc>> {
     parse_timestamp(s).or_else(|| {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .ok()
+        rapport_domain::validation::strict_date(s)
             .and_then(|d| d.and_hms_opt(0, 0, 0))
             .map(|t| t.and_utc())
     })

@@ -50,6 +50,17 @@ pub async fn list_users(
 ) -> ApiResult<Json<UserList>> {
     let mut filter = UserFilter::default();
     for (name, value) in pairs {
+        // The name first: an unknown parameter is unknown, whatever its value.
+        let slot = match name.as_str() {
+            "enabled" | "pending" => name.as_str(),
+            _ => {
+                return Err(Problem::bad_request(
+                    &name,
+                    "unknown",
+                    "is not a filter of users (enabled, pending)",
+                ))
+            }
+        };
         let flag = match value.as_str() {
             "true" => true,
             "false" => false,
@@ -61,16 +72,10 @@ pub async fn list_users(
                 ))
             }
         };
-        match name.as_str() {
-            "enabled" => filter.enabled = Some(flag),
-            "pending" => filter.pending = flag,
-            _ => {
-                return Err(Problem::bad_request(
-                    &name,
-                    "unknown",
-                    "is not a filter of users (enabled, pending)",
-                ))
-            }
+        if slot == "enabled" {
+            filter.enabled = Some(flag);
+        } else {
+            filter.pending = flag;
         }
     }
     Ok(Json(UserList {

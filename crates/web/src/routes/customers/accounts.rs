@@ -167,6 +167,13 @@ pub async fn get_account_by_legacy_id(
     Authed(auth): Authed,
     axum::extract::Path(legacy_id): axum::extract::Path<String>,
 ) -> ApiResult<Response> {
+    if rapport_domain::validation::has_nul(&legacy_id) {
+        return Err(Problem::bad_request(
+            "legacy_id",
+            "characters",
+            "must not contain the NUL character (U+0000)",
+        ));
+    }
     let account = accounts::by_legacy_id(&app.store, &auth.ctx.actor, legacy_id).await?;
     Ok(tagged(StatusCode::OK, account))
 }

@@ -2,7 +2,6 @@
 
 use axum::extract::State;
 use axum::Json;
-use chrono::NaiveDate;
 use rapport_domain::settings::{Settings, SettingsChanges, SettingsPatch};
 use rapport_store::pipeline::board::{self as pipeline, Board, BoardFilter};
 use rapport_store::settings;
@@ -27,7 +26,7 @@ fn board_filter(pairs: Vec<(String, String)>, me: Uuid) -> Result<BoardFilter, P
             })
         };
         let date = || {
-            NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| {
+            rapport_domain::validation::strict_date(v).ok_or_else(|| {
                 Problem::bad_request(&name, "date", format!("{v:?} is not a YYYY-MM-DD date"))
             })
         };

@@ -18,8 +18,9 @@ use crate::query::QueryPairs;
 use crate::AppState;
 
 fn date(name: &str, v: &str) -> Result<NaiveDate, Problem> {
-    NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
-        .map_err(|_| Problem::bad_request(name, "date", format!("{v:?} is not a YYYY-MM-DD date")))
+    rapport_domain::validation::strict_date(v.trim()).ok_or_else(|| {
+        Problem::bad_request(name, "date", format!("{v:?} is not a YYYY-MM-DD date"))
+    })
 }
 
 fn user(name: &str, v: &str, me: Uuid) -> Result<Uuid, Problem> {
