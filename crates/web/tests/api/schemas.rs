@@ -188,3 +188,31 @@ both_engines! {
         assert!(wrong.is_empty(), "{wrong:#?}");
     }
 }
+
+both_engines! {
+    async fn operation_ids_are_unique_and_public_operations_say_so(db) {
+        let app = App::start(db).await;
+        let doc = document(&app).await;
+        let mut ids = std::collections::BTreeMap::new();
+        let mut public = Vec::new();
+        for (path, item) in doc["paths"].as_object().expect("paths") {
+            for (method, op) in item.as_object().expect("path item") {
+                let Some(id) = op["operationId"].as_str() else { continue };
+                if let Some(other) = ids.insert(id.to_owned(), format!("{method} {path}")) {
+                    panic!("operationId {id} is used by {other} and {method} {path}");
+                }
+                // An empty requirement object: no credentials needed, whatever the
+                // document's global requirement says.
+                if op["security"] == serde_json::json!([{}]) {
+                    public.push(format!("{method} {path}"));
+                }
+            }
+        }
+        assert!(ids.len() > 80, "{} operations", ids.len());
+        public.sort();
+        assert_eq!(
+            public,
+            ["get /healthz", "get /metrics", "get /readyz", "post /api/v1/auth/login"],
+        );
+    }
+}

@@ -55,7 +55,7 @@ fn session_cookie(app: &AppState, meta: &ClientMeta, value: &str, max_age: i64) 
 /// Signs in with email (or directory user name) and password; sets the session cookie.
 /// A person the LDAP directory knows but Rapport does not is created disabled on first
 /// sign-in and answered 403 `pending-approval` until an administrator enables them.
-#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest, responses(
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", security(()), request_body = LoginRequest, responses(
     (status = 200, description = "Signed in; the session cookie is set", body = LoginResponse),
     (status = 401, description = "Wrong email or password", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
     (status = 403, description = "The account is disabled, or waits for approval (type /problems/pending-approval)", body = crate::problem::ProblemBody, content_type = "application/problem+json"),

@@ -81,7 +81,7 @@ pub async fn create(
 }
 
 /// The caller's tokens (never their secrets).
-#[utoipa::path(get, path = "/api/v1/tokens", tag = "auth", responses((status = 200, description = "Tokens", body = TokenList)))]
+#[utoipa::path(get, operation_id = "list_tokens", path = "/api/v1/tokens", tag = "auth", responses((status = 200, description = "Tokens", body = TokenList)))]
 pub async fn list(State(app): State<AppState>, Authed(auth): Authed) -> ApiResult<Json<TokenList>> {
     let data = tokens::list(&app.store, &auth.ctx.actor).await?;
     Ok(Json(TokenList {

@@ -20,7 +20,7 @@ pub struct AuditPage {
 ///
 /// Filters: `entity_type`, `entity_id`, `actor_id`, `action`, `request_id`,
 /// `at_after` (inclusive) and `at_before` (exclusive).
-#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", responses(
+#[utoipa::path(get, operation_id = "list_audit_entries", path = "/api/v1/audit", tag = "audit", responses(
     (status = 200, description = "A page of audit entries", body = AuditPage),
     (status = 403, description = "Not an admin", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
 pub async fn list(
