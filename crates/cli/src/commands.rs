@@ -133,17 +133,21 @@ pub async fn serve(cfg: Config) -> anyhow::Result<()> {
         cfg.listen
     );
     let (grace_tx, grace_rx) = tokio::sync::oneshot::channel::<()>();
-    let server = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
+    let limits = rapport_web::ServeLimits {
+        header_read_timeout: Duration::from_secs(cfg.header_read_timeout_secs),
+        body_read_timeout: Duration::from_secs(cfg.body_read_timeout_secs),
+        max_connections: cfg.max_connections,
+    };
+    let server = rapport_web::serve(listener, app, limits, async move {
         shutdown_signal().await;
         tracing::info!("shutting down: finishing requests in flight");
         let _ = grace_tx.send(());
     });
     let grace = Duration::from_secs(cfg.shutdown_grace_secs);
-    let server = async move { server.await.context("server failed") };
+    let server = async move {
+        server.await;
+        Ok::<(), anyhow::Error>(())
+    };
     let deadline = async move {
         if grace_rx.await.is_ok() {
             tokio::time::sleep(grace).await;

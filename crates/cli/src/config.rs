@@ -44,6 +44,12 @@ pub struct Config {
     pub migrate: bool,
     /// Seconds in-flight requests get to finish after SIGTERM or Ctrl-C.
     pub shutdown_grace_secs: u64,
+    /// Seconds a client may take to send a request's headers.
+    pub header_read_timeout_secs: u64,
+    /// Seconds a client may take to send a request's body once its headers are in.
+    pub body_read_timeout_secs: u64,
+    /// Connections served at once; more wait in the listen queue.
+    pub max_connections: usize,
     /// LDAP directory for sign-in, `ldap://host:389` or `ldaps://host:636`; empty: off.
     pub ldap_url: String,
     /// Upgrade `ldap://` with StartTLS before any password is sent.
@@ -84,6 +90,9 @@ impl Default for Config {
             log_level: "info".into(),
             migrate: true,
             shutdown_grace_secs: 30,
+            header_read_timeout_secs: 10,
+            body_read_timeout_secs: 30,
+            max_connections: 1024,
             ldap_url: String::new(),
             ldap_starttls: false,
             ldap_ca_file: String::new(),
@@ -99,7 +108,7 @@ impl Default for Config {
 }
 
 /// Every key of [`Config`], as read from `RAPPORT_<KEY>`.
-const KEYS: [&str; 29] = [
+const KEYS: [&str; 32] = [
     "listen",
     "database_url",
     "db_pool_size",
@@ -119,6 +128,9 @@ const KEYS: [&str; 29] = [
     "log_level",
     "migrate",
     "shutdown_grace_secs",
+    "header_read_timeout_secs",
+    "body_read_timeout_secs",
+    "max_connections",
     "ldap_url",
     "ldap_starttls",
     "ldap_ca_file",
@@ -193,6 +205,15 @@ fn validate(c: &Config) -> anyhow::Result<()> {
     }
     if c.max_bulk_body_bytes < c.max_body_bytes {
         problems.push("max_bulk_body_bytes: must be at least max_body_bytes".into());
+    }
+    if !(1..=3600).contains(&c.header_read_timeout_secs) {
+        problems.push("header_read_timeout_secs: must be 1 to 3600".into());
+    }
+    if !(1..=3600).contains(&c.body_read_timeout_secs) {
+        problems.push("body_read_timeout_secs: must be 1 to 3600".into());
+    }
+    if !(1..=100_000).contains(&c.max_connections) {
+        problems.push("max_connections: must be 1 to 100000".into());
     }
     if c.session_idle_minutes < 1 || c.session_absolute_hours < 1 {
         problems.push("session_idle_minutes and session_absolute_hours: must be positive".into());
@@ -289,6 +310,28 @@ mod tests {
         for key in KEYS {
             assert!(toml.contains(&format!("{key} = ")), "{key}");
         }
+    }
+
+    #[test]
+    fn connection_limits_out_of_range_are_named() {
+        let c = Config {
+            header_read_timeout_secs: 0,
+            body_read_timeout_secs: 7200,
+            max_connections: 0,
+            ..Config::default()
+        };
+        let message = validate(&c).map_or_else(|e| e.to_string(), |_| String::new());
+        for key in [
+            "header_read_timeout_secs",
+            "body_read_timeout_secs",
+            "max_connections",
+        ] {
+            assert!(
+                message.contains(&format!("{key}: must be")),
+                "{key}: {message}"
+            );
+        }
+        assert!(validate(&Config::default()).is_ok());
     }
 
     #[test]

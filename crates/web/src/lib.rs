@@ -16,6 +16,7 @@ mod problem;
 mod query;
 mod request_id;
 mod routes;
+mod serve;
 
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -30,6 +31,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 pub use auth::{CSRF_HEADER, SESSION_COOKIE};
 pub use problem::Problem;
+pub use serve::{serve, ServeLimits};
 
 /// When the session cookie carries `Secure`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -42,6 +42,8 @@ mod row_security;
 mod schemas;
 #[path = "api/search.rs"]
 mod search;
+#[path = "api/slow_clients.rs"]
+mod slow_clients;
 #[path = "api/timeline.rs"]
 mod timeline;
 #[path = "api/users.rs"]
