@@ -216,3 +216,27 @@ both_engines! {
         );
     }
 }
+
+both_engines! {
+    async fn every_limit_parameter_says_one_to_five_hundred(db) {
+        let app = App::start(db).await;
+        let doc = document(&app).await;
+        let mut seen = 0;
+        for (path, item) in doc["paths"].as_object().expect("paths") {
+            for (method, op) in item.as_object().expect("path item") {
+                let params = op["parameters"].as_array().cloned().unwrap_or_default();
+                for p in params.iter().filter(|p| p["name"] == "limit") {
+                    seen += 1;
+                    // The same bounds the list reader enforces (kernel::list::MAX_LIMIT).
+                    assert_eq!(p["schema"]["minimum"], 1, "{method} {path}: {p}");
+                    assert_eq!(
+                        p["schema"]["maximum"],
+                        rapport_store::kernel::list::MAX_LIMIT,
+                        "{method} {path}: {p}"
+                    );
+                }
+            }
+        }
+        assert!(seen >= 11, "{seen} limit parameters");
+    }
+}

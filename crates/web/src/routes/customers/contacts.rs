@@ -57,7 +57,7 @@ pub async fn create_contact(
 /// first), `created_at`, `updated_at`, `email`.
 #[utoipa::path(get, path = "/api/v1/contacts", tag = "contacts",
     params(
-        ("limit" = Option<u32>, Query, description = "1–500, default 50"),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 500, description = "1–500, default 50"),
         ("cursor" = Option<String>, Query, description = "next_cursor of the previous page"),
         ("sort" = Option<String>, Query, description = "e.g. name or -created_at"),
         ("q" = Option<String>, Query, description = "text search"),

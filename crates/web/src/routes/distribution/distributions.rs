@@ -127,7 +127,7 @@ pub async fn bulk_create(
 /// `order_number`, `product_id`, `source`, `linked=true|false`, `created_after`/`_before`.
 #[utoipa::path(get, path = "/api/v1/distributions", tag = "distributions",
     params(
-        ("limit" = Option<u32>, Query, description = "1–500, default 50"),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 500, description = "1–500, default 50"),
         ("cursor" = Option<String>, Query, description = "next_cursor of the previous page"),
         ("sort" = Option<String>, Query, description = "ship_date, created_at, updated_at, quantity; - for descending"),
         ("linked" = Option<bool>, Query, description = "whether the entry has a customer account"),
@@ -243,7 +243,7 @@ pub async fn link(
     params(
         ("lot" = Option<String>, Query, description = "a lot number; give lot or sku"),
         ("sku" = Option<String>, Query),
-        ("limit" = Option<u32>, Query, description = "shipments per page, 1–500"),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 500, description = "shipments per page, 1–500"),
         ("cursor" = Option<String>, Query)),
     responses(
         (status = 200, description = "The trace", body = Trace),

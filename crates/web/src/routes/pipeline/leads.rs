@@ -93,7 +93,7 @@ pub async fn create_lead(
 /// `updated_at`, `title`, `expected_close_date`, `probability`, `status`.
 #[utoipa::path(get, path = "/api/v1/leads", tag = "leads",
     params(
-        ("limit" = Option<u32>, Query, description = "1–500, default 50"),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 500, description = "1–500, default 50"),
         ("cursor" = Option<String>, Query, description = "next_cursor of the previous page"),
         ("sort" = Option<String>, Query, description = "e.g. -expected_close_date"),
         ("q" = Option<String>, Query, description = "text search"),
@@ -232,7 +232,7 @@ pub async fn delete_lead(
 /// The lead's status history, oldest first.
 #[utoipa::path(get, path = "/api/v1/leads/{id}/history", tag = "leads",
     params(("id" = Uuid, Path),
-        ("limit" = Option<u32>, Query, description = "1–500, default 50"),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 500, description = "1–500, default 50"),
         ("cursor" = Option<String>, Query, description = "next_cursor of the previous page")),
     responses(
         (status = 200, description = "Status changes", body = StatusChangePage),
@@ -251,7 +251,7 @@ pub async fn lead_history(
 /// The lead's timeline: its activities and status changes, pinned first, then newest.
 #[utoipa::path(get, path = "/api/v1/leads/{id}/timeline", tag = "leads",
     params(("id" = Uuid, Path),
-        ("limit" = Option<u32>, Query, description = "1–500, default 50"),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 500, description = "1–500, default 50"),
         ("cursor" = Option<String>, Query, description = "next_cursor of the previous page")),
     responses(
         (status = 200, description = "A page of the timeline", body = TimelinePage),
@@ -271,7 +271,7 @@ pub async fn lead_timeline(
 /// changes, pinned first, then newest.
 #[utoipa::path(get, path = "/api/v1/accounts/{id}/timeline", tag = "accounts",
     params(("id" = Uuid, Path),
-        ("limit" = Option<u32>, Query, description = "1–500, default 50"),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 500, description = "1–500, default 50"),
         ("cursor" = Option<String>, Query, description = "next_cursor of the previous page")),
     responses(
         (status = 200, description = "A page of the timeline", body = TimelinePage),

@@ -48,7 +48,7 @@ pub async fn create_activity(
 /// `created_at`, `updated_at`.
 #[utoipa::path(get, path = "/api/v1/activities", tag = "activities",
     params(
-        ("limit" = Option<u32>, Query, description = "1–500, default 50"),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 500, description = "1–500, default 50"),
         ("cursor" = Option<String>, Query, description = "next_cursor of the previous page"),
         ("sort" = Option<String>, Query, description = "e.g. due_at"),
         ("count" = Option<bool>, Query, description = "include total")),

@@ -46,7 +46,7 @@ pub async fn create_note(
 /// `author_id` (`me`), `contact_id`, `pinned`, `note_date_after`/`_before`.
 #[utoipa::path(get, path = "/api/v1/accounts/{id}/notes", tag = "notes",
     params(("id" = Uuid, Path),
-        ("limit" = Option<u32>, Query, description = "1–500, default 50"),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 500, description = "1–500, default 50"),
         ("cursor" = Option<String>, Query, description = "next_cursor of the previous page")),
     responses(
         (status = 200, description = "A page of notes", body = NotePage),
