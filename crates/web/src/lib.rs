@@ -135,7 +135,7 @@ pub fn router(state: AppState) -> Router {
         .split_for_parts();
     // Built once per router rather than per request. A second router over clones of the
     // same state would build the same document, so keeping the first loses nothing.
-    let _ = state.openapi.set(doc);
+    let _ = state.openapi.set(openapi::with_malformed_answers(doc));
     Router::new()
         .merge(served)
         .fallback(not_found)

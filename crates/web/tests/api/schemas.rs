@@ -240,3 +240,39 @@ both_engines! {
         assert!(seen >= 11, "{seen} limit parameters");
     }
 }
+
+both_engines! {
+    async fn a_path_id_that_is_not_a_uuid_is_a_documented_400(db) {
+        let app = App::start(db).await;
+        let doc = document(&app).await;
+        let mut tried = 0;
+        for (path, item) in doc["paths"].as_object().expect("paths") {
+            for (method, op) in item.as_object().expect("path item") {
+                let params = op["parameters"].as_array().cloned().unwrap_or_default();
+                let uuids: Vec<String> = params
+                    .iter()
+                    .filter(|p| p["in"] == "path" && p["schema"]["format"] == "uuid")
+                    .filter_map(|p| p["name"].as_str().map(str::to_owned))
+                    .collect();
+                if uuids.is_empty() {
+                    continue;
+                }
+                let mut uri = path.clone();
+                for name in &uuids {
+                    uri = uri.replace(&format!("{{{name}}}"), "not-a-uuid");
+                }
+                let method_name = method.to_uppercase();
+                let m = axum::http::Method::from_bytes(method_name.as_bytes()).expect("method");
+                let body = matches!(method.as_str(), "post" | "patch" | "put").then(|| serde_json::json!({}));
+                let r = app.call(m, &uri, &app.admin.token, body).await;
+                assert_eq!(r.status, axum::http::StatusCode::BAD_REQUEST, "{method} {uri}: {}", r.body);
+                assert!(
+                    op["responses"].get("400").is_some(),
+                    "{method} {path} answers 400 but does not document it"
+                );
+                tried += 1;
+            }
+        }
+        assert!(tried > 30, "{tried} operations with a UUID in the path");
+    }
+}
