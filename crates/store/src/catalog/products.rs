@@ -176,15 +176,7 @@ pub async fn update(
             }
             after = record::touched(&before, actor, after);
             record::update(c, &after)?;
-            audit::record_change(
-                c,
-                &ctx,
-                AuditAction::Update,
-                ENTITY,
-                id,
-                Some(&before),
-                Some(&after),
-            )?;
+            record::audit_update(c, &ctx, &before, &after)?;
             Ok(after)
         })
         .await

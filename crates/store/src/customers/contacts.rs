@@ -225,15 +225,7 @@ pub async fn update(
             check_legacy_id(c, actor, &proposed)?;
             let after = record::touched(&before, actor, proposed);
             record::update_at_version(c, &before, &after, unique_conflict)?;
-            audit::record_change(
-                c,
-                &ctx,
-                AuditAction::Update,
-                ENTITY,
-                id,
-                Some(&before),
-                Some(&after),
-            )?;
+            record::audit_update(c, &ctx, &before, &after)?;
             Ok(after)
         })
         .await

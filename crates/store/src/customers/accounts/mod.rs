@@ -293,15 +293,7 @@ pub(crate) fn update_in(
     if after.owner_id != before.owner_id {
         super::rep_rows::sync_owner(c, id, after.owner_id, after.updated_by)?;
     }
-    audit::record_change(
-        c,
-        ctx,
-        AuditAction::Update,
-        ENTITY,
-        id,
-        Some(&before),
-        Some(&after),
-    )?;
+    record::audit_update(c, ctx, &before, &after)?;
     Ok(after)
 }
 

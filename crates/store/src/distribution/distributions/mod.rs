@@ -280,15 +280,7 @@ pub async fn update(
             }
             let after = record::touched(&before, actor, after);
             save(c, &before, &after)?;
-            audit::record_change(
-                c,
-                &ctx,
-                AuditAction::Update,
-                ENTITY,
-                id,
-                Some(&before),
-                Some(&after),
-            )?;
+            record::audit_update(c, &ctx, &before, &after)?;
             Ok(after)
         })
         .await
@@ -306,17 +298,8 @@ pub async fn delete(
         .write(move |c| {
             sales_figures::lock(c)?;
             let before = writable(c, &ctx.actor, id, Action::Delete, if_match)?;
-            c.execute("DELETE FROM distributions WHERE id = ?", &[id.into()])?;
-            sales_figures::apply(c, &[Facts::of(&before)], &[])?;
-            audit::record_change(
-                c,
-                &ctx,
-                AuditAction::Delete,
-                ENTITY,
-                id,
-                Some(&before),
-                None,
-            )
+            record::remove(c, &ctx, &before)?;
+            sales_figures::apply(c, &[Facts::of(&before)], &[])
         })
         .await
 }
@@ -347,7 +330,7 @@ pub(crate) fn repoint_account(
         .collect();
     for (b, a) in before.iter().zip(&after) {
         record::update(c, a)?;
-        audit::record_change(c, ctx, AuditAction::Update, ENTITY, a.id, Some(b), Some(a))?;
+        record::audit_update(c, ctx, b, a)?;
     }
     let removed: Vec<Facts> = before.iter().map(Facts::of).collect();
     let added: Vec<Facts> = after.iter().map(Facts::of).collect();

@@ -297,6 +297,24 @@ pub fn writable<T: Record>(
     Ok(record)
 }
 
+/// Records in the audit log that `before` became `after`.
+pub fn audit_update<T: Record>(
+    c: &mut dyn Conn,
+    ctx: &Ctx,
+    before: &T,
+    after: &T,
+) -> Result<(), StoreError> {
+    audit::record_change(
+        c,
+        ctx,
+        AuditAction::Update,
+        T::ENTITY,
+        before.id(),
+        Some(before),
+        Some(after),
+    )
+}
+
 /// Deletes the record's row and records the delete in the audit log.
 pub fn remove<T: Record>(c: &mut dyn Conn, ctx: &Ctx, before: &T) -> Result<(), StoreError> {
     c.execute(

@@ -24,15 +24,7 @@ pub(super) fn rewrite_where(
         }
         let after = record::touched(&before, &ctx.actor, after);
         save(c, &before, &after)?;
-        audit::record_change(
-            c,
-            ctx,
-            AuditAction::Update,
-            ENTITY,
-            before.id,
-            Some(&before),
-            Some(&after),
-        )?;
+        record::audit_update(c, ctx, &before, &after)?;
         n += 1;
     }
     Ok(n)

@@ -288,7 +288,7 @@ pub async fn update(
             if moved {
                 record_move(c, actor, &after, Some(before.status), reason, false)?;
             }
-            audit::record_change(c, &ctx, AuditAction::Update, ENTITY, id, Some(&before), Some(&after))?;
+            record::audit_update(c, &ctx, &before, &after)?;
             Ok(after)
         })
         .await
@@ -324,15 +324,7 @@ pub async fn reopen(
             after.lost_reason = None;
             save(c, &before, &after)?;
             record_move(c, actor, &after, Some(before.status), Some(to.reason), true)?;
-            audit::record_change(
-                c,
-                &ctx,
-                AuditAction::Update,
-                ENTITY,
-                id,
-                Some(&before),
-                Some(&after),
-            )?;
+            record::audit_update(c, &ctx, &before, &after)?;
             Ok(after)
         })
         .await

@@ -360,15 +360,7 @@ pub async fn update(
             set_people(c, actor, Some(&before), &after)?;
             after.stamp(before.version + 1, now, record::acting_user(actor));
             record::update(c, &after).map_err(unique_conflict)?;
-            audit::record_change(
-                c,
-                &ctx,
-                AuditAction::Update,
-                ENTITY,
-                id,
-                Some(&before),
-                Some(&after),
-            )?;
+            record::audit_update(c, &ctx, &before, &after)?;
             Ok(after)
         })
         .await
@@ -385,17 +377,7 @@ pub async fn delete(
         .db
         .write(move |c| {
             let before = writable(c, &ctx.actor, id, if_match)?;
-            c.execute("DELETE FROM activities WHERE id = ?", &[id.into()])?;
-            audit::record_change(
-                c,
-                &ctx,
-                AuditAction::Delete,
-                ENTITY,
-                id,
-                Some(&before),
-                None,
-            )?;
-            Ok(())
+            record::remove(c, &ctx, &before)
         })
         .await
 }
