@@ -301,7 +301,7 @@ fn activity_rules(r: &mut ObjectReader, changes: &ActivityChanges, _: bool) {
     {
         r.error(
             "body",
-            "required",
+            "depends",
             format!("is required for a {}", k.as_str()),
         );
     }

@@ -162,7 +162,7 @@ fn contact_rules(r: &mut ObjectReader, changes: &ContactChanges, for_create: boo
     {
         r.error(
             "last_name",
-            "required",
+            "one_of",
             "a contact needs a first or a last name",
         );
     }
@@ -290,7 +290,7 @@ mod tests {
             vec![
                 ("kind", "enum"),
                 ("email", "email"),
-                ("last_name", "required")
+                ("last_name", "one_of")
             ]
         );
         assert!(ContactChanges::read(json!({"first_name": "Ada"}), true).is_ok());

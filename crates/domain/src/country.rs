@@ -11,6 +11,28 @@ pub fn is_iso3166_alpha2(code: &str) -> bool {
     code.len() == 2 && CODES.split(' ').any(|c| c == code)
 }
 
+/// A JSON Schema pattern matching exactly the codes, in either case (as the address
+/// reader takes them): one alternative per first letter, with its second letters.
+pub fn alpha2_pattern() -> String {
+    let both = |c: char| format!("{}{}", c.to_ascii_uppercase(), c.to_ascii_lowercase());
+    let mut groups: Vec<(char, String)> = Vec::new();
+    for code in CODES.split(' ') {
+        let mut letters = code.chars();
+        let (Some(first), Some(second)) = (letters.next(), letters.next()) else {
+            continue;
+        };
+        match groups.last_mut() {
+            Some((f, seconds)) if *f == first => seconds.push_str(&both(second)),
+            _ => groups.push((first, both(second))),
+        }
+    }
+    let alternatives: Vec<String> = groups
+        .iter()
+        .map(|(first, seconds)| format!("[{}][{seconds}]", both(*first)))
+        .collect();
+    format!("^(?:{})$", alternatives.join("|"))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -19,5 +41,26 @@ mod tests {
         assert!(super::is_iso3166_alpha2("FR"));
         assert!(!super::is_iso3166_alpha2("XX"));
         assert!(!super::is_iso3166_alpha2("fr"));
+    }
+
+    #[test]
+    fn the_pattern_matches_every_code_in_either_case_and_nothing_else() {
+        let pattern = regex::Regex::new(&super::alpha2_pattern()).unwrap();
+        let mut matched = 0;
+        for a in 'A'..='Z' {
+            for b in 'A'..='Z' {
+                let code = format!("{a}{b}");
+                let known = super::is_iso3166_alpha2(&code);
+                assert_eq!(pattern.is_match(&code), known, "{code}");
+                assert_eq!(
+                    pattern.is_match(&code.to_ascii_lowercase()),
+                    known,
+                    "{code}"
+                );
+                matched += usize::from(known);
+            }
+        }
+        assert_eq!(matched, 249);
+        assert!(!pattern.is_match("FRA") && !pattern.is_match(" FR"));
     }
 }

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
 
-use crate::changes::kinds::{Date, Enum, Id, Int, Text};
+use crate::changes::kinds::{DateFrom1970, Enum, Id, Int, Text};
 use crate::changes::{changes, choice};
 use crate::input::Patch;
 use crate::normalize::company_key;
@@ -150,7 +150,7 @@ changes! {
     #[derive(Debug, Clone, Default, PartialEq)]
     pub struct DistributionChanges {
         /// From 1970-01-01 to 31 days after today.
-        ship_date: Date [required not_null],
+        ship_date: DateFrom1970 [required not_null],
         /// The external order number; entries without one count as an order each.
         order_number: Text(100),
         sku: Text(100) [required not_null],
@@ -190,8 +190,8 @@ impl DistributionChanges {
                 }
             }
             if let Patch::Set(d) = changes.ship_date {
-                if let Err(message) = check_ship_date(d, today) {
-                    r.error("ship_date", "range", message);
+                if let Err((rule, message)) = check_ship_date(d, today) {
+                    r.error("ship_date", rule, message);
                 }
             }
         })
@@ -200,16 +200,18 @@ impl DistributionChanges {
 
 /// The documented range of ship dates: from 1970-01-01 to [`MAX_DAYS_AHEAD`] days after
 /// today.
-pub fn check_ship_date(d: NaiveDate, today: NaiveDate) -> Result<(), String> {
+pub fn check_ship_date(d: NaiveDate, today: NaiveDate) -> Result<(), (&'static str, String)> {
     let (y, m, day) = EARLIEST_SHIP_DATE;
     let earliest = NaiveDate::from_ymd_opt(y, m, day).unwrap_or(NaiveDate::MIN);
     let latest = today + Duration::days(MAX_DAYS_AHEAD);
     if d < earliest {
-        return Err(format!("must be on or after {earliest}"));
+        return Err(("range", format!("must be on or after {earliest}")));
     }
     if d > latest {
-        return Err(format!(
-            "must be no more than {MAX_DAYS_AHEAD} days after today (at most {latest})"
+        // "window": the bound moves with today, so no schema can state it.
+        return Err((
+            "window",
+            format!("must be no more than {MAX_DAYS_AHEAD} days after today (at most {latest})"),
         ));
     }
     Ok(())
@@ -277,6 +279,9 @@ mod tests {
         let far = json!({"ship_date": "2062-01-01", "sku": "A", "quantity": 1});
         let err = DistributionChanges::read(far, true, today()).unwrap_err();
         assert_eq!(err.0[0].field, "ship_date");
+        assert_eq!(err.0[0].rule, "window");
+        let early = json!({"ship_date": "1969-12-31", "sku": "A", "quantity": 1});
+        let err = DistributionChanges::read(early, true, today()).unwrap_err();
         assert_eq!(err.0[0].rule, "range");
     }
 

@@ -21,6 +21,11 @@ pub const MAX_SCALE: u32 = 4;
 /// The largest amount: NUMERIC(18, 4) holds fourteen integer digits.
 pub const MAX_AMOUNT: &str = "99999999999999.9999";
 
+/// Every code [`is_iso4217`] takes.
+pub fn iso4217_codes() -> impl Iterator<Item = &'static str> {
+    CODES.split(' ')
+}
+
 pub fn is_iso4217(code: &str) -> bool {
     code.len() == 3 && CODES.split(' ').any(|c| c == code)
 }
@@ -89,29 +94,32 @@ impl Money {
 
 /// Why an amount string was refused, for the field's error message.
 pub fn parse_amount(s: &str) -> Result<Decimal, &'static str> {
+    const SHAPE: &str = "must be a decimal string such as \"1234.50\"";
     let t = s.trim();
-    let plain = !t.is_empty()
-        && t.chars()
-            .all(|c| c.is_ascii_digit() || c == '.' || c == '-')
-        && t.matches('.').count() <= 1
-        && !t.starts_with('.')
-        && !t.ends_with('.');
-    if !plain {
-        return Err("must be a decimal string such as \"1234.50\"");
+    // Exactly the schema's pattern: 1 to 14 digits, then optionally a point and 1 to 4
+    // digits (no sign, exponent or padding zeros past the fourth decimal).
+    let (negative, digits) = match t.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, t),
+    };
+    let (whole, fraction) = match digits.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (digits, None),
+    };
+    let all_digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(whole) || !fraction.is_none_or(all_digits) {
+        return Err(SHAPE);
     }
-    let d: Decimal = t
-        .parse()
-        .map_err(|_| "must be a decimal string such as \"1234.50\"")?;
-    if d.is_sign_negative() && !d.is_zero() {
+    if negative {
         return Err("must not be negative");
     }
-    if d.normalize().scale() > MAX_SCALE {
+    if fraction.is_some_and(|f| f.len() > MAX_SCALE as usize) {
         return Err("must have at most 4 decimal places");
     }
-    let max: Decimal = MAX_AMOUNT.parse().map_err(|_| "limit")?;
-    if d > max {
+    if whole.len() > 14 {
         return Err("must be at most 99999999999999.9999");
     }
+    let d: Decimal = digits.parse().map_err(|_| SHAPE)?;
     Ok(d.normalize())
 }
 
@@ -172,5 +180,10 @@ mod tests {
             assert_eq!(parse_amount(s), Err(why), "{s}");
         }
         assert!(parse_amount("0").is_ok());
+        // What the schema's pattern refuses, the reader refuses too.
+        for s in ["1.23450", "-0", "+1", "1,5", " 1 . 5", "00000000000000000"] {
+            assert!(parse_amount(s).is_err(), "{s}");
+        }
+        assert!(parse_amount(" 00000000000012.5000 ").is_ok());
     }
 }

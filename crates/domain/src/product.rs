@@ -76,7 +76,11 @@ changes! {
 fn name_has_letters(r: &mut ObjectReader, name: &Patch<String>) {
     if let Patch::Set(n) = name {
         if company_key(n).is_empty() {
-            r.error("name", "letters", "must contain a letter or digit");
+            r.error(
+                "name",
+                "letters_or_digits",
+                "must contain a letter or digit",
+            );
         }
     }
 }
@@ -110,7 +114,7 @@ mod tests {
         let e = ProductChanges::read(json!({"name": "--"}), true).unwrap_err();
         assert_eq!(
             (e.0[0].field.as_str(), e.0[0].rule.as_str()),
-            ("name", "letters")
+            ("name", "letters_or_digits")
         );
         let mut p = Product::blank(None, Utc::now());
         ProductChanges::read(json!({"name": "Scanner X", "sku": "SX"}), true)

@@ -149,7 +149,7 @@ impl Kind for Probabilities {
                         );
                         continue;
                     };
-                    match v.as_i64() {
+                    match v.as_number().and_then(crate::validation::whole_number) {
                         Some(p) if (0..=100).contains(&p) => {
                             probabilities.insert(status, p);
                         }

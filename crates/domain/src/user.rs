@@ -1,11 +1,14 @@
 //! What an admin may send about a user: create and PATCH bodies.
 
-use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
+use utoipa::openapi::schema::{KnownFormat, Schema, SchemaFormat};
 
 use crate::actor::Role;
 use crate::changes::kinds::{Email, Enum, Id, Text};
 use crate::changes::{changes, schema, Kind, Mode};
 use crate::input::{ObjectReader, Patch};
+
+/// The shortest password a local user may be given.
+pub const MIN_PASSWORD_LEN: usize = 12;
 
 /// The longest password read (a bound on what is hashed, not a rule for people).
 pub const MAX_PASSWORD_LEN: usize = 1000;
@@ -70,7 +73,7 @@ fn user_rules(r: &mut ObjectReader, changes: &UserChanges, for_create: bool) {
         );
     }
     if for_create && !changes.directory && changes.password.is_none() {
-        r.error("password", "required", "is required");
+        r.error("password", "depends", "is required for a local user");
     }
 }
 
@@ -97,11 +100,11 @@ impl Kind for Password {
     }
 
     fn schema(&self) -> Schema {
-        ObjectBuilder::new()
-            .schema_type(Type::String)
+        // A directory user may not be given one at all (`not_allowed`), so the local
+        // users' minimum is the schema's.
+        crate::changes::schema::secret(MAX_PASSWORD_LEN)
             .format(Some(SchemaFormat::KnownFormat(KnownFormat::Password)))
-            .min_length(Some(1))
-            .max_length(Some(MAX_PASSWORD_LEN))
+            .min_length(Some(MIN_PASSWORD_LEN))
             .build()
             .into()
     }

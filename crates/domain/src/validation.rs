@@ -61,6 +61,27 @@ pub fn strict_date(s: &str) -> Option<chrono::NaiveDate> {
     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
+/// A UUID written as JSON Schema's `uuid` format has it: 36 characters, hyphenated
+/// (the `uuid` crate alone would also take the braced, URN and 32-digit forms).
+pub fn strict_uuid(s: &str) -> Option<uuid::Uuid> {
+    if s.len() != 36 {
+        return None;
+    }
+    uuid::Uuid::try_parse(s).ok()
+}
+
+/// A JSON number that is a whole number, as JSON Schema's `integer` reads it: `6.0` is
+/// the integer 6. Beyond 2^53 a float is no longer exact, so it is not taken as one.
+pub fn whole_number(n: &serde_json::Number) -> Option<i64> {
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    n.as_i64().or_else(|| {
+        n.as_f64()
+            .filter(|f| f.fract() == 0.0 && f.abs() <= EXACT)
+            // Within ±2^53 the cast is exact.
+            .map(|f| f as i64)
+    })
+}
+
 /// Whether text holds the NUL character, which PostgreSQL cannot store in text or JSONB:
 /// refused on both engines alike, so they agree.
 pub fn has_nul(s: &str) -> bool {

@@ -135,7 +135,11 @@ pub fn router(state: AppState) -> Router {
         .split_for_parts();
     // Built once per router rather than per request. A second router over clones of the
     // same state would build the same document, so keeping the first loses nothing.
-    let _ = state.openapi.set(openapi::with_malformed_answers(doc));
+    // Shared answers first: they add the Idempotency-Key parameter the rules describe.
+    let doc = openapi::with_shared_answers(doc);
+    let _ = state
+        .openapi
+        .set(openapi::with_parameter_rules(doc, &routes::LISTS));
     Router::new()
         .merge(served)
         .fallback(not_found)

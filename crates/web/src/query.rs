@@ -91,8 +91,9 @@ impl<S: Send + Sync> FromRequestParts<S> for ListQuery {
                 "q" => p.q = Some(v).filter(|s| !s.trim().is_empty()),
                 "count" => {
                     p.count = match v.as_str() {
-                        "true" | "1" => true,
-                        "false" | "0" => false,
+                        // Exactly the document's boolean: true or false.
+                        "true" => true,
+                        "false" => false,
                         _ => {
                             return Err(Problem::bad_request(
                                 "count",

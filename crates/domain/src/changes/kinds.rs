@@ -6,7 +6,7 @@ use std::marker::PhantomData;
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde_json::{Map, Value};
-use utoipa::openapi::schema::{KnownFormat, Schema, SchemaFormat};
+use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, Type};
 use uuid::Uuid;
 
 use super::schema::{self, text};
@@ -105,7 +105,9 @@ impl Kind for Phone {
 
     fn schema(&self) -> Schema {
         text(self.0)
-            .pattern(Some(r"^(?=(?:[^0-9]*[0-9]){3,20}[^0-9]*$)[0-9 +\-().x/]+$"))
+            .pattern(Some(schema::trimmed(
+                r"(?:[ +\-().x/]*[0-9]){3,20}[ +\-().x/]*",
+            )))
             .build()
             .into()
     }
@@ -128,9 +130,13 @@ impl Kind for WebUrl {
     }
 
     fn schema(&self) -> Schema {
+        // No `format: uri`: the reader checks the scheme and white space, not the
+        // whole URI grammar, and the schema must not promise more.
+        let (t, c) = (schema::TRIMMED, schema::REFUSED_CONTROLS);
         text(self.0)
-            .format(Some(SchemaFormat::Custom("uri".into())))
-            .pattern(Some(r"^https?://[^/\s]\S*$"))
+            .pattern(Some(schema::trimmed(&format!(
+                "https?://[^/{t}{c}][^{t}{c}]*"
+            ))))
             .build()
             .into()
     }
@@ -229,6 +235,32 @@ impl Kind for Date {
     }
 }
 
+/// A calendar date on or after 1970-01-01, `YYYY-MM-DD`: the schema's pattern holds the
+/// year (`format: date` the rest); the reader's own check names the rule.
+#[derive(Default)]
+pub struct DateFrom1970;
+
+impl DateFrom1970 {
+    pub const fn new() -> Self {
+        Self
+    }
+}
+
+impl Kind for DateFrom1970 {
+    type Value = Patch<NaiveDate>;
+
+    fn read(&self, r: &mut ObjectReader, name: &str, _: Mode) -> Patch<NaiveDate> {
+        r.patch_date(name)
+    }
+
+    fn schema(&self) -> Schema {
+        schema::formatted(KnownFormat::Date)
+            .pattern(Some(r"^(?:19[7-9][0-9]|[2-9][0-9]{3})-[0-9]{2}-[0-9]{2}$"))
+            .build()
+            .into()
+    }
+}
+
 /// An RFC 3339 time.
 #[derive(Default)]
 pub struct Timestamp;
@@ -291,8 +323,9 @@ impl Kind for Money {
 
     /// At most 14 integer digits and 4 decimals (`money::MAX_AMOUNT`, `MAX_SCALE`).
     fn schema(&self) -> Schema {
-        schema::text(crate::money::MAX_AMOUNT.len())
-            .pattern(Some(r"^[0-9]{1,14}(\.[0-9]{1,4})?$"))
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(schema::trimmed(r"[0-9]{1,14}(?:\.[0-9]{1,4})?")))
             .examples(["1234.50"])
             .build()
             .into()
@@ -317,8 +350,7 @@ impl Kind for Currency {
     }
 
     fn schema(&self) -> Schema {
-        schema::text(3)
-            .pattern(Some("^[A-Z]{3}$"))
+        schema::one_of(crate::money::iso4217_codes().collect())
             .examples(["EUR"])
             .build()
             .into()

@@ -125,14 +125,48 @@ fn described(schema: Schema, description: String) -> Schema {
     }
 }
 
-/// A trimmed, non-empty string of at most `max` characters, as `ObjectReader` reads it
-/// (`\S`: blank strings are refused as empty).
+/// What `str::trim` removes (Unicode White_Space, `char::is_whitespace`), as the body of
+/// a character class. Spelled out rather than `\s`, whose meaning differs between the
+/// regex dialects that read the document.
+pub const TRIMMED: &str =
+    r"\t\n\u000B\u000C\r \u0085\u00A0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000";
+
+/// The control characters text may not hold: Unicode Cc but tab, line feed and
+/// carriage return (`ObjectReader`'s "characters" rule), as the body of a class.
+pub const REFUSED_CONTROLS: &str = r"\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F";
+
+/// A pattern for a value the reader trims first: `core` as the trimmed value, with
+/// whatever `str::trim` removes around it.
+pub fn trimmed(core: &str) -> String {
+    format!("^[{TRIMMED}]*(?:{core})[{TRIMMED}]*$")
+}
+
+/// The pattern of text as `ObjectReader` takes it: something other than white space,
+/// and no refused control character once trimmed (one may stand at either end, where
+/// trimming removes it, when it is white space too).
+pub fn text_pattern() -> String {
+    let edge = format!("[^{TRIMMED}{REFUSED_CONTROLS}]");
+    trimmed(&format!("{edge}(?:[^{REFUSED_CONTROLS}]*{edge})?"))
+}
+
+/// A string of at most `max` characters as sent (`ObjectReader` counts before it
+/// trims), not blank, without refused control characters.
 pub fn text(max: usize) -> ObjectBuilder {
     ObjectBuilder::new()
         .schema_type(Type::String)
         .min_length(Some(1))
         .max_length(Some(max))
-        .pattern(Some(r"\S"))
+        .pattern(Some(text_pattern()))
+}
+
+/// A secret (a password) as `ObjectReader::required_secret` takes it: exactly as sent,
+/// 1 to `max` characters, no control character at all.
+pub fn secret(max: usize) -> ObjectBuilder {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .min_length(Some(1))
+        .max_length(Some(max))
+        .pattern(Some(r"^[^\u0000-\u001F\u007F-\u009F]+$"))
 }
 
 /// A string in a well-known format (`uuid`, `date`, `date-time`, `email`).
@@ -190,4 +224,89 @@ pub fn array_of(items: Object, max_items: usize) -> Schema {
 #[cfg(test)]
 pub fn as_json(schema: RefOr<Schema>) -> serde_json::Value {
     serde_json::to_value(schema).unwrap_or_default()
+}
+
+/// Each pattern against the reader it describes, on strings chosen at the edges of the
+/// rules: white space `str::trim` removes or keeps, control characters inside and at
+/// the ends.
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::changes::kinds::{Money, Phone, WebUrl};
+    use crate::changes::Kind;
+    use crate::input::ObjectReader;
+
+    fn pattern(schema: impl Into<Schema>) -> regex::Regex {
+        let built = serde_json::to_value(schema.into()).unwrap();
+        regex::Regex::new(built["pattern"].as_str().unwrap()).unwrap()
+    }
+
+    /// Whether the kind's reader takes `value` without an error.
+    fn kind_reads(kind: &impl Kind, value: &str) -> bool {
+        let mut r = ObjectReader::new(json!({ "f": value })).unwrap();
+        let mode = super::super::Mode {
+            create: true,
+            required: false,
+        };
+        let _ = kind.read(&mut r, "f", mode);
+        r.finish().is_ok()
+    }
+
+    fn reads(value: &str, read: impl Fn(&mut ObjectReader) -> bool) -> bool {
+        let mut r = ObjectReader::new(json!({ "f": value })).unwrap();
+        read(&mut r) && r.finish().is_ok()
+    }
+
+    const EDGES: [&str; 24] = [
+        "a", " a ", "\ta\n", "\u{85}a\u{85}", "a\u{85}b", "\u{b}a", "a\u{b}b", "a\tb", "a\nb",
+        "a\u{1f}", "\u{1f}a", "\u{0}", "a\u{7f}", "\u{3000}a\u{3000}", "\u{feff}", " ", "",
+        "\u{200b}", "a\u{9f}b", "\u{a0}", "\u{2028}x", "é", "\u{1c}", "😀",
+    ];
+
+    #[test]
+    fn the_text_pattern_is_the_text_reader() {
+        let re = pattern(text(10).build());
+        for s in EDGES {
+            let read = reads(s, |r| r.optional_string("f", 10).is_some());
+            assert_eq!(re.is_match(s), read, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn the_secret_pattern_is_the_secret_reader() {
+        let re = pattern(secret(10).build());
+        for s in EDGES {
+            let read = reads(s, |r| r.required_secret("f", 10).is_some());
+            assert_eq!(re.is_match(s), read, "{s:?}");
+        }
+    }
+
+    #[test]
+    fn the_money_phone_and_url_patterns_are_their_readers() {
+        let money = [
+            "0", "1234.50", " 1.5 ", "1.23456", "1.2345", "-1", "-0", "+1", "1e3", ".5", "5.",
+            "99999999999999.9999", "100000000000000", "1,5", "\u{3000}7\u{3000}", "",
+        ];
+        let phones = [
+            "+44 20 7946 0000", "12", "123", " (01) 234 ", "1\t2 3", "abc123", "1-2-3x4",
+            "123456789012345678901", "\u{3000}123",
+        ];
+        let urls = [
+            "https://a.example", "http://x", "ftp://x", "https:///x", "https://a b", " https://a ",
+            "https://", "https://a\u{85}", "\u{85}https://a",
+        ];
+        let cases: [(&dyn Fn() -> Schema, &dyn Fn(&str) -> bool, &[&str]); 3] = [
+            (&|| Money::new().schema(), &|s| kind_reads(&Money::new(), s), &money),
+            (&|| Phone::new(40).schema(), &|s| kind_reads(&Phone::new(40), s), &phones),
+            (&|| WebUrl::new(40).schema(), &|s| kind_reads(&WebUrl::new(40), s), &urls),
+        ];
+        for (schema, read, values) in cases {
+            let re = pattern(schema());
+            for s in values {
+                assert_eq!(re.is_match(s), read(s), "{s:?}");
+            }
+        }
+    }
 }

@@ -89,12 +89,15 @@ impl ObjectReader {
             self.error(name, "type", format!("must be a string, not {}", kind(&v)));
             return None;
         };
+        // The length is the string's as sent, so that JSON Schema's `maxLength` says it
+        // exactly; the value kept is trimmed.
+        let over_long = s.chars().count() > max;
         let s = s.trim().to_owned();
         if s.is_empty() {
             self.error(name, "required", "must not be empty");
             return None;
         }
-        if s.chars().count() > max {
+        if over_long {
             self.error(
                 name,
                 "max_length",
@@ -198,16 +201,21 @@ impl ObjectReader {
         allowed: &str,
         parse: impl Fn(&str) -> Option<T>,
     ) -> Patch<T> {
-        match self.patch_string(name, 100) {
-            Patch::Set(s) => match parse(&s) {
+        // Exactly one of the names, as the schema's `enum` lists them: no trimming.
+        match self.take(name) {
+            None => Patch::Absent,
+            Some(Value::Null) => Patch::Null,
+            Some(Value::String(s)) => match parse(&s) {
                 Some(v) => Patch::Set(v),
                 None => {
                     self.error(name, "enum", format!("must be one of {allowed}, not {s:?}"));
                     Patch::Absent
                 }
             },
-            Patch::Null => Patch::Null,
-            Patch::Absent => Patch::Absent,
+            Some(v) => {
+                self.error(name, "type", format!("must be a string, not {}", kind(&v)));
+                Patch::Absent
+            }
         }
     }
 

@@ -11,9 +11,9 @@ impl ObjectReader {
         match self.take(name) {
             None => Patch::Absent,
             Some(Value::Null) => Patch::Null,
-            Some(Value::String(s)) => match Uuid::parse_str(s.trim()) {
-                Ok(u) => Patch::Set(u),
-                Err(_) => {
+            Some(Value::String(s)) => match crate::validation::strict_uuid(&s) {
+                Some(u) => Patch::Set(u),
+                None => {
                     self.error(name, "uuid", format!("{s:?} is not a UUID"));
                     Patch::Absent
                 }
@@ -50,7 +50,7 @@ impl ObjectReader {
         match self.take(name) {
             None => Patch::Absent,
             Some(Value::Null) => Patch::Null,
-            Some(Value::String(s)) => match crate::validation::strict_date(s.trim()) {
+            Some(Value::String(s)) => match crate::validation::strict_date(&s) {
                 Some(d) => Patch::Set(d),
                 None => {
                     self.error(name, "date", format!("{s:?} is not a YYYY-MM-DD date"));
@@ -73,7 +73,7 @@ impl ObjectReader {
         match self.take(name) {
             None => Patch::Absent,
             Some(Value::Null) => Patch::Null,
-            Some(Value::Number(n)) => match n.as_i64() {
+            Some(Value::Number(n)) => match crate::validation::whole_number(&n) {
                 Some(i) if (min..=max).contains(&i) => Patch::Set(i),
                 _ => {
                     self.error(
@@ -146,7 +146,7 @@ impl ObjectReader {
         match self.take(name) {
             None => Patch::Absent,
             Some(Value::Null) => Patch::Null,
-            Some(Value::String(s)) => match chrono::DateTime::parse_from_rfc3339(s.trim()) {
+            Some(Value::String(s)) => match chrono::DateTime::parse_from_rfc3339(&s) {
                 Ok(t) => Patch::Set(t.with_timezone(&chrono::Utc)),
                 Err(_) => {
                     self.error(name, "date_time", format!("{s:?} is not an RFC 3339 time"));
@@ -187,8 +187,8 @@ impl ObjectReader {
         }
         let mut out: Vec<Uuid> = Vec::with_capacity(items.len());
         for (i, item) in items.into_iter().enumerate() {
-            match item.as_str().map(|s| Uuid::parse_str(s.trim())) {
-                Some(Ok(u)) => {
+            match item.as_str().and_then(crate::validation::strict_uuid) {
+                Some(u) => {
                     if !out.contains(&u) {
                         out.push(u);
                     }

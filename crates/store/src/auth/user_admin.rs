@@ -54,7 +54,7 @@ fn check_organisation(
     let Some(id) = account_id else {
         return Err(StoreError::invalid(
             "account_id",
-            "required",
+            "depends",
             format!("a {wanted} user needs the {wanted} account they belong to"),
         ));
     };
@@ -69,7 +69,7 @@ fn check_organisation(
         Some(k) if k == wanted => Ok(()),
         Some(k) => Err(StoreError::invalid(
             "account_id",
-            "kind",
+            "referenced_kind",
             format!("a {wanted} user must belong to an account of kind {wanted}, not {k}"),
         )),
     }
@@ -80,7 +80,11 @@ pub async fn create(store: &Store, ctx: &Ctx, changes: UserChanges) -> Result<Us
         (true, _) => users::Credential::Directory,
         (false, Some(password)) => users::Credential::Password(password),
         (false, None) => {
-            return Err(StoreError::invalid("password", "required", "is required"));
+            return Err(StoreError::invalid(
+                "password",
+                "depends",
+                "is required for a local user",
+            ));
         }
     };
     let (Patch::Set(email), Patch::Set(role)) = (changes.email, changes.role) else {

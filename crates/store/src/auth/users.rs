@@ -91,7 +91,7 @@ pub struct NewUser {
     pub account_id: Option<Uuid>,
 }
 
-pub const MIN_PASSWORD_LEN: usize = 12;
+pub use rapport_domain::user::MIN_PASSWORD_LEN;
 
 /// Creates a user: a local one with a password (hashed before the write, so the slow part
 /// never holds the writer), or a directory one without.

@@ -18,7 +18,8 @@ pub(crate) const ENTITY: &str = crate::kernel::names::PRODUCT;
 /// Any fixed number: it names the one lock every activation takes on PostgreSQL.
 const ACTIVATION_LOCK: i64 = 0x5241_5050_0001;
 
-static SPEC: ListSpec = ListSpec {
+/// What the list accepts; the API document describes its sort from it too.
+pub static SPEC: ListSpec = ListSpec {
     table: "products",
     sortable: &[
         Field::new("name", "name_key", Kind::Text),

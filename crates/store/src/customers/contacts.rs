@@ -14,7 +14,8 @@ use crate::{SqlBuf, Store, StoreError};
 
 pub(crate) const ENTITY: &str = crate::kernel::names::CONTACT;
 
-static SPEC: ListSpec = ListSpec {
+/// What the list accepts; the API document describes its sort from it too.
+pub static SPEC: ListSpec = ListSpec {
     table: "contacts",
     sortable: &[
         Field::new("created_at", "created_at", Kind::Timestamp),
@@ -218,7 +219,7 @@ pub async fn update(
             if proposed.first_name.is_none() && proposed.last_name.is_none() {
                 return Err(StoreError::invalid(
                     "last_name",
-                    "required",
+                    "one_of",
                     "a contact needs a first or a last name",
                 ));
             }

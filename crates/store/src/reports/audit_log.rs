@@ -45,7 +45,8 @@ fn entry(r: &Row) -> Result<AuditEntry, StoreError> {
     })
 }
 
-static SPEC: ListSpec = ListSpec {
+/// What the list accepts; the API document describes its sort from it too.
+pub static SPEC: ListSpec = ListSpec {
     table: "audit_log",
     sortable: &[Field::new("at", "at", Kind::Timestamp)],
     default_sort: "-at",

@@ -20,7 +20,8 @@ pub(crate) const ENTITY: &str = crate::kernel::names::NOTE;
 /// How many of an account's newest notes `include=notes` returns.
 pub const INCLUDED_NOTES: usize = 20;
 
-static SPEC: ListSpec = ListSpec {
+/// What the list accepts; the API document describes its sort from it too.
+pub static SPEC: ListSpec = ListSpec {
     table: "activities",
     sortable: &[
         Field::new("note_date", "activity_date", Kind::Date),

@@ -16,9 +16,9 @@ impl<S: Send + Sync> FromRequestParts<S> for IdPath {
         let Path(raw) = Path::<String>::from_request_parts(parts, state)
             .await
             .map_err(|_| Problem::bad_request("id", "uuid", "the path needs a record id"))?;
-        Uuid::parse_str(&raw)
+        rapport_domain::validation::strict_uuid(&raw)
             .map(IdPath)
-            .map_err(|_| Problem::bad_request("id", "uuid", format!("{raw:?} is not a UUID")))
+            .ok_or_else(|| Problem::bad_request("id", "uuid", format!("{raw:?} is not a UUID")))
     }
 }
 
@@ -34,7 +34,7 @@ impl<S: Send + Sync> FromRequestParts<S> for IdPair {
             .map_err(|_| Problem::bad_request("id", "uuid", "the path needs two record ids"))?;
         let mut ids = Vec::with_capacity(2);
         for (name, value) in raw {
-            let id = Uuid::parse_str(&value).map_err(|_| {
+            let id = rapport_domain::validation::strict_uuid(&value).ok_or_else(|| {
                 Problem::bad_request(&name, "uuid", format!("{value:?} is not a UUID"))
             })?;
             ids.push(id);

@@ -17,11 +17,40 @@ mod reports;
 mod timeline;
 
 use axum::routing::get;
+use rapport_store::kernel::list::ListSpec;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
 
 pub(crate) use ids::{IdPair, IdPath};
+
+/// The list behind each list path, whose sortable fields the document's `sort`
+/// parameter lists (crate::openapi::with_parameter_rules).
+pub static LISTS: [(&str, &ListSpec); 8] = [
+    (
+        "/api/v1/accounts",
+        &rapport_store::customers::accounts::SPEC,
+    ),
+    (
+        "/api/v1/contacts",
+        &rapport_store::customers::contacts::SPEC,
+    ),
+    ("/api/v1/products", &rapport_store::catalog::products::SPEC),
+    ("/api/v1/leads", &rapport_store::pipeline::leads::SPEC),
+    (
+        "/api/v1/distributions",
+        &rapport_store::distribution::distributions::SPEC,
+    ),
+    (
+        "/api/v1/activities",
+        &rapport_store::timeline::activities::SPEC,
+    ),
+    (
+        "/api/v1/accounts/{id}/notes",
+        &rapport_store::timeline::notes::SPEC,
+    ),
+    ("/api/v1/audit", &rapport_store::reports::audit_log::SPEC),
+];
 
 /// Routes behind authentication (each handler decides whether it needs a user).
 pub fn api() -> OpenApiRouter<AppState> {

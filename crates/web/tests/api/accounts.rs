@@ -24,7 +24,7 @@ both_engines! {
             .post("/api/v1/accounts", t, json!({
                 "name": "Hôpital Saint-Éloi",
                 "kind": "facility",
-                "customer_type": "Commercial",
+                "customer_type": "commercial",
                 "email": "contact@hopital.example",
                 "tags": ["vip", "north", "vip"],
                 "billing_address": {"street": "1 rue A", "city": "Lille", "country": "fr"},

@@ -91,7 +91,7 @@ both_engines! {
             ("/api/v1/accounts?cursor=garbage", "cursor", "cursor"),
             ("/api/v1/accounts?cursor=eyJzIjoiLWNyZWF0ZWRfYXQsLWlkIiwidiI6WzEsMl19", "cursor", "cursor"),
             ("/api/v1/accounts?sort=password_hash", "sort", "sort_field"),
-            ("/api/v1/accounts?sort=name,name", "sort", "sort_field"),
+            ("/api/v1/accounts?sort=name,name", "sort", "repeated"),
             ("/api/v1/accounts?count=perhaps", "count", "boolean"),
         ] {
             let r = app.get(uri, t).await.problem(StatusCode::BAD_REQUEST);

@@ -173,7 +173,7 @@ both_engines! {
 
         // Lost needs a reason; nothing is written without one.
         let r = app.patch(&uri, t, json!({"status": "closed_lost"}), None).await.problem(StatusCode::UNPROCESSABLE_ENTITY);
-        assert_eq!(r.field_errors(), vec![("lost_reason".to_owned(), "required".to_owned())]);
+        assert_eq!(r.field_errors(), vec![("lost_reason".to_owned(), "depends".to_owned())]);
         assert_eq!(app.get(&uri, t).await.body["status"], "proposal");
         let r = app.patch(&uri, t, json!({"status": "closed_lost", "lost_reason": "went with a competitor"}), None).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
@@ -240,9 +240,9 @@ both_engines! {
         let r = app.post("/api/v1/leads", t, json!({"title": "x", "value": 10.5, "currency": "EUR"})).await.problem(StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(r.field_errors(), vec![("value".to_owned(), "type".to_owned())]);
         let r = app.post("/api/v1/leads", t, json!({"title": "x", "value": "10"})).await.problem(StatusCode::UNPROCESSABLE_ENTITY);
-        assert_eq!(r.field_errors(), vec![("currency".to_owned(), "required".to_owned())]);
+        assert_eq!(r.field_errors(), vec![("currency".to_owned(), "depends".to_owned())]);
         let r = app.post("/api/v1/leads", t, json!({"title": "x", "status": "lost"})).await.problem(StatusCode::UNPROCESSABLE_ENTITY);
-        assert_eq!(r.field_errors(), vec![("lost_reason".to_owned(), "required".to_owned())]);
+        assert_eq!(r.field_errors(), vec![("lost_reason".to_owned(), "depends".to_owned())]);
         let r = app.post("/api/v1/leads", t, json!({"title": "x", "account_id": uuid::Uuid::now_v7()})).await.problem(StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(r.field_errors(), vec![("account_id".to_owned(), "exists".to_owned())]);
         let customer = app.account(t, json!({"name": "Plain Customer"})).await;

@@ -96,7 +96,7 @@ both_engines! {
         // Bad input: each named, nothing written.
         let before = app.count("SELECT COUNT(*) FROM activities").await;
         let r = app.post("/api/v1/activities", t, json!({"kind": "call", "body": "x"})).await.problem(StatusCode::UNPROCESSABLE_ENTITY);
-        assert_eq!(r.field_errors(), vec![("account_id".to_owned(), "link".to_owned())]);
+        assert_eq!(r.field_errors(), vec![("account_id".to_owned(), "one_of".to_owned())]);
         let hidden = app.account(&app.other_rep.token, json!({"name": "Not Yours"})).await;
         let r = app.post("/api/v1/activities", t, json!({"kind": "note", "body": "x", "account_id": hidden["id"]})).await.problem(StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(r.field_errors(), vec![("account_id".to_owned(), "exists".to_owned())]);
@@ -146,7 +146,7 @@ both_engines! {
         app.patch(&uri, &app.rep.token, json!({"body": "x"}), Some("\"1\"")).await.problem(StatusCode::PRECONDITION_FAILED);
         app.patch(&uri, &app.rep.token, json!({"kind": "note"}), None).await.problem(StatusCode::UNPROCESSABLE_ENTITY);
         let r = app.patch(&uri, &app.rep.token, json!({"account_id": null}), None).await.problem(StatusCode::UNPROCESSABLE_ENTITY);
-        assert_eq!(r.field_errors(), vec![("account_id".to_owned(), "link".to_owned())]);
+        assert_eq!(r.field_errors(), vec![("account_id".to_owned(), "one_of".to_owned())]);
         assert_eq!(app.call(Method::DELETE, &uri, &app.rep.token, None).await.status, StatusCode::NO_CONTENT);
         app.get(&uri, &app.rep.token).await.problem(StatusCode::NOT_FOUND);
         assert_eq!(app.audit_of("activity", id_of(&overdue)).await.len(), 3);

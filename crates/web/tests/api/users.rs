@@ -21,12 +21,12 @@ both_engines! {
 
         let cases = [
             (json!({"email": "x@example.com", "role": "wizard", "password": PASSWORD_OK}), "role", "enum"),
-            (json!({"email": "x@example.com", "role": "rep"}), "password", "required"),
+            (json!({"email": "x@example.com", "role": "rep"}), "password", "depends"),
             (json!({"email": "x@example.com", "role": "rep", "password": "short"}), "password", "min_length"),
             (json!({"email": "not an email", "role": "rep", "password": PASSWORD_OK}), "email", "email"),
-            (json!({"email": "x@example.com", "role": "partner", "password": PASSWORD_OK}), "account_id", "required"),
-            (json!({"email": "x@example.com", "role": "partner", "password": PASSWORD_OK, "account_id": customer["id"]}), "account_id", "kind"),
-            (json!({"email": "x@example.com", "role": "distributor", "password": PASSWORD_OK, "account_id": partner_org["id"]}), "account_id", "kind"),
+            (json!({"email": "x@example.com", "role": "partner", "password": PASSWORD_OK}), "account_id", "depends"),
+            (json!({"email": "x@example.com", "role": "partner", "password": PASSWORD_OK, "account_id": customer["id"]}), "account_id", "referenced_kind"),
+            (json!({"email": "x@example.com", "role": "distributor", "password": PASSWORD_OK, "account_id": partner_org["id"]}), "account_id", "referenced_kind"),
             (json!({"email": "x@example.com", "role": "rep", "password": PASSWORD_OK, "account_id": partner_org["id"]}), "account_id", "role"),
         ];
         for (body, field, rule) in cases {

@@ -24,7 +24,8 @@ pub use tags::{change_tags, rename_tag, tag_counts, TagCount};
 
 pub(crate) const ENTITY: &str = crate::kernel::names::ACCOUNT;
 
-static SPEC: ListSpec = ListSpec {
+/// What the list accepts; the API document describes its sort from it too.
+pub static SPEC: ListSpec = ListSpec {
     table: "accounts",
     sortable: &[
         Field::new("created_at", "created_at", Kind::Timestamp),

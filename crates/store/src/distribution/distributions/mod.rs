@@ -34,7 +34,8 @@ pub const MAX_BULK: usize = 10_000;
 /// Rows per multi-row INSERT: 23 columns, under SQLite's 32,766 parameters.
 const ROWS_PER_INSERT: usize = 500;
 
-static SPEC: ListSpec = ListSpec {
+/// What the list accepts; the API document describes its sort from it too.
+pub static SPEC: ListSpec = ListSpec {
     table: "distributions",
     sortable: &[
         Field::new("ship_date", "ship_date", Kind::Date),

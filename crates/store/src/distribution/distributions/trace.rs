@@ -39,7 +39,7 @@ pub async fn trace(
         _ => {
             return Err(StoreError::bad_request(
                 "lot",
-                "required",
+                "one_of",
                 "give exactly one of lot and sku",
             ))
         }

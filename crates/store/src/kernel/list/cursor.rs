@@ -73,15 +73,16 @@ pub(super) fn parse_sort(spec: &ListSpec, sort: Option<&str>) -> Result<Vec<Sort
         if keys.iter().any(|k| k.name == key.name) {
             return Err(StoreError::bad_request(
                 "sort",
-                "sort_field",
+                "repeated",
                 format!("{name:?} appears twice"),
             ));
         }
-        let is_id = key.name == "id";
         keys.push(key);
-        if is_id {
-            break; // the id is unique: nothing after it can matter
-        }
+    }
+    // The id is unique: nothing after it can matter (what follows is still checked, so
+    // that every key the schema's pattern refuses is refused).
+    if let Some(at) = keys.iter().position(|k| k.name == "id") {
+        keys.truncate(at + 1);
     }
     if keys.last().is_none_or(|k| k.name != "id") {
         let desc = keys.first().is_some_and(|k| k.desc);

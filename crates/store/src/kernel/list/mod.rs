@@ -69,7 +69,7 @@ pub fn run(
         {
             return Err(StoreError::bad_request(
                 "sort",
-                "sort_field",
+                "relevance",
                 "relevance needs a q to rank by",
             ));
         }
@@ -79,7 +79,7 @@ pub fn run(
         {
             return Err(StoreError::bad_request(
                 "sort",
-                "sort_field",
+                "relevance",
                 "relevance cannot be combined with other sort fields",
             ));
         }

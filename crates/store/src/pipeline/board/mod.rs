@@ -421,7 +421,7 @@ pub async fn board(store: &Store, actor: &Actor, filter: BoardFilter) -> Result<
         if before < after {
             return Err(StoreError::bad_request(
                 "expected_close_before",
-                "range",
+                "after",
                 "must not be before expected_close_after",
             ));
         }

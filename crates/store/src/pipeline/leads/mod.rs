@@ -37,7 +37,8 @@ static SEARCH: crate::kernel::search::Search = crate::kernel::search::Search {
     key_columns: &["title_key"],
 };
 
-static SPEC: ListSpec = ListSpec {
+/// What the list accepts; the API document describes its sort from it too.
+pub static SPEC: ListSpec = ListSpec {
     table: "leads",
     sortable: &[
         Field::new("created_at", "created_at", Kind::Timestamp),

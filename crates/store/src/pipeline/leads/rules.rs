@@ -61,7 +61,7 @@ pub(super) fn convert(c: &mut dyn Conn, ctx: &Ctx, l: &mut Lead) -> Result<(), S
     let Some(name) = l.organization.clone().or_else(|| l.contact_name.clone()) else {
         return Err(StoreError::invalid(
             "organization",
-            "required",
+            "depends",
             "a lead won without an account needs an organization (or contact_name) to create its account from",
         ));
     };

@@ -37,7 +37,7 @@ pub fn period(
     if to.year() - from.year() > MAX_YEARS {
         return Err(StoreError::bad_request(
             "to",
-            "range",
+            "span",
             format!("the period may span at most {MAX_YEARS} years"),
         ));
     }

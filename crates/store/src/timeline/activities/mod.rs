@@ -26,7 +26,8 @@ pub(crate) use gone::{account_gone, contact_gone, lead_gone};
 
 pub(crate) const ENTITY: &str = crate::kernel::names::ACTIVITY;
 
-static SPEC: ListSpec = ListSpec {
+/// What the list accepts; the API document describes its sort from it too.
+pub static SPEC: ListSpec = ListSpec {
     table: "activities",
     sortable: &[
         Field::new("activity_date", "activity_date", Kind::Date),
@@ -126,7 +127,7 @@ fn check_links(
     if a.account_id.is_none() && a.contact_id.is_none() && a.lead_id.is_none() {
         return Err(StoreError::invalid(
             "account_id",
-            "link",
+            "one_of",
             "an activity needs at least one of account_id, contact_id or lead_id",
         ));
     }

@@ -20,14 +20,11 @@ use crate::{AppState, CookieSecure};
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
-    /// A local user's email, or a directory user's.
-    #[schema(min_length = 1, max_length = 254)]
+    #[schema(schema_with = crate::openapi::fields::login_email)]
     pub email: Option<String>,
-    /// A directory user's name, as the directory's user filter takes it (e.g. `uid`).
-    #[schema(min_length = 1, max_length = 256)]
+    #[schema(schema_with = crate::openapi::fields::login_username)]
     pub username: Option<String>,
-    /// Exactly as typed: spaces are part of it.
-    #[schema(min_length = 1, max_length = 1024)]
+    #[schema(schema_with = crate::openapi::fields::password)]
     pub password: String,
 }
 
@@ -59,6 +56,7 @@ fn session_cookie(app: &AppState, meta: &ClientMeta, value: &str, max_age: i64) 
     (status = 200, description = "Signed in; the session cookie is set", body = LoginResponse),
     (status = 401, description = "Wrong email or password", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
     (status = 403, description = "The account is disabled, or waits for approval (type /problems/pending-approval)", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+    (status = 422, description = "Invalid fields, named: neither or both of email and username, an unknown field", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
     (status = 429, description = "Too many failed attempts; see Retry-After", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
     (status = 503, description = "The directory cannot be reached (local accounts still sign in)", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
 pub async fn login(
@@ -80,7 +78,7 @@ pub async fn login(
         (None, None) => {
             r.error(
                 "email",
-                "required",
+                "one_of",
                 "give email (or username for a directory account)",
             );
             None

@@ -18,7 +18,7 @@ use crate::AppState;
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenRequest {
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(schema_with = crate::openapi::fields::token_name)]
     pub name: String,
     /// RFC 3339; omit for a token that does not expire.
     pub expires_at: Option<DateTime<Utc>>,

@@ -102,6 +102,8 @@ pub async fn get_user(
 #[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "auth", request_body = UserPatch, params(("id" = uuid::Uuid, Path)), responses(
     (status = 200, description = "Updated", body = User),
     (status = 403, description = "Not allowed for this user or role", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+    (status = 404, description = "No such user", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+    (status = 409, description = "Another user has this email", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
     (status = 422, description = "Invalid fields, named", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
 pub async fn update_user(
     State(app): State<AppState>,
@@ -117,6 +119,8 @@ pub async fn update_user(
 /// Disables a user: their sessions end and their tokens fail at once.
 #[utoipa::path(post, path = "/api/v1/users/{id}/disable", tag = "auth", params(("id" = uuid::Uuid, Path)), responses(
     (status = 200, description = "Disabled", body = User),
+    (status = 403, description = "Not allowed for this user", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+    (status = 404, description = "No such user", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
     (status = 409, description = "You may not disable yourself", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
 pub async fn disable_user(
     State(app): State<AppState>,
@@ -130,7 +134,9 @@ pub async fn disable_user(
 
 /// Enables a user (who and when are kept).
 #[utoipa::path(post, path = "/api/v1/users/{id}/enable", tag = "auth", params(("id" = uuid::Uuid, Path)), responses(
-    (status = 200, description = "Enabled", body = User)))]
+    (status = 200, description = "Enabled", body = User),
+    (status = 403, description = "Not allowed for this user", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+    (status = 404, description = "No such user", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
 pub async fn enable_user(
     State(app): State<AppState>,
     Authed(auth): Authed,

@@ -77,7 +77,8 @@ pub async fn get_product(
     responses(
         (status = 200, description = "Updated", body = Product, headers(("ETag" = String))),
         (status = 404, description = "No such product", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
-        (status = 409, description = "Taken name, or the active cap reached", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+        (status = 409, description = "Taken name, or the active cap reached", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, named", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
 pub async fn update_product(
     State(app): State<AppState>,
     Authed(auth): Authed,

@@ -48,8 +48,7 @@ pub struct MergeRequest {
     /// 1 to 50 accounts (repeats count once).
     #[schema(min_items = 1, max_items = 50)]
     ids: Vec<Uuid>,
-    /// Field name to the id of the merged account to take it from.
-    #[schema(value_type = Option<std::collections::BTreeMap<String, Uuid>>)]
+    #[schema(schema_with = crate::openapi::fields::merge_take)]
     take: Option<serde_json::Value>,
 }
 
@@ -202,8 +201,11 @@ pub async fn merge_accounts(
         None | Some(serde_json::Value::Null) => {}
         Some(serde_json::Value::Object(fields)) => {
             for (field, source) in fields {
-                match source.as_str().map(|s| Uuid::parse_str(s.trim())) {
-                    Some(Ok(source)) => take.push((field, source)),
+                match source
+                    .as_str()
+                    .and_then(rapport_domain::validation::strict_uuid)
+                {
+                    Some(source) => take.push((field, source)),
                     _ => r.error(
                         &format!("take.{field}"),
                         "uuid",
@@ -282,6 +284,7 @@ pub async fn get_account(
         (status = 200, description = "Updated", body = Account, headers(("ETag" = String))),
         (status = 403, description = "The role may not set a field, named", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "No such account", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "Another account has the same company key, registration number or legacy id", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
         (status = 412, description = "Stale If-Match", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
 pub async fn update_account(

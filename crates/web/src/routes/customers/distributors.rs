@@ -75,6 +75,7 @@ pub async fn list_partners(
     responses(
         (status = 201, description = "Linked", body = DistributorPartner),
         (status = 403, description = "Admins only", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "No such distributor account", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
         (status = 409, description = "The partner already has a distributor", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "Not a distributor, not a partner, or the distributor itself", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
 pub async fn assign_partner(

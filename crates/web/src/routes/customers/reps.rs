@@ -39,17 +39,13 @@ pub struct ReassignRequest {
     to_user_id: Uuid,
     /// Only the primary or only the secondary reps; absent, both move.
     role: Option<RepRole>,
-    /// Only accounts of this kind.
-    #[schema(min_length = 1, max_length = 50)]
+    #[schema(schema_with = crate::openapi::fields::account_kind_filter)]
     kind: Option<String>,
-    /// Only accounts in this country: its two-letter code, in any case.
-    #[schema(min_length = 1, max_length = 2)]
+    #[schema(schema_with = crate::openapi::fields::country_filter)]
     country: Option<String>,
-    /// Only accounts in this region.
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(schema_with = crate::openapi::fields::region_filter)]
     region: Option<String>,
-    /// Only accounts with this tag.
-    #[schema(min_length = 1, max_length = 64)]
+    #[schema(schema_with = crate::openapi::fields::tag_filter)]
     tag: Option<String>,
     /// Archived accounts move too (default false).
     include_archived: Option<bool>,

@@ -25,9 +25,9 @@ pub struct TagList {
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TagRename {
-    #[schema(min_length = 1, max_length = 64)]
+    #[schema(schema_with = crate::openapi::fields::tag)]
     pub from: String,
-    #[schema(min_length = 1, max_length = 64)]
+    #[schema(schema_with = crate::openapi::fields::tag)]
     pub to: String,
 }
 
@@ -42,11 +42,9 @@ pub struct TagRenamed {
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TagChange {
-    /// Up to 50 tags of at most 64 characters.
-    #[schema(max_items = 50)]
+    #[schema(schema_with = crate::openapi::fields::tag_list)]
     pub add: Option<Vec<String>>,
-    /// Up to 50 tags of at most 64 characters.
-    #[schema(max_items = 50)]
+    #[schema(schema_with = crate::openapi::fields::tag_list)]
     pub remove: Option<Vec<String>>,
 }
 
@@ -106,7 +104,7 @@ pub async fn change_tags(
     let add = list(r.patch_string_list("add", MAX_TAGS, MAX_TAG_LEN));
     let remove = list(r.patch_string_list("remove", MAX_TAGS, MAX_TAG_LEN));
     if add.is_empty() && remove.is_empty() && r.errors.is_empty() {
-        r.error("add", "required", "give at least one tag to add or remove");
+        r.error("add", "one_of", "give at least one tag to add or remove");
     }
     r.finish()?;
     let account = accounts::change_tags(&app.store, &auth.ctx, id, add, remove).await?;

@@ -60,6 +60,7 @@ pub struct BulkCreated {
 #[utoipa::path(post, path = "/api/v1/distributions", tag = "distributions", request_body = DistributionCreate, responses(
     (status = 201, description = "Created", body = Distribution, headers(("Location" = String), ("ETag" = String))),
     (status = 403, description = "The role may not record shipments, or names another rep", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+    (status = 409, description = "Another entry has this legacy_id", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
     (status = 422, description = "Invalid fields, named", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
 pub async fn create_distribution(
     State(app): State<AppState>,
@@ -80,6 +81,7 @@ pub async fn create_distribution(
 /// and every bad item is named by `errors[].index`.
 #[utoipa::path(post, path = "/api/v1/distributions/bulk", tag = "distributions", request_body = BulkWrite, responses(
     (status = 201, description = "Created", body = BulkCreated),
+    (status = 409, description = "An entry has the legacy_id of another (nothing is written)", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
     (status = 413, description = "Body over max_bulk_body_bytes", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
     (status = 422, description = "Bad items, each with its index; or more than 10,000", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
 pub async fn bulk_create(
@@ -175,6 +177,7 @@ pub async fn get_distribution(
     responses(
         (status = 200, description = "Updated", body = Distribution, headers(("ETag" = String))),
         (status = 404, description = "No such entry you can see", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "Another entry has this legacy_id", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
         (status = 412, description = "Stale If-Match", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, named", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
 pub async fn update_distribution(
@@ -219,7 +222,8 @@ pub async fn delete_distribution(
 /// what would happen and changes nothing. Running it again links nothing new.
 #[utoipa::path(post, path = "/api/v1/distributions/link", tag = "distributions", request_body = DistributionLinkRequest, responses(
     (status = 200, description = "What was (or would be) linked and created, and what was skipped and why", body = LinkSummary),
-    (status = 403, description = "Admins only", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+    (status = 403, description = "Admins only", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+    (status = 422, description = "Invalid fields, named (`dry_run` not a boolean, an unknown field)", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
 pub async fn link(
     State(app): State<AppState>,
     Authed(auth): Authed,

@@ -16,12 +16,13 @@ use crate::AppState;
 fn board_filter(pairs: Vec<(String, String)>, me: Uuid) -> Result<BoardFilter, Problem> {
     let mut f = BoardFilter::default();
     for (name, raw) in pairs {
-        let v = raw.trim();
+        // Exactly as the document's patterns say: no trimming, hyphenated UUIDs.
+        let v = raw.as_str();
         let id = || -> Result<Uuid, Problem> {
             if v == "me" {
                 return Ok(me);
             }
-            Uuid::parse_str(v).map_err(|_| {
+            rapport_domain::validation::strict_uuid(v).ok_or_else(|| {
                 Problem::bad_request(&name, "uuid", format!("{v:?} is not a UUID (or me)"))
             })
         };

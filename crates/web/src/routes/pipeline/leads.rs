@@ -31,8 +31,7 @@ use crate::AppState;
 pub struct ReopenRequest {
     #[schema(schema_with = open_status)]
     status: String,
-    /// Written to the status history with the move.
-    #[schema(min_length = 1, max_length = 2000)]
+    #[schema(schema_with = crate::openapi::fields::reason)]
     reason: String,
 }
 

@@ -18,17 +18,18 @@ use crate::query::QueryPairs;
 use crate::AppState;
 
 fn date(name: &str, v: &str) -> Result<NaiveDate, Problem> {
-    rapport_domain::validation::strict_date(v.trim()).ok_or_else(|| {
+    rapport_domain::validation::strict_date(v).ok_or_else(|| {
         Problem::bad_request(name, "date", format!("{v:?} is not a YYYY-MM-DD date"))
     })
 }
 
 fn user(name: &str, v: &str, me: Uuid) -> Result<Uuid, Problem> {
-    if v.trim() == "me" {
+    // Exactly as the document's pattern says: no trimming, a hyphenated UUID.
+    if v == "me" {
         return Ok(me);
     }
-    Uuid::parse_str(v.trim())
-        .map_err(|_| Problem::bad_request(name, "uuid", format!("{v:?} is not a UUID (or me)")))
+    rapport_domain::validation::strict_uuid(v)
+        .ok_or_else(|| Problem::bad_request(name, "uuid", format!("{v:?} is not a UUID (or me)")))
 }
 
 fn unknown(name: &str, takes: &str) -> Problem {
@@ -73,7 +74,9 @@ fn wants_csv(headers: &HeaderMap, format: Option<&str>) -> Result<bool, Problem>
         ("state" = Option<String>, Query, description = "the customer account's region, ignoring case"),
         ("format" = Option<String>, Query, description = "json (default) or csv")),
     responses(
-        (status = 200, description = "The dashboard", body = SalesDashboard),
+        (status = 200, description = "The dashboard; with `format=csv` (or Accept: text/csv), its rows as CSV", content(
+            (SalesDashboard = "application/json"),
+            (String = "text/csv"))),
         (status = 400, description = "Bad parameter, named (to before from, unknown interval…)", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
 pub async fn sales_dashboard(
     State(app): State<AppState>,
@@ -89,7 +92,7 @@ pub async fn sales_dashboard(
             "from" => from = Some(date(&name, &v)?),
             "to" => to = Some(date(&name, &v)?),
             "interval" => {
-                interval = Interval::parse(v.trim()).ok_or_else(|| {
+                interval = Interval::parse(&v).ok_or_else(|| {
                     Problem::bad_request(
                         "interval",
                         "enum",

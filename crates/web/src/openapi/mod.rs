@@ -14,6 +14,13 @@ use utoipa::{Modify, OpenApi};
 use crate::problem::Problem;
 use crate::AppState;
 
+mod answers;
+pub mod fields;
+mod parameters;
+
+pub use answers::with_shared_answers;
+pub use parameters::with_parameter_rules;
+
 struct Security;
 
 impl Modify for Security {
@@ -59,55 +66,6 @@ impl Modify for Security {
 )]
 pub struct ApiDoc;
 
-/// Adds the 400 every operation can answer when its input cannot even be read — a path
-/// id that is not a UUID, a query parameter or header that cannot be parsed, a body
-/// that is not JSON or breaks off, an `Idempotency-Key` that is not one — where the
-/// operation does not describe its own 400 already. One rule here, rather than the same
-/// lines on every handler, because the extractors that answer it are shared.
-pub fn with_malformed_answers(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
-    use utoipa::openapi::path::ParameterIn;
-    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
-    for item in doc.paths.paths.values_mut() {
-        let operations = [
-            (&mut item.get, false),
-            (&mut item.put, true),
-            (&mut item.post, true),
-            (&mut item.delete, false),
-            (&mut item.patch, true),
-        ];
-        for (operation, writes) in operations {
-            let Some(op) = operation.as_mut() else {
-                continue;
-            };
-            let reads_input = writes
-                || op.request_body.is_some()
-                || op.parameters.iter().flatten().any(|p| {
-                    matches!(
-                        p.parameter_in,
-                        ParameterIn::Path | ParameterIn::Query | ParameterIn::Header
-                    )
-                });
-            if !reads_input || op.responses.responses.contains_key("400") {
-                continue;
-            }
-            let problem = ContentBuilder::new()
-                .schema(Some(Ref::from_schema_name("ProblemBody")))
-                .build();
-            let answer = ResponseBuilder::new()
-                .description(
-                    "Malformed request, named: a path id that is not a UUID, a query parameter or \
-                     header that cannot be read, or a body that is not JSON",
-                )
-                .content("application/problem+json", problem)
-                .build();
-            op.responses
-                .responses
-                .insert("400".to_owned(), RefOr::T(answer));
-        }
-    }
-    doc
-}
-
 /// The document `crate::router` built from the routes' own registration.
 pub async fn spec(State(app): State<AppState>) -> Response {
     match app.openapi.get() {
@@ -121,7 +79,7 @@ pub async fn spec(State(app): State<AppState>) -> Response {
 /// The page is ours, not Swagger UI's index.html: it loads the spec from our path, turns
 /// off the online validator and names its assets by absolute paths (the stock page's
 /// relative ones would resolve outside /api/docs/ when served at /api/docs).
-const DOCS_HTML: &str = include_str!("../assets/docs.html");
+const DOCS_HTML: &str = include_str!("../../assets/docs.html");
 
 /// The Swagger UI files the page loads, with their types. The crate embeds the whole of
 /// Swagger UI's dist (other bundles, source maps, its own index page); only these are

@@ -1,0 +1,94 @@
+"""Schemathesis hooks for Rapport's contract run (scripts/contract/run).
+
+Schemathesis's own `positive_data_acceptance` check fails every 400 or 422 answer to
+schema-valid data. Most of Rapport's rules are in the OpenAPI document, so a valid
+request must pass them; but some rules depend on other fields, on stored records or on
+the clock, and no JSON Schema can state them (a reference to a record that does not
+exist, an end date before the start date, a key reused for another request). Rapport
+names the rule of every refused field in the problem's `errors[].rule`. This check
+replaces the stock one: schema-valid data may be refused only when every named rule is
+one of those below; any other rule means the document promised more than the server
+accepts, and fails the run. docs/api.md lists the same rules.
+"""
+
+import uuid
+
+import schemathesis
+
+# Rules that no schema can say: they compare a field with another, with stored data or
+# with the clock. Keep in step with docs/api.md ("Rules the document cannot state").
+STATEFUL_RULES = {
+    "exists",  # an id that names no record the caller can see
+    "role",  # a field that only some roles or kinds of record may have
+    "one_of",  # give one of several fields (email or username, lot or sku, add or remove)
+    "exclusive",  # give one of several fields, not both
+    "after_start",  # an end date before its start date
+    "after",  # a period's end before its start
+    "span",  # a period longer than the dashboards cover
+    "future",  # a time that must be in the future
+    "past",  # a date that must not be in the future (a date of birth)
+    "window",  # a date at most some days after today
+    "not_self",  # a record named as its own merge source, partner, ...
+    "different",  # two fields that must differ
+    "interaction",  # a field an interaction (a past call, email, ...) cannot have
+    "not_allowed",  # a field this kind of user or record may not set
+    "idempotency_key_reuse",  # an Idempotency-Key already used for another request
+    "cursor",  # a cursor that is not one this list handed out
+    "repeated",  # a sort field named twice
+    "relevance",  # sort=relevance without q, or beside other fields
+    "state",  # the record's state forbids it (archived, closed, ...)
+    "depends",  # required because of another field (currency with a value, ...)
+    "referenced_kind",  # an id naming a record of the wrong kind (a customer as partner org)
+    "in_ids",  # merge: take a field from an account that is not among the merged ones
+    "export",  # a parameter an export (format=csv) cannot take: include, cursor
+    # Not a relation but a character class JSON Schema's regex dialect cannot name
+    # portably (Unicode letters and digits, \\p{L}\\p{N}, is not in ECMA-262 without
+    # the `u` flag, nor in Python's `re`).
+    "letters_or_digits",
+}
+
+
+def _linked_path_id_is_not_a_uuid(case, error) -> bool:
+    """A stateful step may fill a path id from a field of an earlier response that was
+    null, and sends the text "None": that request is not schema-valid (the path ids are
+    `format: uuid`), so refusing it is right, not a gap in the document."""
+    if error.get("rule") != "uuid":
+        return False
+    parameters = case.path_parameters or {}
+    name = error.get("field")
+    if name not in parameters:
+        return False
+    value = parameters[name]
+    if value is None:
+        return True
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return True
+    return False
+
+
+@schemathesis.check
+def valid_data_refused_only_by_stateful_rules(ctx, response, case):
+    meta = case.meta
+    if meta is None or not meta.generation.mode.is_positive:
+        return None
+    if response.status_code not in (400, 422):
+        return None
+    try:
+        problem = response.json()
+    except ValueError:
+        raise AssertionError(f"schema-valid request refused with {response.status_code} and no problem body")
+    errors = problem.get("errors") or []
+    unexplained = [
+        e
+        for e in errors
+        if e.get("rule") not in STATEFUL_RULES and not _linked_path_id_is_not_a_uuid(case, e)
+    ]
+    if not errors or unexplained:
+        detail = problem.get("detail", "")
+        raise AssertionError(
+            f"schema-valid request refused ({response.status_code}): {detail}; "
+            f"rules the document should state: {[(e.get('field'), e.get('rule')) for e in unexplained] or 'none named'}"
+        )
+    return None
