@@ -10,6 +10,8 @@ mod accounts;
 mod audit;
 #[path = "api/auth.rs"]
 mod auth;
+#[path = "api/contract.rs"]
+mod contract;
 #[path = "api/conventions.rs"]
 mod conventions;
 #[path = "api/customers.rs"]

@@ -260,9 +260,30 @@ mod tests {
     }
 
     const EDGES: [&str; 24] = [
-        "a", " a ", "\ta\n", "\u{85}a\u{85}", "a\u{85}b", "\u{b}a", "a\u{b}b", "a\tb", "a\nb",
-        "a\u{1f}", "\u{1f}a", "\u{0}", "a\u{7f}", "\u{3000}a\u{3000}", "\u{feff}", " ", "",
-        "\u{200b}", "a\u{9f}b", "\u{a0}", "\u{2028}x", "é", "\u{1c}", "😀",
+        "a",
+        " a ",
+        "\ta\n",
+        "\u{85}a\u{85}",
+        "a\u{85}b",
+        "\u{b}a",
+        "a\u{b}b",
+        "a\tb",
+        "a\nb",
+        "a\u{1f}",
+        "\u{1f}a",
+        "\u{0}",
+        "a\u{7f}",
+        "\u{3000}a\u{3000}",
+        "\u{feff}",
+        " ",
+        "",
+        "\u{200b}",
+        "a\u{9f}b",
+        "\u{a0}",
+        "\u{2028}x",
+        "é",
+        "\u{1c}",
+        "😀",
     ];
 
     #[test]
@@ -286,21 +307,61 @@ mod tests {
     #[test]
     fn the_money_phone_and_url_patterns_are_their_readers() {
         let money = [
-            "0", "1234.50", " 1.5 ", "1.23456", "1.2345", "-1", "-0", "+1", "1e3", ".5", "5.",
-            "99999999999999.9999", "100000000000000", "1,5", "\u{3000}7\u{3000}", "",
+            "0",
+            "1234.50",
+            " 1.5 ",
+            "1.23456",
+            "1.2345",
+            "-1",
+            "-0",
+            "+1",
+            "1e3",
+            ".5",
+            "5.",
+            "99999999999999.9999",
+            "100000000000000",
+            "1,5",
+            "\u{3000}7\u{3000}",
+            "",
         ];
         let phones = [
-            "+44 20 7946 0000", "12", "123", " (01) 234 ", "1\t2 3", "abc123", "1-2-3x4",
-            "123456789012345678901", "\u{3000}123",
+            "+44 20 7946 0000",
+            "12",
+            "123",
+            " (01) 234 ",
+            "1\t2 3",
+            "abc123",
+            "1-2-3x4",
+            "123456789012345678901",
+            "\u{3000}123",
         ];
         let urls = [
-            "https://a.example", "http://x", "ftp://x", "https:///x", "https://a b", " https://a ",
-            "https://", "https://a\u{85}", "\u{85}https://a",
+            "https://a.example",
+            "http://x",
+            "ftp://x",
+            "https:///x",
+            "https://a b",
+            " https://a ",
+            "https://",
+            "https://a\u{85}",
+            "\u{85}https://a",
         ];
         let cases: [(&dyn Fn() -> Schema, &dyn Fn(&str) -> bool, &[&str]); 3] = [
-            (&|| Money::new().schema(), &|s| kind_reads(&Money::new(), s), &money),
-            (&|| Phone::new(40).schema(), &|s| kind_reads(&Phone::new(40), s), &phones),
-            (&|| WebUrl::new(40).schema(), &|s| kind_reads(&WebUrl::new(40), s), &urls),
+            (
+                &|| Money::new().schema(),
+                &|s| kind_reads(&Money::new(), s),
+                &money,
+            ),
+            (
+                &|| Phone::new(40).schema(),
+                &|s| kind_reads(&Phone::new(40), s),
+                &phones,
+            ),
+            (
+                &|| WebUrl::new(40).schema(),
+                &|s| kind_reads(&WebUrl::new(40), s),
+                &urls,
+            ),
         ];
         for (schema, read, values) in cases {
             let re = pattern(schema());
