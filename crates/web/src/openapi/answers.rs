@@ -1,6 +1,7 @@
 //! The answers and headers every operation shares because the code that gives them is
-//! shared: the extractors (400), the authentication and CSRF middleware (401, 403) and
-//! the idempotency middleware (`Idempotency-Key` on every POST). One rule here, rather
+//! shared: the extractors (400, and 413 and 415 for bodies), the authentication and CSRF
+//! middleware (401, 403), the database layer (503) and the idempotency middleware
+//! (`Idempotency-Key` on every POST). One rule here, rather
 //! than the same lines on every handler; an operation that describes its own answer
 //! keeps its words.
 
@@ -12,6 +13,9 @@ const MALFORMED: &str = "Malformed request, named: a path id that is not a UUID,
     parameter or header that cannot be read, or a body that is not JSON";
 const UNAUTHORIZED: &str = "Not signed in: no session cookie or bearer token, or one that is \
     unknown, expired or revoked (type /problems/unauthorized)";
+const TOO_LARGE: &str = "The body is larger than the server's limit (max_body_bytes)";
+const NOT_JSON: &str = "The body is not JSON, or came without a Content-Type saying so";
+const UNAVAILABLE: &str = "The database is unreachable or busy; Retry-After says when to retry";
 const STALE: &str = "The record changed since it was read: If-Match names another version \
     (type /problems/precondition-failed); read it again and retry";
 const KEY_REUSED: &str = "The Idempotency-Key was used before for a different request";
@@ -35,8 +39,13 @@ pub fn with_shared_answers(mut doc: OpenApi) -> OpenApi {
             if reads_input(op, writes) {
                 add_answer(op, "400", MALFORMED);
             }
+            if op.request_body.is_some() {
+                add_answer(op, "413", TOO_LARGE);
+                add_answer(op, "415", NOT_JSON);
+            }
             if signed_in {
                 add_answer(op, "401", UNAUTHORIZED);
+                add_or_extend(op, "503", UNAVAILABLE);
             }
             if signed_in && writes {
                 add_csrf(op);

@@ -16,9 +16,11 @@ use crate::AppState;
 
 mod answers;
 pub mod fields;
+mod filters;
 mod parameters;
 
 pub use answers::with_shared_answers;
+pub use filters::with_list_filters;
 pub use parameters::with_parameter_rules;
 
 struct Security;

@@ -65,6 +65,10 @@ both_engines! {
             };
             if !public {
                 expect(has("401"), "401");
+                expect(has("503"), "503");
+            }
+            if op.get("requestBody").is_some() {
+                expect(has("413") && has("415"), "413 and 415");
             }
             if !public && writes {
                 expect(has("403"), "403 (CSRF)");
@@ -97,7 +101,7 @@ both_engines! {
         let app = App::start(db).await;
         let t = &app.admin.token;
         let doc = document(&app).await;
-        let probes: [(&str, &str, &str, &[&str]); 4] = [
+        let probes: [(&str, &str, &str, &[&str]); 6] = [
             ("/api/v1/accounts", "sort", "/api/v1/accounts?sort=", &[
                 "name", "-created_at, name", "+kind,id", " ", "", "password_hash", "name;x",
                 "- name", "\u{3000}-name\u{3000}", "id,garbage", "relevance,",
@@ -111,6 +115,14 @@ both_engines! {
             ]),
             ("/api/v1/dashboards/sales", "rep_id", "/api/v1/dashboards/sales?rep_id=", &[
                 "me", "ME", "0190a0b0-c0d0-7e0f-8000-000000000001", "0190a0b0-c0d0-7e0f-8000-00000000001",
+            ]),
+            // The list filters, declared from the store's ListSpec.
+            ("/api/v1/accounts", "owner_id", "/api/v1/accounts?owner_id=", &[
+                "me", "null", "me, null", ",me,,", "", " ", "x", "{0190a0b0-c0d0-7e0f-8000-000000000001}",
+                "0190a0b0-c0d0-7e0f-8000-000000000001,me",
+            ]),
+            ("/api/v1/accounts", "kind", "/api/v1/accounts?kind=", &[
+                "customer", "customer,,prospect", ",", "", " a b ", "\u{3000}", "x,\u{3000},y",
             ]),
         ];
         for (path, name, uri, values) in probes {

@@ -13,13 +13,14 @@ const MAX_FILTER_VALUES: usize = 100;
 pub(super) fn parse_value(kind: Kind, s: &str) -> Option<Value> {
     Some(match kind {
         Kind::Text => Value::Text(s.to_owned()),
-        Kind::Uuid => Value::Uuid(Uuid::parse_str(s).ok()?),
+        Kind::Uuid => Value::Uuid(rapport_domain::validation::strict_uuid(s)?),
         Kind::Timestamp => Value::Timestamp(parse_time_bound(s)?),
         Kind::Date => Value::Date(rapport_domain::validation::strict_date(s)?),
         Kind::Int => Value::Int(s.parse().ok()?),
+        // Exactly the document's boolean.
         Kind::Bool => Value::Bool(match s {
-            "true" | "1" => true,
-            "false" | "0" => false,
+            "true" => true,
+            "false" => false,
             _ => return None,
         }),
     })

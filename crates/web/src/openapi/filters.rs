@@ -1,0 +1,122 @@
+//! The typed filters of each list, declared as query parameters from the store's
+//! [`ListSpec`] (rapport_store::kernel::list, `filters.rs` there reads them): a filter is
+//! its field's name, with commas for "any of", `me` in UUID filters and `null` in
+//! nullable ones; dates and numbers also take `<name>_after` (inclusive) and
+//! `<name>_before` (exclusive), times only those (an exact instant is no filter anyone
+//! types).
+
+use rapport_domain::changes::schema::TRIMMED;
+use rapport_store::kernel::list::{Field, Kind, ListSpec};
+use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
+use utoipa::openapi::{OpenApi, Required};
+
+/// At most this many values in one filter (the store's `MAX_FILTER_VALUES`).
+const MAX_VALUES: usize = 100;
+
+const UUID: &str = "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}";
+
+pub fn with_list_filters(mut doc: OpenApi, lists: &[(&str, &ListSpec)]) -> OpenApi {
+    for (path, spec) in lists {
+        let Some(op) = doc.paths.paths.get_mut(*path).and_then(|i| i.get.as_mut()) else {
+            continue;
+        };
+        let params = op.parameters.get_or_insert_with(Vec::new);
+        for field in spec.filters {
+            for parameter in parameters_of(field) {
+                // A handler that declares a parameter of the same name knows it better.
+                if !params.iter().any(|p| p.name == parameter.name) {
+                    params.push(parameter);
+                }
+            }
+        }
+    }
+    doc
+}
+
+fn parameters_of(field: &Field) -> Vec<Parameter> {
+    let mut out = Vec::new();
+    let equal = match field.kind {
+        Kind::Text => Some(list_of(&text_value(), field.nullable)),
+        Kind::Uuid => Some(list_of(&format!("me|{UUID}"), field.nullable)),
+        Kind::Int => Some(list_of("[+-]?[0-9]{1,18}", field.nullable)),
+        Kind::Bool => Some(typed(Type::Boolean).build().into()),
+        Kind::Date => Some(date().build().into()),
+        Kind::Timestamp => None,
+    };
+    if let Some(schema) = equal {
+        out.push(query(
+            field.name.to_owned(),
+            schema,
+            "equal to (commas: any of)",
+        ));
+    }
+    let bound = match field.kind {
+        Kind::Date => Some(date()),
+        Kind::Timestamp => Some(
+            string()
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::DateTime)))
+                .description(Some(
+                    "an RFC 3339 time; a YYYY-MM-DD date means its midnight UTC",
+                )),
+        ),
+        Kind::Int => {
+            Some(typed(Type::Integer).format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64))))
+        }
+        Kind::Text | Kind::Uuid | Kind::Bool => None,
+    };
+    if let Some(bound) = bound {
+        let base = field.name.strip_suffix("_at").unwrap_or(field.name);
+        let schema: Schema = bound.build().into();
+        out.push(query(
+            format!("{base}_after"),
+            schema.clone(),
+            "at or after",
+        ));
+        out.push(query(format!("{base}_before"), schema, "before"));
+    }
+    out
+}
+
+fn query(name: String, schema: Schema, what: &str) -> Parameter {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(ParameterIn::Query)
+        .required(Required::False)
+        .description(Some(format!("Filter: {what}")))
+        .schema(Some(schema))
+        .build()
+}
+
+fn string() -> ObjectBuilder {
+    typed(Type::String)
+}
+
+fn typed(t: Type) -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(t)
+}
+
+fn date() -> ObjectBuilder {
+    string().format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
+}
+
+/// One text value as the filter reads it: trimmed, not empty, no comma (commas
+/// separate values), no NUL.
+fn text_value() -> String {
+    format!("[^,{TRIMMED}\\u0000](?:[^,\\u0000]*[^,{TRIMMED}\\u0000])?")
+}
+
+/// 1 to 100 values separated by commas, each trimmed; empty ones are ignored, so
+/// commas may repeat; `null` too where the field may be empty.
+fn list_of(value: &str, nullable: bool) -> Schema {
+    let value = if nullable {
+        format!("(?:null|{value})")
+    } else {
+        format!("(?:{value})")
+    };
+    let gap = format!("[,{TRIMMED}]*");
+    let separator = format!("[{TRIMMED}]*,{gap}");
+    let more = MAX_VALUES - 1;
+    let pattern = format!("^{gap}{value}(?:{separator}{value}){{0,{more}}}{gap}$");
+    string().pattern(Some(pattern)).build().into()
+}
