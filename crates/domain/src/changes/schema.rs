@@ -254,6 +254,14 @@ mod tests {
         r.finish().is_ok()
     }
 
+    /// The kind's pattern matches exactly the values its reader takes.
+    fn agrees(kind: impl Kind, values: &[&str]) {
+        let re = pattern(kind.schema());
+        for s in values {
+            assert_eq!(re.is_match(s), kind_reads(&kind, s), "{s:?}");
+        }
+    }
+
     fn reads(value: &str, read: impl Fn(&mut ObjectReader) -> bool) -> bool {
         let mut r = ObjectReader::new(json!({ "f": value })).unwrap();
         read(&mut r) && r.finish().is_ok()
@@ -346,28 +354,8 @@ mod tests {
             "https://a\u{85}",
             "\u{85}https://a",
         ];
-        let cases: [(&dyn Fn() -> Schema, &dyn Fn(&str) -> bool, &[&str]); 3] = [
-            (
-                &|| Money::new().schema(),
-                &|s| kind_reads(&Money::new(), s),
-                &money,
-            ),
-            (
-                &|| Phone::new(40).schema(),
-                &|s| kind_reads(&Phone::new(40), s),
-                &phones,
-            ),
-            (
-                &|| WebUrl::new(40).schema(),
-                &|s| kind_reads(&WebUrl::new(40), s),
-                &urls,
-            ),
-        ];
-        for (schema, read, values) in cases {
-            let re = pattern(schema());
-            for s in values {
-                assert_eq!(re.is_match(s), read(s), "{s:?}");
-            }
-        }
+        agrees(Money::new(), &money);
+        agrees(Phone::new(40), &phones);
+        agrees(WebUrl::new(40), &urls);
     }
 }
