@@ -213,6 +213,10 @@ both_engines! {
         assert_eq!(created.body["name"], "Brand New Labs");
         let r = app.post("/api/v1/leads", t, json!({"title": "Nameless", "status": "won"})).await.problem(StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(r.field_errors()[0].0, "organization");
+        // An organisation with no letter or digit can name no account: named, not a
+        // database error (the contract run found it).
+        let r = app.post("/api/v1/leads", t, json!({"title": "Symbols", "organization": "— ★ —", "status": "won"})).await.problem(StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(r.field_errors(), vec![("organization".to_owned(), "letters_or_digits".to_owned())]);
 
         // Every change is audited.
         assert!(app.audit_of("lead", id).await.len() >= 6);

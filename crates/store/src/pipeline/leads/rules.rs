@@ -65,6 +65,20 @@ pub(super) fn convert(c: &mut dyn Conn, ctx: &Ctx, l: &mut Lead) -> Result<(), S
             "a lead won without an account needs an organization (or contact_name) to create its account from",
         ));
     };
+    // The account's own reader refuses such a name; this path builds its changes
+    // directly, so it says so itself rather than meet the table's check.
+    if rapport_domain::normalize::company_key(&name).is_empty() {
+        let field = if l.organization.is_some() {
+            "organization"
+        } else {
+            "contact_name"
+        };
+        return Err(StoreError::invalid(
+            field,
+            "letters_or_digits",
+            "must contain a letter or digit to name the account the won lead converts to",
+        ));
+    }
     let changes = AccountChanges {
         name: Patch::Set(name),
         email: l.contact_email.clone().map_or(Patch::Absent, Patch::Set),
