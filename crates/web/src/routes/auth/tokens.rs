@@ -42,7 +42,7 @@ pub struct TokenList {
 #[utoipa::path(post, path = "/api/v1/tokens", tag = "auth", request_body = TokenRequest, responses(
     (status = 201, description = "Created", body = CreatedToken),
     (status = 422, description = "Invalid", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
-pub async fn create(
+pub async fn create_token(
     State(app): State<AppState>,
     Authed(auth): Authed,
     JsonBody(body): JsonBody,
@@ -94,7 +94,7 @@ pub async fn list(State(app): State<AppState>, Authed(auth): Authed) -> ApiResul
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "auth", params(("id" = uuid::Uuid, Path)), responses(
     (status = 204, description = "Revoked"),
     (status = 404, description = "No such token of yours", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
-pub async fn revoke(
+pub async fn revoke_token(
     State(app): State<AppState>,
     Authed(auth): Authed,
     IdPath(id): IdPath,

@@ -32,7 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(people::update_link, people::unlink_contact))
         .routes(routes!(reps::list_reps, reps::assign_rep))
         .routes(routes!(reps::remove_rep))
-        .routes(routes!(reps::reassign))
+        .routes(routes!(reps::reassign_reps))
         .routes(routes!(contacts::create_contact, contacts::list_contacts))
         .routes(routes!(
             contacts::get_contact,

@@ -124,7 +124,7 @@ pub async fn remove_rep(
         (status = 200, description = "What moved", body = Reassigned),
         (status = 403, description = "Only admins and managers reassign", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "Unknown users or bad filters", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
-pub async fn reassign(
+pub async fn reassign_reps(
     State(app): State<AppState>,
     Authed(auth): Authed,
     JsonBody(body): JsonBody,

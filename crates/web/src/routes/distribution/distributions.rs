@@ -84,7 +84,7 @@ pub async fn create_distribution(
     (status = 409, description = "An entry has the legacy_id of another (nothing is written)", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
     (status = 413, description = "Body over max_bulk_body_bytes", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
     (status = 422, description = "Bad items, each with its index; or more than 10,000", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
-pub async fn bulk_create(
+pub async fn bulk_create_distributions(
     State(app): State<AppState>,
     Authed(auth): Authed,
     JsonBody(body): JsonBody,
@@ -224,7 +224,7 @@ pub async fn delete_distribution(
     (status = 200, description = "What was (or would be) linked and created, and what was skipped and why", body = LinkSummary),
     (status = 403, description = "Admins only", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
     (status = 422, description = "Invalid fields, named (`dry_run` not a boolean, an unknown field)", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
-pub async fn link(
+pub async fn link_customers(
     State(app): State<AppState>,
     Authed(auth): Authed,
     JsonBody(body): JsonBody,
@@ -252,7 +252,7 @@ pub async fn link(
     responses(
         (status = 200, description = "The trace", body = Trace),
         (status = 400, description = "Neither or both of lot and sku", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
-pub async fn trace(
+pub async fn trace_shipments(
     State(app): State<AppState>,
     Authed(auth): Authed,
     ListQuery(mut params): ListQuery,

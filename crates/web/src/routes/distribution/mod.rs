@@ -13,9 +13,9 @@ pub fn router() -> OpenApiRouter<AppState> {
             distributions::create_distribution,
             distributions::list_distributions
         ))
-        .routes(routes!(distributions::bulk_create))
-        .routes(routes!(distributions::link))
-        .routes(routes!(distributions::trace))
+        .routes(routes!(distributions::bulk_create_distributions))
+        .routes(routes!(distributions::link_customers))
+        .routes(routes!(distributions::trace_shipments))
         .routes(routes!(
             distributions::get_distribution,
             distributions::update_distribution,

@@ -64,7 +64,7 @@ fn board_filter(pairs: Vec<(String, String)>, me: Uuid) -> Result<BoardFilter, P
     responses(
         (status = 200, description = "The board", body = Board),
         (status = 400, description = "Bad parameter, named", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
-pub async fn board(
+pub async fn pipeline_board(
     State(app): State<AppState>,
     Authed(auth): Authed,
     QueryPairs(pairs): QueryPairs,

@@ -22,6 +22,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(leads::lead_history))
         .routes(routes!(leads::lead_timeline))
         .routes(routes!(leads::account_timeline))
-        .routes(routes!(board::board))
+        .routes(routes!(board::pipeline_board))
         .routes(routes!(board::get_settings, board::update_settings))
 }

@@ -129,7 +129,7 @@ async fn set_done(
     (status = 200, description = "Done", body = Activity),
     (status = 404, description = "No such activity", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
     (status = 409, description = "An interaction has no done flag", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
-pub async fn mark_done(
+pub async fn mark_activity_done(
     State(app): State<AppState>,
     Authed(auth): Authed,
     IdPath(id): IdPath,
@@ -143,7 +143,7 @@ pub async fn mark_done(
     (status = 200, description = "Open again", body = Activity),
     (status = 404, description = "No such activity", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
     (status = 409, description = "An interaction has no done flag", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
-pub async fn mark_undone(
+pub async fn mark_activity_undone(
     State(app): State<AppState>,
     Authed(auth): Authed,
     IdPath(id): IdPath,

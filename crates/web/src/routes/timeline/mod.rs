@@ -19,8 +19,8 @@ pub fn router() -> OpenApiRouter<AppState> {
             activities::update_activity,
             activities::delete_activity
         ))
-        .routes(routes!(activities::mark_done))
-        .routes(routes!(activities::mark_undone))
+        .routes(routes!(activities::mark_activity_done))
+        .routes(routes!(activities::mark_activity_undone))
         .routes(routes!(notes::create_note, notes::list_notes))
         .routes(routes!(
             notes::get_note,
