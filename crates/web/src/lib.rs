@@ -136,13 +136,13 @@ pub fn router(state: AppState) -> Router {
     // Built once per router rather than per request. A second router over clones of the
     // same state would build the same document, so keeping the first loses nothing.
     // Shared answers first: they add the Idempotency-Key parameter the rules describe.
-    // Filters last: the rules go by parameter name, and a filter of the same name as a
-    // dashboard's parameter (`owner_id`) reads differently (lists, `null`).
+    // Filters first, so that the shared answers see them (a list that reads a query can
+    // answer 400); the answers add the Idempotency-Key parameter the rules then describe.
+    let doc = openapi::with_list_filters(doc, &routes::LISTS);
     let doc = openapi::with_shared_answers(doc);
-    let doc = openapi::with_parameter_rules(doc, &routes::LISTS);
     let _ = state
         .openapi
-        .set(openapi::with_list_filters(doc, &routes::LISTS));
+        .set(openapi::with_parameter_rules(doc, &routes::LISTS));
     Router::new()
         .merge(served)
         .fallback(not_found)

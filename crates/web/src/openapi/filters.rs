@@ -8,7 +8,9 @@
 use rapport_domain::changes::schema::TRIMMED;
 use rapport_store::kernel::list::{Field, Kind, ListSpec};
 use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
-use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
+use utoipa::openapi::schema::{
+    AnyOfBuilder, KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type,
+};
 use utoipa::openapi::{OpenApi, Required};
 
 /// At most this many values in one filter (the store's `MAX_FILTER_VALUES`).
@@ -41,6 +43,13 @@ fn parameters_of(field: &Field) -> Vec<Parameter> {
         Kind::Uuid => Some(list_of(&format!("me|{UUID}"), field.nullable)),
         Kind::Int => Some(list_of("[+-]?[0-9]{1,18}", field.nullable)),
         Kind::Bool => Some(typed(Type::Boolean).build().into()),
+        Kind::Date if field.nullable => Some(
+            AnyOfBuilder::new()
+                .item(date().build())
+                .item(string().enum_values(Some(["null"])).build())
+                .build()
+                .into(),
+        ),
         Kind::Date => Some(date().build().into()),
         Kind::Timestamp => None,
     };

@@ -72,7 +72,11 @@ fn rule(p: &Parameter, list: Option<&ListSpec>) -> Option<Schema> {
         (ParameterIn::Query, "interval") => names(&["month", "quarter", "year"]),
         (ParameterIn::Query, "active") => names(&["true", "false", "all"]),
         (ParameterIn::Query, "include") => pattern(comma_list(&["contacts", "reps", "notes"])),
-        (ParameterIn::Query, "owner_id" | "rep_id") => pattern(format!("^(?:me|{UUID})$")),
+        // The board's and the dashboards' user parameters; a list's filter of the same
+        // name (lists, `null`) has its own schema (crate::openapi::filters).
+        (ParameterIn::Query, "owner_id" | "rep_id") if list.is_none() => {
+            pattern(format!("^(?:me|{UUID})$"))
+        }
         (ParameterIn::Query, "from" | "to" | "expected_close_after" | "expected_close_before") => {
             date()
         }
