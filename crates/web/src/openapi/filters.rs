@@ -41,7 +41,7 @@ fn parameters_of(field: &Field) -> Vec<Parameter> {
     let equal = match field.kind {
         Kind::Text => Some(list_of(&text_value(), field.nullable)),
         Kind::Uuid => Some(list_of(&format!("me|{UUID}"), field.nullable)),
-        Kind::Int => Some(list_of("[+-]?[0-9]{1,18}", field.nullable)),
+        Kind::Int => Some(int32().build().into()),
         Kind::Bool => Some(typed(Type::Boolean).build().into()),
         Kind::Date if field.nullable => Some(
             AnyOfBuilder::new()
@@ -69,9 +69,7 @@ fn parameters_of(field: &Field) -> Vec<Parameter> {
                     "an RFC 3339 time; a YYYY-MM-DD date means its midnight UTC",
                 )),
         ),
-        Kind::Int => {
-            Some(typed(Type::Integer).format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64))))
-        }
+        Kind::Int => Some(int32()),
         Kind::Text | Kind::Uuid | Kind::Bool => None,
     };
     if let Some(bound) = bound {
@@ -103,6 +101,14 @@ fn string() -> ObjectBuilder {
 
 fn typed(t: Type) -> ObjectBuilder {
     ObjectBuilder::new().schema_type(t)
+}
+
+/// The store's Int columns are 32-bit; one value (the reader also takes a comma list).
+fn int32() -> ObjectBuilder {
+    typed(Type::Integer)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
+        .minimum(Some(i32::MIN))
+        .maximum(Some(i32::MAX))
 }
 
 fn date() -> ObjectBuilder {

@@ -120,4 +120,21 @@ both_engines! {
         let r = app.get("/api/v1/users?enabled=maybe", t).await.problem(StatusCode::BAD_REQUEST);
         assert_eq!(r.field_errors(), vec![("enabled".to_owned(), "type".to_owned())]);
     }
+
+    // Found by the contract run: a number filter beyond the 32-bit column failed to bind
+    // on PostgreSQL (a 500) while SQLite answered; both now name the parameter.
+    async fn number_filters_beyond_their_column_are_named_not_a_500(db) {
+        let app = App::start(db).await;
+        let t = &app.admin.token;
+        for query in [
+            "/api/v1/distributions?quantity_after=-9223372036854775808",
+            "/api/v1/distributions?quantity=2147483648",
+            "/api/v1/leads?probability_before=99999999999",
+        ] {
+            let r = app.get(query, t).await.problem(StatusCode::BAD_REQUEST);
+            assert_eq!(r.field_errors()[0].1, "type", "{query}");
+        }
+        let r = app.get("/api/v1/distributions?quantity_after=-2147483648", t).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    }
 }

@@ -114,7 +114,11 @@ fn to_json(v: &Value) -> serde_json::Value {
 fn cursor_value(kind: Kind, v: &serde_json::Value) -> Option<Value> {
     match (kind, v) {
         (_, serde_json::Value::Null) => Some(Value::Null),
-        (Kind::Int, serde_json::Value::Number(n)) => n.as_i64().map(Value::Int),
+        // Int columns are 32-bit: a forged cursor beyond that is not a cursor of this list.
+        (Kind::Int, serde_json::Value::Number(n)) => n
+            .as_i64()
+            .filter(|v| i32::try_from(*v).is_ok())
+            .map(Value::Int),
         (Kind::Bool, serde_json::Value::Bool(b)) => Some(Value::Bool(*b)),
         (k, serde_json::Value::String(s)) => parse_value(k, s),
         _ => None,

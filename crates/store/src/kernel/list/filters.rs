@@ -16,7 +16,8 @@ pub(super) fn parse_value(kind: Kind, s: &str) -> Option<Value> {
         Kind::Uuid => Value::Uuid(rapport_domain::validation::strict_uuid(s)?),
         Kind::Timestamp => Value::Timestamp(parse_time_bound(s)?),
         Kind::Date => Value::Date(rapport_domain::validation::strict_date(s)?),
-        Kind::Int => Value::Int(s.parse().ok()?),
+        // Int columns are INTEGER (32-bit): a wider value would fail to bind on PostgreSQL.
+        Kind::Int => Value::Int(i64::from(s.parse::<i32>().ok()?)),
         // Exactly the document's boolean.
         Kind::Bool => Value::Bool(match s {
             "true" => true,
@@ -92,7 +93,7 @@ pub(super) fn filter_conditions(
                     Kind::Uuid => "a UUID (or me)",
                     Kind::Timestamp => "an RFC 3339 time or a YYYY-MM-DD date",
                     Kind::Date => "a YYYY-MM-DD date",
-                    Kind::Int => "an integer",
+                    Kind::Int => "a 32-bit integer",
                     Kind::Bool => "true or false",
                     Kind::Text => "text",
                 };
