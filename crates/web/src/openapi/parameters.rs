@@ -65,22 +65,26 @@ fn rule(p: &Parameter, list: Option<&ListSpec>) -> Option<Schema> {
                 .into(),
         )
     };
+    // On a list, a filter may share a name with another operation's parameter (`active`,
+    // `owner_id`) and reads differently (crate::openapi::filters has its schema): there
+    // only the list's own parameters are decided here.
+    let elsewhere = list.is_none();
     match (&p.parameter_in, p.name.as_str()) {
         (ParameterIn::Header, "If-Match") => Some(string().build().into()),
         (ParameterIn::Header, "Idempotency-Key") => pattern(IDEMPOTENCY_KEY.to_owned()),
         (ParameterIn::Query, "format") => names(&["json", "csv"]),
-        (ParameterIn::Query, "interval") => names(&["month", "quarter", "year"]),
-        (ParameterIn::Query, "active") => names(&["true", "false", "all"]),
         (ParameterIn::Query, "include") => pattern(comma_list(&["contacts", "reps", "notes"])),
-        // The board's and the dashboards' user parameters; a list's filter of the same
-        // name (lists, `null`) has its own schema (crate::openapi::filters).
-        (ParameterIn::Query, "owner_id" | "rep_id") if list.is_none() => {
+        (ParameterIn::Query, "sort") => list.and_then(|spec| pattern(sort_pattern(spec))),
+        (ParameterIn::Query, "interval") if elsewhere => names(&["month", "quarter", "year"]),
+        (ParameterIn::Query, "active") if elsewhere => names(&["true", "false", "all"]),
+        (ParameterIn::Query, "owner_id" | "rep_id") if elsewhere => {
             pattern(format!("^(?:me|{UUID})$"))
         }
-        (ParameterIn::Query, "from" | "to" | "expected_close_after" | "expected_close_before") => {
+        (ParameterIn::Query, "from" | "to" | "expected_close_after" | "expected_close_before")
+            if elsewhere =>
+        {
             date()
         }
-        (ParameterIn::Query, "sort") => list.and_then(|spec| pattern(sort_pattern(spec))),
         (ParameterIn::Query | ParameterIn::Path, _) if plain_text(p) => pattern(NO_NUL.to_owned()),
         _ => None,
     }

@@ -147,6 +147,14 @@ both_engines! {
         assert_eq!(count, "boolean");
         let r = app.get("/api/v1/accounts?count=1", t).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "count is true or false, as a boolean is");
+        // A boolean filter stays a boolean where another operation's `active` is an enum.
+        let active = &parameter(&doc, "get", "/api/v1/contacts", "active")["schema"]["type"];
+        assert_eq!(active, "boolean");
+        for (v, status) in [("true", StatusCode::OK), ("all", StatusCode::BAD_REQUEST), ("1", StatusCode::BAD_REQUEST)] {
+            assert_eq!(app.get(&format!("/api/v1/contacts?active={v}"), t).await.status, status, "active={v}");
+        }
+        let active = &parameter(&doc, "get", "/api/v1/distributors/{id}/partners", "active")["schema"]["enum"];
+        assert_eq!(active, &json!(["true", "false", "all"]));
     }
 }
 
