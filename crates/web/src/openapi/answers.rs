@@ -18,6 +18,7 @@ const NOT_JSON: &str = "The body is not JSON, or came without a Content-Type say
 const UNAVAILABLE: &str = "The database is unreachable or busy; Retry-After says when to retry";
 const STALE: &str = "The record changed since it was read: If-Match names another version \
     (type /problems/precondition-failed); read it again and retry";
+const KEY_BUSY: &str = "A request with the same Idempotency-Key is still running";
 const KEY_REUSED: &str = "The Idempotency-Key was used before for a different request";
 const CSRF: &str = "A cookie-authenticated write without the session's csrf_token in \
     X-CSRF-Token (type /problems/csrf)";
@@ -57,6 +58,7 @@ pub fn with_shared_answers(mut doc: OpenApi) -> OpenApi {
         if let Some(op) = item.post.as_mut().filter(|op| !is_public(op)) {
             add_idempotency_key(op);
             add_or_extend(op, "422", KEY_REUSED);
+            add_or_extend(op, "409", KEY_BUSY);
         }
     }
     doc

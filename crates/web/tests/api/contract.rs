@@ -85,6 +85,7 @@ both_engines! {
                     "Idempotency-Key with its pattern",
                 );
                 expect(has("422"), "422 (a reused Idempotency-Key)");
+                expect(has("409"), "409 (the same Idempotency-Key still running)");
             }
             if let Some(if_match) = header(&op, "If-Match") {
                 expect(has("412"), "412");

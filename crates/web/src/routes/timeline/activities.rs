@@ -30,6 +30,7 @@ pub struct ActivityPage {
 #[utoipa::path(post, path = "/api/v1/activities", tag = "activities", request_body = ActivityCreate, responses(
     (status = 201, description = "Created", body = Activity, headers(("Location" = String), ("ETag" = String))),
     (status = 403, description = "The role may not log activities", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+    (status = 409, description = "Another activity has the same provider_name and provider_id", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
     (status = 422, description = "Invalid fields, named (no link, a link you cannot see…)", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
 pub async fn create_activity(
     State(app): State<AppState>,
