@@ -350,7 +350,7 @@ pub async fn update(
             {
                 return Err(StoreError::invalid(
                     "body",
-                    "required",
+                    "depends",
                     format!("a {} needs a body", after.kind.as_str()),
                 ));
             }
