@@ -13,10 +13,10 @@ use utoipa::openapi::schema::{
 };
 use utoipa::openapi::{OpenApi, Required};
 
+use super::parameters::UUID;
+
 /// At most this many values in one filter (the store's `MAX_FILTER_VALUES`).
 const MAX_VALUES: usize = 100;
-
-const UUID: &str = "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}";
 
 pub fn with_list_filters(mut doc: OpenApi, lists: &[(&str, &ListSpec)]) -> OpenApi {
     for (path, spec) in lists {

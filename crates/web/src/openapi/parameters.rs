@@ -11,7 +11,8 @@ use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, 
 use utoipa::openapi::{OpenApi, RefOr};
 
 /// A UUID as the readers take it: hyphenated, either case.
-const UUID: &str = "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}";
+pub(super) const UUID: &str =
+    "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}";
 
 /// `If-Match` is described by name, not by a pattern: a plain string header of that
 /// name is what fuzzers and client generators know as RFC 9110's entity-tag list (a
