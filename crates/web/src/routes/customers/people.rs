@@ -58,6 +58,7 @@ pub async fn account_contacts(
     responses(
         (status = 200, description = "Changed", body = AccountPerson),
         (status = 404, description = "No such link", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "The account is archived, or already has a primary contact", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
 pub async fn update_link(
     State(app): State<AppState>,
@@ -81,7 +82,8 @@ pub async fn update_link(
     params(("id" = Uuid, Path), ("contact_id" = Uuid, Path)),
     responses(
         (status = 204, description = "Unlinked"),
-        (status = 404, description = "No such link", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+        (status = 404, description = "No such link", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "The account is archived", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
 pub async fn unlink_contact(
     State(app): State<AppState>,
     Authed(auth): Authed,
