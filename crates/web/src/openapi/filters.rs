@@ -1,12 +1,14 @@
-//! The typed filters of each list, declared as query parameters from the store's
-//! [`ListSpec`] (rapport_store::kernel::list, `filters.rs` there reads them): a filter is
+//! Each list's query parameters, declared from the store's [`ListSpec`]: the ones every
+//! list reads (`limit`, `cursor`, `sort`, `count`, and `q` where the list is searchable;
+//! crate::query reads them) and its typed filters (rapport_store::kernel::list,
+//! `filters.rs` there reads them). A filter is
 //! its field's name, with commas for "any of", `me` in UUID filters and `null` in
 //! nullable ones; dates and numbers also take `<name>_after` (inclusive) and
 //! `<name>_before` (exclusive), times only those (an exact instant is no filter anyone
 //! types).
 
 use rapport_domain::changes::schema::TRIMMED;
-use rapport_store::kernel::list::{Field, Kind, ListSpec};
+use rapport_store::kernel::list::{Field, Kind, ListSpec, DEFAULT_LIMIT, MAX_LIMIT};
 use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
 use utoipa::openapi::schema::{
     AnyOfBuilder, KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type,
@@ -24,16 +26,52 @@ pub fn with_list_filters(mut doc: OpenApi, lists: &[(&str, &ListSpec)]) -> OpenA
             continue;
         };
         let params = op.parameters.get_or_insert_with(Vec::new);
-        for field in spec.filters {
-            for parameter in parameters_of(field) {
-                // A handler that declares a parameter of the same name knows it better.
-                if !params.iter().any(|p| p.name == parameter.name) {
-                    params.push(parameter);
-                }
+        let filters = spec.filters.iter().flat_map(parameters_of);
+        for parameter in standard(spec).into_iter().chain(filters) {
+            // A handler that declares a parameter of the same name knows it better.
+            if !params.iter().any(|p| p.name == parameter.name) {
+                params.push(parameter);
             }
         }
     }
     doc
+}
+
+/// What every list reads (crate::query::ListQuery). `sort` and the text ones get their
+/// patterns from crate::openapi::parameters.
+fn standard(spec: &ListSpec) -> Vec<Parameter> {
+    let limit = typed(Type::Integer)
+        .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
+        .minimum(Some(1))
+        .maximum(Some(MAX_LIMIT as i64));
+    let mut out = vec![
+        param(
+            "limit",
+            limit,
+            &format!("1–{MAX_LIMIT}, default {DEFAULT_LIMIT}"),
+        ),
+        param("cursor", string(), "next_cursor of the previous page"),
+        param(
+            "sort",
+            string(),
+            "fields separated by commas, `-` for descending",
+        ),
+        param("count", typed(Type::Boolean), "include `total`"),
+    ];
+    if spec.search.is_some() {
+        out.push(param("q", string(), "text search (see docs/api.md)"));
+    }
+    out
+}
+
+fn param(name: &str, schema: ObjectBuilder, description: &str) -> Parameter {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(ParameterIn::Query)
+        .required(Required::False)
+        .description(Some(description))
+        .schema(Some(schema.build()))
+        .build()
 }
 
 fn parameters_of(field: &Field) -> Vec<Parameter> {

@@ -41,10 +41,6 @@ pub async fn create_product(
 
 /// Lists products, by name. Filters: `active`, `sku`, `legacy_id`, `created_after`/`_before`.
 #[utoipa::path(get, path = "/api/v1/products", tag = "products",
-    params(
-        ("limit" = Option<u32>, Query, minimum = 1, maximum = 500, description = "1–500, default 50"),
-        ("cursor" = Option<String>, Query, description = "next_cursor of the previous page"),
-        ("sort" = Option<String>, Query, description = "name, created_at, updated_at")),
     responses((status = 200, description = "A page of products", body = ProductPage)))]
 pub async fn list_products(
     State(app): State<AppState>,

@@ -104,11 +104,6 @@ pub async fn find_or_create_account(
 /// `name`, `company_key`, `kind` (prefix `-` for descending).
 #[utoipa::path(get, path = "/api/v1/accounts", tag = "accounts",
     params(
-        ("limit" = Option<u32>, Query, minimum = 1, maximum = 500, description = "1–500, default 50"),
-        ("cursor" = Option<String>, Query, description = "next_cursor of the previous page"),
-        ("sort" = Option<String>, Query, description = "e.g. -created_at,name"),
-        ("q" = Option<String>, Query, description = "text search"),
-        ("count" = Option<bool>, Query, description = "include total"),
         ("include" = Option<String>, Query, description = "contacts, reps, notes (comma-separated); not in an export"),
         ("format" = Option<String>, Query, description = "json (default) or csv: every matching row as CSV (also with Accept: text/csv)")),
     responses(

@@ -57,11 +57,6 @@ pub async fn create_contact(
 /// first), `created_at`, `updated_at`, `email`.
 #[utoipa::path(get, path = "/api/v1/contacts", tag = "contacts",
     params(
-        ("limit" = Option<u32>, Query, minimum = 1, maximum = 500, description = "1–500, default 50"),
-        ("cursor" = Option<String>, Query, description = "next_cursor of the previous page"),
-        ("sort" = Option<String>, Query, description = "e.g. name or -created_at"),
-        ("q" = Option<String>, Query, description = "text search"),
-        ("count" = Option<bool>, Query, description = "include total"),
         ("format" = Option<String>, Query, description = "json (default) or csv: every matching row as CSV (also with Accept: text/csv)")),
     responses(
         (status = 200, description = "A page of contacts; with `format=csv`, every matching row as CSV (an attachment)", content(

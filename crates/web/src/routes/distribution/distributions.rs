@@ -129,9 +129,6 @@ pub async fn bulk_create_distributions(
 /// `order_number`, `product_id`, `source`, `linked=true|false`, `created_after`/`_before`.
 #[utoipa::path(get, path = "/api/v1/distributions", tag = "distributions",
     params(
-        ("limit" = Option<u32>, Query, minimum = 1, maximum = 500, description = "1–500, default 50"),
-        ("cursor" = Option<String>, Query, description = "next_cursor of the previous page"),
-        ("sort" = Option<String>, Query, description = "ship_date, created_at, updated_at, quantity; - for descending"),
         ("linked" = Option<bool>, Query, description = "whether the entry has a customer account"),
         ("format" = Option<String>, Query, description = "json (default) or csv: every matching row as CSV (also with Accept: text/csv)")),
     responses(

@@ -92,11 +92,6 @@ pub async fn create_lead(
 /// `updated_at`, `title`, `expected_close_date`, `probability`, `status`.
 #[utoipa::path(get, path = "/api/v1/leads", tag = "leads",
     params(
-        ("limit" = Option<u32>, Query, minimum = 1, maximum = 500, description = "1–500, default 50"),
-        ("cursor" = Option<String>, Query, description = "next_cursor of the previous page"),
-        ("sort" = Option<String>, Query, description = "e.g. -expected_close_date"),
-        ("q" = Option<String>, Query, description = "text search"),
-        ("count" = Option<bool>, Query, description = "include total"),
         ("format" = Option<String>, Query, description = "json (default) or csv: every matching row as CSV (also with Accept: text/csv)")),
     responses(
         (status = 200, description = "A page of leads; with `format=csv`, every matching row as CSV (an attachment)", content(

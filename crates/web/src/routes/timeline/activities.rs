@@ -48,11 +48,6 @@ pub async fn create_activity(
 /// `activity_date`, `created`, `updated`. Sort by `activity_date`, `due_at`,
 /// `created_at`, `updated_at`.
 #[utoipa::path(get, path = "/api/v1/activities", tag = "activities",
-    params(
-        ("limit" = Option<u32>, Query, minimum = 1, maximum = 500, description = "1–500, default 50"),
-        ("cursor" = Option<String>, Query, description = "next_cursor of the previous page"),
-        ("sort" = Option<String>, Query, description = "e.g. due_at"),
-        ("count" = Option<bool>, Query, description = "include total")),
     responses(
         (status = 200, description = "A page of activities", body = ActivityPage),
         (status = 400, description = "Bad parameter, named", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]

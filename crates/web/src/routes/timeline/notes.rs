@@ -45,9 +45,7 @@ pub async fn create_note(
 /// The account's notes, newest first (by note date, then when written). Filters:
 /// `author_id` (`me`), `contact_id`, `pinned`, `note_date_after`/`_before`.
 #[utoipa::path(get, path = "/api/v1/accounts/{id}/notes", tag = "notes",
-    params(("id" = Uuid, Path),
-        ("limit" = Option<u32>, Query, minimum = 1, maximum = 500, description = "1–500, default 50"),
-        ("cursor" = Option<String>, Query, description = "next_cursor of the previous page")),
+    params(("id" = Uuid, Path)),
     responses(
         (status = 200, description = "A page of notes", body = NotePage),
         (status = 404, description = "No such account", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
