@@ -110,7 +110,6 @@ pub async fn find_or_create_account(
         (status = 200, description = "A page of accounts (with `include=`, each with the lists asked for); with `format=csv`, every matching row as CSV (an attachment)", content(
             (AccountPage = "application/json"),
             (String = "text/csv"))),
-        (status = 400, description = "Bad parameter, named", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
         (status = 403, description = "Partner, distributor and fulfiller users may not export (names `format`)", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "Unknown `format`", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
 pub async fn list_accounts(
@@ -280,7 +279,6 @@ pub async fn get_account(
         (status = 403, description = "The role may not set a field, named", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "No such account", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
         (status = 409, description = "Another account has the same company key, registration number or legacy id", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
-        (status = 412, description = "Stale If-Match", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
 pub async fn update_account(
     State(app): State<AppState>,

@@ -62,7 +62,6 @@ pub async fn create_contact(
         (status = 200, description = "A page of contacts; with `format=csv`, every matching row as CSV (an attachment)", content(
             (ContactPage = "application/json"),
             (String = "text/csv"))),
-        (status = 400, description = "Bad parameter, named", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
         (status = 403, description = "Partner, distributor and fulfiller users may not export (names `format`)", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "Unknown `format`", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
 pub async fn list_contacts(
@@ -106,7 +105,6 @@ pub async fn get_contact(
         (status = 200, description = "Updated", body = Contact, headers(("ETag" = String))),
         (status = 404, description = "No such contact", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
         (status = 409, description = "Another contact has this legacy id", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
-        (status = 412, description = "Stale If-Match", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
 pub async fn update_contact(
     State(app): State<AppState>,

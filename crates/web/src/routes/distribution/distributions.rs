@@ -135,7 +135,6 @@ pub async fn bulk_create_distributions(
         (status = 200, description = "A page of entries; with `format=csv`, every matching row as CSV (an attachment)", content(
             (DistributionPage = "application/json"),
             (String = "text/csv"))),
-        (status = 400, description = "Bad parameter, named", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
         (status = 403, description = "Partner, distributor and fulfiller users may not export (names `format`)", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "Unknown `format`", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
 pub async fn list_distributions(
@@ -175,7 +174,6 @@ pub async fn get_distribution(
         (status = 200, description = "Updated", body = Distribution, headers(("ETag" = String))),
         (status = 404, description = "No such entry you can see", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
         (status = 409, description = "Another entry has this legacy_id", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
-        (status = 412, description = "Stale If-Match", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, named", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
 pub async fn update_distribution(
     State(app): State<AppState>,

@@ -62,8 +62,7 @@ fn board_filter(pairs: Vec<(String, String)>, me: Uuid) -> Result<BoardFilter, P
         ("expected_close_after" = Option<String>, Query, description = "YYYY-MM-DD, inclusive"),
         ("expected_close_before" = Option<String>, Query, description = "YYYY-MM-DD, exclusive")),
     responses(
-        (status = 200, description = "The board", body = Board),
-        (status = 400, description = "Bad parameter, named", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+        (status = 200, description = "The board", body = Board)))]
 pub async fn pipeline_board(
     State(app): State<AppState>,
     Authed(auth): Authed,

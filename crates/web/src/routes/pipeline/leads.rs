@@ -97,7 +97,6 @@ pub async fn create_lead(
         (status = 200, description = "A page of leads; with `format=csv`, every matching row as CSV (an attachment)", content(
             (LeadPage = "application/json"),
             (String = "text/csv"))),
-        (status = 400, description = "Bad parameter, named", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
         (status = 403, description = "Partner, distributor and fulfiller users may not export (names `format`)", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "Unknown `format`", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
 pub async fn list_leads(
@@ -137,7 +136,6 @@ pub async fn get_lead(
         (status = 200, description = "Updated", body = Lead, headers(("ETag" = String))),
         (status = 404, description = "No such lead", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
         (status = 409, description = "Won or lost (reopen first), or archived", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
-        (status = 412, description = "Stale If-Match", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, named", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
 pub async fn update_lead(
     State(app): State<AppState>,

@@ -149,8 +149,7 @@ pub async fn sales_dashboard(
         ("to" = Option<String>, Query, description = "YYYY-MM-DD, exclusive"),
         ("owner_id" = Option<String>, Query, description = "a user id or me")),
     responses(
-        (status = 200, description = "The dashboard", body = PipelineDashboard),
-        (status = 400, description = "Bad parameter, named", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+        (status = 200, description = "The dashboard", body = PipelineDashboard)))]
 pub async fn pipeline_dashboard(
     State(app): State<AppState>,
     Authed(auth): Authed,

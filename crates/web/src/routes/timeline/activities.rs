@@ -49,8 +49,7 @@ pub async fn create_activity(
 /// `created_at`, `updated_at`.
 #[utoipa::path(get, path = "/api/v1/activities", tag = "activities",
     responses(
-        (status = 200, description = "A page of activities", body = ActivityPage),
-        (status = 400, description = "Bad parameter, named", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+        (status = 200, description = "A page of activities", body = ActivityPage)))]
 pub async fn list_activities(
     State(app): State<AppState>,
     Authed(auth): Authed,

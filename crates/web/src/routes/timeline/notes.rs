@@ -82,7 +82,6 @@ pub async fn get_note(
         (status = 200, description = "Updated", body = Note, headers(("ETag" = String))),
         (status = 403, description = "Not the author or an admin", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "No such note", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
-        (status = 412, description = "Stale If-Match", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
 pub async fn update_note(
     State(app): State<AppState>,
