@@ -107,6 +107,9 @@ pub async fn serve(cfg: Config) -> anyhow::Result<()> {
         warn_if_policies_bypassed(&db).await;
     }
     let mut store = Store::new(db, policy(&cfg));
+    store
+        .listen_for_auth_changes()
+        .context("cannot listen for other nodes' token and user changes")?;
     if let Some(directory) = crate::config::directory(&cfg)? {
         tracing::info!(url = directory.url(), "LDAP sign-in enabled");
         store = store.with_directory(directory);

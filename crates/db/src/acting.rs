@@ -18,10 +18,10 @@ pub struct Acting {
 }
 
 impl Acting {
-    /// The statements that make a transaction act as this user. Every value is a UUID or
-    /// one of Rapport's own role names, never text from a request, so they are written
-    /// inline; one round trip opens the transaction and sets them.
-    pub(crate) fn begin_sql(&self) -> String {
+    /// The statement that makes a connection's session act as this user, read-only. Every
+    /// value is a UUID or one of Rapport's own role names, never text from a request, so
+    /// they are written inline.
+    pub(crate) fn session_sql(&self) -> String {
         let org = self.organisation.map(|o| o.to_string()).unwrap_or_default();
         let role: String = self
             .role
@@ -29,11 +29,34 @@ impl Acting {
             .filter(|c| c.is_ascii_lowercase() || *c == '_')
             .collect();
         format!(
-            "BEGIN READ ONLY; SELECT set_config('rapport.user_id', '{}', true), \
-             set_config('rapport.role', '{role}', true), set_config('rapport.org', '{org}', true)",
+            "SELECT set_config('rapport.user_id', '{}', false), \
+             set_config('rapport.role', '{role}', false), set_config('rapport.org', '{org}', false), \
+             set_config('default_transaction_read_only', 'on', false)",
             self.user_id
         )
     }
+}
+
+/// Back to nobody: no acting user (no restriction) and writable.
+pub(crate) const SESSION_RESET_SQL: &str = "SELECT set_config('rapport.user_id', '', false), \
+     set_config('rapport.role', '', false), set_config('rapport.org', '', false), \
+     set_config('default_transaction_read_only', 'off', false)";
+
+/// Opens a write transaction that acts as nobody whatever the session acts as: the local
+/// settings end with the transaction, leaving the session's as they were.
+pub(crate) const WRITE_AS_NOBODY_SQL: &str = "BEGIN READ WRITE; \
+     SELECT set_config('rapport.user_id', '', true), set_config('rapport.role', '', true), \
+     set_config('rapport.org', '', true)";
+
+/// Who a pooled connection's session acts as. Setting it costs a round trip, so it is
+/// kept between requests and changed only when the next read acts as someone else.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum SessionActing {
+    /// Nobody: unrestricted, writable (a new connection, or after a reset).
+    Nobody,
+    As(Acting),
+    /// A statement that changes it failed: reset before the next use.
+    Unknown,
 }
 
 tokio::task_local! {
@@ -55,13 +78,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn begin_sql_carries_only_safe_characters() {
+    fn session_sql_carries_only_safe_characters() {
         let a = Acting {
             user_id: Uuid::nil(),
             role: "rep'; DROP TABLE accounts; --",
             organisation: None,
         };
-        let sql = a.begin_sql();
+        let sql = a.session_sql();
         assert!(sql.contains("'repaccounts'"), "{sql}");
         assert!(!sql.contains("DROP"), "{sql}");
     }

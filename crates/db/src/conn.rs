@@ -142,6 +142,18 @@ impl dyn Conn + '_ {
 
     /// Makes writers of `table` wait until this transaction ends, while readers go on
     /// (a rebuild that must see the table hold still).
+    /// Tells the other nodes sharing this database, when the transaction commits (see
+    /// [`crate::Database::listen`]). SQLite has no other node.
+    pub fn notify(&mut self, channel: &str, payload: &str) -> Result<(), DbError> {
+        if self.dialect() == Dialect::Postgres {
+            self.query(
+                "SELECT 1 AS sent FROM (SELECT pg_notify(?, ?)) AS n",
+                &[channel.into(), payload.into()],
+            )?;
+        }
+        Ok(())
+    }
+
     pub fn hold_table_still(&mut self, table: &str) -> Result<(), DbError> {
         if self.dialect() == Dialect::Postgres {
             self.batch(&format!("LOCK TABLE {table} IN SHARE MODE"))?;

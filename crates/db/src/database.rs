@@ -9,7 +9,7 @@ use crate::pg::PgConn;
 use crate::pool::Pool;
 pub use crate::pool::PoolStats;
 use crate::sqlite::SqliteConn;
-use crate::{Conn, DbError, DbErrorKind, Dialect};
+use crate::{Conn, DbError, DbErrorKind, Dialect, Heard};
 
 /// How many queued writes one SQLite commit may carry. Large enough to absorb a burst,
 /// small enough that one batch's latency stays low.
@@ -55,6 +55,7 @@ enum Engine {
     Postgres {
         pool: Arc<Pool<PgConn>>,
         row_security: bool,
+        url: String,
     },
 }
 
@@ -81,6 +82,7 @@ impl Database {
                 engine: Arc::new(Engine::Postgres {
                     pool,
                     row_security: options.row_security,
+                    url: url.to_owned(),
                 }),
             });
         }
@@ -137,6 +139,25 @@ impl Database {
         Ok(bypass.unwrap_or(false))
     }
 
+    /// Hears what other nodes announce on `channel` (see [`crate::Conn::notify`]): a
+    /// thread of its own hands every [`Heard`] to `handler` until it returns false.
+    /// Returns false, starting nothing, on SQLite, where this process is the only node.
+    pub fn listen(
+        &self,
+        channel: &'static str,
+        handler: impl FnMut(Heard) -> bool + Send + 'static,
+    ) -> Result<bool, DbError> {
+        match &*self.engine {
+            Engine::Sqlite { .. } => Ok(false),
+            Engine::Postgres { url, .. } => {
+                crate::listen::spawn(url.clone(), channel, Box::new(handler)).map_err(|e| {
+                    DbError::new(DbErrorKind::Other, format!("cannot start listener: {e}"))
+                })?;
+                Ok(true)
+            }
+        }
+    }
+
     pub fn pool_stats(&self) -> PoolStats {
         match &*self.engine {
             Engine::Sqlite { readers, .. } => readers.stats(),
@@ -155,11 +176,11 @@ impl Database {
     {
         match &*self.engine {
             Engine::Sqlite { readers, .. } => readers.run(move |c| f(c)).await?,
-            Engine::Postgres { pool, row_security } => {
-                match crate::acting::current().filter(|_| *row_security) {
-                    Some(acting) => pool.run(move |c| pg_acting_read(c, &acting, f)).await?,
-                    None => pool.run(move |c| f(c)).await?,
-                }
+            Engine::Postgres {
+                pool, row_security, ..
+            } => {
+                let acting = crate::acting::current().filter(|_| *row_security);
+                pool.run(move |c| pg_read(c, acting.as_ref(), f)).await?
             }
         }
     }
@@ -208,46 +229,35 @@ where
     E: From<DbError>,
     F: FnOnce(&mut dyn Conn) -> Result<T, E>,
 {
-    conn.batch("BEGIN").map_err(E::from)?;
+    conn.begin_write().map_err(E::from)?;
     let outcome = catch_unwind(AssertUnwindSafe(|| f(conn)));
     match outcome {
         Ok(Ok(v)) => {
-            conn.batch("COMMIT").map_err(E::from)?;
+            conn.control("COMMIT").map_err(E::from)?;
             Ok(v)
         }
         Ok(Err(e)) => {
             // The error being returned matters more than a failed rollback, and a failed
             // rollback means a broken connection that the pool drops anyway.
-            let _ = conn.batch("ROLLBACK");
+            let _ = conn.control("ROLLBACK");
             Err(e)
         }
         Err(panic) => {
-            let _ = conn.batch("ROLLBACK");
+            let _ = conn.control("ROLLBACK");
             std::panic::resume_unwind(panic)
         }
     }
 }
 
-/// The settings are transaction-local, so nothing of the acting user outlives the read
-/// on a pooled connection.
-fn pg_acting_read<T, E, F>(conn: &mut PgConn, acting: &crate::acting::Acting, f: F) -> Result<T, E>
+/// A read on PostgreSQL: outside a transaction, on a session acting as `acting` (or as
+/// nobody). An acting session is read-only, so such a read cannot write either.
+fn pg_read<T, E, F>(conn: &mut PgConn, acting: Option<&crate::acting::Acting>, f: F) -> Result<T, E>
 where
     E: From<DbError>,
     F: FnOnce(&mut dyn Conn) -> Result<T, E>,
 {
-    conn.batch(&acting.begin_sql()).map_err(E::from)?;
-    let outcome = catch_unwind(AssertUnwindSafe(|| f(conn)));
-    // Nothing was written (the transaction is read-only), so ending it either way is
-    // the same; a failure to end it means a broken connection the pool drops.
-    let ended = conn.batch("COMMIT");
-    match outcome {
-        Ok(result) => {
-            let value = result?;
-            ended.map_err(E::from)?;
-            Ok(value)
-        }
-        Err(panic) => std::panic::resume_unwind(panic),
-    }
+    conn.act_as(acting).map_err(E::from)?;
+    f(conn)
 }
 
 /// Hands a finished write its outcome once the batch's commit is known.

@@ -9,6 +9,7 @@ use postgres::{Client, NoTls, Statement};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
+use crate::acting::{Acting, SessionActing, SESSION_RESET_SQL, WRITE_AS_NOBODY_SQL};
 use crate::{parse_timestamp, Conn, DbError, DbErrorKind, Dialect, Row, Value};
 
 /// Prepared statements kept per connection; dynamic list queries make the set open-ended,
@@ -18,6 +19,7 @@ const STATEMENT_CACHE_LIMIT: usize = 512;
 pub(crate) struct PgConn {
     client: Client,
     statements: HashMap<String, Statement>,
+    acting: SessionActing,
 }
 
 impl PgConn {
@@ -31,7 +33,42 @@ impl PgConn {
         Ok(Self {
             client,
             statements: HashMap::new(),
+            acting: SessionActing::Nobody,
         })
+    }
+
+    /// Transaction control and session settings: sent as one simple query, keeping the
+    /// prepared statements (only DDL, through [`Conn::batch`], can make them stale).
+    pub(crate) fn control(&mut self, sql: &str) -> Result<(), DbError> {
+        self.client.batch_execute(sql)?;
+        Ok(())
+    }
+
+    /// Makes the session act as `who` (nobody: unrestricted and writable), sending the
+    /// settings only when they differ from what the session already holds. The session
+    /// keeps them between requests because they are set outside any transaction.
+    pub(crate) fn act_as(&mut self, who: Option<&Acting>) -> Result<(), DbError> {
+        let wanted = who.map_or(SessionActing::Nobody, |a| SessionActing::As(a.clone()));
+        if self.acting == wanted {
+            return Ok(());
+        }
+        let sql = match who {
+            Some(a) => a.session_sql(),
+            None => SESSION_RESET_SQL.to_owned(),
+        };
+        self.acting = SessionActing::Unknown;
+        self.control(&sql)?;
+        self.acting = wanted;
+        Ok(())
+    }
+
+    /// Opens a write transaction acting as nobody, whoever the session acts as.
+    pub(crate) fn begin_write(&mut self) -> Result<(), DbError> {
+        if self.acting == SessionActing::Nobody {
+            self.control("BEGIN")
+        } else {
+            self.control(WRITE_AS_NOBODY_SQL)
+        }
     }
 
     pub(crate) fn is_broken(&self) -> bool {

@@ -55,6 +55,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(5, "0005_distributor_partners"),
     migration!(6, "0006_directory_users"),
     migration!(7, "0007_row_security"),
+    migration!(8, "0008_search_prefixes"),
 ];
 
 pub fn latest_version() -> i64 {

@@ -236,3 +236,60 @@ both_engines! {
         assert_eq!(body.as_deref(), Some("first call went well"));
     }
 }
+
+both_engines! {
+    // 0008 rebuilds SQLite's text indexes with longer prefixes: records written before
+    // it are found by the same searches after it, and after going back down.
+    async fn upgrade_to_0008_keeps_every_record_searchable(tdb) {
+        let db = open(&tdb.url).await;
+        up(&db, Some(7)).await.unwrap();
+        let account = uuid::Uuid::now_v7();
+        let now = rapport_db::now();
+        db.write(move |c| {
+            c.execute(
+                "INSERT INTO accounts (id, kind, name, company_key, billing_address, tags, \
+                 search_text, created_at, updated_at) VALUES (?, 'customer', 'Acme Dental', 'ACMEDENTAL', \
+                 ?, ?, 'acme dental lyon smithson', ?, ?)",
+                &[
+                    account.into(),
+                    Value::Json(serde_json::json!({})),
+                    Value::Json(serde_json::json!([])),
+                    now.into(),
+                    now.into(),
+                ],
+            )
+        })
+        .await
+        .unwrap();
+        let search = match db.dialect() {
+            rapport_db::Dialect::Sqlite => {
+                "SELECT a.id FROM account_search JOIN accounts a ON a.search_seq = account_search.rowid \
+                 WHERE account_search MATCH ?"
+            }
+            rapport_db::Dialect::Postgres => {
+                "SELECT id FROM accounts WHERE search_vector @@ to_tsquery('simple', ?)"
+            }
+        };
+        let queries = [
+            ("\"ac\"*", "ac:*"),
+            ("\"dent\"*", "dent:*"),
+            ("\"smiths\"*", "smiths:*"),
+            ("\"smithson\"*", "smithson:*"),
+            ("\"lyon\"", "lyon"),
+        ];
+        for step in ["up", "down"] {
+            match step {
+                "up" => up(&db, None).await.map(|_| ()).unwrap(),
+                _ => down(&db, 1).await.map(|_| ()).unwrap(),
+            }
+            for (sqlite_query, pg_query) in queries {
+                let q = if db.dialect() == rapport_db::Dialect::Sqlite { sqlite_query } else { pg_query };
+                let found: Option<uuid::Uuid> = db
+                    .read(move |c| c.query_scalar(search, &[q.into()]))
+                    .await
+                    .unwrap();
+                assert_eq!(found, Some(account), "{q} finds the account after {step}");
+            }
+        }
+    }
+}

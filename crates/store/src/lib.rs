@@ -58,7 +58,11 @@ pub struct Store {
 
 impl Store {
     pub fn new(db: Database, policy: AuthPolicy) -> Self {
-        let cache = auth::token_cache::TokenCache::new(db.single_node());
+        let cache = if db.single_node() {
+            auth::token_cache::TokenCache::single_node()
+        } else {
+            auth::token_cache::TokenCache::shared()
+        };
         let unknown_names = auth::throttle::LoginThrottle::new(
             u32::try_from(policy.max_failed_logins.max(1)).unwrap_or(5),
             policy
@@ -73,6 +77,17 @@ impl Store {
             token_cache: std::sync::Arc::new(cache),
             unknown_names: std::sync::Arc::new(unknown_names),
         }
+    }
+
+    /// Lets this node remember token checks on a shared database too, listening for the
+    /// other nodes' revocations (`serve` calls it; see `auth::token_cache`).
+    pub fn listen_for_auth_changes(&self) -> Result<(), StoreError> {
+        auth::token_cache::TokenCache::listen(&self.token_cache, &self.db)
+    }
+
+    /// Whether token checks are remembered now (on PostgreSQL: while the listener listens).
+    pub fn remembers_tokens(&self) -> bool {
+        self.token_cache.trusted()
     }
 
     pub fn with_directory(mut self, directory: rapport_directory::Directory) -> Self {

@@ -48,5 +48,7 @@ mod search;
 mod slow_clients;
 #[path = "api/timeline.rs"]
 mod timeline;
+#[path = "api/totals.rs"]
+mod totals;
 #[path = "api/users.rs"]
 mod users;

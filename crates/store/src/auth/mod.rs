@@ -1,6 +1,7 @@
 //! Signing in: passwords, sessions for the web UI, API tokens for scripts.
 
 mod attempts;
+mod changes;
 pub mod directory_login;
 pub mod login;
 pub mod password;

@@ -7,6 +7,7 @@ use serde::Serialize;
 use uuid::Uuid;
 
 use super::{hash_secret, random_secret, TOUCH_INTERVAL_SECS};
+use crate::auth::changes;
 use crate::auth::users::{self, User};
 use crate::kernel::audit::{self, AuditAction};
 use crate::{Store, StoreError};
@@ -141,6 +142,7 @@ pub async fn revoke(store: &Store, ctx: &Ctx, id: Uuid) -> Result<ApiToken, Stor
                 "UPDATE api_tokens SET revoked_at = ? WHERE id = ?",
                 &[after.revoked_at.into(), id.into()],
             )?;
+            changes::announce(c, changes::Change::Token(id))?;
             audit::record_change(
                 c,
                 &ctx,
@@ -165,6 +167,7 @@ pub async fn resolve(store: &Store, secret: &str) -> Result<Option<User>, StoreE
     }
     let hash = hash_secret(secret);
     let now = rapport_db::now();
+    let since = store.token_cache.generation();
     let cached = store.token_cache.get(&hash);
     let (user, token_id, expires, last_used) = match cached {
         Some(c) => (c.user, c.token_id, c.expires_at, c.last_used_at),
@@ -198,9 +201,14 @@ pub async fn resolve(store: &Store, secret: &str) -> Result<Option<User>, StoreE
             let Some((user, token_id, expires, last_used)) = found else {
                 return Ok(None);
             };
-            store
-                .token_cache
-                .put(hash.clone(), user.clone(), token_id, expires, last_used);
+            store.token_cache.put(
+                since,
+                hash.clone(),
+                user.clone(),
+                token_id,
+                expires,
+                last_used,
+            );
             (user, token_id, expires, last_used)
         }
     };

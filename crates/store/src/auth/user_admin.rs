@@ -226,6 +226,7 @@ pub async fn update(
             if role != before.role || account_id != before.account_id {
                 c.execute("DELETE FROM sessions WHERE user_id = ?", &[id.into()])?;
             }
+            crate::auth::changes::announce(c, crate::auth::changes::Change::User(id))?;
             let after = users::load(c, id)?;
             audit::record_change(
                 c,

@@ -205,6 +205,7 @@ pub async fn set_enabled(
             if !enabled {
                 c.execute("DELETE FROM sessions WHERE user_id = ?", &[id.into()])?;
             }
+            crate::auth::changes::announce(c, crate::auth::changes::Change::User(id))?;
             let after = load(c, id)?;
             audit::record_change(
                 c,

@@ -750,6 +750,54 @@ both_engines! {
 }
 
 both_engines! {
+    // Node B remembers a token check; node A revokes the token and disables a user. On
+    // PostgreSQL B hears of both through its listener and refuses within moments, long
+    // before its cache's 30-second TTL. On SQLite a second process is not told: its
+    // 2-second TTL is the bound (docs/access.md "Tokens").
+    async fn another_node_refuses_a_revoked_token_and_a_disabled_user(db) {
+        let app = App::start(db).await;
+        let node_b = app.another_node().await;
+        let r = app.post("/api/v1/tokens", &app.rep.token, json!({"name": "shared"})).await;
+        let id = id_of(&r.body);
+        let secret = r.body["token"].as_str().expect("token").to_owned();
+        let bound = match app.store.db.dialect() {
+            rapport_db::Dialect::Postgres => std::time::Duration::from_secs(5),
+            rapport_db::Dialect::Sqlite => std::time::Duration::from_secs(8),
+        };
+        // B's listener may take a moment to start listening; until then it caches nothing.
+        let started = std::time::Instant::now();
+        while !node_b.store.remembers_tokens() {
+            assert!(started.elapsed() < bound, "node B never started listening");
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        assert_eq!(node_b.get("/api/v1/me", &secret).await.status, StatusCode::OK);
+        let del = app.call(Method::DELETE, &format!("/api/v1/tokens/{id}"), &app.rep.token, None).await;
+        assert_eq!(del.status, StatusCode::NO_CONTENT, "{}", del.body);
+        let refused_within = |token: String| {
+            let node_b = &node_b;
+            async move {
+                let started = std::time::Instant::now();
+                loop {
+                    if node_b.get("/api/v1/me", &token).await.status == StatusCode::UNAUTHORIZED {
+                        return started.elapsed();
+                    }
+                    assert!(started.elapsed() < bound, "node B still accepts the token after {bound:?}");
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                }
+            }
+        };
+        refused_within(secret).await;
+
+        assert_eq!(node_b.get("/api/v1/me", &app.other_rep.token).await.status, StatusCode::OK);
+        let off = app
+            .post(&format!("/api/v1/users/{}/disable", app.other_rep.user.id), &app.admin.token, json!({}))
+            .await;
+        assert_eq!(off.status, StatusCode::OK, "{}", off.body);
+        refused_within(app.other_rep.token.clone()).await;
+    }
+}
+
+both_engines! {
     async fn a_token_can_revoke_itself(db) {
         let app = App::start(db).await;
         let r = app.post("/api/v1/tokens", &app.rep.token, json!({"name": "self"})).await;

@@ -15,6 +15,7 @@ use tower::ServiceExt;
 
 pub const PASSWORD: &str = "correct horse battery staple";
 
+#[derive(Clone)]
 pub struct TestUser {
     pub user: User,
     pub token: String,
@@ -29,8 +30,9 @@ pub struct App {
     pub rep: TestUser,
     pub other_rep: TestUser,
     pub viewer: TestUser,
-    // Dropped last: the database outlives the pools that use it.
-    _db: TestDatabase,
+    url: String,
+    // Dropped last: the database outlives the pools that use it. None on a second node.
+    _db: Option<TestDatabase>,
 }
 
 pub struct Reply {
@@ -152,6 +154,7 @@ impl App {
             .await
             .expect("migrate");
         let mut store = Store::new(database, AuthPolicy::default());
+        store.listen_for_auth_changes().expect("listen");
         if let Some(directory) = directory {
             store = store.with_directory(directory);
         }
@@ -172,7 +175,31 @@ impl App {
             rep,
             other_rep,
             viewer,
-            _db: db,
+            url: db.url.clone(),
+            _db: Some(db),
+        }
+    }
+
+    /// The same database served by a second node with its own pools and caches, as a
+    /// second `rapport serve` sharing PostgreSQL (or, on SQLite, a second process on the
+    /// same file) would be. Drop it before the first.
+    pub async fn another_node(&self) -> App {
+        let database = Database::connect(&self.url, &DbOptions::default())
+            .await
+            .expect("connect");
+        let store = Store::new(database, AuthPolicy::default());
+        store.listen_for_auth_changes().expect("listen");
+        App {
+            router: router(AppState::new(store.clone(), WebConfig::default())),
+            store,
+            admin: self.admin.clone(),
+            restricted_admin: self.restricted_admin.clone(),
+            manager: self.manager.clone(),
+            rep: self.rep.clone(),
+            other_rep: self.other_rep.clone(),
+            viewer: self.viewer.clone(),
+            url: self.url.clone(),
+            _db: None,
         }
     }
 

@@ -40,6 +40,23 @@ fn filter_error(name: &str, rule: &str, message: String) -> StoreError {
     StoreError::bad_request(name, rule, message)
 }
 
+/// A filter named more than once is one filter of all its values ("any of", as with
+/// commas); ranges (`_after`, `_before`) stay as they are, each a bound.
+fn any_of_repeats(spec: &ListSpec, filters: &[(String, String)]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::with_capacity(filters.len());
+    for (name, raw) in filters {
+        let plain = spec.filters.iter().any(|f| f.name == name.as_str());
+        match out.iter_mut().find(|(n, _)| plain && n == name) {
+            Some((_, values)) => {
+                values.push(',');
+                values.push_str(raw);
+            }
+            None => out.push((name.clone(), raw.clone())),
+        }
+    }
+    out
+}
+
 /// Turns the generic filters into conditions. `me` stands for the actor's id in UUID
 /// filters, `null` for "has no value" in nullable ones; commas or repeats mean "any of".
 pub(super) fn filter_conditions(
@@ -48,7 +65,7 @@ pub(super) fn filter_conditions(
     me: Uuid,
 ) -> Result<Vec<SqlBuf>, StoreError> {
     let mut out = Vec::new();
-    for (name, raw) in filters {
+    for (name, raw) in &any_of_repeats(spec, filters) {
         let (field, range) = match spec.filters.iter().find(|f| f.name == name.as_str()) {
             Some(f) => (*f, None),
             None => {

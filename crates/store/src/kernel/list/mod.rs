@@ -2,6 +2,7 @@
 //! `cursor`, `sort`, typed filters with `_after`/`_before` ranges, `q` text search and an
 //! optional `total`.
 
+pub mod count;
 mod cursor;
 mod filters;
 mod params;
@@ -29,9 +30,36 @@ pub async fn read_page<T: Send + 'static>(
     extra: Vec<SqlBuf>,
     from_row: fn(&Row) -> Result<T, StoreError>,
 ) -> Result<Page<T>, StoreError> {
+    read_page_counted(store, spec, params, me, scope, extra, from_row, None).await
+}
+
+/// [`read_page`], with the total taken from a figure the resource keeps when it has one
+/// for the asked set (`kept`, used only with `count=true`).
+#[allow(clippy::too_many_arguments)]
+pub async fn read_page_counted<T: Send + 'static>(
+    store: &crate::Store,
+    spec: &'static ListSpec,
+    mut params: ListParams,
+    me: Uuid,
+    scope: SqlBuf,
+    extra: Vec<SqlBuf>,
+    from_row: fn(&Row) -> Result<T, StoreError>,
+    kept: Option<count::KeptCount>,
+) -> Result<Page<T>, StoreError> {
+    let kept = kept.filter(|_| params.count);
+    if kept.is_some() {
+        params.count = false;
+    }
     store
         .db
-        .read(move |c| run(c, spec, &params, me, scope, extra)?.try_map(|r| from_row(&r)))
+        .read(move |c| {
+            let page = run(c, spec, &params, me, scope, extra)?;
+            let page = match kept {
+                Some(kept) => page.with_total(Some(count::Total::exact(kept(c)?))),
+                None => page,
+            };
+            page.try_map(|r| from_row(&r))
+        })
         .await
 }
 
@@ -107,9 +135,18 @@ pub fn run(
     }
 
     let total = if params.count {
-        let mut count = SqlBuf::new(&format!("SELECT COUNT(*) FROM {}", spec.table));
-        count.append(where_clause.clone());
-        conn.query_scalar::<i64>(&count.sql, &count.params)?
+        let limit = if searching {
+            count::SEARCH_COUNT_LIMIT
+        } else {
+            count::COUNT_LIMIT
+        };
+        Some(count::capped(
+            conn,
+            spec.table,
+            where_clause.clone(),
+            limit,
+            searching,
+        )?)
     } else {
         None
     };
@@ -140,6 +177,8 @@ pub fn run(
     Ok(Page {
         data: rows,
         next_cursor,
-        total,
-    })
+        total: None,
+        total_exact: None,
+    }
+    .with_total(total))
 }

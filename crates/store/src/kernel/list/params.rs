@@ -69,6 +69,18 @@ pub struct Page<T> {
     /// Present when asked for with `count=true`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    /// With `total`: false when counting stopped at a limit and `total` is a lower bound.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_exact: Option<bool>,
+}
+
+impl<T> Page<T> {
+    /// Sets `total` and `total_exact` from a count.
+    pub fn with_total(mut self, total: Option<super::count::Total>) -> Self {
+        self.total = total.map(|t| t.count);
+        self.total_exact = total.map(|t| t.exact);
+        self
+    }
 }
 
 impl<T> Page<T> {
@@ -77,6 +89,7 @@ impl<T> Page<T> {
             data: self.data.into_iter().map(f).collect::<Result<_, E>>()?,
             next_cursor: self.next_cursor,
             total: self.total,
+            total_exact: self.total_exact,
         })
     }
 }

@@ -7,6 +7,7 @@ use base64::Engine as _;
 use rapport_db::{Conn, Dialect, Row};
 use uuid::Uuid;
 
+use super::count::{Total, SEARCH_COUNT_LIMIT};
 use super::params::{ListParams, ListSpec, Page, MAX_LIMIT};
 use crate::kernel::search::{key_expr, short_word, Query, Search};
 use crate::{SqlBuf, StoreError};
@@ -197,6 +198,37 @@ impl Tiers<'_> {
     }
 }
 
+/// Counts the matches tier by tier, each read the way its page is (the word tier driven
+/// by the text index in its own order), so counting stops after the limit instead of
+/// first collecting every match of a common word.
+fn count(conn: &mut dyn Conn, tiers: &Tiers<'_>) -> Result<Total, StoreError> {
+    let key_tiers = tiers.search.key_columns.len();
+    let mut seen: i64 = 0;
+    for tier in 0..=key_tiers {
+        let want = usize::try_from(SEARCH_COUNT_LIMIT + 1 - seen).unwrap_or(0);
+        let rows = if tier < key_tiers {
+            tiers.key_tier(tier, None, want)
+        } else {
+            tiers.word_tier(None, want)
+        };
+        let mut q = SqlBuf::new("SELECT COUNT(*) AS n FROM (");
+        q.append(rows).push(") AS tier");
+        let counted = conn.query_planned(&q.sql, &q.params)?;
+        seen += counted
+            .first()
+            .map(|r| r.get_index::<i64>(0))
+            .transpose()?
+            .unwrap_or(0);
+        if seen > SEARCH_COUNT_LIMIT {
+            break;
+        }
+    }
+    Ok(Total {
+        count: seen.min(SEARCH_COUNT_LIMIT),
+        exact: seen <= SEARCH_COUNT_LIMIT,
+    })
+}
+
 /// How many of the newest rows PostgreSQL's word tier looks at before the full query.
 const WINDOW: usize = 10_000;
 
@@ -216,13 +248,7 @@ pub(crate) fn run(
         base: all_of(conditions),
     };
     let total = if params.count {
-        let mut count = SqlBuf::new(&format!("SELECT COUNT(*) FROM {} WHERE ", spec.table));
-        count
-            .append(tiers.base.clone())
-            .push(" AND ")
-            .append(search.any_match(spec.table, tiers.dialect, query));
-        let counted = conn.query_planned(&count.sql, &count.params)?;
-        counted.first().map(|r| r.get_index::<i64>(0)).transpose()?
+        Some(count(conn, &tiers)?)
     } else {
         None
     };
@@ -287,6 +313,8 @@ pub(crate) fn run(
     Ok(Page {
         data: rows.into_iter().map(|(_, r)| r).collect(),
         next_cursor,
-        total,
-    })
+        total: None,
+        total_exact: None,
+    }
+    .with_total(total))
 }

@@ -20,8 +20,10 @@ use crate::policy as scope;
 use crate::{SqlBuf, Store, StoreError};
 
 mod check;
+mod counts;
 
 pub use check::{check_totals, rebuild_totals};
+pub(crate) use counts::kept_lead_count;
 
 /// One bucket of `pipeline_totals`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

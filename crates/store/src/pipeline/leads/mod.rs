@@ -198,7 +198,6 @@ pub async fn list(
     actor: &Actor,
     mut params: ListParams,
 ) -> Result<Page<Lead>, StoreError> {
-    let extra: Vec<SqlBuf> = list::take_archived(&mut params)?.into_iter().collect();
     for (name, value) in params.filters.iter_mut() {
         // Seed 002's status names filter too.
         if name == "status" {
@@ -212,8 +211,10 @@ pub async fn list(
             *value = canonical.join(",");
         }
     }
+    let kept = pipeline::kept_lead_count(actor, &params);
+    let extra: Vec<SqlBuf> = list::take_archived(&mut params)?.into_iter().collect();
     let scope = scope::leads_visible(actor);
-    list::read_page(
+    list::read_page_counted(
         store,
         &SPEC,
         params,
@@ -221,6 +222,7 @@ pub async fn list(
         scope,
         extra,
         Lead::from_row,
+        kept,
     )
     .await
 }

@@ -22,6 +22,9 @@ pub struct ProductPage {
     pub data: Vec<Product>,
     pub next_cursor: Option<String>,
     pub total: Option<i64>,
+    /// With `total`: false when counting stopped at its limit, so `total` is a lower
+    /// bound (docs/api.md "Totals").
+    pub total_exact: Option<bool>,
 }
 
 /// Creates a product (admins and managers).

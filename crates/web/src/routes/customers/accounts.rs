@@ -29,6 +29,9 @@ pub struct AccountPage {
     pub next_cursor: Option<String>,
     /// Only with `count=true`.
     pub total: Option<i64>,
+    /// With `total`: false when counting stopped at its limit, so `total` is a lower
+    /// bound (docs/api.md "Totals").
+    pub total_exact: Option<bool>,
 }
 
 /// An account with what `include=` asked for, under `included` (an account's own

@@ -25,6 +25,9 @@ pub struct ContactPage {
     pub data: Vec<Contact>,
     pub next_cursor: Option<String>,
     pub total: Option<i64>,
+    /// With `total`: false when counting stopped at its limit, so `total` is a lower
+    /// bound (docs/api.md "Totals").
+    pub total_exact: Option<bool>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

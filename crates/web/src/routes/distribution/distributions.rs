@@ -28,6 +28,9 @@ pub struct DistributionPage {
     pub data: Vec<Distribution>,
     pub next_cursor: Option<String>,
     pub total: Option<i64>,
+    /// With `total`: false when counting stopped at its limit, so `total` is a lower
+    /// bound (docs/api.md "Totals").
+    pub total_exact: Option<bool>,
 }
 
 /// What `bulk_create` reads: the entries, nothing else.

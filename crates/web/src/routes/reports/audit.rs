@@ -14,6 +14,9 @@ pub struct AuditPage {
     pub data: Vec<AuditEntry>,
     pub next_cursor: Option<String>,
     pub total: Option<i64>,
+    /// With `total`: false when counting stopped at its limit, so `total` is a lower
+    /// bound (docs/api.md "Totals").
+    pub total_exact: Option<bool>,
 }
 
 /// The audit log, newest first (admin and restricted_admin).

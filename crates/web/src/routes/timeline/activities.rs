@@ -24,6 +24,9 @@ pub struct ActivityPage {
     pub data: Vec<Activity>,
     pub next_cursor: Option<String>,
     pub total: Option<i64>,
+    /// With `total`: false when counting stopped at its limit, so `total` is a lower
+    /// bound (docs/api.md "Totals").
+    pub total_exact: Option<bool>,
 }
 
 /// Logs an activity linked to at least one account, contact or lead the caller can see.

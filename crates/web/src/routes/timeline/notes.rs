@@ -22,6 +22,9 @@ pub struct NotePage {
     pub data: Vec<Note>,
     pub next_cursor: Option<String>,
     pub total: Option<i64>,
+    /// With `total`: false when counting stopped at its limit, so `total` is a lower
+    /// bound (docs/api.md "Totals").
+    pub total_exact: Option<bool>,
 }
 
 /// Adds a note to the account.
