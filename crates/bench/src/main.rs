@@ -3,6 +3,8 @@
 
 mod crm;
 mod distributions;
+mod lead_writes;
+mod leads;
 mod load;
 mod pipeline;
 mod scenario;
@@ -19,6 +21,8 @@ use rapport_bench::client;
 
 use crate::client::Target;
 use crate::crm::CrmSamples;
+use crate::lead_writes::LeadNumbers;
+use crate::leads::LeadsSamples;
 use crate::pipeline::PipelineSamples;
 use crate::scenario::{Names, Scenario, Shared};
 use crate::stats::Summary;
@@ -85,6 +89,11 @@ struct Args {
     #[arg(long)]
     distribution_samples: Option<PathBuf>,
 
+    /// Lead ids, statuses and search prefixes written by rapport-load-leads, for the
+    /// lead-get, leads-by-status, leads-search, lead-activities and lead-status scenarios.
+    #[arg(long)]
+    leads_samples: Option<PathBuf>,
+
     /// Accounts created (unmeasured) before the scenarios; `get` and `update` use them.
     #[arg(long, default_value_t = 2000)]
     seed_accounts: usize,
@@ -129,6 +138,13 @@ impl Args {
                 "the {} scenario needs --distribution-samples (written by \
                  rapport-load-distributions)",
                 dashboard.name()
+            );
+        }
+        if let Some(lead) = self.scenarios.iter().find(|s| s.is_leads()) {
+            ensure!(
+                self.leads_samples.is_some(),
+                "the {} scenario needs --leads-samples (written by rapport-load-leads)",
+                lead.name()
             );
         }
         if self.scenarios.contains(&Scenario::Update) {
@@ -185,6 +201,10 @@ async fn run(args: Args) -> Result<ExitCode> {
         Some(path) => Some(Arc::new(DistributionSamples::read(path)?)),
         None => None,
     };
+    let leads = match &args.leads_samples {
+        Some(path) => Some(Arc::new(LeadsSamples::read(path)?)),
+        None => None,
+    };
     let run_id = scenario::random_u64();
     let mut shared = Shared {
         target,
@@ -194,6 +214,8 @@ async fn run(args: Args) -> Result<ExitCode> {
         crm,
         pipeline,
         distributions,
+        leads,
+        lead_numbers: Arc::new(LeadNumbers::new(run_id)),
     };
     // Progress goes to stderr so that stdout stays machine-readable with --json.
     eprintln!("run {run_id:016x}: seeding {} accounts", args.seed_accounts);

@@ -15,6 +15,8 @@ use tokio::task::JoinSet;
 use crate::client::{json_bytes, Conn, Reply, Target};
 use crate::crm::{self, CrmSamples};
 use crate::distributions;
+use crate::lead_writes::{self, LeadJob, LeadNumbers};
+use crate::leads::{self, LeadsSamples};
 use crate::pipeline::{self, PipelineSamples};
 use crate::stats::Failure;
 use rapport_bench::dashboard::Samples as DistributionSamples;
@@ -52,6 +54,22 @@ pub enum Scenario {
     SalesDashboardRep,
     /// The same with `sku` of a sample SKU.
     SalesDashboardSku,
+    /// `GET /api/v1/leads/{id}` of a random loaded lead (needs --leads-samples).
+    LeadGet,
+    /// `GET /api/v1/leads?status=S&sort=-created_at&limit=50&count=true` (needs
+    /// --leads-samples).
+    LeadsByStatus,
+    /// `GET /api/v1/leads?q=PREFIX&limit=50&count=true`, a last-name prefix (needs
+    /// --leads-samples).
+    LeadsSearch,
+    /// `GET /api/v1/activities?lead_id=ID&sort=-created_at&limit=20&count=true` (needs
+    /// --leads-samples).
+    LeadActivities,
+    /// `POST /api/v1/leads` of a new "First Last Company Suffix" lead.
+    LeadCreate,
+    /// `PATCH /api/v1/leads/{id}` with `If-Match`, an open lead to the next open status
+    /// (needs --leads-samples).
+    LeadStatus,
 }
 
 impl Scenario {
@@ -70,6 +88,12 @@ impl Scenario {
             Scenario::SalesDashboard => "sales-dashboard",
             Scenario::SalesDashboardRep => "sales-dashboard-rep",
             Scenario::SalesDashboardSku => "sales-dashboard-sku",
+            Scenario::LeadGet => "lead-get",
+            Scenario::LeadsByStatus => "leads-by-status",
+            Scenario::LeadsSearch => "leads-search",
+            Scenario::LeadActivities => "lead-activities",
+            Scenario::LeadCreate => "lead-create",
+            Scenario::LeadStatus => "lead-status",
         }
     }
 
@@ -96,6 +120,19 @@ impl Scenario {
             Scenario::SalesDashboard | Scenario::SalesDashboardRep | Scenario::SalesDashboardSku
         )
     }
+
+    /// Scenarios that need a database loaded by rapport-load-leads. (`lead-create` runs
+    /// on any database.)
+    pub fn is_leads(self) -> bool {
+        matches!(
+            self,
+            Scenario::LeadGet
+                | Scenario::LeadsByStatus
+                | Scenario::LeadsSearch
+                | Scenario::LeadActivities
+                | Scenario::LeadStatus
+        )
+    }
 }
 
 /// Everything scenarios share: where to connect, how to authenticate, the seeded accounts.
@@ -110,6 +147,10 @@ pub struct Shared {
     pub pipeline: Option<Arc<PipelineSamples>>,
     /// Months, reps and SKUs of a loaded distribution log, for the dashboard scenarios.
     pub distributions: Option<Arc<DistributionSamples>>,
+    /// Lead ids, statuses and search prefixes of a loaded lead workload.
+    pub leads: Option<Arc<LeadsSamples>>,
+    /// Numbers the leads `lead-create` posts.
+    pub lead_numbers: Arc<LeadNumbers>,
 }
 
 impl Shared {
@@ -183,8 +224,8 @@ pub async fn seed(ctx: &Shared, count: usize) -> Result<Vec<String>> {
     Ok(all)
 }
 
-/// Sample requests checked for results before a CRM, pipeline or dashboard scenario is
-/// timed.
+/// Sample requests checked for results before a CRM, pipeline, dashboard or lead
+/// scenario is timed.
 const CRM_CHECKS: usize = 20;
 
 /// Builds one worker per connection, doing any unmeasured per-worker setup concurrently.
@@ -213,6 +254,17 @@ pub async fn workers(ctx: &Shared, scenario: Scenario, concurrency: usize) -> Re
         let paths = distributions::paths(samples, scenario)?;
         distributions::check_paths(&mut ctx.conn()?, &paths, CRM_CHECKS).await?;
         paths.into()
+    } else if scenario.is_leads() {
+        let samples = ctx
+            .leads
+            .as_ref()
+            .with_context(|| format!("{} needs --leads-samples", scenario.name()))?;
+        let paths = samples.paths(scenario)?;
+        // lead-status reads every lead it moves while setting up instead.
+        if scenario != Scenario::LeadStatus {
+            leads::check_paths(&mut ctx.conn()?, &paths, CRM_CHECKS).await?;
+        }
+        paths.into()
     } else {
         ctx.seeded_ids
             .iter()
@@ -224,6 +276,7 @@ pub async fn workers(ctx: &Shared, scenario: Scenario, concurrency: usize) -> Re
         let mut conn = ctx.conn()?;
         let paths = Arc::clone(&paths);
         let names = Arc::clone(&ctx.names);
+        let lead_numbers = Arc::clone(&ctx.lead_numbers);
         tasks.spawn(async move {
             conn.connect().await?;
             let job = match scenario {
@@ -236,11 +289,26 @@ pub async fn workers(ctx: &Shared, scenario: Scenario, concurrency: usize) -> Re
                 | Scenario::TimelineLead
                 | Scenario::SalesDashboard
                 | Scenario::SalesDashboardRep
-                | Scenario::SalesDashboardSku => Job::Get {
+                | Scenario::SalesDashboardSku
+                | Scenario::LeadGet
+                | Scenario::LeadsByStatus
+                | Scenario::LeadsSearch
+                | Scenario::LeadActivities => Job::Get {
                     paths,
                     rng: Rng::new(),
-                    only_200: scenario.is_pipeline() || scenario.is_distribution(),
+                    only_200: scenario.is_pipeline()
+                        || scenario.is_distribution()
+                        || scenario.is_leads(),
                 },
+                Scenario::LeadCreate => Job::Lead(LeadJob::Create(lead_numbers)),
+                // Disjoint slices: no two workers ever PATCH the same lead.
+                Scenario::LeadStatus => {
+                    let mine = paths.iter().skip(index).step_by(concurrency).cloned();
+                    Job::Lead(LeadJob::Status {
+                        leads: lead_writes::read_open(&mut conn, mine).await?,
+                        next: 0,
+                    })
+                }
                 Scenario::List => Job::List,
                 Scenario::Create => Job::Create { names },
                 // Disjoint slices: no two workers ever PATCH the same account.
@@ -284,6 +352,8 @@ enum Job {
         accounts: Vec<Versioned>,
         next: usize,
     },
+    /// A lead scenario that writes.
+    Lead(LeadJob),
 }
 
 struct Versioned {
@@ -312,6 +382,7 @@ impl Worker {
                 Ok(())
             }
             Job::List => success(conn.send(Method::GET, LIST_PATH, &[], None).await).map(drop),
+            Job::Lead(job) => job.step(conn).await,
             Job::Create { names } => {
                 let body = names.next_account_body();
                 success(conn.send(Method::POST, ACCOUNTS, &[], Some(body)).await).map(drop)
@@ -366,7 +437,7 @@ async fn read_etags(
     Ok(accounts)
 }
 
-fn success(reply: Result<Reply>) -> Result<Reply, Failure> {
+pub(crate) fn success(reply: Result<Reply>) -> Result<Reply, Failure> {
     match reply {
         Ok(reply) if reply.status.is_success() => Ok(reply),
         Ok(reply) => Err(Failure {
