@@ -51,6 +51,7 @@ enum Engine {
     Sqlite {
         readers: Arc<Pool<SqliteConn>>,
         writer: mpsc::Sender<Box<dyn WriteJob>>,
+        batch_end: BatchEnd,
     },
     Postgres {
         pool: Arc<Pool<PgConn>>,
@@ -96,7 +97,8 @@ impl Database {
         }
         // The writer opens first so that WAL mode is set before any reader attaches.
         let writer_conn = SqliteConn::open(&path, false, &sync)?;
-        let writer = spawn_writer(writer_conn)?;
+        let batch_end = BatchEnd::default();
+        let writer = spawn_writer(writer_conn, batch_end.clone())?;
         let reader_path = path.clone();
         let readers = Pool::new(
             size,
@@ -105,7 +107,11 @@ impl Database {
         );
         readers.warm()?;
         Ok(Self {
-            engine: Arc::new(Engine::Sqlite { readers, writer }),
+            engine: Arc::new(Engine::Sqlite {
+                readers,
+                writer,
+                batch_end,
+            }),
         })
     }
 
@@ -137,6 +143,16 @@ impl Database {
             })
             .await?;
         Ok(bypass.unwrap_or(false))
+    }
+
+    /// SQL the SQLite writer runs after the writes of each batch, before its commit
+    /// (work that is cheaper once per batch than once per write: the
+    /// schema's, see `rapport_migration`). If it fails, the whole batch is rolled back and
+    /// every write in it fails. Nothing on PostgreSQL, whose writes commit one by one.
+    pub fn end_sqlite_batches_with(&self, sql: Option<&'static str>) {
+        if let Engine::Sqlite { batch_end, .. } = &*self.engine {
+            *batch_end.lock().unwrap_or_else(|p| p.into_inner()) = sql;
+        }
     }
 
     /// Hears what other nodes announce on `channel` (see [`crate::Conn::notify`]): a
@@ -260,6 +276,9 @@ where
     f(conn)
 }
 
+/// What the writer runs at the end of each batch, if anything.
+type BatchEnd = Arc<std::sync::Mutex<Option<&'static str>>>;
+
 /// Hands a finished write its outcome once the batch's commit is known.
 type Deliver = Box<dyn FnOnce(Option<&DbError>) + Send>;
 
@@ -318,7 +337,10 @@ where
     }
 }
 
-fn spawn_writer(mut conn: SqliteConn) -> Result<mpsc::Sender<Box<dyn WriteJob>>, DbError> {
+fn spawn_writer(
+    mut conn: SqliteConn,
+    batch_end: BatchEnd,
+) -> Result<mpsc::Sender<Box<dyn WriteJob>>, DbError> {
     let (tx, rx) = mpsc::channel::<Box<dyn WriteJob>>();
     std::thread::Builder::new()
         .name("rapport-sqlite-writer".into())
@@ -331,14 +353,15 @@ fn spawn_writer(mut conn: SqliteConn) -> Result<mpsc::Sender<Box<dyn WriteJob>>,
                         Err(_) => break,
                     }
                 }
-                commit_batch(&mut conn, batch);
+                let end = *batch_end.lock().unwrap_or_else(|p| p.into_inner());
+                commit_batch(&mut conn, batch, end);
             }
         })
         .map_err(|e| DbError::new(DbErrorKind::Other, format!("cannot start writer: {e}")))?;
     Ok(tx)
 }
 
-fn commit_batch(conn: &mut SqliteConn, batch: Vec<Box<dyn WriteJob>>) {
+fn commit_batch(conn: &mut SqliteConn, batch: Vec<Box<dyn WriteJob>>, end: Option<&str>) {
     if let Err(e) = conn.raw().execute_batch("BEGIN IMMEDIATE") {
         let e = DbError::from(e);
         for job in batch {
@@ -347,10 +370,17 @@ fn commit_batch(conn: &mut SqliteConn, batch: Vec<Box<dyn WriteJob>>) {
         return;
     }
     let deliveries: Vec<Deliver> = batch.into_iter().map(|job| job.run(conn)).collect();
-    let commit_error = conn.raw().execute_batch("COMMIT").err().map(|e| {
-        let _ = conn.raw().execute_batch("ROLLBACK");
-        DbError::from(e)
-    });
+    let ended = match end {
+        Some(sql) => conn.raw().execute_batch(sql),
+        None => Ok(()),
+    };
+    let commit_error = ended
+        .and_then(|()| conn.raw().execute_batch("COMMIT"))
+        .err()
+        .map(|e| {
+            let _ = conn.raw().execute_batch("ROLLBACK");
+            DbError::from(e)
+        });
     if let Some(e) = &commit_error {
         tracing::error!(error = %e, "SQLite commit failed; the whole batch was rolled back");
     }

@@ -34,6 +34,11 @@ impl SqliteConn {
         ))?;
         if read_only {
             conn.execute_batch("PRAGMA query_only=ON;")?;
+        } else {
+            // The one writer touches every table's indexes; a page cache that holds
+            // them (64 MiB, against SQLite's default 2 MiB) saves a read syscall per
+            // page a write revisits.
+            conn.execute_batch("PRAGMA cache_size=-65536;")?;
         }
         Ok(Self { conn })
     }

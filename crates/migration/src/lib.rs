@@ -5,6 +5,7 @@
 //! checksums are kept in `schema_migrations`; failures in `schema_migration_failures`, so
 //! that `status` and a refusing `serve` can say what happened.
 
+mod batch_end;
 mod runner;
 mod set;
 

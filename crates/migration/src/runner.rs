@@ -226,6 +226,7 @@ fn refuse_unusable(s: &SchemaStatus, allow_pending: bool) -> Result<(), Migratio
 pub async fn check_current(db: &Database) -> Result<SchemaStatus, MigrationError> {
     let s = status(db).await?;
     refuse_unusable(&s, false)?;
+    crate::batch_end::install(db, s.current_version());
     Ok(s)
 }
 
@@ -256,6 +257,7 @@ pub async fn up(db: &Database, target: Option<i64>) -> Result<Vec<i64>, Migratio
                 let failed_at = rapport_db::format_timestamp(&Utc::now());
                 let record = (version, m.name.to_owned(), error.clone(), failed_at);
                 db.write(move |c| record_failure(c, record)).await?;
+                crate::batch_end::install(db, status(db).await?.current_version());
                 return Err(MigrationError::Failed {
                     version,
                     name: m.name.to_owned(),
@@ -264,6 +266,7 @@ pub async fn up(db: &Database, target: Option<i64>) -> Result<Vec<i64>, Migratio
             }
         }
     }
+    crate::batch_end::install(db, status(db).await?.current_version());
     Ok(done)
 }
 
@@ -332,6 +335,20 @@ pub async fn down(db: &Database, steps: usize) -> Result<Vec<i64>, MigrationErro
     let mut versions: Vec<i64> = s.applied.iter().map(|a| a.version).collect();
     versions.sort_unstable_by(|a, b| b.cmp(a));
     let mut done = Vec::new();
+    // A revert may remove what the batch end works on: none while reverting.
+    crate::batch_end::install(db, 0);
+    let outcome = revert(db, dialect, versions, steps, &mut done).await;
+    crate::batch_end::install(db, status(db).await?.current_version());
+    outcome.map(|()| done)
+}
+
+async fn revert(
+    db: &Database,
+    dialect: Dialect,
+    versions: Vec<i64>,
+    steps: usize,
+    done: &mut Vec<i64>,
+) -> Result<(), MigrationError> {
     for version in versions.into_iter().take(steps) {
         // Unknown versions were refused above, so every applied one is in the set.
         let Some(m) = MIGRATIONS.iter().find(|m| m.version == version) else {
@@ -358,7 +375,7 @@ pub async fn down(db: &Database, steps: usize) -> Result<Vec<i64>, MigrationErro
         tracing::info!(version, name = m.name, "migration reverted");
         done.push(version);
     }
-    Ok(done)
+    Ok(())
 }
 
 /// For readiness probes: checks without writing (no bootstrap) that every migration this

@@ -277,19 +277,60 @@ both_engines! {
             ("\"smithson\"*", "smithson:*"),
             ("\"lyon\"", "lyon"),
         ];
-        for step in ["up", "down"] {
-            match step {
-                "up" => up(&db, None).await.map(|_| ()).unwrap(),
-                _ => down(&db, 1).await.map(|_| ()).unwrap(),
-            }
-            for (sqlite_query, pg_query) in queries {
-                let q = if db.dialect() == rapport_db::Dialect::Sqlite { sqlite_query } else { pg_query };
-                let found: Option<uuid::Uuid> = db
-                    .read(move |c| c.query_scalar(search, &[q.into()]))
+        let find = |q: &'static str| {
+            let db = db.clone();
+            async move {
+                db.read(move |c| c.query(search, &[q.into()]))
                     .await
-                    .unwrap();
-                assert_eq!(found, Some(account), "{q} finds the account after {step}");
+                    .unwrap()
+                    .iter()
+                    .map(|r| r.get::<uuid::Uuid>("id").unwrap())
+                    .collect::<Vec<_>>()
             }
+        };
+        let engine = |sqlite: &'static str, pg: &'static str| {
+            if db.dialect() == rapport_db::Dialect::Sqlite { sqlite } else { pg }
+        };
+        up(&db, None).await.unwrap();
+        for (sqlite_query, pg_query) in queries {
+            assert_eq!(find(engine(sqlite_query, pg_query)).await, vec![account], "{sqlite_query} after up");
         }
+        // Under 0008 SQLite queues the text and the writer applies it once per batch:
+        // a new record, a changed one and a deleted one are searched as written.
+        let (second, third) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+        db.write(move |c| {
+            for (id, key, text) in [(second, "ZETA", "zeta works"), (third, "GONE", "gone soon")] {
+                c.execute(
+                    "INSERT INTO accounts (id, kind, name, company_key, billing_address, tags, \
+                     search_text, created_at, updated_at) VALUES (?, 'customer', ?, ?, ?, ?, ?, ?, ?)",
+                    &[id.into(), text.into(), key.into(), Value::Json(serde_json::json!({})),
+                      Value::Json(serde_json::json!([])), text.into(), now.into(), now.into()],
+                )?;
+            }
+            c.execute("UPDATE accounts SET search_text = 'acme dental quux' WHERE id = ?", &[account.into()])?;
+            c.execute("DELETE FROM accounts WHERE id = ?", &[third.into()])
+        })
+        .await
+        .unwrap();
+        assert_eq!(find(engine("\"zeta\"*", "zeta:*")).await, vec![second]);
+        assert_eq!(find(engine("\"quux\"", "quux")).await, vec![account]);
+        assert!(find(engine("\"lyon\"", "lyon")).await.is_empty(), "the old text is gone");
+        assert!(find(engine("\"gone\"", "gone")).await.is_empty(), "a deleted record is gone");
+        if db.dialect() == rapport_db::Dialect::Sqlite {
+            let queued: Option<i64> = db
+                .read(|c| c.query_scalar("SELECT COUNT(*) FROM search_pending", &[]))
+                .await
+                .unwrap();
+            assert_eq!(queued, Some(0), "every batch applies its queue before it commits");
+        }
+
+        down(&db, 1).await.unwrap();
+        assert_eq!(find(engine("\"quux\"", "quux")).await, vec![account], "after down");
+        assert_eq!(find(engine("\"zet\"*", "zet:*")).await, vec![second], "after down");
+        // The old triggers write the index again.
+        db.write(move |c| c.execute("UPDATE accounts SET search_text = 'acme dental corge' WHERE id = ?", &[account.into()]))
+            .await
+            .unwrap();
+        assert_eq!(find(engine("\"corge\"", "corge")).await, vec![account], "written after down");
     }
 }

@@ -157,6 +157,26 @@ impl Tiers<'_> {
         }
     }
 
+    /// Up to `want` rows of the word tier in no particular order, for counting: SQLite's
+    /// text index yields matches in its own order anyway; PostgreSQL stops after `want`
+    /// matches of its bitmap instead of sorting every match by `search_seq`.
+    fn word_tier_unordered(&self, want: usize) -> SqlBuf {
+        match self.dialect {
+            Dialect::Sqlite => self.word_tier(None, want),
+            Dialect::Postgres => {
+                let table = self.table;
+                let mut q = SqlBuf::new(&format!("SELECT 1 FROM {table} WHERE "));
+                q.append(self.search.word_match(table, self.dialect, self.query))
+                    .push(" AND ")
+                    .append(self.base.clone())
+                    .push(" AND ")
+                    .append(self.not_in_earlier(self.search.key_columns.len()));
+                q.push(&format!(" LIMIT {want}"));
+                q
+            }
+        }
+    }
+
     /// PostgreSQL first looks for the page among the newest rows only: a common word
     /// fills it there in a few milliseconds, where its planner, misjudging how often
     /// words occur together ("san antonio"), would fetch every match through the GIN
@@ -209,7 +229,7 @@ fn count(conn: &mut dyn Conn, tiers: &Tiers<'_>) -> Result<Total, StoreError> {
         let rows = if tier < key_tiers {
             tiers.key_tier(tier, None, want)
         } else {
-            tiers.word_tier(None, want)
+            tiers.word_tier_unordered(want)
         };
         let mut q = SqlBuf::new("SELECT COUNT(*) AS n FROM (");
         q.append(rows).push(") AS tier");
