@@ -24,7 +24,8 @@ const MAX_Q_WORDS: usize = 8;
 
 /// How a resource is searched (its tables and columns are in migration 0002).
 pub struct Search {
-    /// The SQLite FTS5 table, whose rowid is the record's `search_seq`.
+    /// The SQLite FTS5 table, whose rowid is the record's `search_seq`; on PostgreSQL
+    /// `<fts_table>_vectors` holds (search_seq, search_vector) beside the record.
     pub fts_table: &'static str,
     /// Name keys (upper case, letters and digits): a row whose key starts with the
     /// query's key is a match of that column's tier.
@@ -124,11 +125,18 @@ impl Search {
                     " AND {table}.search_seq IN (SELECT rowid FROM {fts} WHERE {fts} MATCH ",
                     fts = self.fts_table
                 )),
+                // The side table's GIN index, which the policies do not stand in
+                // front of (migration 0008).
                 Dialect::Postgres => b.push(&format!(
-                    " AND {table}.search_vector @@ to_tsquery('simple', "
+                    " AND {table}.search_seq IN (SELECT search_seq FROM {fts}_vectors \
+                     WHERE search_vector @@ to_tsquery('simple', ",
+                    fts = self.fts_table
                 )),
             };
-            b.bind(words.clone()).push(")");
+            b.bind(words.clone()).push(match dialect {
+                Dialect::Sqlite => ")",
+                Dialect::Postgres => "))",
+            });
         }
         b.append(short_word(table, query)).push(")");
         b

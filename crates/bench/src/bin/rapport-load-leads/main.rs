@@ -130,9 +130,9 @@ struct Loaded {
     secs: f64,
 }
 
-/// One transaction per `--batch-leads` leads: the accounts its won leads convert to,
-/// then the leads, their history and their activities (each refers only to rows before
-/// it, so the foreign keys hold within the transaction).
+/// One transaction per `--batch-leads` leads: the leads, their history and their
+/// activities (each refers only to rows before it, so the foreign keys hold within the
+/// transaction), after the accounts its won leads convert to have committed.
 async fn load(db: &Database, args: &Args, samples: &mut Samples) -> Result<Loaded> {
     // Company key → account: the application's find-or-create on a win.
     let mut accounts: HashMap<String, Uuid> = HashMap::new();
@@ -168,9 +168,14 @@ async fn load(db: &Database, args: &Args, samples: &mut Samples) -> Result<Loade
         }
         history_rows += history.len();
         activity_rows += activities.len();
+        // Later batches may point at these accounts while this one is still in flight
+        // (PostgreSQL runs two at once), so they commit first, on their own.
+        if !new_accounts.is_empty() {
+            db.write(move |c| insert_rows(c, "accounts", ACCOUNT_COLUMNS, new_accounts))
+                .await?;
+        }
         pipeline
             .push(end - start, move |c| {
-                insert_rows(c, "accounts", ACCOUNT_COLUMNS, new_accounts)?;
                 insert_rows(c, "leads", generate::LEAD_COLUMNS, leads)?;
                 insert_rows(c, "lead_status_history", generate::HISTORY_COLUMNS, history)?;
                 insert_rows(c, "activities", generate::ACTIVITY_COLUMNS, activities)
