@@ -45,6 +45,9 @@ STATEFUL_RULES = {
     # portably (Unicode letters and digits, \\p{L}\\p{N}, is not in ECMA-262 without
     # the `u` flag, nor in Python's `re`).
     "letters_or_digits",
+    # The same class counts the words of `q` (at most 8 runs of letters and digits,
+    # after accents are folded): no shared regex dialect can count them.
+    "max_words",
     # A number in free-form JSON so close to the largest double that, once PostgreSQL
     # has written it out in full, it no longer parses: a free-form object has no schema
     # to say it.

@@ -124,7 +124,6 @@ impl TokenCache {
             .cloned()
     }
 
-    #[allow(clippy::too_many_arguments)]
     pub(crate) fn put(
         &self,
         since: u64,
