@@ -89,6 +89,22 @@ pub struct Conn {
 }
 
 impl Conn {
+    /// GETs `path` and insists on exactly 200: the unmeasured checks before a scenario.
+    pub async fn get_ok(&mut self, path: &str) -> Result<Reply> {
+        let reply = self
+            .send(Method::GET, path, &[], None)
+            .await
+            .with_context(|| format!("GET {path}"))?;
+        if reply.status != StatusCode::OK {
+            bail!(
+                "GET {path}: HTTP {} (expected 200): {}",
+                reply.status,
+                reply.body_excerpt()
+            );
+        }
+        Ok(reply)
+    }
+
     pub fn new(target: Target, token: Option<&str>) -> Result<Self> {
         let auth = token
             .map(|t| {

@@ -2,8 +2,7 @@
 //! `rapport-load-distributions` loaded, unfiltered, by rep and by SKU, from the samples
 //! file it writes.
 
-use anyhow::{bail, ensure, Context, Result};
-use hyper::{Method, StatusCode};
+use anyhow::{bail, ensure, Result};
 use rapport_bench::dashboard::{Filter, Interval, Samples, Window};
 
 use crate::client::Conn;
@@ -60,16 +59,7 @@ pub async fn check_paths(conn: &mut Conn, paths: &[String], how_many: usize) -> 
     let step = (paths.len() / how_many.max(1)).max(1);
     let mut orders = 0;
     for path in paths.iter().step_by(step).take(how_many) {
-        let reply = conn
-            .send(Method::GET, path, &[], None)
-            .await
-            .with_context(|| format!("GET {path}"))?;
-        ensure!(
-            reply.status == StatusCode::OK,
-            "GET {path}: HTTP {} (expected 200): {}",
-            reply.status,
-            reply.body_excerpt()
-        );
+        let reply = conn.get_ok(path).await?;
         let json = reply.json()?;
         let intervals = json["intervals"].as_array().map_or(0, Vec::len);
         ensure!(

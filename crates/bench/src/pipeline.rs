@@ -6,7 +6,6 @@ use std::path::Path;
 
 use anyhow::{bail, ensure, Context, Result};
 use chrono::NaiveDate;
-use hyper::{Method, StatusCode};
 
 use crate::client::Conn;
 use crate::scenario::Scenario;
@@ -163,16 +162,7 @@ fn close_ranges(first: i64, last: i64, count: usize) -> Vec<(i64, i64)> {
 pub async fn check_paths(conn: &mut Conn, paths: &[String], how_many: usize) -> Result<()> {
     let step = (paths.len() / how_many.max(1)).max(1);
     for path in paths.iter().step_by(step).take(how_many) {
-        let reply = conn
-            .send(Method::GET, path, &[], None)
-            .await
-            .with_context(|| format!("GET {path}"))?;
-        ensure!(
-            reply.status == StatusCode::OK,
-            "GET {path}: HTTP {} (expected 200): {}",
-            reply.status,
-            reply.body_excerpt()
-        );
+        let reply = conn.get_ok(path).await?;
         let json = reply.json()?;
         let found = match json["data"].as_array() {
             Some(entries) => entries.len(),
