@@ -323,3 +323,138 @@ async fn an_unknown_role_sees_nothing_under_the_policies() {
     }
     assert!(!ids(&app, unfiltered("accounts")).await.is_empty());
 }
+
+/// The ids of every account, read through `db` (acting as whoever the task acts as).
+async fn account_ids(db: rapport_db::Database) -> BTreeSet<uuid::Uuid> {
+    db.read(|c| {
+        c.query("SELECT id FROM accounts", &[]).map(|rows| {
+            rows.iter()
+                .map(|r| r.get::<uuid::Uuid>("id").expect("id"))
+                .collect()
+        })
+    })
+    .await
+    .expect("read")
+}
+
+// A pooled connection's session keeps the acting user between requests (docs/access.md):
+// with one connection, every step reuses what the step before left. A read as a rep sees
+// the rep's accounts; the next read without a user sees all; a write on a session acting
+// as the rep is unrestricted and cannot leave the settings changed; a read acting as a
+// user cannot write; after a write that rolls back, the next user is still told apart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_connection_changes_hands_between_users_reads_and_writes() {
+    let Some(db) = TestDatabase::postgres() else {
+        return;
+    };
+    let app = App::start(db).await;
+    let mine = id_of(
+        &created(
+            &app,
+            &app.rep.token,
+            "/api/v1/accounts",
+            json!({"name": "Rep Co"}),
+        )
+        .await,
+    );
+    let theirs = id_of(
+        &created(
+            &app,
+            &app.other_rep.token,
+            "/api/v1/accounts",
+            json!({"name": "Other Co"}),
+        )
+        .await,
+    );
+    let options = rapport_db::DbOptions {
+        pool_size: 1,
+        ..rapport_db::DbOptions::default()
+    };
+    let one = rapport_db::Database::connect(app.url(), &options)
+        .await
+        .expect("connect");
+    let rep = |u: &TestUser| Acting {
+        user_id: u.user.id,
+        role: "rep",
+        organisation: None,
+    };
+    let both: BTreeSet<uuid::Uuid> = [mine, theirs].into();
+
+    assert_eq!(
+        acting_as(rep(&app.rep), account_ids(one.clone())).await,
+        [mine].into()
+    );
+    assert_eq!(
+        account_ids(one.clone()).await,
+        both,
+        "a read without a user sees all"
+    );
+
+    assert_eq!(
+        acting_as(rep(&app.rep), account_ids(one.clone())).await,
+        [mine].into()
+    );
+    let renamed = one
+        .write(move |c| {
+            c.execute(
+                "UPDATE accounts SET name = 'Renamed' WHERE id = ?",
+                &[theirs.into()],
+            )
+        })
+        .await
+        .expect("write");
+    assert_eq!(
+        renamed, 1,
+        "a write is not restricted by the session's acting user"
+    );
+    assert_eq!(
+        acting_as(rep(&app.rep), account_ids(one.clone())).await,
+        [mine].into()
+    );
+
+    let tried = acting_as(
+        rep(&app.rep),
+        one.read(move |c| {
+            c.execute(
+                "UPDATE accounts SET name = 'Sneaky' WHERE id = ?",
+                &[mine.into()],
+            )
+        }),
+    )
+    .await;
+    assert!(
+        tried.is_err(),
+        "a read acting as a user is read-only: {tried:?}"
+    );
+
+    let failed: Result<u64, rapport_db::DbError> = one
+        .write(move |c| {
+            c.execute(
+                "UPDATE accounts SET name = 'Undone' WHERE id = ?",
+                &[mine.into()],
+            )?;
+            Err(rapport_db::DbError::new(
+                rapport_db::DbErrorKind::Other,
+                "rolled back on purpose",
+            ))
+        })
+        .await;
+    assert!(failed.is_err());
+    assert_eq!(
+        acting_as(rep(&app.other_rep), account_ids(one.clone())).await,
+        [theirs].into()
+    );
+    assert_eq!(account_ids(one.clone()).await, both);
+    let names: Vec<String> = one
+        .read(|c| c.query("SELECT name FROM accounts ORDER BY name", &[]))
+        .await
+        .expect("names")
+        .iter()
+        .map(|r| r.get::<String>("name").expect("name"))
+        .collect();
+    assert_eq!(
+        names,
+        ["Renamed", "Rep Co"],
+        "the failed write left nothing, the refused one nothing"
+    );
+}

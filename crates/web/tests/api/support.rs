@@ -180,6 +180,11 @@ impl App {
         }
     }
 
+    /// The database's URL, for a test that opens its own connections to it.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
     /// The same database served by a second node with its own pools and caches, as a
     /// second `rapport serve` sharing PostgreSQL (or, on SQLite, a second process on the
     /// same file) would be. Drop it before the first.
