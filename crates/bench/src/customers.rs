@@ -10,7 +10,7 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rapport_db::Value;
 use rapport_domain::account::Address;
-use rapport_domain::normalize::{company_key, phone_digits, search_text};
+use rapport_domain::normalize::{company_key, phone_words, search_text};
 use uuid::Uuid;
 
 use crate::words::*;
@@ -330,7 +330,7 @@ pub fn account(
         String::new(),
         email.clone().unwrap_or_default(),
         phone_text.clone(),
-        phone_digits(&phone_text),
+        phone_words(&phone_text),
         city(&billing),
         city(&service),
         String::new(),
@@ -462,7 +462,7 @@ pub fn contact(seed: u64, index: usize, count: usize, reps: &[Uuid]) -> Contact 
         &full_name,
         &s(&email),
         &phone_text,
-        &phone_digits(&phone_text),
+        &phone_words(&phone_text),
     ]);
     let values = vec![
         id.into(),
@@ -553,7 +553,7 @@ mod tests {
     }
 
     #[test]
-    fn search_text_holds_name_email_phone_digits() {
+    fn search_text_holds_name_email_phone_words() {
         let mut seen = std::collections::HashSet::new();
         for i in 0..50 {
             let a = account(1, i, 50, &[], |k| seen.insert(k.to_owned()));
@@ -562,7 +562,7 @@ mod tests {
             };
             assert!(search.starts_with(&search_text(&[&a.name])));
             if let Some(p) = &a.phone {
-                assert!(search.contains(&phone_digits(p)));
+                assert!(search.contains(&phone_words(p)));
             }
         }
     }

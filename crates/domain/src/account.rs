@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::changes::kinds::{Email, Enum, Id, Nested, Object, Phone, Text, TextList, WebUrl};
 use crate::changes::schema::{closed_object, or_null, text};
 use crate::changes::{changes, choice, no_rules, NestedObject};
-use crate::country::is_iso3166_alpha2;
+use crate::country::to_alpha2;
 use crate::input::{ObjectReader, Patch};
 use crate::normalize::company_key;
 
@@ -75,14 +75,18 @@ impl CustomerType {
         }
     }
 
+    /// Seed 001's capitalised spellings, accepted on input (and in filters) as these.
+    pub const ALIASES: [(&'static str, CustomerType); 2] = [
+        ("Residential", CustomerType::Residential),
+        ("Commercial", CustomerType::Commercial),
+    ];
+
+    /// One of the names, or seed 001's spelling of one, as the schema's enum lists them.
     pub fn parse(s: &str) -> Option<Self> {
-        // Exactly the names, as the schema's enum lists them; seed 001's capitalised
-        // spelling is the importer's to map.
-        match s {
-            "residential" => Some(CustomerType::Residential),
-            "commercial" => Some(CustomerType::Commercial),
-            _ => None,
-        }
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .or_else(|| Self::ALIASES.iter().find(|(a, _)| *a == s).map(|(_, k)| *k))
     }
 
     pub fn names() -> String {
@@ -90,7 +94,24 @@ impl CustomerType {
     }
 }
 
-choice!(CustomerType);
+impl crate::changes::Choice for CustomerType {
+    fn parse(s: &str) -> Option<Self> {
+        CustomerType::parse(s)
+    }
+
+    fn names() -> String {
+        CustomerType::names()
+    }
+
+    fn accepted() -> Vec<&'static str> {
+        let aliases = CustomerType::ALIASES.iter().map(|(a, _)| *a);
+        CustomerType::ALL
+            .map(CustomerType::as_str)
+            .into_iter()
+            .chain(aliases)
+            .collect()
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Address {
@@ -134,35 +155,42 @@ impl Account {
 
 impl NestedObject for Address {
     fn read(r: &mut ObjectReader) -> Option<Address> {
-        let country = r.patch_string("country", 2);
-        let country = match country {
-            Patch::Set(c) => {
-                let upper = c.to_ascii_uppercase();
-                if is_iso3166_alpha2(&upper) {
-                    Some(upper)
-                } else {
-                    r.error("country", "iso3166", format!("unknown country code '{c}'"));
+        let country = match r.patch_string("country", MAX_COUNTRY_LEN) {
+            Patch::Set(c) => match to_alpha2(&c) {
+                Some(code) => Some(code),
+                None => {
+                    r.error(
+                        "country",
+                        "iso3166",
+                        format!("{c:?} is no ISO 3166-1 alpha-2 or alpha-3 code nor a country name"),
+                    );
                     None
                 }
-            }
+            },
             _ => None,
         };
+        let region = aliased(r, "region", "state", 100);
+        let postal_code = aliased(r, "postal_code", "zip", 20);
         Some(Address {
             street: r.optional_string("street", 200),
             street2: r.optional_string("street2", 200),
             city: r.optional_string("city", 100),
-            region: r.optional_string("region", 100),
-            postal_code: r.optional_string("postal_code", 20),
+            region,
+            postal_code,
             country,
         })
     }
 
-    /// Every part is optional (`null` reads as not given); the country is an ISO 3166-1
-    /// alpha-2 code in any case.
+    /// Every part is optional (`null` reads as not given). The country is an ISO 3166-1
+    /// alpha-2 or alpha-3 code in any case, or an English country name, stored as
+    /// alpha-2; `state` and `zip` (seed 001's names) are read as `region` and
+    /// `postal_code`.
     fn schema() -> Schema {
         let part = |max| or_null(text(max).build().into());
-        let country = text(2)
-            .pattern(Some(crate::country::alpha2_pattern()))
+        let country = text(MAX_COUNTRY_LEN)
+            .description(Some(
+                "ISO 3166-1 alpha-2 or alpha-3 code (any case) or English name; stored as alpha-2",
+            ))
             .build()
             .into();
         closed_object()
@@ -170,11 +198,33 @@ impl NestedObject for Address {
             .property("street2", part(200))
             .property("city", part(100))
             .property("region", part(100))
+            .property("state", part(100))
             .property("postal_code", part(20))
+            .property("zip", part(20))
             .property("country", or_null(country))
             .build()
             .into()
     }
+}
+
+/// The longest country name people write ("South Georgia and the South Sandwich
+/// Islands" and its kind).
+const MAX_COUNTRY_LEN: usize = 60;
+
+/// A part read under its name or under seed 001's alias for it; both at once is an
+/// error naming the alias.
+fn aliased(r: &mut ObjectReader, name: &str, alias: &str, max: usize) -> Option<String> {
+    let given = r.has(name);
+    let value = r.optional_string(name, max);
+    if !r.has(alias) {
+        return value;
+    }
+    if given {
+        r.error(alias, "alias", format!("is another name for {name}; give one of them"));
+        let _ = r.optional_string(alias, max);
+        return value;
+    }
+    r.optional_string(alias, max)
 }
 
 /// An account as the API returns it. `Default` is the blank a create starts from (see
@@ -299,7 +349,7 @@ mod tests {
         assert_eq!(p["kind"]["type"], "string");
         assert_eq!(
             p["customer_type"]["enum"],
-            json!(["residential", "commercial", null])
+            json!(["residential", "commercial", "Residential", "Commercial", null])
         );
         let website = p["website"]["pattern"].as_str().unwrap();
         assert!(website.contains("https?://"), "{website}");
@@ -309,10 +359,11 @@ mod tests {
         let address = &p["billing_address"];
         assert_eq!(address["type"], json!(["object", "null"]));
         assert_eq!(address["additionalProperties"], false);
-        let country = address["properties"]["country"]["pattern"]
-            .as_str()
-            .unwrap();
-        assert!(country.starts_with("^(?:[Aa][DdEe"), "{country}");
+        assert_eq!(
+            address["properties"]["country"]["maxLength"],
+            json!(super::MAX_COUNTRY_LEN)
+        );
+        assert!(address["properties"]["state"].is_object());
         assert_eq!(p["metadata"]["type"], json!(["object", "null"]));
         let patch = as_json(AccountPatch::schema());
         assert!(

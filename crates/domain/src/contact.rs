@@ -22,16 +22,19 @@ pub enum ContactKind {
     Technician,
     Staff,
     SalesPerson,
+    /// Seed 003's senior lab technician.
+    Master,
 }
 
 impl ContactKind {
-    pub const ALL: [ContactKind; 6] = [
+    pub const ALL: [ContactKind; 7] = [
         ContactKind::Contact,
         ContactKind::Doctor,
         ContactKind::Patient,
         ContactKind::Technician,
         ContactKind::Staff,
         ContactKind::SalesPerson,
+        ContactKind::Master,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -42,6 +45,7 @@ impl ContactKind {
             ContactKind::Technician => "technician",
             ContactKind::Staff => "staff",
             ContactKind::SalesPerson => "sales_person",
+            ContactKind::Master => "master",
         }
     }
 

@@ -11,26 +11,24 @@ pub fn is_iso3166_alpha2(code: &str) -> bool {
     code.len() == 2 && CODES.split(' ').any(|c| c == code)
 }
 
-/// A JSON Schema pattern matching exactly the codes, in either case (as the address
-/// reader takes them): one alternative per first letter, with its second letters.
-pub fn alpha2_pattern() -> String {
-    let both = |c: char| format!("{}{}", c.to_ascii_uppercase(), c.to_ascii_lowercase());
-    let mut groups: Vec<(char, String)> = Vec::new();
-    for code in CODES.split(' ') {
-        let mut letters = code.chars();
-        let (Some(first), Some(second)) = (letters.next(), letters.next()) else {
-            continue;
-        };
-        match groups.last_mut() {
-            Some((f, seconds)) if *f == first => seconds.push_str(&both(second)),
-            _ => groups.push((first, both(second))),
-        }
+/// The alpha-2 code of a country as people write it: an alpha-2 or alpha-3 code in any
+/// case (`fr`, `USA`), or its English name or a common alias ("United States",
+/// "Great Britain"), spaces and punctuation ignored. `None` when it names no country.
+pub fn to_alpha2(written: &str) -> Option<String> {
+    let trimmed = written.trim();
+    let upper = trimmed.to_ascii_uppercase();
+    if is_iso3166_alpha2(&upper) {
+        return Some(upper);
     }
-    let alternatives: Vec<String> = groups
-        .iter()
-        .map(|(first, seconds)| format!("[{}][{seconds}]", both(*first)))
-        .collect();
-    format!("^(?:{})$", alternatives.join("|"))
+    let found = if trimmed.len() == 3 {
+        celes::Country::from_alpha3(trimmed).ok()
+    } else {
+        // celes reads names without spaces or punctuation ("UnitedStatesOfAmerica").
+        let squeezed: String = trimmed.chars().filter(|c| c.is_alphanumeric()).collect();
+        squeezed.parse::<celes::Country>().ok()
+    }?;
+    let code = found.alpha2.to_ascii_uppercase();
+    is_iso3166_alpha2(&code).then_some(code)
 }
 
 #[cfg(test)]
@@ -44,23 +42,17 @@ mod tests {
     }
 
     #[test]
-    fn the_pattern_matches_every_code_in_either_case_and_nothing_else() {
-        let pattern = regex::Regex::new(&super::alpha2_pattern()).unwrap();
-        let mut matched = 0;
-        for a in 'A'..='Z' {
-            for b in 'A'..='Z' {
-                let code = format!("{a}{b}");
-                let known = super::is_iso3166_alpha2(&code);
-                assert_eq!(pattern.is_match(&code), known, "{code}");
-                assert_eq!(
-                    pattern.is_match(&code.to_ascii_lowercase()),
-                    known,
-                    "{code}"
-                );
-                matched += usize::from(known);
-            }
-        }
-        assert_eq!(matched, 249);
-        assert!(!pattern.is_match("FRA") && !pattern.is_match(" FR"));
+    fn countries_as_people_write_them() {
+        use super::to_alpha2;
+        assert_eq!(to_alpha2("USA").as_deref(), Some("US"));
+        assert_eq!(to_alpha2("usa").as_deref(), Some("US"));
+        assert_eq!(to_alpha2("fr").as_deref(), Some("FR"));
+        assert_eq!(to_alpha2("FRA").as_deref(), Some("FR"));
+        assert_eq!(to_alpha2("France").as_deref(), Some("FR"));
+        assert_eq!(to_alpha2("United States").as_deref(), Some("US"));
+        assert_eq!(to_alpha2("germany").as_deref(), Some("DE"));
+        assert_eq!(to_alpha2("XYZ"), None);
+        assert_eq!(to_alpha2("XX"), None);
+        assert_eq!(to_alpha2("Atlantis"), None);
     }
 }

@@ -9,12 +9,12 @@ use uuid::Uuid;
 
 use crate::account::MAX_METADATA_BYTES;
 use crate::changes::kinds::{
-    Currency, Date, Email, Enum, Id, Int, Money, Object, OptionalText, Phone, Text, Timestamp,
+    Currency, DateOrMidnight, Email, Enum, Id, Int, Money, Object, OptionalText, Phone, Text, Timestamp,
 };
 use crate::changes::{changes, no_rules, Choice};
 use crate::input::{ObjectReader, Patch};
 use crate::money::{self, canonical};
-use crate::normalize::{company_key, phone_digits, search_text};
+use crate::normalize::{company_key, phone_words, search_text};
 use crate::validation::Invalid;
 
 #[derive(
@@ -187,7 +187,7 @@ impl Lead {
 
     /// The folded words `q` finds a lead by.
     pub fn search_words(&self) -> String {
-        let digits = self.contact_phone.as_deref().map(phone_digits);
+        let digits = self.contact_phone.as_deref().map(phone_words);
         let parts: Vec<&str> = [
             Some(self.title.as_str()),
             self.organization.as_deref(),
@@ -264,7 +264,8 @@ changes! {
         status: Enum<LeadStatus> [not_null],
         /// 0–100; the status's default unless set.
         probability: Int(0, 100) [not_null],
-        expected_close_date: Date,
+        /// YYYY-MM-DD, or a time at midnight (read as its date).
+        expected_close_date: DateOrMidnight,
         acquisition_source: Text(100),
         owner_id: Id,
         partner_id: Id,
@@ -423,7 +424,7 @@ mod tests {
         let currencies = p["currency"]["enum"].as_array().unwrap();
         assert!(currencies.contains(&json!("EUR")) && !currencies.contains(&json!("eur")));
         assert_eq!(p["contact_email"]["format"], "email");
-        assert_eq!(p["expected_close_date"]["format"], "date");
+        assert_eq!(p["expected_close_date"]["anyOf"][0]["format"], "date");
         assert_eq!(p["last_sync_at"]["format"], "date-time");
         assert_eq!(p["acquisition_source"]["maxLength"], 100);
         assert_eq!(p["status"]["type"], "string");

@@ -53,10 +53,20 @@ pub fn search_text(parts: &[&str]) -> String {
     out
 }
 
-/// The digits of a phone number run together ("+1 (555) 010-2030" → "15550102030"), so
-/// that a number typed without spaces is found too.
-pub fn phone_digits(phone: &str) -> String {
-    phone.chars().filter(char::is_ascii_digit).collect()
+/// Extra search words for a phone number: its digits run together from each group on
+/// ("+1 555-0100" → "15550100 5550100"), so that the number typed without spaces is
+/// found with or without its country code, and a search word's prefix match finds it
+/// from any group on. The last group alone is already a word of the number as written.
+pub fn phone_words(phone: &str) -> String {
+    let groups: Vec<&str> = phone
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|g| !g.is_empty())
+        .collect();
+    let mut words: Vec<String> = Vec::new();
+    for start in 0..groups.len().saturating_sub(1) {
+        words.push(groups[start..].concat());
+    }
+    words.join(" ")
 }
 
 #[cfg(test)]
@@ -72,6 +82,14 @@ mod tests {
         assert_eq!(company_key("Straße GmbH"), "STRASEGMBH");
         assert_eq!(company_key("東京病院"), "東京病院");
         assert_eq!(company_key("-- !! --"), "");
+    }
+
+    #[test]
+    fn phone_words_run_the_digits_together_from_each_group() {
+        assert_eq!(phone_words("+1 555-0100"), "15550100 5550100");
+        assert_eq!(phone_words("+1 (555) 010-2030"), "15550102030 5550102030 0102030");
+        assert_eq!(phone_words("5550100"), "");
+        assert_eq!(phone_words(""), "");
     }
 
     #[test]

@@ -235,6 +235,38 @@ impl Kind for Date {
     }
 }
 
+/// A date that may also arrive as a time at midnight (seed 004 keeps its expected close
+/// date as a timestamp): `YYYY-MM-DD`, or RFC 3339 at `00:00:00` in any offset, read as
+/// the date written. Nullable: its schema says so itself, as an `anyOf`.
+#[derive(Default)]
+pub struct DateOrMidnight;
+
+impl DateOrMidnight {
+    pub const fn new() -> Self {
+        Self
+    }
+}
+
+impl Kind for DateOrMidnight {
+    type Value = Patch<NaiveDate>;
+
+    fn read(&self, r: &mut ObjectReader, name: &str, _: Mode) -> Patch<NaiveDate> {
+        r.patch_date_or_midnight(name)
+    }
+
+    fn schema(&self) -> Schema {
+        let midnight = schema::formatted(KnownFormat::DateTime)
+            .pattern(Some(r"T00:00:00(?:Z|[+-][0-9]{2}:[0-9]{2})$"))
+            .description(Some("a time at midnight, read as its date"));
+        utoipa::openapi::schema::AnyOfBuilder::new()
+            .item(schema::formatted(KnownFormat::Date).build())
+            .item(midnight.build())
+            .item(ObjectBuilder::new().schema_type(Type::Null).build())
+            .build()
+            .into()
+    }
+}
+
 /// A calendar date on or after 1970-01-01, `YYYY-MM-DD`: the schema's pattern holds the
 /// year (`format: date` the rest); the reader's own check names the rule.
 #[derive(Default)]

@@ -2,7 +2,7 @@
 
 use rapport_db::{Conn, Value};
 use rapport_domain::contact::{Contact, ContactChanges};
-use rapport_domain::normalize::{company_key, phone_digits, search_text};
+use rapport_domain::normalize::{company_key, phone_words, search_text};
 use rapport_domain::{Actor, Ctx, IfMatch};
 use uuid::Uuid;
 
@@ -79,7 +79,7 @@ fn sort_key(c: &Contact) -> String {
 fn searchable(c: &Contact) -> String {
     let phone = c.phone.clone().unwrap_or_default();
     let email = c.email.clone().unwrap_or_default();
-    search_text(&[&c.full_name, &email, &phone, &phone_digits(&phone)])
+    search_text(&[&c.full_name, &email, &phone, &phone_words(&phone)])
 }
 
 fn fetch(conn: &mut dyn Conn, actor: &Actor, id: Uuid, lock: bool) -> Result<Contact, StoreError> {

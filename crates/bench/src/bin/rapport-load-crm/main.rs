@@ -17,7 +17,7 @@ use clap::Parser;
 use rapport_bench::bulk::{self, insert_rows, Pipeline};
 use rapport_bench::customers::{self as generate, Rng};
 use rapport_db::Database;
-use rapport_domain::normalize::phone_digits;
+use rapport_domain::normalize::phone_words;
 use uuid::Uuid;
 
 #[derive(Parser, Debug)]
@@ -233,7 +233,7 @@ impl Samples {
             Self::push(&mut self.accounts, "email", q);
         }
         if let Some(phone) = &a.phone {
-            let q: String = phone_digits(phone).chars().take(9).collect();
+            let q: String = phone_words(phone).split(' ').next().unwrap_or_default().chars().take(9).collect();
             Self::push(&mut self.accounts, "phone", q);
         }
         if let Some(city) = &a.city {
@@ -259,7 +259,7 @@ impl Samples {
             Self::push(&mut self.contacts, "email", format!("{local}@"));
         }
         if let Some(phone) = &c.phone {
-            let q: String = phone_digits(phone).chars().take(9).collect();
+            let q: String = phone_words(phone).split(' ').next().unwrap_or_default().chars().take(9).collect();
             Self::push(&mut self.contacts, "phone", q);
         }
     }

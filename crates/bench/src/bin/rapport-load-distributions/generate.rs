@@ -35,7 +35,7 @@ use rapport_bench::words::{
 use rapport_db::Value;
 use rapport_domain::account::Address;
 use rapport_domain::distribution::{customer_key, month_index, month_start, order_key};
-use rapport_domain::normalize::{company_key, phone_digits, search_text};
+use rapport_domain::normalize::{company_key, phone_words, search_text};
 use uuid::Uuid;
 
 const CUSTOMER_STREAM: u64 = 21;
@@ -465,7 +465,7 @@ pub fn customer(
         "",
         email.as_deref().unwrap_or(""),
         &phone_text,
-        &phone_digits(&phone_text),
+        &phone_words(&phone_text),
         &city,
         "",
         "",

@@ -15,7 +15,7 @@ use rapport_bench::customers::{self, epoch, Rng};
 use rapport_bench::lead_data::{self, Person, OPEN_STATUSES};
 use rapport_db::Value;
 use rapport_domain::lead::{Lead, LeadStatus};
-use rapport_domain::normalize::{company_key, phone_digits, search_text};
+use rapport_domain::normalize::{company_key, phone_words, search_text};
 use rapport_domain::settings::default_probability;
 use uuid::Uuid;
 
@@ -273,7 +273,7 @@ pub fn conversion_account(
         "",
         &lead.email,
         &lead.phone,
-        &phone_digits(&lead.phone),
+        &phone_words(&lead.phone),
     ]);
     let values = vec![
         id.into(),

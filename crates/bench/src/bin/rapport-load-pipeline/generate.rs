@@ -17,7 +17,7 @@ use rapport_bench::words::{
 };
 use rapport_db::Value;
 use rapport_domain::lead::LeadStatus;
-use rapport_domain::normalize::{company_key, phone_digits, search_text};
+use rapport_domain::normalize::{company_key, phone_words, search_text};
 use rapport_domain::settings::default_probability;
 use rust_decimal::Decimal;
 use uuid::Uuid;
@@ -364,7 +364,7 @@ pub fn lead(ctx: &LeadContext<'_>, index: usize) -> Lead {
     });
 
     let search = {
-        let digits = contact_phone.as_deref().map(phone_digits);
+        let digits = contact_phone.as_deref().map(phone_words);
         let parts: Vec<&str> = [
             Some(title.as_str()),
             organization.as_deref(),

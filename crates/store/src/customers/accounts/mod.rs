@@ -3,7 +3,7 @@
 use rapport_db::{Conn, Value};
 use rapport_domain::account::{Account, AccountChanges, Address, MAX_TAGS};
 use rapport_domain::input::Patch;
-use rapport_domain::normalize::{company_key, phone_digits, search_text};
+use rapport_domain::normalize::{company_key, phone_words, search_text};
 use rapport_domain::{Actor, Ctx, IfMatch};
 use uuid::Uuid;
 
@@ -107,7 +107,7 @@ fn searchable(a: &Account) -> String {
         a.legal_name.clone().unwrap_or_default(),
         a.email.clone().unwrap_or_default(),
         phone.to_owned(),
-        phone_digits(phone),
+        phone_words(phone),
         city(&a.billing_address),
         city(&a.service_address),
         a.registration_number.clone().unwrap_or_default(),
