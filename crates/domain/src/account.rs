@@ -162,7 +162,9 @@ impl NestedObject for Address {
                     r.error(
                         "country",
                         "iso3166",
-                        format!("{c:?} is no ISO 3166-1 alpha-2 or alpha-3 code nor a country name"),
+                        format!(
+                            "{c:?} is no ISO 3166-1 alpha-2 or alpha-3 code nor a country name"
+                        ),
                     );
                     None
                 }
@@ -220,7 +222,11 @@ fn aliased(r: &mut ObjectReader, name: &str, alias: &str, max: usize) -> Option<
         return value;
     }
     if given {
-        r.error(alias, "alias", format!("is another name for {name}; give one of them"));
+        r.error(
+            alias,
+            "alias",
+            format!("is another name for {name}; give one of them"),
+        );
         let _ = r.optional_string(alias, max);
         return value;
     }
@@ -349,7 +355,13 @@ mod tests {
         assert_eq!(p["kind"]["type"], "string");
         assert_eq!(
             p["customer_type"]["enum"],
-            json!(["residential", "commercial", "Residential", "Commercial", null])
+            json!([
+                "residential",
+                "commercial",
+                "Residential",
+                "Commercial",
+                null
+            ])
         );
         let website = p["website"]["pattern"].as_str().unwrap();
         assert!(website.contains("https?://"), "{website}");

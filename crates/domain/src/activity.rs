@@ -58,7 +58,8 @@ impl ActivityKind {
         Self::ALL.map(Self::as_str).join(", ")
     }
 
-    /// Calls, emails, meetings and chats: logged as having happened, so immutable.
+    /// Calls, emails, meetings and chats: logged as having happened, so immutable (unless
+    /// planned, see [`Activity::is_planned`]).
     pub fn is_interaction(self) -> bool {
         matches!(
             self,
@@ -157,6 +158,17 @@ pub struct Activity {
 }
 
 impl Activity {
+    /// An interaction planned for later and not yet done: it may still change. Once
+    /// done it is a record of what happened, immutable like any other interaction.
+    pub fn is_planned(&self) -> bool {
+        self.kind.is_interaction() && self.due_at.is_some() && !self.done
+    }
+
+    /// Linked to a lead and to no account or person: the lead's own.
+    pub fn lead_only(&self) -> bool {
+        self.lead_id.is_some() && self.account_id.is_none() && self.contact_id.is_none()
+    }
+
     /// A new activity of `kind` before its changes are applied: through the kind's
     /// channel, dated `today`, written now by `by`. (`done_at` follows `done` in the
     /// store, which knows the time of the change.)
@@ -201,9 +213,9 @@ changes! {
         body: Text(MAX_NOTE_LEN),
         /// YYYY-MM-DD; today (UTC) by default.
         activity_date: Date [not_null],
-        /// Tasks: when due. Not on interactions.
+        /// Tasks, and planned calls and meetings: when due.
         due_at: Timestamp,
-        /// Tasks, notes, comments only.
+        /// Tasks, notes, comments and planned interactions; a done interaction is final.
         done: Flag [not_null],
         /// Hidden from partner and distributor users.
         internal: Flag [not_null],
@@ -223,6 +235,15 @@ changes! {
     patch schema ActivityPatch;
     checks after;
     read with activity_rules;
+}
+
+impl ActivityChanges {
+    /// A create naming a lead and no account or person.
+    pub fn lead_only(&self) -> bool {
+        matches!(self.lead_id, Patch::Set(_))
+            && !matches!(self.account_id, Patch::Set(_))
+            && !matches!(self.contact_id, Patch::Set(_))
+    }
 }
 
 /// On an interaction: schedule a follow-up task due then (seed 002's follow-up date).
@@ -266,20 +287,34 @@ impl Kind for FollowUpAt {
     }
 }
 
-/// What an activity's kind allows: interactions have happened (no due date, no done
-/// flag) and may correct one another; notes and comments need a body.
+/// What an activity's kind allows: an interaction has happened, unless it is planned
+/// (a call or meeting with a due date, seed 004's scheduled activities), which takes a
+/// done flag and may be changed until it is done; only one that has happened schedules
+/// a follow-up or corrects another. Notes and comments need a body.
 fn activity_rules(r: &mut ObjectReader, changes: &ActivityChanges, _: bool) {
     let Patch::Set(k) = changes.kind else {
         return;
     };
-    if k.is_interaction() && !changes.due_at.is_absent() {
-        r.error("due_at", "interaction", "an interaction has happened and is not due; give follow_up_at to schedule a follow-up task");
-    }
-    if k.is_interaction() && changes.done != Patch::Absent {
+    let planned = k.is_interaction() && matches!(changes.due_at, Patch::Set(_));
+    if k.is_interaction() && !planned && changes.done != Patch::Absent {
         r.error(
             "done",
             "interaction",
-            "interactions are not tasks: they have no done flag",
+            "only a planned interaction (one with a due_at) has a done flag",
+        );
+    }
+    if planned && changes.follow_up_at.is_some() {
+        r.error(
+            "follow_up_at",
+            "planned",
+            "a planned interaction has not happened yet; schedule the follow-up when it is done",
+        );
+    }
+    if planned && !changes.corrects_id.is_absent() {
+        r.error(
+            "corrects_id",
+            "planned",
+            "a correction records what happened; it cannot be planned",
         );
     }
     if !k.is_interaction() && changes.follow_up_at.is_some() {
@@ -321,6 +356,28 @@ mod tests {
         assert_eq!(e.0[0].field, "kind");
         let e = ActivityChanges::read(json!({"kind": "task"}), false).unwrap_err();
         assert_eq!(e.0[0].rule, "immutable");
+    }
+
+    #[test]
+    fn a_planned_call_has_a_done_flag_but_no_follow_up_or_correction() {
+        let planned = ActivityChanges::read(
+            json!({"kind": "call", "due_at": "2026-01-01T09:00:00Z", "done": false}),
+            true,
+        )
+        .unwrap();
+        assert_eq!(planned.done, Patch::Set(false));
+        let e = ActivityChanges::read(
+            json!({"kind": "meeting", "due_at": "2026-01-01T09:00:00Z",
+                   "follow_up_at": "2026-01-02T09:00:00Z", "corrects_id": Uuid::nil().to_string()}),
+            true,
+        )
+        .unwrap_err();
+        let got: Vec<(&str, &str)> =
+            e.0.iter()
+                .map(|f| (f.field.as_str(), f.rule.as_str()))
+                .collect();
+        assert!(got.contains(&("follow_up_at", "planned")), "{got:?}");
+        assert!(got.contains(&("corrects_id", "planned")), "{got:?}");
     }
 
     #[test]

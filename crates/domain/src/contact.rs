@@ -180,7 +180,10 @@ pub struct AccountContact {
     pub account_id: Uuid,
     pub contact_id: Uuid,
     pub role: Option<String>,
+    /// The account's primary contact (one per account).
     pub is_primary: bool,
+    /// The person's primary account (one per person; seed 003's primary office).
+    pub is_primary_account: bool,
     pub start_date: Option<NaiveDate>,
     pub end_date: Option<NaiveDate>,
     pub active: bool,
@@ -217,6 +220,9 @@ changes! {
         role: Text(100),
         /// Making a contact primary makes the previous primary an ordinary link.
         is_primary: Flag [not_null],
+        /// This is the person's primary account (seed 003's primary office): at most
+        /// one per person; unset it at the other account first.
+        is_primary_account: Flag [not_null],
         start_date: Date,
         /// Not before start_date.
         end_date: Date,

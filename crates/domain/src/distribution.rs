@@ -4,8 +4,9 @@
 //! Every entry carries two keys the dashboard counts by. Its *order key* is the order
 //! number (trimmed, upper-cased) or, without one, the entry itself, so that an entry with
 //! no order number is its own order. Its *customer key* is the linked account, or the
-//! company key of the legacy `customer_name`, or nothing when it has neither; an entry
-//! without a customer key is counted in orders and units but not as a customer.
+//! account whose company key the legacy `customer_name` has, or that company key, or
+//! nothing when it has neither (the store resolves it when the entry is written); an
+//! entry without a customer key is counted in orders and units but not as a customer.
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -74,6 +75,10 @@ pub struct Distribution {
     pub customer_id: Option<Uuid>,
     /// The legacy free-text customer, kept after linking.
     pub customer_name: Option<String>,
+    /// Whom the sales dashboard counts the entry as (read-only): `a:<account id>` for
+    /// its account, or for the account whose company key its customer name has;
+    /// otherwise `n:<company key of the name>`; none without either.
+    pub customer_key: Option<String>,
     pub rep_id: Option<Uuid>,
     pub source: Source,
     pub notes: Option<String>,
@@ -105,10 +110,6 @@ impl Distribution {
 
     pub fn order_key(&self) -> String {
         order_key(self.order_number.as_deref(), self.id)
-    }
-
-    pub fn customer_key(&self) -> Option<String> {
-        customer_key(self.customer_id, self.customer_name.as_deref())
     }
 
     pub fn ship_month(&self) -> i32 {

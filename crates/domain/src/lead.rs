@@ -9,7 +9,8 @@ use uuid::Uuid;
 
 use crate::account::MAX_METADATA_BYTES;
 use crate::changes::kinds::{
-    Currency, DateOrMidnight, Email, Enum, Id, Int, Money, Object, OptionalText, Phone, Text, Timestamp,
+    Currency, DateOrMidnight, Email, Enum, Id, Int, Money, Object, OptionalText, Phone, Text,
+    Timestamp,
 };
 use crate::changes::{changes, no_rules, Choice};
 use crate::input::{ObjectReader, Patch};

@@ -87,7 +87,10 @@ mod tests {
     #[test]
     fn phone_words_run_the_digits_together_from_each_group() {
         assert_eq!(phone_words("+1 555-0100"), "15550100 5550100");
-        assert_eq!(phone_words("+1 (555) 010-2030"), "15550102030 5550102030 0102030");
+        assert_eq!(
+            phone_words("+1 (555) 010-2030"),
+            "15550102030 5550102030 0102030"
+        );
         assert_eq!(phone_words("5550100"), "");
         assert_eq!(phone_words(""), "");
     }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use utoipa::openapi::schema::Schema;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 
 use crate::changes::{changes, no_rules, schema, Kind, Mode};
 use crate::input::{ObjectReader, Patch};
@@ -15,6 +15,10 @@ use crate::validation::Invalid;
 
 pub const ACTIVE_PRODUCT_CAP: &str = "products.active_cap";
 pub const LEAD_PROBABILITIES: &str = "leads.default_probabilities";
+/// Seed 001's rule: a rep also sees the accounts they last updated.
+pub const REPS_SEE_LAST_UPDATED: &str = "accounts.reps_see_last_updated";
+/// Seed 001's rule: a rep may delete the accounts they created.
+pub const REPS_DELETE_CREATED: &str = "accounts.reps_delete_created";
 
 /// Seed 002 allows three active products.
 pub const DEFAULT_ACTIVE_PRODUCT_CAP: i64 = 3;
@@ -39,11 +43,18 @@ pub struct Settings {
     /// The probability a lead takes when it enters each status without one given.
     #[schema(value_type = Object)]
     pub lead_probabilities: BTreeMap<LeadStatus, i64>,
+    /// Seed 001's rule, off by default: a rep also sees (and works) the accounts they
+    /// last updated, beside those they own, created or are assigned to.
+    pub reps_see_accounts_they_updated: bool,
+    /// Seed 001's rule, off by default: a rep may hard-delete the accounts they created.
+    pub reps_delete_accounts_they_created: bool,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Self {
+            reps_see_accounts_they_updated: false,
+            reps_delete_accounts_they_created: false,
             active_product_cap: DEFAULT_ACTIVE_PRODUCT_CAP,
             lead_probabilities: LeadStatus::ALL
                 .into_iter()
@@ -70,6 +81,10 @@ changes! {
         active_product_cap: ProductCap,
         /// The probability a lead takes when it enters each status without one given.
         lead_probabilities: Probabilities,
+        /// Seed 001: a rep also sees the accounts they last updated.
+        reps_see_accounts_they_updated: Switch,
+        /// Seed 001: a rep may hard-delete the accounts they created.
+        reps_delete_accounts_they_created: Switch,
     }
     patch schema SettingsPatch;
     // By hand: each kind reports its own `null`.
@@ -108,6 +123,42 @@ impl Kind for ProductCap {
 
     fn schema(&self) -> Schema {
         schema::int(0, MAX_ACTIVE_PRODUCT_CAP).build().into()
+    }
+
+    fn accepts_null(&self) -> bool {
+        false
+    }
+}
+
+/// A setting that is on or off: `true` or `false`, nothing else (not `null`).
+#[derive(Default)]
+pub struct Switch;
+
+impl Switch {
+    pub const fn new() -> Self {
+        Self
+    }
+}
+
+impl Kind for Switch {
+    type Value = Option<bool>;
+
+    fn read(&self, r: &mut ObjectReader, name: &str, _: Mode) -> Option<bool> {
+        match r.patch_bool(name) {
+            Patch::Set(b) => Some(b),
+            Patch::Null => {
+                r.error(name, "required", "must be true or false");
+                None
+            }
+            Patch::Absent => None,
+        }
+    }
+
+    fn schema(&self) -> Schema {
+        ObjectBuilder::new()
+            .schema_type(Type::Boolean)
+            .build()
+            .into()
     }
 
     fn accepts_null(&self) -> bool {

@@ -12,7 +12,7 @@ const QUEUED_SEARCH_FROM: i64 = 8;
 /// record comes in. The writer runs it once per batch, before the commit
 /// ([`rapport_db::Database::end_sqlite_batches_with`]), because FTS5 writes a segment at
 /// every savepoint and each write of a batch runs in one.
-const SQLITE_APPLY_PENDING: &str = "\
+pub(crate) const SQLITE_APPLY_PENDING: &str = "\
 DELETE FROM account_search WHERE rowid IN (SELECT seq FROM search_pending WHERE fts = 'account_search' AND changed = 1); \
 INSERT INTO account_search (rowid, body) SELECT seq, body FROM search_pending p WHERE fts = 'account_search' AND body IS NOT NULL AND id = (SELECT max(id) FROM search_pending q WHERE q.fts = p.fts AND q.seq = p.seq); \
 DELETE FROM contact_search WHERE rowid IN (SELECT seq FROM search_pending WHERE fts = 'contact_search' AND changed = 1); \

@@ -8,6 +8,7 @@
 mod batch_end;
 mod runner;
 mod set;
+mod steps;
 
 pub use runner::{
     check_current, check_current_readonly, down, status, up, Applied, MigrationError, SchemaStatus,

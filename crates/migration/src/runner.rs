@@ -290,6 +290,9 @@ fn apply(c: &mut dyn Conn, dialect: Dialect, m: &Migration) -> Result<bool, DbEr
         return Ok(false);
     }
     c.batch(m.up_sql(dialect))?;
+    if let Some(step) = m.up_step {
+        step(c, dialect)?;
+    }
     c.execute(
         "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)",
         &[
@@ -359,6 +362,9 @@ async fn revert(
         };
         db.write(move |c| {
             lock(c)?;
+            if let Some(step) = m.down_step {
+                step(c, dialect)?;
+            }
             c.batch(m.down_sql(dialect))?;
             c.execute(
                 "DELETE FROM schema_migrations WHERE version = ?",

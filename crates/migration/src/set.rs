@@ -1,4 +1,6 @@
 use rapport_db::Dialect;
+
+use crate::steps::{self, Step};
 use sha2::{Digest, Sha256};
 
 /// One schema change, with its SQL for each engine.
@@ -9,6 +11,10 @@ pub struct Migration {
     sqlite_down: &'static str,
     postgres_up: &'static str,
     postgres_down: &'static str,
+    /// Run after the up SQL, in its transaction.
+    pub(crate) up_step: Option<Step>,
+    /// Run before the down SQL, in its transaction.
+    pub(crate) down_step: Option<Step>,
 }
 
 impl Migration {
@@ -26,7 +32,8 @@ impl Migration {
         }
     }
 
-    /// Detects a migration edited after it was applied somewhere.
+    /// Detects a migration edited after it was applied somewhere (its SQL; a step is
+    /// code, fixed with the binary).
     pub fn checksum(&self, dialect: Dialect) -> String {
         hex::encode(Sha256::digest(self.up_sql(dialect).as_bytes()))
     }
@@ -41,6 +48,15 @@ macro_rules! migration {
             sqlite_down: include_str!(concat!("../sql/", $dir, "/sqlite.down.sql")),
             postgres_up: include_str!(concat!("../sql/", $dir, "/postgres.up.sql")),
             postgres_down: include_str!(concat!("../sql/", $dir, "/postgres.down.sql")),
+            up_step: None,
+            down_step: None,
+        }
+    };
+    ($version:expr, $dir:literal, up $up:expr, down $down:expr) => {
+        Migration {
+            up_step: Some($up),
+            down_step: Some($down),
+            ..migration!($version, $dir)
         }
     };
 }
@@ -56,6 +72,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(6, "0006_directory_users"),
     migration!(7, "0007_row_security"),
     migration!(8, "0008_search_prefixes"),
+    migration!(9, "0009_seed_gaps", up steps::seed_gaps_up, down steps::seed_gaps_down),
 ];
 
 pub fn latest_version() -> i64 {

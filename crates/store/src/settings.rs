@@ -3,7 +3,10 @@
 //! either kind change them, audited.
 
 use rapport_db::Conn;
-use rapport_domain::settings::{Settings, SettingsChanges, ACTIVE_PRODUCT_CAP, LEAD_PROBABILITIES};
+use rapport_domain::settings::{
+    Settings, SettingsChanges, ACTIVE_PRODUCT_CAP, LEAD_PROBABILITIES, REPS_DELETE_CREATED,
+    REPS_SEE_LAST_UPDATED,
+};
 use rapport_domain::{Actor, Ctx};
 use uuid::Uuid;
 
@@ -29,6 +32,12 @@ pub(crate) fn current(c: &mut dyn Conn) -> Result<Settings, StoreError> {
                 if let Ok(map) = serde_json::from_value(value) {
                     settings.lead_probabilities = map;
                 }
+            }
+            REPS_SEE_LAST_UPDATED => {
+                settings.reps_see_accounts_they_updated = value.as_bool().unwrap_or(false);
+            }
+            REPS_DELETE_CREATED => {
+                settings.reps_delete_accounts_they_created = value.as_bool().unwrap_or(false);
             }
             _ => {}
         }
@@ -72,6 +81,12 @@ pub async fn update(
                 after.active_product_cap = cap;
             }
             after.lead_probabilities.extend(changes.lead_probabilities);
+            if let Some(on) = changes.reps_see_accounts_they_updated {
+                after.reps_see_accounts_they_updated = on;
+            }
+            if let Some(on) = changes.reps_delete_accounts_they_created {
+                after.reps_delete_accounts_they_created = on;
+            }
             if after == before {
                 return Ok(before);
             }
@@ -87,6 +102,22 @@ pub async fn update(
                 let map = serde_json::to_value(&after.lead_probabilities)
                     .map_err(|e| StoreError::Db(rapport_db::DbError::decode(e.to_string())))?;
                 put(c, &ctx.actor, LEAD_PROBABILITIES, map)?;
+            }
+            for (key, was, is) in [
+                (
+                    REPS_SEE_LAST_UPDATED,
+                    before.reps_see_accounts_they_updated,
+                    after.reps_see_accounts_they_updated,
+                ),
+                (
+                    REPS_DELETE_CREATED,
+                    before.reps_delete_accounts_they_created,
+                    after.reps_delete_accounts_they_created,
+                ),
+            ] {
+                if was != is {
+                    put(c, &ctx.actor, key, is.into())?;
+                }
             }
             audit::record_change(
                 c,

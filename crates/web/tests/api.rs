@@ -44,6 +44,8 @@ mod row_security;
 mod schemas;
 #[path = "api/search.rs"]
 mod search;
+#[path = "api/seed_gaps.rs"]
+mod seed_gaps;
 #[path = "api/slow_clients.rs"]
 mod slow_clients;
 #[path = "api/timeline.rs"]

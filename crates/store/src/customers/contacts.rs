@@ -7,7 +7,7 @@ use rapport_domain::{Actor, Ctx, IfMatch};
 use uuid::Uuid;
 
 use crate::kernel::audit::{self, AuditAction};
-use crate::kernel::list::{self, Field, Kind, ListParams, ListSpec, Page};
+use crate::kernel::list::{self, Choice, Field, Kind, ListParams, ListSpec, Page};
 use crate::kernel::record::{self, Record};
 use crate::policy::{self as scope, Action};
 use crate::{SqlBuf, Store, StoreError};
@@ -25,7 +25,7 @@ pub static SPEC: ListSpec = ListSpec {
     ],
     default_sort: "-created_at",
     filters: &[
-        Field::new("kind", "kind", Kind::Text),
+        Field::new("kind", "kind", Kind::Choice(Choice::ContactKind)),
         Field::new("active", "active", Kind::Bool),
         Field::new("email", "email", Kind::Text).nullable(),
         Field::new("legacy_id", "legacy_id", Kind::Text).nullable(),
@@ -224,6 +224,9 @@ pub async fn update(
                 ));
             }
             check_legacy_id(c, actor, &proposed)?;
+            if proposed.email != before.email {
+                super::email_in_account::check_all_accounts_of(c, id, proposed.email.as_deref())?;
+            }
             let after = record::touched(&before, actor, proposed);
             record::update_at_version(c, &before, &after, unique_conflict)?;
             record::audit_update(c, &ctx, &before, &after)?;

@@ -20,6 +20,8 @@ pub struct DistributorPartner {
     pub partner_id: Uuid,
     /// The partner's account name, for display.
     pub partner_name: String,
+    /// Free text about the relationship (seed 004's `distributor_partners.notes`).
+    pub notes: Option<String>,
     pub active: bool,
     pub started_at: DateTime<Utc>,
     /// When the link was deactivated; `null` while active.
@@ -40,6 +42,7 @@ fn from_row(r: &Row) -> Result<DistributorPartner, StoreError> {
         distributor_id: r.get("distributor_id")?,
         partner_id: r.get("partner_id")?,
         partner_name: r.get("partner_name")?,
+        notes: r.get("notes")?,
         active: r.get("active")?,
         started_at: r.get("started_at")?,
         ended_at: r.get("ended_at")?,
@@ -110,13 +113,15 @@ pub async fn list(
         .await
 }
 
-/// Links `partner` to `distributor` (admins). A partner has at most one active
-/// distributor: linking it elsewhere answers 409 naming the existing link.
+/// Links `partner` to `distributor` (admins). A partner may be managed by several
+/// distributors at once (seed 004's links are many-to-many), each seeing its records;
+/// linking it twice to the same distributor answers 409 naming the active link.
 pub async fn assign(
     store: &Store,
     ctx: &Ctx,
     distributor: Uuid,
     partner: Uuid,
+    notes: Option<String>,
 ) -> Result<DistributorPartner, StoreError> {
     require_admin(&ctx.actor)?;
     let ctx = ctx.clone();
@@ -133,21 +138,14 @@ pub async fn assign(
             }
             require_kind(c, partner, "partner", "partner_id")?;
             let mut lock = String::from(
-                "SELECT id, distributor_id FROM distributor_partners WHERE partner_id = ? AND active = ?",
+                "SELECT id FROM distributor_partners WHERE distributor_id = ? AND partner_id = ? AND active = ?",
             );
             lock.push_str(&c.row_lock(None));
-            if let Some(row) = c.query_one(&lock, &[partner.into(), true.into()])? {
-                let (existing, holder): (Uuid, Uuid) =
-                    (row.get("id")?, row.get("distributor_id")?);
-                let message = if holder == distributor {
-                    "the partner is already linked to this distributor".to_owned()
-                } else {
-                    format!(
-                        "the partner is managed by distributor {holder}; deactivate that link first (a partner has one distributor at a time)"
-                    )
-                };
+            let existing: Option<Uuid> =
+                c.query_scalar(&lock, &[distributor.into(), partner.into(), true.into()])?;
+            if let Some(existing) = existing {
                 return Err(StoreError::Conflict {
-                    message,
+                    message: "the partner is already linked to this distributor".into(),
                     field: Some("partner_id".into()),
                     existing_id: Some(existing),
                 });
@@ -156,12 +154,13 @@ pub async fn assign(
             let me = Some(ctx.actor.user_id).filter(|u| !u.is_nil());
             let id = new_id();
             let inserted = c.execute(
-                "INSERT INTO distributor_partners (id, distributor_id, partner_id, active, started_at, \
-                 created_by, updated_by, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+                "INSERT INTO distributor_partners (id, distributor_id, partner_id, notes, active, started_at, \
+                 created_by, updated_by, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
                 &[
                     id.into(),
                     distributor.into(),
                     partner.into(),
+                    notes.clone().into(),
                     true.into(),
                     now.into(),
                     me.into(),
@@ -171,10 +170,10 @@ pub async fn assign(
                 ],
             );
             if let Err(e) = inserted {
-                // Another admin linked the partner between the check and the insert.
+                // Another admin linked the pair between the check and the insert.
                 if e.violates("partner") {
                     return Err(StoreError::Conflict {
-                        message: "the partner was just linked to a distributor".into(),
+                        message: "the partner was just linked to this distributor".into(),
                         field: Some("partner_id".into()),
                         existing_id: None,
                     });

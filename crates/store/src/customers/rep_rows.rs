@@ -46,8 +46,9 @@ pub struct AccountRep {
     pub created_at: DateTime<Utc>,
 }
 
-/// Makes the rep rows agree with a new owner: the old primary row goes, the new owner
-/// becomes primary (promoted if they were a secondary rep).
+/// Makes the rep rows agree with a new owner: the old primary stays on as a secondary
+/// rep (seed 000: only `is_primary` turns false), the new owner becomes primary
+/// (promoted if they were a secondary rep).
 pub(crate) fn sync_owner(
     c: &mut dyn Conn,
     account_id: Uuid,
@@ -55,7 +56,7 @@ pub(crate) fn sync_owner(
     by: Option<Uuid>,
 ) -> Result<(), StoreError> {
     c.execute(
-        "DELETE FROM account_reps WHERE account_id = ? AND role = 'primary'",
+        "UPDATE account_reps SET role = 'secondary' WHERE account_id = ? AND role = 'primary'",
         &[account_id.into()],
     )?;
     if let Some(owner) = owner {

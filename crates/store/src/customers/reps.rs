@@ -113,8 +113,8 @@ fn remove_secondary(
 }
 
 /// Makes `user_id` a rep of the account in `role`. Making someone primary makes them
-/// the owner (the previous owner stops being a rep); making the owner secondary leaves
-/// the account without an owner.
+/// the owner (the previous owner stays on as a secondary rep); making the owner
+/// secondary leaves the account without an owner.
 pub async fn assign(
     store: &Store,
     ctx: &Ctx,
@@ -140,9 +140,9 @@ pub async fn assign(
             match (current_role(c, account_id, user_id)?, role) {
                 (Some(now), wanted) if now == wanted => {}
                 (_, RepRole::Primary) => set_owner(c, &ctx, account_id, Some(user_id))?,
+                // Clearing the owner demotes them to a secondary rep.
                 (Some(RepRole::Primary), RepRole::Secondary) => {
-                    set_owner(c, &ctx, account_id, None)?;
-                    add_secondary(c, &ctx, account_id, user_id)?;
+                    set_owner(c, &ctx, account_id, None)?
                 }
                 (_, RepRole::Secondary) => add_secondary(c, &ctx, account_id, user_id)?,
             }
@@ -175,7 +175,11 @@ pub async fn remove(
                 None => Err(StoreError::NotFound {
                     entity: "account rep",
                 }),
-                Some(RepRole::Primary) => set_owner(c, &ctx, account_id, None),
+                Some(RepRole::Primary) => {
+                    // Clearing the owner demotes them; then they leave.
+                    set_owner(c, &ctx, account_id, None)?;
+                    remove_secondary(c, &ctx, account_id, user_id)
+                }
                 Some(RepRole::Secondary) => remove_secondary(c, &ctx, account_id, user_id),
             }
         })
@@ -260,7 +264,10 @@ pub async fn reassign(
                 let id: Uuid = row.get("id")?;
                 let role: String = row.get("role")?;
                 if role == "primary" {
+                    // The new owner takes over; the old one leaves the account rather
+                    // than staying on as a secondary rep.
                     set_owner(c, &ctx, id, Some(to))?;
+                    remove_secondary(c, &ctx, id, from)?;
                 } else {
                     remove_secondary(c, &ctx, id, from)?;
                     if current_role(c, id, to)?.is_none() {

@@ -48,7 +48,7 @@ impl Facts {
             month: d.ship_month().into(),
             sku: d.sku.clone(),
             order_key: d.order_key(),
-            customer_key: d.customer_key(),
+            customer_key: d.customer_key.clone(),
             quantity: d.quantity,
         }
     }

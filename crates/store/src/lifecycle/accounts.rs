@@ -11,7 +11,6 @@ use crate::auth::users;
 use crate::customers::{accounts, distributor_partners, links, rep_rows};
 use crate::distribution::distributions;
 use crate::pipeline::leads;
-use crate::policy::Action;
 use crate::timeline::activities;
 use crate::{Store, StoreError};
 
@@ -55,8 +54,10 @@ pub(crate) fn account_gone(
     Ok(touched)
 }
 
-/// Deletes an account for good (admins only): what hangs off it is audited and goes by
-/// cascade, leads and entries are left without it.
+/// Deletes an account for good (admins; with seed 001's setting, the rep who created
+/// it): the people linked to no other account go with it (seed 001's cascade), what
+/// else hangs off it is audited and goes by cascade, leads and entries are left
+/// without it.
 pub async fn delete(
     store: &Store,
     ctx: &Ctx,
@@ -67,7 +68,10 @@ pub async fn delete(
     store
         .db
         .write(move |c| {
-            let before = accounts::load_for_write(c, &ctx.actor, id, Action::Delete, if_match)?;
+            let before = accounts::deletable(c, &ctx.actor, id, if_match)?;
+            for person in links::people_only_at(c, id)? {
+                super::contacts::remove_person(c, &ctx, person)?;
+            }
             account_gone(c, &ctx, id, None)?;
             accounts::remove(c, &ctx, &before)
         })

@@ -1,5 +1,7 @@
 //! A person deleted, and what points at them.
 
+use rapport_db::Conn;
+use rapport_domain::contact::Contact;
 use rapport_domain::Ctx;
 use rapport_domain::IfMatch;
 use uuid::Uuid;
@@ -22,9 +24,20 @@ pub async fn delete(
         .db
         .write(move |c| {
             let before = contacts::deletable(c, &ctx.actor, id, if_match)?;
-            links::contact_gone(c, &ctx, id)?;
-            activities::contact_gone(c, &ctx, id)?;
-            contacts::remove(c, &ctx, &before)
+            gone(c, &ctx, &before)
         })
         .await
+}
+
+/// Removes a person whose last account is being deleted (the account's delete has
+/// been allowed; the person goes with it).
+pub(crate) fn remove_person(c: &mut dyn Conn, ctx: &Ctx, id: Uuid) -> Result<(), StoreError> {
+    let before = contacts::visible(c, &ctx.actor, id)?;
+    gone(c, ctx, &before)
+}
+
+fn gone(c: &mut dyn Conn, ctx: &Ctx, before: &Contact) -> Result<(), StoreError> {
+    links::contact_gone(c, ctx, before.id)?;
+    activities::contact_gone(c, ctx, before.id)?;
+    contacts::remove(c, ctx, before)
 }

@@ -10,7 +10,8 @@ use crate::{SqlBuf, StoreError};
 pub fn accounts_visible(actor: &Actor) -> SqlBuf {
     match actor.role {
         Role::Admin | Role::RestrictedAdmin | Role::Manager | Role::Viewer => SqlBuf::new("TRUE"),
-        // Seed 001: a rep sees what they own, created, or are assigned to (seed 000).
+        // Seed 001: a rep sees what they own, created, or are assigned to (seed 000),
+        // and with the setting on what they last updated.
         Role::Rep => {
             let mut b = SqlBuf::new("accounts.owner_id = ");
             b.bind(actor.user_id)
@@ -18,6 +19,10 @@ pub fn accounts_visible(actor: &Actor) -> SqlBuf {
                 .bind(actor.user_id)
                 .push(" OR EXISTS (SELECT 1 FROM account_reps ar WHERE ar.account_id = accounts.id AND ar.user_id = ")
                 .bind(actor.user_id)
+                .push(") OR (accounts.updated_by = ")
+                .bind(actor.user_id)
+                .push(" AND ")
+                .append(super::setting_on(super::REPS_SEE_LAST_UPDATED))
                 .push(")");
             b
         }
@@ -63,6 +68,23 @@ pub fn require_contact_action(actor: &Actor, action: Action) -> Result<(), Store
 /// Whether the role may do `action` to accounts at all (row scope comes on top).
 pub fn require_account_action(actor: &Actor, action: Action) -> Result<(), StoreError> {
     require_action(actor, action, "accounts")
+}
+
+/// Who may hard-delete `account`: an admin; with seed 001's setting on, also the rep
+/// who created it. (Read inside the delete's transaction, so a setting turned off
+/// meanwhile is obeyed.)
+pub fn may_delete_account(
+    c: &mut dyn rapport_db::Conn,
+    actor: &Actor,
+    created_by: Option<uuid::Uuid>,
+) -> Result<(), StoreError> {
+    if actor.role == Role::Rep
+        && created_by == Some(actor.user_id)
+        && super::is_setting_on(c, super::REPS_DELETE_CREATED)?
+    {
+        return Ok(());
+    }
+    require_account_action(actor, Action::Delete)
 }
 
 /// Merging and reassigning a rep's book reshape many records at once: admins and

@@ -3,6 +3,7 @@
 //! implementation, one file per area; everything is re-exported here so a caller names
 //! `policy::leads_visible` wherever the rule lives.
 
+use rapport_domain::settings::{REPS_DELETE_CREATED, REPS_SEE_LAST_UPDATED};
 use rapport_domain::{Actor, Role};
 
 use crate::{SqlBuf, StoreError};
@@ -76,8 +77,33 @@ fn in_rep_accounts(column: &str, me: uuid::Uuid) -> SqlBuf {
         .bind(me)
         .push(" UNION SELECT account_id FROM account_reps WHERE user_id = ")
         .bind(me)
+        .push(" UNION SELECT id FROM accounts WHERE updated_by = ")
+        .bind(me)
+        .push(" AND ")
+        .append(setting_on(REPS_SEE_LAST_UPDATED))
         .push(")");
     b
+}
+
+/// A condition that holds while the boolean setting `key` is on (the settings every
+/// node shares; docs/access.md "Settings"). Uncorrelated, so each engine evaluates it
+/// once per statement.
+fn setting_on(key: &'static str) -> SqlBuf {
+    let mut b = SqlBuf::new("EXISTS (SELECT 1 FROM settings WHERE settings.key = ");
+    b.bind(key)
+        .push(" AND settings.value = ")
+        .bind(rapport_db::Value::from(serde_json::Value::Bool(true)))
+        .push(")");
+    b
+}
+
+/// Whether the boolean setting `key` is on, read inside the caller's transaction.
+fn is_setting_on(c: &mut dyn rapport_db::Conn, key: &'static str) -> Result<bool, StoreError> {
+    let found: Option<i64> = c.query_scalar(
+        "SELECT 1 FROM settings WHERE key = ? AND value = ?",
+        &[key.into(), serde_json::Value::Bool(true).into()],
+    )?;
+    Ok(found.is_some())
 }
 
 fn require_action(actor: &Actor, action: Action, what: &str) -> Result<(), StoreError> {

@@ -95,9 +95,15 @@ pub fn notes_visible(actor: &Actor) -> SqlBuf {
 }
 
 /// Who may log an activity of `kind`: anyone who may work accounts or leads — and a
-/// note, which is read as part of its account, only whoever writes notes.
-pub fn require_activity_writer(actor: &Actor, kind: ActivityKind) -> Result<(), StoreError> {
-    if kind == ActivityKind::Note {
+/// note on an account, which is read as part of it, only whoever writes notes. A note
+/// only on a lead is the lead's, written by whoever logs calls there (seed 004's
+/// partners note their own leads).
+pub fn require_activity_writer(
+    actor: &Actor,
+    kind: ActivityKind,
+    lead_only: bool,
+) -> Result<(), StoreError> {
+    if kind == ActivityKind::Note && !lead_only {
         return require_note_writer(actor);
     }
     require_lead_action(actor, Action::Create).map_err(|_| {
@@ -115,11 +121,12 @@ pub fn may_edit_activity(
     kind: ActivityKind,
     author: Option<uuid::Uuid>,
     assignee: Option<uuid::Uuid>,
+    lead_only: bool,
 ) -> Result<(), StoreError> {
-    if kind == ActivityKind::Note {
+    if kind == ActivityKind::Note && !lead_only {
         return may_edit_note(actor, author);
     }
-    require_activity_writer(actor, kind)?;
+    require_activity_writer(actor, kind, lead_only)?;
     if actor.role.is_admin() || author == Some(actor.user_id) || assignee == Some(actor.user_id) {
         Ok(())
     } else {

@@ -21,6 +21,10 @@ fn optional(max: usize, description: &str) -> RefOr<Schema> {
     RefOr::T(schema)
 }
 
+pub fn partner_link_notes() -> RefOr<Schema> {
+    optional(2000, "Free text about the relationship.")
+}
+
 pub fn token_name() -> Object {
     required(100, "What the token is for, to recognise it in the list.")
 }

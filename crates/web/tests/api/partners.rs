@@ -136,24 +136,49 @@ both_engines! {
         app.get(&links("", &d1), &app.manager.token).await.problem(StatusCode::FORBIDDEN);
         assert_eq!(app.count(count).await, 0);
 
-        // A partner has one distributor at a time: the second link is refused, naming
-        // the first; once that one ends, the partner may move.
-        let first = app.post(&links("", &d1), t, json!({"partner_id": partner["id"]})).await;
+        // Seed 004: a partner may be managed by several distributors at once; linking it
+        // twice to the same one is refused, naming the active link. The link keeps notes.
+        let first = app.post(&links("", &d1), t, json!({"partner_id": partner["id"], "notes": "since 2019"})).await;
         assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
-        for d in [&d1, &d2] {
-            let r = app.post(&links("", d), t, json!({"partner_id": partner["id"]})).await.problem(StatusCode::CONFLICT);
-            assert_eq!(r.body["existing_id"], first.body["id"], "{}", r.body);
-        }
+        assert_eq!(first.body["notes"], "since 2019");
+        let r = app.post(&links("", &d1), t, json!({"partner_id": partner["id"]})).await.problem(StatusCode::CONFLICT);
+        assert_eq!(r.body["existing_id"], first.body["id"], "{}", r.body);
+        let r = app.post(&links("", &d2), t, json!({"partner_id": partner["id"], "notes": 5})).await.problem(StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(r.field_errors(), [("notes".to_owned(), "type".to_owned())]);
         assert_eq!(app.count(count).await, 1);
-        app.post(&format!("{}/{}/deactivate", links("", &d2), partner["id"].as_str().unwrap()), t, json!({})).await
-            .problem(StatusCode::NOT_FOUND);
+        let second = app.post(&links("", &d2), t, json!({"partner_id": partner["id"]})).await;
+        assert_eq!(second.status, StatusCode::CREATED, "{}", second.body);
+        assert_eq!(app.count(count).await, 2);
         let ended = app.post(&format!("{}/{}/deactivate", links("", &d1), partner["id"].as_str().unwrap()), t, json!({})).await;
         assert_eq!(ended.status, StatusCode::OK);
-        let moved = app.post(&links("", &d2), t, json!({"partner_id": partner["id"]})).await;
-        assert_eq!(moved.status, StatusCode::CREATED, "{}", moved.body);
-        assert_eq!(app.count(count).await, 2);
+        let again = app.post(&links("", &d1), t, json!({"partner_id": partner["id"]})).await;
+        assert_eq!(again.status, StatusCode::CREATED, "{}", again.body);
+        assert_eq!(app.count(count).await, 3);
         let deleted = app.call(Method::DELETE, &format!("/api/v1/accounts/{}", partner["id"].as_str().unwrap()), t, None).await;
         assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.body);
         assert_eq!(app.count(count).await, 0);
+    }
+
+    async fn a_partner_under_two_distributors_is_seen_by_both(db) {
+        let app = App::start(db).await;
+        let t = &app.admin.token;
+        let d1 = app.account(t, json!({"name": "Dist East", "kind": "distributor"})).await;
+        let d2 = app.account(t, json!({"name": "Dist West", "kind": "distributor"})).await;
+        let d3 = app.account(t, json!({"name": "Dist South", "kind": "distributor"})).await;
+        let partner = app.account(t, json!({"name": "Shared Partner", "kind": "partner"})).await;
+        let p_user = make_user(&app.store, Role::Partner, "p@example.com", Some(id_of(&partner))).await;
+        let r = app.post("/api/v1/leads", &p_user.token, json!({"title": "Shared deal"})).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        for d in [&d1, &d2] {
+            let r = app.post(&links("", d), t, json!({"partner_id": partner["id"]})).await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        }
+        for (d, sees) in [(&d1, true), (&d2, true), (&d3, false)] {
+            let user = make_user(&app.store, Role::Distributor, &format!("{}@example.com", d["name"].as_str().unwrap().replace(' ', "")), Some(id_of(d))).await;
+            let leads = names(&app.get("/api/v1/leads", &user.token).await);
+            assert_eq!(leads.contains(&"Shared deal".to_owned()), sees, "{}: {leads:?}", d["name"]);
+            let accounts = names(&app.get("/api/v1/accounts", &user.token).await);
+            assert_eq!(accounts.contains(&"Shared Partner".to_owned()), sees, "{}: {accounts:?}", d["name"]);
+        }
     }
 }

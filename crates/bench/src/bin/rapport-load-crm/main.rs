@@ -233,7 +233,13 @@ impl Samples {
             Self::push(&mut self.accounts, "email", q);
         }
         if let Some(phone) = &a.phone {
-            let q: String = phone_words(phone).split(' ').next().unwrap_or_default().chars().take(9).collect();
+            let q: String = phone_words(phone)
+                .split(' ')
+                .next()
+                .unwrap_or_default()
+                .chars()
+                .take(9)
+                .collect();
             Self::push(&mut self.accounts, "phone", q);
         }
         if let Some(city) = &a.city {
@@ -259,7 +265,13 @@ impl Samples {
             Self::push(&mut self.contacts, "email", format!("{local}@"));
         }
         if let Some(phone) = &c.phone {
-            let q: String = phone_words(phone).split(' ').next().unwrap_or_default().chars().take(9).collect();
+            let q: String = phone_words(phone)
+                .split(' ')
+                .next()
+                .unwrap_or_default()
+                .chars()
+                .take(9)
+                .collect();
             Self::push(&mut self.contacts, "phone", q);
         }
     }

@@ -8,7 +8,7 @@ use rapport_domain::{Actor, Ctx, IfMatch};
 use uuid::Uuid;
 
 use crate::kernel::audit::{self, AuditAction};
-use crate::kernel::list::{self, Field, Kind, ListParams, ListSpec, Page};
+use crate::kernel::list::{self, Choice, Field, Kind, ListParams, ListSpec, Page};
 use crate::kernel::record::{self, Record};
 use crate::policy::{self as scope, Action};
 use crate::{SqlBuf, Store, StoreError};
@@ -36,10 +36,15 @@ pub static SPEC: ListSpec = ListSpec {
     ],
     default_sort: "-created_at",
     filters: &[
-        Field::new("kind", "kind", Kind::Text),
+        Field::new("kind", "kind", Kind::Choice(Choice::AccountKind)),
         Field::new("owner_id", "owner_id", Kind::Uuid).nullable(),
         Field::new("created_by", "created_by", Kind::Uuid).nullable(),
-        Field::new("customer_type", "customer_type", Kind::Text).nullable(),
+        Field::new(
+            "customer_type",
+            "customer_type",
+            Kind::Choice(Choice::CustomerType),
+        )
+        .nullable(),
         Field::new("company_key", "company_key", Kind::Text),
         Field::new("legacy_id", "legacy_id", Kind::Text).nullable(),
         Field::new("registration_number", "registration_number", Kind::Text).nullable(),
@@ -210,6 +215,33 @@ pub async fn list(
         cond.bind_list(all).push(&format!(") = {wanted}"));
         extra.push(cond);
     }
+    let reps: Vec<Value> = params
+        .take_filter("rep_id")
+        .iter()
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(|v| match v {
+            "me" => Ok(Value::Uuid(actor.user_id)),
+            _ => rapport_domain::validation::strict_uuid(v)
+                .map(Value::Uuid)
+                .ok_or_else(|| {
+                    StoreError::bad_request(
+                        "rep_id",
+                        "type",
+                        format!("{v:?} is not a UUID (or me)"),
+                    )
+                }),
+        })
+        .collect::<Result<_, _>>()?;
+    if !reps.is_empty() {
+        // A rep of the account, primary or secondary (seed 000's assignments).
+        let mut cond = SqlBuf::new(
+            "EXISTS (SELECT 1 FROM account_reps ar WHERE ar.account_id = accounts.id AND ar.user_id IN ",
+        );
+        cond.bind_list(reps).push(")");
+        extra.push(cond);
+    }
     let scope = scope::accounts_visible(actor);
     list::read_page(
         store,
@@ -243,6 +275,20 @@ pub(crate) fn load_for_write(
 ) -> Result<Account, StoreError> {
     let current = locked(c, actor, id)?;
     scope::require_account_action(actor, action)?;
+    StoreError::check_version(&if_match, current.version)?;
+    Ok(current)
+}
+
+/// The account, locked, if the actor may hard-delete it (`policy::may_delete_account`)
+/// and `if_match` holds.
+pub(crate) fn deletable(
+    c: &mut dyn Conn,
+    actor: &Actor,
+    id: Uuid,
+    if_match: IfMatch,
+) -> Result<Account, StoreError> {
+    let current = locked(c, actor, id)?;
+    scope::may_delete_account(c, actor, current.created_by)?;
     StoreError::check_version(&if_match, current.version)?;
     Ok(current)
 }

@@ -23,12 +23,19 @@ pub(crate) fn account_gone(
             "SELECT id FROM account_contacts WHERE account_id = ? AND contact_id = ?",
             &[to.into(), link.contact_id.into()],
         )?;
-        if taken.is_some() {
+        if let Some(kept) = taken {
             c.execute(
                 "DELETE FROM account_contacts WHERE id = ?",
                 &[link.id.into()],
             )?;
             audit_each_removed(c, ctx, std::slice::from_ref(&link))?;
+            if link.is_primary_account {
+                // The person's primary account was the duplicate: it is now the survivor.
+                c.execute(
+                    "UPDATE account_contacts SET is_primary_account = ? WHERE id = ?",
+                    &[true.into(), kept.into()],
+                )?;
+            }
             continue;
         }
         let survivor_primary: Option<Uuid> = c.query_scalar(

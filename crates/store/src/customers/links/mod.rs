@@ -18,8 +18,10 @@ use crate::policy::{self as scope, Action};
 use crate::{SqlBuf, Store, StoreError};
 
 mod gone;
+mod rules;
 
 pub(crate) use gone::{account_gone, contact_gone};
+pub(crate) use rules::people_only_at;
 
 pub(crate) const ENTITY: &str = crate::kernel::names::ACCOUNT_CONTACT;
 /// An account's people come back in one answer; beyond this many, page through
@@ -33,6 +35,7 @@ fn from_row(r: &Row) -> Result<AccountContact, StoreError> {
         contact_id: r.get("contact_id")?,
         role: r.get("role")?,
         is_primary: r.get("is_primary")?,
+        is_primary_account: r.get("is_primary_account")?,
         start_date: r.get("start_date")?,
         end_date: r.get("end_date")?,
         active: r.get("active")?,
@@ -89,6 +92,13 @@ fn check_dates(link: &AccountContact) -> Result<(), StoreError> {
             "an inactive link cannot be the primary contact",
         ));
     }
+    if link.is_primary_account && !link.active {
+        return Err(StoreError::invalid(
+            "is_primary_account",
+            "active",
+            "an inactive link cannot be the person's primary account",
+        ));
+    }
     Ok(())
 }
 
@@ -132,8 +142,18 @@ fn clear_primary(
 }
 
 fn primary_conflict(e: rapport_db::DbError) -> StoreError {
-    // SQLite names the columns, PostgreSQL the index; the pair index is the one that
-    // involves contact_id.
+    // SQLite names the columns, PostgreSQL the index: the pair index involves both
+    // columns, a person's primary account only contact_id, an account's primary
+    // contact only account_id.
+    if e.violates("primary_account")
+        || (e.violates("contact_id") && !e.violates("account_id") && !e.violates("pair_key"))
+    {
+        return StoreError::Conflict {
+            message: "the person already has a primary account".into(),
+            field: Some("is_primary_account".into()),
+            existing_id: None,
+        };
+    }
     if e.violates("contact_id") || e.violates("pair_key") {
         return StoreError::Conflict {
             message: "this person is already linked to the account".into(),
@@ -196,18 +216,22 @@ pub async fn link(
             let mut link = AccountContact::blank(account_id, contact_id, record::acting_user(actor), now);
             changes.apply_to(&mut link);
             check_dates(&link)?;
+            rules::check_primary_account(c, &link)?;
+            crate::customers::email_in_account::check_free(c, account_id, contact_id, contact.email.as_deref(), "contact_id")?;
             if link.is_primary {
                 clear_primary(c, &ctx, account_id, link.id)?;
             }
             c.execute(
-                "INSERT INTO account_contacts (id, account_id, contact_id, role, is_primary, start_date, end_date, \
-                 active, created_by, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO account_contacts (id, account_id, contact_id, role, is_primary, is_primary_account, \
+                 start_date, end_date, active, created_by, created_at, updated_at, version) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 &[
                     link.id.into(),
                     link.account_id.into(),
                     link.contact_id.into(),
                     link.role.clone().into(),
                     link.is_primary.into(),
+                    link.is_primary_account.into(),
                     link.start_date.into(),
                     link.end_date.into(),
                     link.active.into(),
@@ -262,17 +286,19 @@ pub async fn update(
                 return Ok(AccountPerson { link: before, contact });
             }
             check_dates(&after)?;
+            rules::check_primary_account(c, &after)?;
             if after.is_primary && !before.is_primary {
                 clear_primary(c, &ctx, account_id, after.id)?;
             }
             after.version = before.version + 1;
             after.updated_at = rapport_db::now().max(before.updated_at);
             c.execute(
-                "UPDATE account_contacts SET role = ?, is_primary = ?, start_date = ?, end_date = ?, active = ?, \
-                 updated_at = ?, version = ? WHERE id = ?",
+                "UPDATE account_contacts SET role = ?, is_primary = ?, is_primary_account = ?, start_date = ?, \
+                 end_date = ?, active = ?, updated_at = ?, version = ? WHERE id = ?",
                 &[
                     after.role.clone().into(),
                     after.is_primary.into(),
+                    after.is_primary_account.into(),
                     after.start_date.into(),
                     after.end_date.into(),
                     after.active.into(),
@@ -332,7 +358,7 @@ pub(crate) fn people_of(
     }
     let mut q = SqlBuf::new(
         "SELECT ac.id AS link_id, ac.account_id AS link_account_id, ac.role AS link_role, \
-         ac.is_primary AS link_is_primary, ac.start_date AS link_start_date, ac.end_date AS link_end_date, \
+         ac.is_primary AS link_is_primary, ac.is_primary_account AS link_is_primary_account, ac.start_date AS link_start_date, ac.end_date AS link_end_date, \
          ac.active AS link_active, ac.created_by AS link_created_by, ac.created_at AS link_created_at, \
          ac.updated_at AS link_updated_at, ac.version AS link_version, contacts.* \
          FROM account_contacts ac JOIN contacts ON contacts.id = ac.contact_id WHERE ac.account_id IN ",
@@ -352,6 +378,7 @@ pub(crate) fn people_of(
                     contact_id: contact.id,
                     role: r.get("link_role")?,
                     is_primary: r.get("link_is_primary")?,
+                    is_primary_account: r.get("link_is_primary_account")?,
                     start_date: r.get("link_start_date")?,
                     end_date: r.get("link_end_date")?,
                     active: r.get("link_active")?,

@@ -9,6 +9,8 @@ pub(super) struct Checked {
     /// The field errors of naming an id in a field (none when it is fine).
     named: HashMap<(&'static str, Uuid), Vec<FieldError>>,
     products_by_sku: HashMap<String, Option<Uuid>>,
+    /// The account whose company key each customer name key is, if any.
+    accounts_by_key: HashMap<String, Option<Uuid>>,
 }
 
 impl Checked {
@@ -78,7 +80,42 @@ impl Checked {
                 d.product_id = product;
             }
         }
+        let changed_customer = before
+            .is_none_or(|b| b.customer_id != d.customer_id || b.customer_name != d.customer_name);
+        if changed_customer {
+            d.customer_key = self.customer_key(c, d)?;
+        }
         Ok(errors)
+    }
+
+    /// Whom the dashboard counts the entry as: its account; without one, the account
+    /// whose company key its customer name has (so "Hospital-A" counts with the entries
+    /// linked to the account "Hospital A" before `distributions link` runs); else the
+    /// name's key.
+    fn customer_key(
+        &mut self,
+        c: &mut dyn Conn,
+        d: &Distribution,
+    ) -> Result<Option<String>, StoreError> {
+        if d.customer_id.is_some() {
+            return Ok(customer_key(d.customer_id, None));
+        }
+        let Some(name) = d.customer_name.as_deref() else {
+            return Ok(None);
+        };
+        let key = rapport_domain::normalize::company_key(name);
+        let account = match self.accounts_by_key.get(&key) {
+            Some(a) => *a,
+            None => {
+                let a: Option<Uuid> = c.query_scalar(
+                    "SELECT id FROM accounts WHERE company_key = ?",
+                    &[key.clone().into()],
+                )?;
+                self.accounts_by_key.insert(key, a);
+                a
+            }
+        };
+        Ok(customer_key(account, d.customer_name.as_deref()))
     }
 }
 

@@ -168,6 +168,7 @@ pub(super) fn link_key(
             let before = Distribution::from_row(&row)?;
             let mut after = before.clone();
             after.customer_id = Some(account.id);
+            after.customer_key = rapport_domain::distribution::customer_key(Some(account.id), None);
             let after = record::touched(&before, &ctx.actor, after);
             removed.push(Facts::of(&before));
             added.push(Facts::of(&after));

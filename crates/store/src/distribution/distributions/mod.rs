@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use rapport_db::Conn;
-use rapport_domain::distribution::{Distribution, DistributionChanges, Source};
+use rapport_domain::distribution::{customer_key, Distribution, DistributionChanges, Source};
 use rapport_domain::input::Patch;
 use rapport_domain::{Actor, Ctx, FieldError, IfMatch, Invalid};
 use uuid::Uuid;
@@ -15,7 +15,7 @@ use crate::catalog::products;
 use crate::customers::accounts;
 use crate::distribution::sales_figures::{self, Facts};
 use crate::kernel::audit::{self, AuditAction};
-use crate::kernel::list::{self, Field, Kind, ListParams, ListSpec, Page};
+use crate::kernel::list::{self, Choice, Field, Kind, ListParams, ListSpec, Page};
 use crate::kernel::record::{self, Record};
 use crate::policy::{self as scope, Action};
 use crate::{SqlBuf, Store, StoreError};
@@ -53,7 +53,7 @@ pub static SPEC: ListSpec = ListSpec {
         Field::new("lot_number", "lot_number", Kind::Text).nullable(),
         Field::new("order_number", "order_number", Kind::Text).nullable(),
         Field::new("customer_name", "customer_name", Kind::Text).nullable(),
-        Field::new("source", "source", Kind::Text),
+        Field::new("source", "source", Kind::Choice(Choice::DistributionSource)),
         Field::new("legacy_id", "legacy_id", Kind::Text).nullable(),
         Field::new("quantity", "quantity", Kind::Int),
         Field::new("created_by", "created_by", Kind::Uuid).nullable(),
@@ -69,13 +69,12 @@ crate::record!(
     table = "distributions",
     fields {
         id, ship_date, order_number, sku, product_id, lot_number, quantity, customer_id,
-        customer_name, rep_id, source, notes, legacy_id, created_by, updated_by, created_at,
-        updated_at, version,
+        customer_name, customer_key, rep_id, source, notes, legacy_id, created_by, updated_by,
+        created_at, updated_at, version,
     },
     derived {
         "ship_month" => |d: &Distribution| i64::from(d.ship_month()),
         "order_key" => Distribution::order_key,
-        "customer_key" => Distribution::customer_key,
     },
 );
 
@@ -326,6 +325,11 @@ pub(crate) fn repoint_account(
         .map(|b| {
             let mut a = b.clone();
             a.customer_id = to;
+            a.customer_key = match to {
+                Some(_) => customer_key(to, None),
+                // Deleted: it counts by its name again.
+                None => customer_key(None, a.customer_name.as_deref()),
+            };
             record::touched(b, &ctx.actor, a)
         })
         .collect();

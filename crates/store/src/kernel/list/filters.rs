@@ -13,6 +13,7 @@ const MAX_FILTER_VALUES: usize = 100;
 pub(super) fn parse_value(kind: Kind, s: &str) -> Option<Value> {
     Some(match kind {
         Kind::Text => Value::Text(s.to_owned()),
+        Kind::Choice(set) => Value::Text(set.stored(s)?.to_owned()),
         Kind::Uuid => Value::Uuid(rapport_domain::validation::strict_uuid(s)?),
         Kind::Timestamp => Value::Timestamp(parse_time_bound(s)?),
         Kind::Date => Value::Date(rapport_domain::validation::strict_date(s)?),
@@ -113,6 +114,13 @@ pub(super) fn filter_conditions(
                     Kind::Int => "a 32-bit integer",
                     Kind::Bool => "true or false",
                     Kind::Text => "text",
+                    Kind::Choice(set) => {
+                        return filter_error(
+                            name,
+                            "enum",
+                            format!("{s:?} is not one of {}", set.accepted().join(", ")),
+                        )
+                    }
                 };
                 filter_error(name, "type", format!("{s:?} is not {what}"))
             })

@@ -12,7 +12,7 @@ use rapport_db::{Conn, Row};
 use uuid::Uuid;
 
 pub use params::{
-    take_archived, Field, Kind, ListParams, ListSpec, Page, DEFAULT_LIMIT, MAX_LIMIT,
+    take_archived, Choice, Field, Kind, ListParams, ListSpec, Page, DEFAULT_LIMIT, MAX_LIMIT,
 };
 
 use crate::{SqlBuf, StoreError};

@@ -102,6 +102,55 @@ pub enum Kind {
     Date,
     Int,
     Bool,
+    /// One of a set of names, read as the write reads them (aliases and seed spellings
+    /// included) and compared as stored; an unknown name is a 400 naming the filter.
+    Choice(Choice),
+}
+
+/// The named sets a filter may be one of: each the domain's own, so a filter accepts
+/// exactly what a write accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choice {
+    AccountKind,
+    CustomerType,
+    ContactKind,
+    LeadStatus,
+    ActivityKind,
+    Channel,
+    DistributionSource,
+}
+
+impl Choice {
+    /// The stored name `written` stands for, if any.
+    pub fn stored(self, written: &str) -> Option<&'static str> {
+        use rapport_domain::changes::Choice as C;
+        fn of<T: C + Copy>(s: &str, name: fn(T) -> &'static str) -> Option<&'static str> {
+            T::parse(s).map(name)
+        }
+        match self {
+            Choice::AccountKind => of(written, rapport_domain::account::AccountKind::as_str),
+            Choice::CustomerType => of(written, rapport_domain::account::CustomerType::as_str),
+            Choice::ContactKind => of(written, rapport_domain::contact::ContactKind::as_str),
+            Choice::LeadStatus => of(written, rapport_domain::lead::LeadStatus::as_str),
+            Choice::ActivityKind => of(written, rapport_domain::activity::ActivityKind::as_str),
+            Choice::Channel => of(written, rapport_domain::activity::Channel::as_str),
+            Choice::DistributionSource => of(written, rapport_domain::distribution::Source::as_str),
+        }
+    }
+
+    /// Every name accepted, aliases included (for the API document).
+    pub fn accepted(self) -> Vec<&'static str> {
+        use rapport_domain::changes::Choice as C;
+        match self {
+            Choice::AccountKind => rapport_domain::account::AccountKind::accepted(),
+            Choice::CustomerType => rapport_domain::account::CustomerType::accepted(),
+            Choice::ContactKind => rapport_domain::contact::ContactKind::accepted(),
+            Choice::LeadStatus => rapport_domain::lead::LeadStatus::accepted(),
+            Choice::ActivityKind => rapport_domain::activity::ActivityKind::accepted(),
+            Choice::Channel => rapport_domain::activity::Channel::accepted(),
+            Choice::DistributionSource => rapport_domain::distribution::Source::accepted(),
+        }
+    }
 }
 
 /// A column that can be sorted or filtered on, under its API name.

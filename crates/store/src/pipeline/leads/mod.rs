@@ -14,7 +14,7 @@ use uuid::Uuid;
 use crate::catalog::products;
 use crate::customers::accounts;
 use crate::kernel::audit::{self, AuditAction};
-use crate::kernel::list::{self, Field, Kind, ListParams, ListSpec, Page};
+use crate::kernel::list::{self, Choice, Field, Kind, ListParams, ListSpec, Page};
 use crate::kernel::record::{self, Column, Record};
 use crate::pipeline::board as pipeline;
 use crate::policy::{self as scope, Action};
@@ -50,7 +50,7 @@ pub static SPEC: ListSpec = ListSpec {
     ],
     default_sort: "-created_at",
     filters: &[
-        Field::new("status", "status", Kind::Text),
+        Field::new("status", "status", Kind::Choice(Choice::LeadStatus)),
         Field::new("owner_id", "owner_id", Kind::Uuid).nullable(),
         Field::new("account_id", "account_id", Kind::Uuid).nullable(),
         Field::new("partner_id", "partner_id", Kind::Uuid).nullable(),
@@ -198,19 +198,6 @@ pub async fn list(
     actor: &Actor,
     mut params: ListParams,
 ) -> Result<Page<Lead>, StoreError> {
-    for (name, value) in params.filters.iter_mut() {
-        // Seed 002's status names filter too.
-        if name == "status" {
-            let canonical: Vec<String> = value
-                .split(',')
-                .map(|s| {
-                    LeadStatus::parse(s.trim())
-                        .map_or_else(|| s.trim().to_owned(), |k| k.as_str().to_owned())
-                })
-                .collect();
-            *value = canonical.join(",");
-        }
-    }
     let kept = pipeline::kept_lead_count(actor, &params);
     let extra: Vec<SqlBuf> = list::take_archived(&mut params)?.into_iter().collect();
     let scope = scope::leads_visible(actor);

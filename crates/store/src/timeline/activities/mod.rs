@@ -14,7 +14,7 @@ use uuid::Uuid;
 use crate::customers::accounts;
 use crate::customers::contacts;
 use crate::kernel::audit::{self, AuditAction};
-use crate::kernel::list::{self, Field, Kind, ListParams, ListSpec, Page};
+use crate::kernel::list::{self, Choice, Field, Kind, ListParams, ListSpec, Page};
 use crate::kernel::record::{self, Record};
 use crate::pipeline::leads;
 use crate::policy as scope;
@@ -37,8 +37,8 @@ pub static SPEC: ListSpec = ListSpec {
     ],
     default_sort: "-activity_date,-created_at",
     filters: &[
-        Field::new("kind", "kind", Kind::Text),
-        Field::new("channel", "channel", Kind::Text).nullable(),
+        Field::new("kind", "kind", Kind::Choice(Choice::ActivityKind)),
+        Field::new("channel", "channel", Kind::Choice(Choice::Channel)).nullable(),
         Field::new("account_id", "account_id", Kind::Uuid).nullable(),
         Field::new("contact_id", "contact_id", Kind::Uuid).nullable(),
         Field::new("lead_id", "lead_id", Kind::Uuid).nullable(),
@@ -198,7 +198,7 @@ pub async fn create(
             let Patch::Set(kind) = changes.kind else {
                 return Err(StoreError::invalid("kind", "required", "is required"));
             };
-            scope::require_activity_writer(actor, kind)?;
+            scope::require_activity_writer(actor, kind, changes.lead_only())?;
             let me = Some(actor.user_id).filter(|u| !u.is_nil());
             let now = rapport_db::now();
             let mut a = apply(Activity::blank(kind, me, now, today()), &changes, now);
@@ -315,8 +315,8 @@ fn writable(
     if_match: IfMatch,
 ) -> Result<Activity, StoreError> {
     let a = fetch(c, actor, id, true)?;
-    scope::may_edit_activity(actor, a.kind, a.author_id, a.assignee_id)?;
-    if a.kind.is_interaction() {
+    scope::may_edit_activity(actor, a.kind, a.author_id, a.assignee_id, a.lead_only())?;
+    if a.kind.is_interaction() && !a.is_planned() {
         return Err(immutable(&a));
     }
     StoreError::check_version(&if_match, a.version)?;

@@ -13,13 +13,16 @@ use crate::query::QueryPairs;
 use crate::routes::{IdPair, IdPath};
 use crate::AppState;
 
-/// What `assign_partner` reads: the partner, nothing else.
+/// What `assign_partner` reads: the partner and a note about the relationship.
 #[derive(utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct PartnerLinkWrite {
-    /// An account of kind partner, not linked to another distributor.
+    /// An account of kind partner, not already linked to this distributor (other
+    /// distributors may manage it too).
     partner_id: uuid::Uuid,
+    #[schema(schema_with = crate::openapi::fields::partner_link_notes)]
+    notes: Option<String>,
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -68,15 +71,17 @@ pub async fn list_partners(
     Ok(Json(PartnerLinks { data }))
 }
 
-/// Links a partner to the distributor (admins, audited). A partner has one distributor
-/// at a time: linking one that is managed elsewhere answers 409 with the existing link.
+const MAX_LINK_NOTES: usize = 2000;
+
+/// Links a partner to the distributor (admins, audited). A partner may have several
+/// distributors (seed 004); linking it twice to this one answers 409 with the link.
 #[utoipa::path(post, path = "/api/v1/distributors/{id}/partners", tag = "accounts", request_body = PartnerLinkWrite,
     params(("id" = uuid::Uuid, Path)),
     responses(
         (status = 201, description = "Linked", body = DistributorPartner),
         (status = 403, description = "Admins only", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "No such distributor account", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
-        (status = 409, description = "The partner already has a distributor", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "The partner is already linked to this distributor", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "Not a distributor, not a partner, or the distributor itself", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
 pub async fn assign_partner(
     State(app): State<AppState>,
@@ -89,6 +94,7 @@ pub async fn assign_partner(
     if partner.is_absent() {
         r.error("partner_id", "required", "is required");
     }
+    let notes = r.optional_string("notes", MAX_LINK_NOTES);
     r.finish()?;
     let rapport_domain::input::Patch::Set(partner) = partner else {
         return Err(Problem::validation(vec![rapport_domain::FieldError::new(
@@ -97,7 +103,7 @@ pub async fn assign_partner(
             "must name a partner account",
         )]));
     };
-    let link = distributor_partners::assign(&app.store, &auth.ctx, id, partner).await?;
+    let link = distributor_partners::assign(&app.store, &auth.ctx, id, partner, notes).await?;
     Ok((StatusCode::CREATED, Json(link)).into_response())
 }
 
