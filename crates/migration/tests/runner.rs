@@ -291,7 +291,7 @@ both_engines! {
         let engine = |sqlite: &'static str, pg: &'static str| {
             if db.dialect() == rapport_db::Dialect::Sqlite { sqlite } else { pg }
         };
-        up(&db, None).await.unwrap();
+        up(&db, Some(8)).await.unwrap();
         for (sqlite_query, pg_query) in queries {
             assert_eq!(find(engine(sqlite_query, pg_query)).await, vec![account], "{sqlite_query} after up");
         }
@@ -332,5 +332,77 @@ both_engines! {
             .await
             .unwrap();
         assert_eq!(find(engine("\"corge\"", "corge")).await, vec![account], "written after down");
+    }
+
+    async fn upgrade_to_0009_carries_links_and_phones_and_reverts_only_what_fits(tdb) {
+        let db = open(&tdb.url).await;
+        up(&db, Some(8)).await.unwrap();
+        let (account, person, link) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+        let now = rapport_db::now();
+        db.write(move |c| {
+            c.execute(
+                "INSERT INTO accounts (id, kind, name, company_key, phone, billing_address, tags, \
+                 search_text, created_at, updated_at) VALUES (?, 'office', 'Phone Office', 'PHONEOFFICE', \
+                 '+1 555-0100', ?, ?, 'phone office 1 555 0100 15550100', ?, ?)",
+                &[account.into(), Value::Json(serde_json::json!({})), Value::Json(serde_json::json!([])),
+                  now.into(), now.into()],
+            )?;
+            c.execute(
+                "INSERT INTO contacts (id, kind, last_name, name_key, sort_key, search_text, created_at, updated_at) \
+                 VALUES (?, 'doctor', 'Molar', 'MOLAR', 'MOLAR', 'molar', ?, ?)",
+                &[person.into(), now.into(), now.into()],
+            )?;
+            c.execute(
+                "INSERT INTO account_contacts (id, account_id, contact_id, is_primary, created_at, updated_at) \
+                 VALUES (?, ?, ?, ?, ?, ?)",
+                &[link.into(), account.into(), person.into(), true.into(), now.into(), now.into()],
+            )
+        })
+        .await
+        .unwrap();
+        up(&db, None).await.unwrap();
+        // The link keeps its meaning: the account's primary contact, not (yet) the
+        // person's primary account.
+        let flags = db
+            .read(move |c| c.query("SELECT is_primary, is_primary_account FROM account_contacts WHERE id = ?", &[link.into()]))
+            .await
+            .unwrap();
+        assert_eq!(
+            (flags[0].get::<bool>("is_primary").unwrap(), flags[0].get::<bool>("is_primary_account").unwrap()),
+            (true, false)
+        );
+        // The number typed without spaces finds the account written before 0009.
+        let search = match db.dialect() {
+            rapport_db::Dialect::Sqlite => {
+                "SELECT a.id FROM account_search JOIN accounts a ON a.search_seq = account_search.rowid \
+                 WHERE account_search MATCH '\"5550100\"*'"
+            }
+            rapport_db::Dialect::Postgres => {
+                "SELECT a.id FROM account_search_vectors v JOIN accounts a ON a.search_seq = v.search_seq \
+                 WHERE v.search_vector @@ to_tsquery('simple', '5550100:*')"
+            }
+        };
+        let found = db.read(move |c| c.query(search, &[])).await.unwrap();
+        assert_eq!(found.iter().map(|r| r.get::<uuid::Uuid>("id").unwrap()).collect::<Vec<_>>(), vec![account]);
+        // Seed 003's master technicians fit; while one exists, down is refused and
+        // nothing changes.
+        let master = uuid::Uuid::now_v7();
+        let insert_master = move |c: &mut dyn rapport_db::Conn| {
+            c.execute(
+                "INSERT INTO contacts (id, kind, last_name, name_key, sort_key, search_text, created_at, updated_at) \
+                 VALUES (?, 'master', 'Senior', 'SENIOR', 'SENIOR', 'senior', ?, ?)",
+                &[master.into(), now.into(), now.into()],
+            )
+        };
+        db.write(insert_master).await.unwrap();
+        let refused = down(&db, 1).await.unwrap_err().to_string();
+        assert!(refused.contains("master"), "{refused}");
+        assert_eq!(status(&db).await.unwrap().current_version(), 9);
+        db.write(move |c| c.execute("DELETE FROM contacts WHERE id = ?", &[master.into()])).await.unwrap();
+        assert_eq!(down(&db, 1).await.unwrap(), vec![9]);
+        // The older check is back: a master no longer fits.
+        assert!(db.write(insert_master).await.is_err(), "the kind check is restored");
+        assert_eq!(up(&db, None).await.unwrap(), vec![9]);
+        db.write(insert_master).await.unwrap();
     }
 }

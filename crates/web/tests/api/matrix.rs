@@ -404,6 +404,25 @@ async fn secret_world(app: &App) -> Secret {
         json!({"partner_id": partner["id"]}),
     )
     .await;
+    // Seed 004's links are many-to-many: the secret partner has a second distributor,
+    // which no outsider's distributor ever becomes by it.
+    let second = created(
+        app,
+        a,
+        "/api/v1/accounts",
+        json!({"name": "Secret Distributor Two", "kind": "distributor"}),
+    )
+    .await;
+    created(
+        app,
+        a,
+        &format!(
+            "/api/v1/distributors/{}/partners",
+            second["id"].as_str().unwrap()
+        ),
+        json!({"partner_id": partner["id"]}),
+    )
+    .await;
     let token = created(app, t, "/api/v1/tokens", json!({"name": "secret token"})).await;
     let id = |v: &Value| v["id"].as_str().unwrap().to_owned();
     let ids = vec![
@@ -477,6 +496,17 @@ both_engines! {
             ("fulfiller", &fulfiller.token),
         ];
         let mut leaks = Vec::new();
+        // Twice: with seed 001's settings off (the default), then on — they widen a
+        // rep's reach only to accounts the rep created or last updated, never to
+        // another's records.
+        let mut before = before;
+        for settings_on in [false, true] {
+        if settings_on {
+            let on = app.call(Method::PATCH, "/api/v1/settings", &app.admin.token,
+                Some(json!({"reps_see_accounts_they_updated": true, "reps_delete_accounts_they_created": true}))).await;
+            assert_eq!(on.status, StatusCode::OK, "{}", on.body);
+            before = snapshot(&app).await;
+        }
         for (role, token) in outsiders {
             for (method, route, template) in PROBES {
                 if template.is_empty() {
@@ -500,8 +530,9 @@ both_engines! {
                 }
             }
         }
-        assert!(leaks.is_empty(), "leaks:\n{}", leaks.join("\n"));
+        assert!(leaks.is_empty(), "leaks (settings on: {settings_on}):\n{}", leaks.join("\n"));
         assert_eq!(snapshot(&app).await, before, "a call outside its scope changed the secret world");
+        }
 
         // The roles that see everything do see the secret world through the same calls.
         for token in [&app.admin.token, &app.restricted_admin.token, &app.manager.token, &app.viewer.token] {
