@@ -235,9 +235,8 @@ impl Kind for Date {
     }
 }
 
-/// A date that may also arrive as a time at midnight (seed 004 keeps its expected close
-/// date as a timestamp): `YYYY-MM-DD`, or RFC 3339 at `00:00:00` in any offset, read as
-/// the date written. Nullable: its schema says so itself, as an `anyOf`.
+/// A date, or a time at midnight in any offset read as the date written (seed 004 keeps
+/// dates as timestamps). Nullable: its schema says so itself, as an `anyOf`.
 #[derive(Default)]
 pub struct DateOrMidnight;
 
@@ -256,8 +255,7 @@ impl Kind for DateOrMidnight {
 
     fn schema(&self) -> Schema {
         let midnight = schema::formatted(KnownFormat::DateTime)
-            .pattern(Some(r"T00:00:00(?:Z|[+-][0-9]{2}:[0-9]{2})$"))
-            .description(Some("a time at midnight, read as its date"));
+            .pattern(Some(r"T00:00:00(?:Z|[+-][0-9]{2}:[0-9]{2})$"));
         utoipa::openapi::schema::AnyOfBuilder::new()
             .item(schema::formatted(KnownFormat::Date).build())
             .item(midnight.build())

@@ -166,15 +166,19 @@ both_engines! {
         let account = id_of(&app.account(t, json!({"name": "Gone Clinic", "owner_id": app.rep.user.id})).await);
         let person = id_of(&contact(&app, t, json!({"first_name": "Stays"})).await);
         let link = id_of(&app.post(&format!("/api/v1/accounts/{account}/contacts"), t, json!({"contact_id": person})).await.body);
+        // Linked elsewhere too, so the person outlives this account (seed_gaps covers
+        // the people linked nowhere else, who go with it).
+        let elsewhere = id_of(&app.account(t, json!({"name": "Elsewhere"})).await);
+        app.post(&format!("/api/v1/accounts/{elsewhere}/contacts"), t, json!({"contact_id": person})).await;
         let note = id_of(&app.post(&format!("/api/v1/accounts/{account}/notes"), t, json!({"body": "Called"})).await.body);
         app.post(&format!("/api/v1/accounts/{account}/reps"), t, json!({"user_id": app.other_rep.user.id})).await;
 
         let r = app.call(Method::DELETE, &format!("/api/v1/accounts/{account}"), t, None).await;
         assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
-        assert_eq!(app.count("SELECT COUNT(*) FROM account_contacts").await, 0);
+        assert_eq!(app.count("SELECT COUNT(*) FROM account_contacts").await, 1);
         assert_eq!(app.count("SELECT COUNT(*) FROM activities").await, 0);
         assert_eq!(app.count("SELECT COUNT(*) FROM account_reps").await, 0);
-        // The person stays (seed 001), and every removed row is in the audit log.
+        // The person linked elsewhere stays, and every removed row is in the audit log.
         assert_eq!(app.get(&format!("/api/v1/contacts/{person}"), t).await.status, StatusCode::OK);
         assert_eq!(app.audit_of("account_contact", link).await.last().map(|a| a.action.clone()), Some("delete".into()));
         assert_eq!(app.audit_of("note", note).await.last().map(|a| a.action.clone()), Some("delete".into()));
@@ -199,18 +203,19 @@ both_engines! {
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         assert_eq!(app.get(&format!("/api/v1/accounts/{account}"), &app.other_rep.token).await.status, StatusCode::OK);
 
-        // Changing the owner changes the primary rep, and the other way round.
+        // Changing the owner changes the primary rep, and the other way round; the
+        // previous primary stays on as a secondary rep (seed 000).
         let r = app.patch(&format!("/api/v1/accounts/{account}"), t, json!({"owner_id": other}), None).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-        assert_eq!(reps(&app.get(&reps_uri, t).await), vec![(other.to_string(), "primary".to_owned())]);
+        assert_eq!(reps(&app.get(&reps_uri, t).await), vec![(other.to_string(), "primary".to_owned()), (rep.to_string(), "secondary".to_owned())]);
         let r = app.post(&reps_uri, t, json!({"user_id": rep, "role": "primary"})).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         assert_eq!(app.get(&format!("/api/v1/accounts/{account}"), t).await.body["owner_id"], rep.to_string());
-        // Removing the primary rep clears the owner.
+        // Removing the primary rep clears the owner and takes them off; the other stays.
         let r = app.call(Method::DELETE, &format!("{reps_uri}/{rep}"), t, None).await;
         assert_eq!(r.status, StatusCode::NO_CONTENT);
         assert_eq!(app.get(&format!("/api/v1/accounts/{account}"), t).await.body["owner_id"], Value::Null);
-        assert_eq!(app.count("SELECT COUNT(*) FROM account_reps").await, 0);
+        assert_eq!(reps(&app.get(&reps_uri, t).await), vec![(other.to_string(), "secondary".to_owned())]);
 
         // A rep may only put themself on an account.
         let mine = id_of(&app.account(&app.rep.token, json!({"name": "Mine"})).await);
