@@ -48,6 +48,13 @@ STATEFUL_RULES = {
     # The same class counts the words of `q` (at most 8 runs of letters and digits,
     # after accents are folded): no shared regex dialect can count them.
     "max_words",
+    # A country written as a name or an alpha-3 code: the names a country goes by are
+    # the ISO list's (and common aliases), no pattern a schema could carry.
+    "iso3166",
+    # An address part and its seed 001 alias (region and state) given at once.
+    "alias",
+    # A field a planned interaction (one with a due date) cannot have yet.
+    "planned",
     # A number in free-form JSON so close to the largest double that, once PostgreSQL
     # has written it out in full, it no longer parses: a free-form object has no schema
     # to say it.
