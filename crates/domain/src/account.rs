@@ -83,10 +83,7 @@ impl CustomerType {
 
     /// One of the names, or seed 001's spelling of one, as the schema's enum lists them.
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .or_else(|| Self::ALIASES.iter().find(|(a, _)| *a == s).map(|(_, k)| *k))
+        crate::changes::named(s, &Self::ALL, Self::as_str, &Self::ALIASES)
     }
 
     pub fn names() -> String {
@@ -94,24 +91,7 @@ impl CustomerType {
     }
 }
 
-impl crate::changes::Choice for CustomerType {
-    fn parse(s: &str) -> Option<Self> {
-        CustomerType::parse(s)
-    }
-
-    fn names() -> String {
-        CustomerType::names()
-    }
-
-    fn accepted() -> Vec<&'static str> {
-        let aliases = CustomerType::ALIASES.iter().map(|(a, _)| *a);
-        CustomerType::ALL
-            .map(CustomerType::as_str)
-            .into_iter()
-            .chain(aliases)
-            .collect()
-    }
-}
+choice!(CustomerType, with aliases);
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Address {

@@ -12,7 +12,7 @@ use crate::changes::kinds::{
     Currency, DateOrMidnight, Email, Enum, Id, Int, Money, Object, OptionalText, Phone, Text,
     Timestamp,
 };
-use crate::changes::{changes, no_rules, Choice};
+use crate::changes::{changes, choice, no_rules};
 use crate::input::{ObjectReader, Patch};
 use crate::money::{self, canonical};
 use crate::normalize::{company_key, phone_words, search_text};
@@ -76,10 +76,7 @@ impl LeadStatus {
 
     /// A status by its name or one of seed 002's aliases.
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .or_else(|| Self::ALIASES.iter().find(|(a, _)| *a == s).map(|(_, k)| *k))
+        crate::changes::named(s, &Self::ALL, Self::as_str, &Self::ALIASES)
     }
 
     pub fn names() -> String {
@@ -97,24 +94,7 @@ impl LeadStatus {
     }
 }
 
-impl Choice for LeadStatus {
-    fn parse(s: &str) -> Option<Self> {
-        LeadStatus::parse(s)
-    }
-
-    fn names() -> String {
-        LeadStatus::names()
-    }
-
-    fn accepted() -> Vec<&'static str> {
-        let aliases = LeadStatus::ALIASES.iter().map(|(a, _)| *a);
-        LeadStatus::ALL
-            .map(LeadStatus::as_str)
-            .into_iter()
-            .chain(aliases)
-            .collect()
-    }
-}
+choice!(LeadStatus, with aliases);
 
 /// A lead as the API returns it. `Default` is the blank a create starts from (see
 /// [`Lead::blank`]).

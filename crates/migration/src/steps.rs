@@ -42,6 +42,10 @@ pub fn seed_gaps_down(c: &mut dyn Conn, dialect: Dialect) -> Result<(), DbError>
     Ok(())
 }
 
+/// Records read per statement while adding phone words: a page at a time, so a table
+/// of millions is never held in memory at once.
+const PHONE_PAGE: i64 = 5_000;
+
 /// Appends to each record's search text the phone words it lacks.
 fn add_phone_words(c: &mut dyn Conn) -> Result<(), DbError> {
     for (table, column) in [
@@ -49,36 +53,41 @@ fn add_phone_words(c: &mut dyn Conn) -> Result<(), DbError> {
         ("contacts", "phone"),
         ("leads", "contact_phone"),
     ] {
-        let rows = c.query(
-            &format!(
-                "SELECT id, search_text, {column} AS phone FROM {table} WHERE {column} IS NOT NULL"
-            ),
-            &[],
-        )?;
-        for row in rows {
-            let id: Value = row.value("id")?.clone();
-            let text: String = row.get("search_text")?;
-            let phone: String = row.get("phone")?;
-            let known: Vec<&str> = text.split(' ').collect();
-            let extra: Vec<String> = phone_words(&phone)
-                .split(' ')
-                .filter(|w| !w.is_empty() && !known.contains(w))
-                .map(str::to_owned)
-                .collect();
-            if extra.is_empty() {
-                continue;
+        let page = format!(
+            "SELECT id, search_text, {column} AS phone FROM {table} \
+             WHERE {column} IS NOT NULL AND id > ? ORDER BY id LIMIT {PHONE_PAGE}"
+        );
+        let update = format!("UPDATE {table} SET search_text = ? WHERE id = ?");
+        // The nil UUID sorts before every id, as text on SQLite and as UUID on PostgreSQL.
+        let mut after = Value::Uuid(uuid::Uuid::nil());
+        loop {
+            let rows = c.query(&page, std::slice::from_ref(&after))?;
+            let Some(last) = rows.last() else { break };
+            after = last.value("id")?.clone();
+            for row in &rows {
+                let text: String = row.get("search_text")?;
+                let phone: String = row.get("phone")?;
+                if let Some(updated) = with_phone_words(&text, &phone) {
+                    c.execute(&update, &[updated.into(), row.value("id")?.clone()])?;
+                }
             }
-            let updated = [text.as_str(), &extra.join(" ")]
-                .join(" ")
-                .trim()
-                .to_owned();
-            c.execute(
-                &format!("UPDATE {table} SET search_text = ? WHERE id = ?"),
-                &[updated.into(), id],
-            )?;
         }
     }
     Ok(())
+}
+
+/// `text` with the phone words of `phone` it lacks appended, or `None` when it has them.
+fn with_phone_words(text: &str, phone: &str) -> Option<String> {
+    let known: Vec<&str> = text.split(' ').collect();
+    let words = phone_words(phone);
+    let extra: Vec<&str> = words
+        .split(' ')
+        .filter(|w| !w.is_empty() && !known.contains(w))
+        .collect();
+    if extra.is_empty() {
+        return None;
+    }
+    Some([text, &extra.join(" ")].join(" ").trim().to_owned())
 }
 
 /// Changes the `contacts` table's kind check in place, the way SQLite documents for a

@@ -177,8 +177,42 @@ macro_rules! choice {
             }
         }
     };
+    // A set that also reads other spellings (a seed's names): `ALIASES` lists them.
+    ($t:ty, with aliases) => {
+        impl $crate::changes::Choice for $t {
+            fn parse(s: &str) -> Option<Self> {
+                <$t>::parse(s)
+            }
+
+            fn names() -> String {
+                <$t>::names()
+            }
+
+            fn accepted() -> Vec<&'static str> {
+                let aliases = <$t>::ALIASES.iter().map(|(a, _)| *a);
+                <$t>::ALL
+                    .map(<$t>::as_str)
+                    .into_iter()
+                    .chain(aliases)
+                    .collect()
+            }
+        }
+    };
 }
 pub(crate) use choice;
+
+/// The value named `s`: one of `all` by its name, or one of `aliases` by its alias.
+pub(crate) fn named<T: Copy>(
+    s: &str,
+    all: &[T],
+    name: fn(T) -> &'static str,
+    aliases: &[(&'static str, T)],
+) -> Option<T> {
+    all.iter()
+        .copied()
+        .find(|v| name(*v) == s)
+        .or_else(|| aliases.iter().find(|(a, _)| *a == s).map(|(_, v)| *v))
+}
 
 /// An object nested in a body (an address), read and described by hand (see
 /// [`kinds::Nested`]).

@@ -47,55 +47,48 @@ impl ObjectReader {
 
     /// A calendar date written `YYYY-MM-DD`.
     pub fn patch_date(&mut self, name: &str) -> Patch<chrono::NaiveDate> {
-        match self.take(name) {
-            None => Patch::Absent,
-            Some(Value::Null) => Patch::Null,
-            Some(Value::String(s)) => match crate::validation::strict_date(&s) {
-                Some(d) => Patch::Set(d),
-                None => {
-                    self.error(name, "date", format!("{s:?} is not a YYYY-MM-DD date"));
-                    Patch::Absent
-                }
-            },
-            Some(v) => {
-                self.error(
-                    name,
-                    "type",
-                    format!("must be a YYYY-MM-DD string, not {}", kind(&v)),
-                );
-                Patch::Absent
-            }
-        }
+        self.patch_date_read(name, crate::validation::strict_date, "")
     }
 
     /// A `YYYY-MM-DD` date, or an RFC 3339 time at midnight (`2026-03-01T00:00:00Z`,
     /// any offset), taken as its date as written: what a system that keeps dates as
     /// timestamps sends (seed 004's expected close date).
     pub fn patch_date_or_midnight(&mut self, name: &str) -> Patch<chrono::NaiveDate> {
+        let read = |s: &str| {
+            crate::validation::strict_date(s).or_else(|| {
+                let (day, time) = s.split_once('T')?;
+                let t = chrono::DateTime::parse_from_rfc3339(s).ok()?;
+                let midnight = t.time() == chrono::NaiveTime::MIN;
+                (midnight && time.starts_with("00:00:00"))
+                    .then(|| crate::validation::strict_date(day))
+                    .flatten()
+            })
+        };
+        self.patch_date_read(name, read, " (a time is accepted only at midnight)")
+    }
+
+    /// A date field read from its string by `read`; `also` ends the error message with
+    /// what else the field takes.
+    fn patch_date_read(
+        &mut self,
+        name: &str,
+        read: impl Fn(&str) -> Option<chrono::NaiveDate>,
+        also: &str,
+    ) -> Patch<chrono::NaiveDate> {
         match self.take(name) {
             None => Patch::Absent,
             Some(Value::Null) => Patch::Null,
-            Some(Value::String(s)) => {
-                let date = crate::validation::strict_date(&s).or_else(|| {
-                    let (day, time) = s.split_once('T')?;
-                    let t = chrono::DateTime::parse_from_rfc3339(&s).ok()?;
-                    let midnight = t.time() == chrono::NaiveTime::MIN;
-                    (midnight && time.starts_with("00:00:00"))
-                        .then(|| crate::validation::strict_date(day))
-                        .flatten()
-                });
-                match date {
-                    Some(d) => Patch::Set(d),
-                    None => {
-                        self.error(
-                            name,
-                            "date",
-                            format!("{s:?} is not a YYYY-MM-DD date (a time is accepted only at midnight)"),
-                        );
-                        Patch::Absent
-                    }
+            Some(Value::String(s)) => match read(&s) {
+                Some(d) => Patch::Set(d),
+                None => {
+                    self.error(
+                        name,
+                        "date",
+                        format!("{s:?} is not a YYYY-MM-DD date{also}"),
+                    );
+                    Patch::Absent
                 }
-            }
+            },
             Some(v) => {
                 self.error(
                     name,

@@ -1,6 +1,6 @@
 //! Contacts (people): create, read, list, update and (admin only) delete.
 
-use rapport_db::{Conn, Value};
+use rapport_db::Conn;
 use rapport_domain::contact::{Contact, ContactChanges};
 use rapport_domain::normalize::{company_key, phone_words, search_text};
 use rapport_domain::{Actor, Ctx, IfMatch};
@@ -10,7 +10,7 @@ use crate::kernel::audit::{self, AuditAction};
 use crate::kernel::list::{self, Choice, Field, Kind, ListParams, ListSpec, Page};
 use crate::kernel::record::{self, Record};
 use crate::policy::{self as scope, Action};
-use crate::{SqlBuf, Store, StoreError};
+use crate::{Store, StoreError};
 
 pub(crate) const ENTITY: &str = crate::kernel::names::CONTACT;
 
@@ -26,6 +26,9 @@ pub static SPEC: ListSpec = ListSpec {
     default_sort: "-created_at",
     filters: &[
         Field::new("kind", "kind", Kind::Choice(Choice::ContactKind)),
+        // People linked to the account (any of several).
+        Field::new("account_id", "account_id", Kind::Uuid)
+            .through("account_contacts", "contact_id"),
         Field::new("active", "active", Kind::Bool),
         Field::new("email", "email", Kind::Text).nullable(),
         Field::new("legacy_id", "legacy_id", Kind::Text).nullable(),
@@ -156,33 +159,13 @@ pub async fn get(store: &Store, actor: &Actor, id: Uuid) -> Result<Contact, Stor
     store.db.read(move |c| visible(c, &actor, id)).await
 }
 
-/// Lists contacts. Beyond the generic filters, `account_id=` keeps people linked to that
-/// account (any of several).
+/// Lists contacts: the generic filters (`account_id=` keeps people linked to that
+/// account, any of several) and `q`.
 pub async fn list(
     store: &Store,
     actor: &Actor,
-    mut params: ListParams,
+    params: ListParams,
 ) -> Result<Page<Contact>, StoreError> {
-    let mut extra = Vec::new();
-    let accounts: Vec<Value> = params
-        .take_filter("account_id")
-        .iter()
-        .flat_map(|v| v.split(','))
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map(|v| {
-            Uuid::parse_str(v).map(Value::Uuid).map_err(|_| {
-                StoreError::bad_request("account_id", "type", format!("{v:?} is not a UUID"))
-            })
-        })
-        .collect::<Result<_, _>>()?;
-    if !accounts.is_empty() {
-        let mut cond = SqlBuf::new(
-            "EXISTS (SELECT 1 FROM account_contacts ac WHERE ac.contact_id = contacts.id AND ac.account_id IN ",
-        );
-        cond.bind_list(accounts).push(")");
-        extra.push(cond);
-    }
     let scope = scope::contacts_visible(actor);
     list::read_page(
         store,
@@ -190,7 +173,7 @@ pub async fn list(
         params,
         actor.user_id,
         scope,
-        extra,
+        Vec::new(),
         Contact::from_row,
     )
     .await

@@ -99,10 +99,9 @@ fn setting_on(key: &'static str) -> SqlBuf {
 
 /// Whether the boolean setting `key` is on, read inside the caller's transaction.
 fn is_setting_on(c: &mut dyn rapport_db::Conn, key: &'static str) -> Result<bool, StoreError> {
-    let found: Option<i64> = c.query_scalar(
-        "SELECT 1 FROM settings WHERE key = ? AND value = ?",
-        &[key.into(), serde_json::Value::Bool(true).into()],
-    )?;
+    let mut q = SqlBuf::new("SELECT 1 WHERE ");
+    q.append(setting_on(key));
+    let found: Option<i64> = c.query_scalar(&q.sql, &q.params)?;
     Ok(found.is_some())
 }
 

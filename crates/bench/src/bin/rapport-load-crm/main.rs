@@ -233,13 +233,7 @@ impl Samples {
             Self::push(&mut self.accounts, "email", q);
         }
         if let Some(phone) = &a.phone {
-            let q: String = phone_words(phone)
-                .split(' ')
-                .next()
-                .unwrap_or_default()
-                .chars()
-                .take(9)
-                .collect();
+            let q = phone_query(phone);
             Self::push(&mut self.accounts, "phone", q);
         }
         if let Some(city) = &a.city {
@@ -265,13 +259,7 @@ impl Samples {
             Self::push(&mut self.contacts, "email", format!("{local}@"));
         }
         if let Some(phone) = &c.phone {
-            let q: String = phone_words(phone)
-                .split(' ')
-                .next()
-                .unwrap_or_default()
-                .chars()
-                .take(9)
-                .collect();
+            let q = phone_query(phone);
             Self::push(&mut self.contacts, "phone", q);
         }
     }
@@ -286,4 +274,16 @@ impl Samples {
         std::fs::write(path, format!("{json:#}\n"))
             .with_context(|| format!("writing {}", path.display()))
     }
+}
+
+/// What a user types to find a phone number: the first nine of its digits run together
+/// (the first of its search words, `phone_words`).
+fn phone_query(phone: &str) -> String {
+    phone_words(phone)
+        .split(' ')
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .take(9)
+        .collect()
 }

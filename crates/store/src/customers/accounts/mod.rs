@@ -38,6 +38,8 @@ pub static SPEC: ListSpec = ListSpec {
     filters: &[
         Field::new("kind", "kind", Kind::Choice(Choice::AccountKind)),
         Field::new("owner_id", "owner_id", Kind::Uuid).nullable(),
+        // A rep of the account, primary or secondary (seed 000's assignments).
+        Field::new("rep_id", "user_id", Kind::Uuid).through("account_reps", "account_id"),
         Field::new("created_by", "created_by", Kind::Uuid).nullable(),
         Field::new(
             "customer_type",
@@ -213,33 +215,6 @@ pub async fn list(
             "(SELECT COUNT(*) FROM account_tags t WHERE t.account_id = accounts.id AND t.tag IN ",
         );
         cond.bind_list(all).push(&format!(") = {wanted}"));
-        extra.push(cond);
-    }
-    let reps: Vec<Value> = params
-        .take_filter("rep_id")
-        .iter()
-        .flat_map(|v| v.split(','))
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map(|v| match v {
-            "me" => Ok(Value::Uuid(actor.user_id)),
-            _ => rapport_domain::validation::strict_uuid(v)
-                .map(Value::Uuid)
-                .ok_or_else(|| {
-                    StoreError::bad_request(
-                        "rep_id",
-                        "type",
-                        format!("{v:?} is not a UUID (or me)"),
-                    )
-                }),
-        })
-        .collect::<Result<_, _>>()?;
-    if !reps.is_empty() {
-        // A rep of the account, primary or secondary (seed 000's assignments).
-        let mut cond = SqlBuf::new(
-            "EXISTS (SELECT 1 FROM account_reps ar WHERE ar.account_id = accounts.id AND ar.user_id IN ",
-        );
-        cond.bind_list(reps).push(")");
         extra.push(cond);
     }
     let scope = scope::accounts_visible(actor);

@@ -101,7 +101,10 @@ pub(super) fn filter_conditions(
                 }
             }
         };
-        let col = field.column;
+        let col = match field.through {
+            Some(_) => format!("via.{}", field.column),
+            None => field.column.to_owned(),
+        };
         let parse = |s: &str| -> Result<Value, StoreError> {
             if field.kind == Kind::Uuid && s == "me" {
                 return Ok(Value::Uuid(me));
@@ -161,6 +164,14 @@ pub(super) fn filter_conditions(
                 cond.push(&format!("{col} IS NULL"));
             }
             cond.push(")");
+        }
+        if let Some(through) = field.through {
+            let mut linked = SqlBuf::new(&format!(
+                "EXISTS (SELECT 1 FROM {} via WHERE via.{} = {}.id AND ",
+                through.table, through.key, spec.table
+            ));
+            linked.append(cond).push(")");
+            cond = linked;
         }
         out.push(cond);
     }

@@ -160,6 +160,16 @@ pub struct Field {
     pub column: &'static str,
     pub kind: Kind,
     pub nullable: bool,
+    /// A filter on a column of a linked table rather than of the list's own.
+    pub through: Option<Through>,
+}
+
+/// The table whose rows `key` points at the listed row: a filter through it keeps the
+/// rows that have a linked row matching it (`rep_id` through `account_reps`).
+#[derive(Debug, Clone, Copy)]
+pub struct Through {
+    pub table: &'static str,
+    pub key: &'static str,
 }
 
 impl Field {
@@ -169,11 +179,18 @@ impl Field {
             column,
             kind,
             nullable: false,
+            through: None,
         }
     }
 
     pub const fn nullable(mut self) -> Self {
         self.nullable = true;
+        self
+    }
+
+    /// Filters on `column` of the rows of `table` whose `key` is the listed row's id.
+    pub const fn through(mut self, table: &'static str, key: &'static str) -> Self {
+        self.through = Some(Through { table, key });
         self
     }
 }
