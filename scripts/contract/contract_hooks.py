@@ -23,6 +23,7 @@ STATEFUL_RULES = {
     "one_of",  # give one of several fields (email or username, lot or sku, add or remove)
     "exclusive",  # give one of several fields, not both
     "after_start",  # an end date before its start date
+    "active",  # an inactive link marked primary (contact or account)
     "after",  # a period's end before its start
     "span",  # a period longer than the dashboards cover
     "future",  # a time that must be in the future

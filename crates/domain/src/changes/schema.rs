@@ -176,11 +176,31 @@ pub fn formatted(format: KnownFormat) -> ObjectBuilder {
         .format(Some(SchemaFormat::KnownFormat(format)))
 }
 
-/// A string that must be one of `names`.
+/// A string that must be one of `names`: an `enum`, unless two names differ only in
+/// case (seed 001's `Residential` beside `residential`), which generated clients turn
+/// into one constant twice; those sets are a pattern of the same names instead.
 pub fn one_of(names: Vec<&'static str>) -> ObjectBuilder {
-    ObjectBuilder::new()
-        .schema_type(Type::String)
-        .enum_values(Some(names))
+    let folded: std::collections::HashSet<String> =
+        names.iter().map(|n| n.to_ascii_lowercase()).collect();
+    let string = ObjectBuilder::new().schema_type(Type::String);
+    if folded.len() == names.len() {
+        return string.enum_values(Some(names));
+    }
+    let alternatives: Vec<String> = names
+        .iter()
+        .map(|n| {
+            n.chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '_' {
+                        c.to_string()
+                    } else {
+                        format!("\\{c}")
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    string.pattern(Some(format!("^(?:{})$", alternatives.join("|"))))
 }
 
 /// A whole number within `min..=max`.

@@ -1034,5 +1034,26 @@ both_engines! {
             }
         }
         assert!(wrong.is_empty(), "matrix broken:\n{}", wrong.join("\n"));
+
+        // Seed 001's settings on (docs/access.md "Settings that widen access"): a rep may
+        // delete an account they created and no one else's; every other role but the
+        // admin is refused as before, and nothing is deleted by a refused call.
+        let on = app.call(Method::PATCH, "/api/v1/settings", &app.admin.token,
+            Some(json!({"reps_see_accounts_they_updated": true, "reps_delete_accounts_they_created": true}))).await;
+        assert_eq!(on.status, StatusCode::OK, "{}", on.body);
+        let theirs = made(&app, &app.rep.token, "/api/v1/accounts", json!({"name": "Rep Made It"})).await;
+        let uri = format!("/api/v1/accounts/{theirs}");
+        for (role, w) in ROLES.iter().zip(&worlds) {
+            if matches!(*role, "admin" | "rep") {
+                continue;
+            }
+            let r = app.call(Method::DELETE, &uri, &w.token, None).await;
+            assert!(r.status.is_client_error(), "{role} deleted a rep's account with the settings on: {}", r.status);
+        }
+        let r = app.call(Method::DELETE, &uri, &app.other_rep.token, None).await;
+        assert!(r.status.is_client_error(), "another rep deleted it: {}", r.status);
+        assert_eq!(app.get(&uri, &app.admin.token).await.status, StatusCode::OK);
+        let r = app.call(Method::DELETE, &uri, &app.rep.token, None).await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
     }
 }

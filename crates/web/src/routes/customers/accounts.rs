@@ -326,12 +326,13 @@ pub async fn restore_account(
     Ok(tagged(StatusCode::OK, account))
 }
 
-/// Deletes an account for good (admins only).
+/// Deletes an account for good (admins; with seed 001's setting, the rep who created
+/// it), with the people linked to no other account.
 #[utoipa::path(delete, path = "/api/v1/accounts/{id}", tag = "accounts",
     params(("id" = Uuid, Path), ("If-Match" = Option<String>, Header)),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, description = "Only admins may delete", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 403, description = "Only admins may delete (and, with the setting reps_delete_accounts_they_created, the rep who created the account)", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "No such account", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
 pub async fn delete_account(
     State(app): State<AppState>,

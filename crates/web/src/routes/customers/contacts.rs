@@ -107,7 +107,7 @@ pub async fn get_contact(
     responses(
         (status = 200, description = "Updated", body = Contact, headers(("ETag" = String))),
         (status = 404, description = "No such contact", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
-        (status = 409, description = "Another contact has this legacy id", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "Another contact has this legacy id, or another person at one of this person's accounts has the new email (existing_id names them)", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
 pub async fn update_contact(
     State(app): State<AppState>,

@@ -27,7 +27,7 @@ pub struct AccountPeople {
     responses(
         (status = 201, description = "Linked", body = AccountPerson),
         (status = 404, description = "No such account", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
-        (status = 409, description = "Already linked (existing_id is the link), or the account is archived", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "Already linked (existing_id is the link), the account is archived, another person there has this email, or the person already has a primary account (existing_id names the other person, or that account)", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields, or a contact you cannot see", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
 pub async fn link_contact(
     State(app): State<AppState>,
@@ -58,7 +58,7 @@ pub async fn account_contacts(
     responses(
         (status = 200, description = "Changed", body = AccountPerson),
         (status = 404, description = "No such link", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
-        (status = 409, description = "The account is archived, or already has a primary contact", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "The account is archived, already has a primary contact, or the person already has a primary account (existing_id names it)", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
 pub async fn update_link(
     State(app): State<AppState>,
