@@ -122,7 +122,12 @@ pub async fn serve(cfg: Config) -> anyhow::Result<()> {
         login_max_failures_per_ip: cfg.login_max_failures_per_ip,
         login_window: Duration::from_secs(cfg.login_window_minutes * 60),
     };
-    let app = rapport_web::router(rapport_web::AppState::new(store.clone(), web_config));
+    let state = rapport_web::AppState::new(store.clone(), web_config);
+    let setup_link = state
+        .offer_first_run_setup()
+        .await
+        .context("cannot tell whether any user exists")?;
+    let app = rapport_web::router(state);
     let listener = tokio::net::TcpListener::bind(&cfg.listen)
         .await
         .with_context(|| format!("cannot listen on {}", cfg.listen))?;
@@ -135,6 +140,14 @@ pub async fn serve(cfg: Config) -> anyhow::Result<()> {
         "rapport is serving on http://{}",
         cfg.listen
     );
+    if let Some(path) = setup_link {
+        // Printed, not logged: the link is a one-time secret for whoever started the
+        // server, and logs are often shipped elsewhere.
+        println!(
+            "\nNo users yet. Create the first administrator at:\n\n    http://{}{}\n\n(valid for one hour, once; or use `rapport user create`)\n",
+            cfg.listen, path
+        );
+    }
     let (grace_tx, grace_rx) = tokio::sync::oneshot::channel::<()>();
     let limits = rapport_web::ServeLimits {
         header_read_timeout: Duration::from_secs(cfg.header_read_timeout_secs),

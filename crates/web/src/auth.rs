@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use rapport_domain::Ctx;
@@ -14,7 +14,7 @@ use subtle::ConstantTimeEq;
 
 use crate::problem::Problem;
 use crate::request_id::RequestId;
-use crate::AppState;
+use crate::{AppState, CookieSecure};
 
 pub const SESSION_COOKIE: &str = "rapport_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -45,7 +45,7 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_owned())
 }
 
-fn client_meta(req: &Request, trust_proxy: bool) -> ClientMeta {
+pub(crate) fn client_meta(req: &Request, trust_proxy: bool) -> ClientMeta {
     let headers = req.headers();
     let forwarded = trust_proxy
         .then(|| {
@@ -200,4 +200,18 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientMeta {
                 https: false,
             }))
     }
+}
+
+/// The session cookie: HttpOnly, SameSite=Lax, Secure as configured; `max_age` 0 clears it.
+pub(crate) fn session_cookie(app: &AppState, meta: &ClientMeta, value: &str, max_age: i64) -> HeaderValue {
+    let secure = match app.config.cookie_secure {
+        CookieSecure::Always => true,
+        CookieSecure::Never => false,
+        CookieSecure::Auto => meta.https,
+    };
+    let text = format!(
+        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
+        if secure { "; Secure" } else { "" }
+    );
+    HeaderValue::from_str(&text).unwrap_or(HeaderValue::from_static("rapport_session=; Max-Age=0"))
 }

@@ -17,6 +17,7 @@ mod query;
 mod request_id;
 mod routes;
 mod serve;
+mod ui;
 
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -89,6 +90,8 @@ pub struct AppState {
     /// The API document, set by [`router`] from the same registration that routes, so it
     /// describes exactly what is served. Shared by every clone of the state.
     openapi: Arc<OnceLock<utoipa::openapi::OpenApi>>,
+    /// The first-run setup link this node offers (the UI's `/setup/{token}`).
+    setup: Arc<ui::setup::SetupOffer>,
 }
 
 impl AppState {
@@ -103,6 +106,7 @@ impl AppState {
             metrics: Arc::default(),
             login_throttle: Arc::new(login_throttle),
             openapi: Arc::default(),
+            setup: Arc::default(),
         }
     }
 }
@@ -116,10 +120,6 @@ async fn expose_matched_path(req: Request, next: Next) -> Response {
         res.extensions_mut().insert(m);
     }
     res
-}
-
-async fn not_found() -> Problem {
-    Problem::not_found("no such endpoint; the API is described at /api/v1/openapi.json")
 }
 
 pub fn router(state: AppState) -> Router {
@@ -145,7 +145,8 @@ pub fn router(state: AppState) -> Router {
         .set(openapi::with_parameter_rules(doc, &routes::LISTS));
     Router::new()
         .merge(served)
-        .fallback(not_found)
+        .merge(ui::router(state.clone()))
+        .fallback(ui::fallback)
         .method_not_allowed_fallback(|| async {
             Problem::new(
                 axum::http::StatusCode::METHOD_NOT_ALLOWED,

@@ -27,7 +27,7 @@ impl<S: Send + Sync> FromRequestParts<S> for QueryPairs {
 /// (a `q` that became `\u{FFFD}` would match nothing, or everything), and the NUL
 /// character, which PostgreSQL cannot store or compare in text (both engines refuse it
 /// alike).
-fn decode_pairs(raw: &str) -> Result<Vec<(String, String)>, Problem> {
+pub fn decode_pairs(raw: &str) -> Result<Vec<(String, String)>, Problem> {
     let mut pairs = Vec::new();
     for part in raw.split('&').filter(|p| !p.is_empty()) {
         let (name, value) = part.split_once('=').unwrap_or((part, ""));
@@ -70,42 +70,48 @@ impl<S: Send + Sync> FromRequestParts<S> for ListQuery {
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let QueryPairs(pairs) = QueryPairs::from_request_parts(parts, state).await?;
-        let mut p = ListParams::default();
-        for (k, v) in pairs {
-            match k.as_str() {
-                "limit" => {
-                    p.limit = v
-                        .parse::<usize>()
-                        .ok()
-                        .filter(|n| (1..=MAX_LIMIT).contains(n))
-                        .ok_or_else(|| {
-                            Problem::bad_request(
-                                "limit",
-                                "range",
-                                format!("must be a whole number from 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT})"),
-                            )
-                        })?;
-                }
-                "cursor" => p.cursor = Some(v).filter(|s| !s.is_empty()),
-                "sort" => p.sort = Some(v),
-                "q" => p.q = Some(v).filter(|s| !s.trim().is_empty()),
-                "count" => {
-                    p.count = match v.as_str() {
-                        // Exactly the document's boolean: true or false.
-                        "true" => true,
-                        "false" => false,
-                        _ => {
-                            return Err(Problem::bad_request(
-                                "count",
-                                "boolean",
-                                "must be true or false",
-                            ))
-                        }
+        list_params(pairs).map(ListQuery)
+    }
+}
+
+/// The list conventions read from decoded query pairs; the rest become filters. The UI's
+/// list pages read their query strings through this too.
+pub fn list_params(pairs: Vec<(String, String)>) -> Result<ListParams, Problem> {
+    let mut p = ListParams::default();
+    for (k, v) in pairs {
+        match k.as_str() {
+            "limit" => {
+                p.limit = v
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|n| (1..=MAX_LIMIT).contains(n))
+                    .ok_or_else(|| {
+                        Problem::bad_request(
+                            "limit",
+                            "range",
+                            format!("must be a whole number from 1 to {MAX_LIMIT} (default {DEFAULT_LIMIT})"),
+                        )
+                    })?;
+            }
+            "cursor" => p.cursor = Some(v).filter(|s| !s.is_empty()),
+            "sort" => p.sort = Some(v),
+            "q" => p.q = Some(v).filter(|s| !s.trim().is_empty()),
+            "count" => {
+                p.count = match v.as_str() {
+                    // Exactly the document's boolean: true or false.
+                    "true" => true,
+                    "false" => false,
+                    _ => {
+                        return Err(Problem::bad_request(
+                            "count",
+                            "boolean",
+                            "must be true or false",
+                        ))
                     }
                 }
-                _ => p.filters.push((k, v)),
             }
+            _ => p.filters.push((k, v)),
         }
-        Ok(ListQuery(p))
     }
+    Ok(p)
 }

@@ -167,6 +167,53 @@ pub async fn get(store: &Store, id: Uuid) -> Result<User, StoreError> {
     store.db.read(move |c| load(c, id)).await
 }
 
+/// Whether any user exists; with none, the server offers a first-run setup link.
+pub async fn any_exist(store: &Store) -> Result<bool, StoreError> {
+    store
+        .db
+        .read(|c| Ok(c.query_one("SELECT 1 FROM users LIMIT 1", &[])?.is_some()))
+        .await
+}
+
+/// Someone an account, lead or task may be given to: an enabled member of staff.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Colleague {
+    pub id: Uuid,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+}
+
+/// The enabled internal users (admins, managers, reps), by name, for pickers and for
+/// showing owners by name. Staff see them all; partner, distributor and fulfiller users
+/// see none, so the names of the company's people never leave it.
+pub async fn colleagues(store: &Store, actor: &Actor) -> Result<Vec<Colleague>, StoreError> {
+    if matches!(actor.role, Role::Partner | Role::Distributor | Role::Fulfiller) {
+        return Ok(Vec::new());
+    }
+    store
+        .db
+        .read(|c| {
+            let rows = c.query(
+                "SELECT id, name, email, role FROM users WHERE enabled \
+                 AND role IN ('admin', 'restricted_admin', 'manager', 'rep') ORDER BY name, email",
+                &[],
+            )?;
+            rows.iter()
+                .map(|r| {
+                    let role: String = r.get("role")?;
+                    Ok(Colleague {
+                        id: r.get("id")?,
+                        name: r.get("name")?,
+                        email: r.get("email")?,
+                        role: Role::parse(&role).unwrap_or(Role::Viewer),
+                    })
+                })
+                .collect()
+        })
+        .await
+}
+
 pub async fn find_by_email(store: &Store, email: &str) -> Result<Option<User>, StoreError> {
     let email = normalize_email(email);
     store

@@ -129,29 +129,34 @@ pub async fn create(
     ctx: &Ctx,
     changes: ContactChanges,
 ) -> Result<Contact, StoreError> {
-    scope::require_contact_action(&ctx.actor, Action::Create)?;
     let ctx = ctx.clone();
-    store
-        .db
-        .write(move |c| {
-            let now = rapport_db::now();
-            let me = Some(ctx.actor.user_id).filter(|u| !u.is_nil());
-            let mut contact = Contact::blank(me, now);
-            changes.apply_to(&mut contact);
-            check_legacy_id(c, &ctx.actor, &contact)?;
-            record::insert(c, &contact).map_err(unique_conflict)?;
-            audit::record_change(
-                c,
-                &ctx,
-                AuditAction::Create,
-                ENTITY,
-                contact.id,
-                None,
-                Some(&contact),
-            )?;
-            Ok(contact)
-        })
-        .await
+    store.db.write(move |c| create_in(c, &ctx, changes)).await
+}
+
+/// Creates a contact inside a write the caller runs (linking it to an account in the same
+/// transaction, say).
+pub(crate) fn create_in(
+    c: &mut dyn Conn,
+    ctx: &Ctx,
+    changes: ContactChanges,
+) -> Result<Contact, StoreError> {
+    scope::require_contact_action(&ctx.actor, Action::Create)?;
+    let now = rapport_db::now();
+    let me = Some(ctx.actor.user_id).filter(|u| !u.is_nil());
+    let mut contact = Contact::blank(me, now);
+    changes.apply_to(&mut contact);
+    check_legacy_id(c, &ctx.actor, &contact)?;
+    record::insert(c, &contact).map_err(unique_conflict)?;
+    audit::record_change(
+        c,
+        ctx,
+        AuditAction::Create,
+        ENTITY,
+        contact.id,
+        None,
+        Some(&contact),
+    )?;
+    Ok(contact)
 }
 
 pub async fn get(store: &Store, actor: &Actor, id: Uuid) -> Result<Contact, StoreError> {

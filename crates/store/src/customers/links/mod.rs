@@ -18,7 +18,10 @@ use crate::policy::{self as scope, Action};
 use crate::{SqlBuf, Store, StoreError};
 
 mod gone;
+mod new_person;
 mod rules;
+
+pub use new_person::add_new_person;
 
 pub(crate) use gone::{account_gone, contact_gone};
 pub(crate) use rules::people_only_at;
@@ -194,7 +197,17 @@ pub async fn link(
     let ctx = ctx.clone();
     store
         .db
-        .write(move |c| {
+        .write(move |c| link_in(c, &ctx, account_id, changes))
+        .await
+}
+
+/// Links a person to an account inside a write the caller runs.
+pub(crate) fn link_in(
+    c: &mut dyn Conn,
+    ctx: &Ctx,
+    account_id: Uuid,
+    changes: LinkChanges,
+) -> Result<AccountPerson, StoreError> {
             let actor = &ctx.actor;
             writable_account(c, actor, account_id)?;
             let contact_id = changes
@@ -219,7 +232,7 @@ pub async fn link(
             rules::check_primary_account(c, &link)?;
             crate::customers::email_in_account::check_free(c, account_id, contact_id, contact.email.as_deref(), "contact_id")?;
             if link.is_primary {
-                clear_primary(c, &ctx, account_id, link.id)?;
+                clear_primary(c, ctx, account_id, link.id)?;
             }
             c.execute(
                 "INSERT INTO account_contacts (id, account_id, contact_id, role, is_primary, is_primary_account, \
@@ -242,10 +255,8 @@ pub async fn link(
                 ],
             )
             .map_err(primary_conflict)?;
-            audit::record_change(c, &ctx, AuditAction::Create, ENTITY, link.id, None, Some(&link))?;
+            audit::record_change(c, ctx, AuditAction::Create, ENTITY, link.id, None, Some(&link))?;
             Ok(AccountPerson { link, contact })
-        })
-        .await
 }
 
 fn link_of(

@@ -1,7 +1,7 @@
 //! Signing in and out with a password; who am I.
 
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
@@ -11,10 +11,10 @@ use rapport_store::auth::users::{self, User};
 use rapport_store::StoreError;
 use serde::Serialize;
 
-use crate::auth::{cookie, Authed, ClientMeta, SESSION_COOKIE};
+use crate::auth::{cookie, session_cookie, Authed, ClientMeta, SESSION_COOKIE};
 use crate::body::JsonBody;
 use crate::problem::{ApiResult, Problem};
-use crate::{AppState, CookieSecure};
+use crate::AppState;
 
 /// Exactly one of `email` and `username`.
 #[derive(Serialize, utoipa::ToSchema)]
@@ -34,19 +34,6 @@ pub struct LoginResponse {
     /// Send back in X-CSRF-Token on every cookie-authenticated write.
     pub csrf_token: String,
     pub expires_at: DateTime<Utc>,
-}
-
-fn session_cookie(app: &AppState, meta: &ClientMeta, value: &str, max_age: i64) -> HeaderValue {
-    let secure = match app.config.cookie_secure {
-        CookieSecure::Always => true,
-        CookieSecure::Never => false,
-        CookieSecure::Auto => meta.https,
-    };
-    let text = format!(
-        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
-        if secure { "; Secure" } else { "" }
-    );
-    HeaderValue::from_str(&text).unwrap_or(HeaderValue::from_static("rapport_session=; Max-Age=0"))
 }
 
 /// Signs in with email (or directory user name) and password; sets the session cookie.

@@ -1,0 +1,99 @@
+//! What every list page shares: its query string read as the API reads a list's (the
+//! same filters, sort, search and keyset cursor), the pager, and the filter values to show
+//! back in the form.
+
+use axum::extract::{FromRequestParts, RawQuery};
+use axum::http::request::Parts;
+use maud::{html, Markup};
+use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+use rapport_store::ListParams;
+
+use super::form::Errors;
+use crate::query::{decode_pairs, list_params};
+
+/// A list page's query: the pairs as sent (empty form fields dropped, so an unused filter
+/// is no filter), and the list parameters read from them, or why they could not be read.
+pub struct ListQuery {
+    pub pairs: Vec<(String, String)>,
+    pub params: Result<ListParams, Errors>,
+}
+
+impl ListQuery {
+    /// The value of a parameter as sent, for showing it back in the filter form.
+    pub fn value(&self, name: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The parameters with `limit` set, or the page's errors.
+    pub fn params(&self, limit: usize) -> Result<ListParams, Errors> {
+        self.params.clone().map(|mut p| {
+            p.limit = limit;
+            p
+        })
+    }
+
+    /// This query without its cursor and with `extra` pairs set, as a query string.
+    pub fn link(&self, path: &str, extra: &[(&str, &str)]) -> String {
+        let mut pairs: Vec<(&str, &str)> = self
+            .pairs
+            .iter()
+            .filter(|(k, _)| k != "cursor" && !extra.iter().any(|(e, _)| e == k))
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        pairs.extend(extra.iter().copied());
+        with_query(path, &pairs)
+    }
+
+    /// Next-page and first-page links for a keyset page.
+    pub fn pager(&self, path: &str, next_cursor: Option<&str>) -> Markup {
+        let on_later_page = self.value("cursor").is_some();
+        html! {
+            nav.pager aria-label="Pages" {
+                @if on_later_page { a href=(self.link(path, &[])) { "← First page" } }
+                @if let Some(c) = next_cursor { a href=(self.link(path, &[("cursor", c)])) rel="next" { "Next page →" } }
+            }
+        }
+    }
+}
+
+pub fn with_query(path: &str, pairs: &[(&str, &str)]) -> String {
+    if pairs.is_empty() {
+        return path.to_owned();
+    }
+    let q: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                utf8_percent_encode(k, NON_ALPHANUMERIC),
+                utf8_percent_encode(v, NON_ALPHANUMERIC)
+            )
+        })
+        .collect();
+    format!("{path}?{}", q.join("&"))
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for ListQuery {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let raw = RawQuery::from_request_parts(parts, state)
+            .await
+            .map(|RawQuery(q)| q.unwrap_or_default())
+            .unwrap_or_default();
+        let (pairs, params) = match decode_pairs(&raw) {
+            Ok(pairs) => {
+                let pairs: Vec<(String, String)> =
+                    pairs.into_iter().filter(|(_, v)| !v.trim().is_empty()).collect();
+                let params = list_params(pairs.clone()).map_err(Errors::from);
+                (pairs, params)
+            }
+            Err(p) => (Vec::new(), Err(Errors::from(p))),
+        };
+        Ok(ListQuery { pairs, params })
+    }
+}

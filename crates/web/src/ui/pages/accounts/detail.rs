@@ -1,0 +1,212 @@
+//! `GET /accounts/{id}`: the account with its addresses, people (the primary marked),
+//! reps, tags and one timeline, with the quick forms to log a call, add a note or a task.
+
+use axum::extract::{Path, State};
+use maud::{html, Markup};
+use rapport_domain::account::{Account, Address};
+use rapport_store::auth::users;
+use rapport_store::customers::links::AccountPerson;
+use rapport_store::customers::{accounts, links, reps};
+use rapport_store::timeline::merged::{self as timeline, Subject, TimelineEntry};
+use rapport_store::ListParams;
+use uuid::Uuid;
+
+use super::list::names;
+use crate::ui::errors::{OrPage, PageResult};
+use crate::ui::fmt;
+use crate::ui::form::{csrf, field, textarea, Errors};
+use crate::ui::layout::{page, Section};
+use crate::ui::session::Viewer;
+use crate::AppState;
+
+fn address(label: &str, a: &Option<Address>) -> Markup {
+    html! {
+        div {
+            h3 { (label) }
+            @match a {
+                Some(a) => address.plain {
+                    @for line in [&a.street, &a.street2].into_iter().flatten() { (line) br; }
+                    @for part in [&a.postal_code, &a.city].into_iter().flatten() { (part) " " } br;
+                    @for part in [&a.region, &a.country].into_iter().flatten() { (part) " " }
+                },
+                None => p.muted { "None given." },
+            }
+        }
+    }
+}
+
+fn people(viewer: &Viewer, account: &Account, people: &[AccountPerson], errors: &Errors) -> Markup {
+    html! {
+        section.card #people {
+            h2 { "People" }
+            @if people.is_empty() { p.muted { "No one linked yet." } }
+            ul.timeline {
+                @for p in people {
+                    li {
+                        a href={ "/contacts/" (p.contact.id) } { (p.contact.full_name) }
+                        @if p.link.is_primary { " " span.badge.primary { "primary" } }
+                        @if !p.link.active { " " span.badge { "inactive" } }
+                        @if let Some(r) = &p.link.role { " · " (r) }
+                        @if let Some(e) = &p.contact.email { br; span.muted { (e) } }
+                        @if !p.link.is_primary && account.archived_at.is_none() {
+                            form.inline method="post" action={ "/accounts/" (account.id) "/people/" (p.contact.id) "/primary" } {
+                                (csrf(viewer))
+                                " " button.link type="submit" { "Make primary" }
+                            }
+                        }
+                    }
+                }
+            }
+            @if account.archived_at.is_none() {
+                details.quick open[!errors.is_empty()] {
+                    summary { "Add a person" }
+                    (errors.banner(&["first_name", "last_name", "email", "phone", "title", "role"]))
+                    form method="post" action={ "/accounts/" (account.id) "/people" } {
+                        (csrf(viewer))
+                        (field("First name", "first_name", None, "text", errors))
+                        (field("Last name", "last_name", None, "text", errors))
+                        (field("Email", "email", None, "email", errors))
+                        (field("Phone", "phone", None, "tel", errors))
+                        (field("Role at this account", "role", None, "text", errors))
+                        div.field { label { input type="checkbox" name="is_primary"; " Primary contact" } }
+                        button type="submit" { "Add person" }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub fn entry(e: &TimelineEntry, authors: &std::collections::HashMap<Uuid, String>) -> Markup {
+    match e {
+        TimelineEntry::Activity { pinned, activity: a, .. } => html! {
+            li {
+                div.when {
+                    (fmt::words(a.kind.as_str()))
+                    @if let Some(ch) = a.channel { " (" (fmt::words(ch.as_str())) ")" }
+                    " · " (fmt::date(a.activity_date))
+                    @if let Some(who) = a.author_id.and_then(|id| authors.get(&id)) { " · " (who) }
+                    @if *pinned { " · pinned" }
+                    @if a.internal { " · internal" }
+                }
+                @if let Some(s) = &a.subject { strong { (s) } br; }
+                (a.body)
+                @if let Some(due) = a.due_at { div.muted { "Due " (fmt::time(due)) @if a.done { " · done" } } }
+            }
+        },
+        TimelineEntry::StatusChange { status_change: s, .. } => html! {
+            li {
+                div.when { "Lead status · " (fmt::time(s.changed_at)) }
+                a href={ "/leads/" (s.lead_id) } { "Lead" } " moved "
+                @if let Some(old) = s.old_status { (fmt::words(old.as_str())) " → " }
+                strong { (fmt::words(s.new_status.as_str())) }
+                @if let Some(r) = &s.reason { " — " (r) }
+            }
+        },
+    }
+}
+
+fn quick_forms(viewer: &Viewer, account: &Account, errors: &Errors) -> Markup {
+    let action = format!("/accounts/{}/activities", account.id);
+    html! {
+        div.grid {
+            details.quick open[!errors.is_empty()] {
+                summary { "Log a call" }
+                form method="post" action=(action) {
+                    (csrf(viewer)) input type="hidden" name="kind" value="call";
+                    (field("Subject", "subject", None, "text", errors))
+                    (textarea("What was said", "body", None, 3, errors))
+                    (field("Follow up at (UTC, optional)", "follow_up_at", None, "datetime-local", errors))
+                    button type="submit" { "Log call" }
+                }
+            }
+            details.quick {
+                summary { "Add a note" }
+                form method="post" action=(action) {
+                    (csrf(viewer)) input type="hidden" name="kind" value="note";
+                    (textarea("Note", "body", None, 3, errors))
+                    div.field { label { input type="checkbox" name="pinned"; " Pin to the top" } }
+                    button type="submit" { "Add note" }
+                }
+            }
+            details.quick {
+                summary { "Add a task" }
+                form method="post" action=(action) {
+                    (csrf(viewer)) input type="hidden" name="kind" value="task";
+                    (field("Task", "subject", None, "text", errors))
+                    (field("Due (UTC)", "due_at", None, "datetime-local", errors))
+                    button type="submit" { "Add task" }
+                }
+            }
+        }
+    }
+}
+
+/// The whole page; `person_errors` and `activity_errors` come back from a refused form.
+pub async fn render(app: &AppState, viewer: &Viewer, id: Uuid, person_errors: Errors, activity_errors: Errors) -> PageResult {
+    let actor = &viewer.ctx.actor;
+    let account = accounts::get(&app.store, actor, id).await.or_page(viewer)?;
+    let people_rows = links::for_account(&app.store, actor, id).await.or_page(viewer)?;
+    let rep_rows = reps::list(&app.store, actor, id).await.or_page(viewer)?;
+    let entries = timeline::page(&app.store, actor, Subject::Account(id), ListParams { limit: 50, ..ListParams::default() })
+        .await
+        .or_page(viewer)?;
+    let authors = names(&users::colleagues(&app.store, actor).await.or_page(viewer)?);
+    let archived = account.archived_at.is_some();
+    let body = html! {
+        div.page-head {
+            h1 { (account.name) " " span.badge { (fmt::words(account.kind.as_str())) } @if archived { " " span.badge.archived { "archived" } } }
+            div.actions {
+                @if !archived { a.button.secondary href={ "/accounts/" (id) "/edit" } { "Edit" } }
+                @if viewer.is_internal() && !archived { a.button.secondary href={ "/accounts/" (id) "/merge" } { "Merge duplicates" } }
+                form.inline method="post" action={ "/accounts/" (id) @if archived { "/restore" } @else { "/archive" } }
+                    data-confirm=[(!archived).then_some("Archive this account? It leaves the lists until restored.")] {
+                    (csrf(viewer))
+                    button.secondary type="submit" { @if archived { "Restore" } @else { "Archive" } }
+                }
+            }
+        }
+        @if let Some(m) = account.merged_into_id { p.alert.ok { "Merged into " a href={ "/accounts/" (m) } { "another account" } "." } }
+        div.split {
+            div {
+                (quick_forms(viewer, &account, &activity_errors))
+                section.card {
+                    h2 { "Timeline" }
+                    @if entries.data.is_empty() { p.muted { "Nothing yet. Log a call or add a note." } }
+                    ul.timeline #timeline data-refresh { @for e in &entries.data { (entry(e, &authors)) } }
+                }
+            }
+            div {
+                section.card {
+                    h2 { "Details" }
+                    dl.props {
+                        @if let Some(v) = &account.legal_name { dt { "Legal name" } dd { (v) } }
+                        @if let Some(v) = &account.registration_number { dt { "Registration" } dd { (v) } }
+                        @if let Some(v) = account.customer_type { dt { "Customer type" } dd { (v.as_str()) } }
+                        @if let Some(v) = &account.email { dt { "Email" } dd { a href={ "mailto:" (v) } { (v) } } }
+                        @if let Some(v) = &account.phone { dt { "Phone" } dd { a href={ "tel:" (v) } { (v) } } }
+                        @if let Some(v) = &account.website { dt { "Website" } dd { (v) } }
+                        dt { "Owner" } dd { (account.owner_id.and_then(|o| authors.get(&o).cloned()).unwrap_or_else(|| "—".into())) }
+                        dt { "Tags" } dd { @for t in &account.tags { span.tag { (t) } } @if account.tags.is_empty() { "—" } }
+                        @if let Some(v) = &account.legacy_id { dt { "Legacy id" } dd { (v) } }
+                    }
+                    @if let Some(n) = &account.notes { h3 { "Notes" } p { (n) } }
+                    (address("Billing address", &account.billing_address))
+                    (address("Service address", &account.service_address))
+                }
+                (people(viewer, &account, &people_rows, &person_errors))
+                section.card {
+                    h2 { "Reps" }
+                    @if rep_rows.is_empty() { p.muted { "No reps." } }
+                    ul { @for r in &rep_rows { li { (r.name) " · " (r.role.as_str()) } } }
+                }
+            }
+        }
+    };
+    Ok(page(viewer, Section::Accounts, &account.name, body))
+}
+
+/// `GET /accounts/{id}`
+pub async fn show(State(app): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>) -> PageResult {
+    render(&app, &viewer, id, Errors::none(), Errors::none()).await
+}

@@ -1,0 +1,16 @@
+//! The pages, one module per area, in the order of the store's areas.
+
+mod accounts;
+mod home;
+
+use axum::routing::{get, post};
+use axum::Router;
+
+use crate::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/home", get(home::show))
+        .route("/activities/{id}/done", post(home::tick))
+        .merge(accounts::router())
+}
