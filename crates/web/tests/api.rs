@@ -3,6 +3,8 @@
 
 #[path = "api/support.rs"]
 mod support;
+#[path = "api/ui_support.rs"]
+mod ui_support;
 
 #[path = "api/accounts.rs"]
 mod accounts;
@@ -54,3 +56,5 @@ mod timeline;
 mod totals;
 #[path = "api/users.rs"]
 mod users;
+#[path = "api/ui_pages.rs"]
+mod ui_pages;

@@ -123,8 +123,8 @@ pub async fn show(State(app): State<AppState>, viewer: Viewer) -> PageResult {
         due_list(vec![
             ("assignee", "me".into()),
             ("done", "false".into()),
-            ("due_at_after", now.to_rfc3339()),
-            ("due_at_before", (now + Duration::days(14)).to_rfc3339()),
+            ("due_after", now.to_rfc3339()),
+            ("due_before", (now + Duration::days(14)).to_rfc3339()),
         ]),
     )
     .await
