@@ -287,15 +287,31 @@ impl From<rapport_domain::Invalid> for Errors {
     }
 }
 
-/// A labelled input with its error beside it. `attrs` picks the input type.
-pub fn field(
+/// The id of a control: `f-<name>`, or `f-<scope>-<name>` when a page has several forms
+/// with the same field names (ids must be unique for labels to work).
+fn control_id(scope: &str, name: &str) -> String {
+    if scope.is_empty() {
+        format!("f-{name}")
+    } else {
+        format!("f-{scope}-{name}")
+    }
+}
+
+/// A labelled input with its error beside it. `input_type` picks the input type.
+pub fn field(label: &str, name: &str, value: Option<&str>, input_type: &str, errors: &Errors) -> Markup {
+    field_for("", label, name, value, input_type, errors)
+}
+
+/// [`field`] in a form of its own on a page with others (`scope` keeps ids unique).
+pub fn field_for(
+    scope: &str,
     label: &str,
     name: &str,
     value: Option<&str>,
     input_type: &str,
     errors: &Errors,
 ) -> Markup {
-    let id = format!("f-{name}");
+    let id = control_id(scope, name);
     let err_id = format!("{id}-error");
     let error = errors.of(name);
     html! {
@@ -316,7 +332,7 @@ pub fn select(
     selected: Option<&str>,
     errors: &Errors,
 ) -> Markup {
-    let id = format!("f-{name}");
+    let id = control_id("", name);
     let err_id = format!("{id}-error");
     let error = errors.of(name);
     html! {
@@ -334,7 +350,19 @@ pub fn select(
 
 /// A labelled textarea with its error beside it.
 pub fn textarea(label: &str, name: &str, value: Option<&str>, rows: u32, errors: &Errors) -> Markup {
-    let id = format!("f-{name}");
+    textarea_for("", label, name, value, rows, errors)
+}
+
+/// [`textarea`] in a form of its own on a page with others.
+pub fn textarea_for(
+    scope: &str,
+    label: &str,
+    name: &str,
+    value: Option<&str>,
+    rows: u32,
+    errors: &Errors,
+) -> Markup {
+    let id = control_id(scope, name);
     let err_id = format!("{id}-error");
     let error = errors.of(name);
     html! {

@@ -156,7 +156,7 @@ both_engines! {
         b.get(&at).await.assert_has("Pricing call").assert_has("Wants a quote");
         let empty_note = b.post(&format!("{at}/activities"), &[("kind", "note"), ("body", "")]).await;
         assert_eq!(empty_note.status, StatusCode::UNPROCESSABLE_ENTITY);
-        empty_note.assert_has("f-body-error");
+        empty_note.assert_has("f-note-body-error");
         // The list finds it by search; archive hides it until asked for.
         b.get("/accounts?q=acme").await.assert_has("Acme Dental");
         let archived = b.post(&format!("{at}/archive"), &[]).await;

@@ -13,7 +13,7 @@ use rapport_store::timeline::activities;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use super::detail::render;
+use super::detail::{render, ActivityErrors};
 use crate::ui::errors::{store_error_page, PageResult};
 use crate::ui::form::{Errors, Kind, SignedForm};
 use crate::ui::layout::{page, Section};
@@ -61,7 +61,7 @@ pub async fn add_person(State(app): State<AppState>, Path(id): Path<Uuid>, Signe
     };
     match result {
         Ok(_) => Ok(to_account(id)),
-        Err(errors) => render(&app, &viewer, id, errors, Errors::none()).await.map(refused),
+        Err(errors) => render(&app, &viewer, id, errors, ActivityErrors::none()).await.map(refused),
     }
 }
 
@@ -70,7 +70,7 @@ pub async fn make_primary(State(app): State<AppState>, Path((id, contact_id)): P
     let changes = LinkChanges::read(json!({"is_primary": true}), false).map_err(|e| crate::ui::errors::error_page(Some(&viewer), e.into()))?;
     match links::update(&app.store, &viewer.ctx, id, contact_id, changes).await {
         Ok(_) => Ok(to_account(id)),
-        Err(e) => render(&app, &viewer, id, Errors::from(e), Errors::none()).await.map(refused),
+        Err(e) => render(&app, &viewer, id, Errors::from(e), ActivityErrors::none()).await.map(refused),
     }
 }
 
@@ -101,7 +101,10 @@ pub async fn log_activity(State(app): State<AppState>, Path(id): Path<Uuid>, Sig
     };
     match result {
         Ok(_) => Ok(to_account(id)),
-        Err(errors) => render(&app, &viewer, id, Errors::none(), errors).await.map(refused),
+        Err(errors) => {
+            let kind = form.text("kind").unwrap_or_default();
+            render(&app, &viewer, id, Errors::none(), ActivityErrors { kind, errors }).await.map(refused)
+        }
     }
 }
 

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use super::list::names;
 use crate::ui::errors::{OrPage, PageResult};
 use crate::ui::fmt;
-use crate::ui::form::{csrf, field, textarea, Errors};
+use crate::ui::form::{csrf, field_for, textarea_for, Errors};
 use crate::ui::layout::{page, Section};
 use crate::ui::session::Viewer;
 use crate::AppState;
@@ -63,12 +63,12 @@ fn people(viewer: &Viewer, account: &Account, people: &[AccountPerson], errors: 
                     (errors.banner(&["first_name", "last_name", "email", "phone", "title", "role"]))
                     form method="post" action={ "/accounts/" (account.id) "/people" } {
                         (csrf(viewer))
-                        (field("First name", "first_name", None, "text", errors))
-                        (field("Last name", "last_name", None, "text", errors))
-                        (field("Email", "email", None, "email", errors))
-                        (field("Phone", "phone", None, "tel", errors))
-                        (field("Role at this account", "role", None, "text", errors))
-                        div.field { label { input type="checkbox" name="is_primary"; " Primary contact" } }
+                        (field_for("person", "First name", "first_name", None, "text", errors))
+                        (field_for("person", "Last name", "last_name", None, "text", errors))
+                        (field_for("person", "Email", "email", None, "email", errors))
+                        (field_for("person", "Phone", "phone", None, "tel", errors))
+                        (field_for("person", "Role at this account", "role", None, "text", errors))
+                        div.field { label { input #f-person-is_primary type="checkbox" name="is_primary"; " Primary contact" } }
                         button type="submit" { "Add person" }
                     }
                 }
@@ -106,35 +106,62 @@ pub fn entry(e: &TimelineEntry, authors: &std::collections::HashMap<Uuid, String
     }
 }
 
-fn quick_forms(viewer: &Viewer, account: &Account, errors: &Errors) -> Markup {
+/// Which quick form a refused activity came from, so its errors show in that form only.
+pub struct ActivityErrors {
+    pub kind: String,
+    pub errors: Errors,
+}
+
+impl ActivityErrors {
+    pub fn none() -> Self {
+        Self {
+            kind: String::new(),
+            errors: Errors::none(),
+        }
+    }
+
+    fn for_kind(&self, kind: &str) -> Errors {
+        if self.kind == kind {
+            self.errors.clone()
+        } else {
+            Errors::none()
+        }
+    }
+}
+
+fn quick_forms(viewer: &Viewer, account: &Account, refused: &ActivityErrors) -> Markup {
     let action = format!("/accounts/{}/activities", account.id);
+    let (call, note, task) = (refused.for_kind("call"), refused.for_kind("note"), refused.for_kind("task"));
     html! {
         div.grid {
-            details.quick open[!errors.is_empty()] {
+            details.quick open[!call.is_empty()] {
                 summary { "Log a call" }
+                (call.banner(&["subject", "body", "follow_up_at"]))
                 form method="post" action=(action) {
                     (csrf(viewer)) input type="hidden" name="kind" value="call";
-                    (field("Subject", "subject", None, "text", errors))
-                    (textarea("What was said", "body", None, 3, errors))
-                    (field("Follow up at (UTC, optional)", "follow_up_at", None, "datetime-local", errors))
+                    (field_for("call", "Subject", "subject", None, "text", &call))
+                    (textarea_for("call", "What was said", "body", None, 3, &call))
+                    (field_for("call", "Follow up at (UTC, optional)", "follow_up_at", None, "datetime-local", &call))
                     button type="submit" { "Log call" }
                 }
             }
-            details.quick {
+            details.quick open[!note.is_empty()] {
                 summary { "Add a note" }
+                (note.banner(&["body", "pinned"]))
                 form method="post" action=(action) {
                     (csrf(viewer)) input type="hidden" name="kind" value="note";
-                    (textarea("Note", "body", None, 3, errors))
-                    div.field { label { input type="checkbox" name="pinned"; " Pin to the top" } }
+                    (textarea_for("note", "Note", "body", None, 3, &note))
+                    div.field { label { input #f-note-pinned type="checkbox" name="pinned"; " Pin to the top" } }
                     button type="submit" { "Add note" }
                 }
             }
-            details.quick {
+            details.quick open[!task.is_empty()] {
                 summary { "Add a task" }
+                (task.banner(&["subject", "due_at"]))
                 form method="post" action=(action) {
                     (csrf(viewer)) input type="hidden" name="kind" value="task";
-                    (field("Task", "subject", None, "text", errors))
-                    (field("Due (UTC)", "due_at", None, "datetime-local", errors))
+                    (field_for("task", "Task", "subject", None, "text", &task))
+                    (field_for("task", "Due (UTC)", "due_at", None, "datetime-local", &task))
                     button type="submit" { "Add task" }
                 }
             }
@@ -143,7 +170,7 @@ fn quick_forms(viewer: &Viewer, account: &Account, errors: &Errors) -> Markup {
 }
 
 /// The whole page; `person_errors` and `activity_errors` come back from a refused form.
-pub async fn render(app: &AppState, viewer: &Viewer, id: Uuid, person_errors: Errors, activity_errors: Errors) -> PageResult {
+pub async fn render(app: &AppState, viewer: &Viewer, id: Uuid, person_errors: Errors, activity_errors: ActivityErrors) -> PageResult {
     let actor = &viewer.ctx.actor;
     let account = accounts::get(&app.store, actor, id).await.or_page(viewer)?;
     let people_rows = links::for_account(&app.store, actor, id).await.or_page(viewer)?;
@@ -208,5 +235,5 @@ pub async fn render(app: &AppState, viewer: &Viewer, id: Uuid, person_errors: Er
 
 /// `GET /accounts/{id}`
 pub async fn show(State(app): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>) -> PageResult {
-    render(&app, &viewer, id, Errors::none(), Errors::none()).await
+    render(&app, &viewer, id, Errors::none(), ActivityErrors::none()).await
 }

@@ -21,7 +21,7 @@ use crate::AppState;
 pub const PAGE_SIZE: usize = 50;
 
 const SORTS: [(&str, &str); 5] = [
-    ("-created_at", "Newest first"),
+    ("", "Newest first"),
     ("name", "Name A–Z"),
     ("-name", "Name Z–A"),
     ("-updated_at", "Recently changed"),
