@@ -203,7 +203,12 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientMeta {
 }
 
 /// The session cookie: HttpOnly, SameSite=Lax, Secure as configured; `max_age` 0 clears it.
-pub(crate) fn session_cookie(app: &AppState, meta: &ClientMeta, value: &str, max_age: i64) -> HeaderValue {
+pub(crate) fn session_cookie(
+    app: &AppState,
+    meta: &ClientMeta,
+    value: &str,
+    max_age: i64,
+) -> HeaderValue {
     let secure = match app.config.cookie_secure {
         CookieSecure::Always => true,
         CookieSecure::Never => false,

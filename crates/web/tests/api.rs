@@ -54,7 +54,7 @@ mod slow_clients;
 mod timeline;
 #[path = "api/totals.rs"]
 mod totals;
-#[path = "api/users.rs"]
-mod users;
 #[path = "api/ui_pages.rs"]
 mod ui_pages;
+#[path = "api/users.rs"]
+mod users;

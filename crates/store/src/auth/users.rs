@@ -188,7 +188,10 @@ pub struct Colleague {
 /// showing owners by name. Staff see them all; partner, distributor and fulfiller users
 /// see none, so the names of the company's people never leave it.
 pub async fn colleagues(store: &Store, actor: &Actor) -> Result<Vec<Colleague>, StoreError> {
-    if matches!(actor.role, Role::Partner | Role::Distributor | Role::Fulfiller) {
+    if matches!(
+        actor.role,
+        Role::Partner | Role::Distributor | Role::Fulfiller
+    ) {
         return Ok(Vec::new());
     }
     store

@@ -77,8 +77,3 @@ pub async fn serve(Path(file): Path<String>) -> Response {
         None => (StatusCode::NOT_FOUND, "no such asset").into_response(),
     }
 }
-
-/// The total size of the assets, for the page-weight figures in the docs.
-pub fn all() -> impl Iterator<Item = (&'static str, &'static str)> {
-    ASSETS.iter().map(|a| (a.href.as_str(), a.body))
-}

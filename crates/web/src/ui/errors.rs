@@ -54,8 +54,10 @@ pub fn store_error_page(viewer: Option<&Viewer>, e: StoreError) -> Response {
 pub async fn fallback(MaybeViewer(viewer): MaybeViewer, uri: Uri) -> Response {
     use axum::response::IntoResponse as _;
     if uri.path().starts_with("/api/") {
-        return Problem::not_found("no such endpoint; the API is described at /api/v1/openapi.json")
-            .into_response();
+        return Problem::not_found(
+            "no such endpoint; the API is described at /api/v1/openapi.json",
+        )
+        .into_response();
     }
     error_page(
         viewer.as_ref(),

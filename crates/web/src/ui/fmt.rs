@@ -11,11 +11,6 @@ pub fn time(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
-/// The value for a `datetime-local` input, in UTC.
-pub fn time_input(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M").to_string()
-}
-
 /// An exact amount grouped by thousands, with its currency: `12,500.00 EUR`.
 pub fn money(amount: Decimal, currency: &str) -> String {
     let text = amount.round_dp(2).to_string();

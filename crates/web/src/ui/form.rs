@@ -131,7 +131,11 @@ fn utc_time(t: &str) -> String {
 }
 
 fn refused(why: &str) -> Response {
-    (StatusCode::BAD_REQUEST, format!("The form could not be read: {why}")).into_response()
+    (
+        StatusCode::BAD_REQUEST,
+        format!("The form could not be read: {why}"),
+    )
+        .into_response()
 }
 
 fn tokens_match(sent: Option<&str>, expected: &str) -> bool {
@@ -298,7 +302,13 @@ fn control_id(scope: &str, name: &str) -> String {
 }
 
 /// A labelled input with its error beside it. `input_type` picks the input type.
-pub fn field(label: &str, name: &str, value: Option<&str>, input_type: &str, errors: &Errors) -> Markup {
+pub fn field(
+    label: &str,
+    name: &str,
+    value: Option<&str>,
+    input_type: &str,
+    errors: &Errors,
+) -> Markup {
     field_for("", label, name, value, input_type, errors)
 }
 
@@ -349,7 +359,13 @@ pub fn select(
 }
 
 /// A labelled textarea with its error beside it.
-pub fn textarea(label: &str, name: &str, value: Option<&str>, rows: u32, errors: &Errors) -> Markup {
+pub fn textarea(
+    label: &str,
+    name: &str,
+    value: Option<&str>,
+    rows: u32,
+    errors: &Errors,
+) -> Markup {
     textarea_for("", label, name, value, rows, errors)
 }
 

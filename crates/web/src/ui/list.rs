@@ -87,8 +87,10 @@ impl<S: Send + Sync> FromRequestParts<S> for ListQuery {
             .unwrap_or_default();
         let (pairs, params) = match decode_pairs(&raw) {
             Ok(pairs) => {
-                let pairs: Vec<(String, String)> =
-                    pairs.into_iter().filter(|(_, v)| !v.trim().is_empty()).collect();
+                let pairs: Vec<(String, String)> = pairs
+                    .into_iter()
+                    .filter(|(_, v)| !v.trim().is_empty())
+                    .collect();
                 let params = list_params(pairs.clone()).map_err(Errors::from);
                 (pairs, params)
             }

@@ -25,10 +25,6 @@ pub struct Viewer {
 }
 
 impl Viewer {
-    pub fn role(&self) -> Role {
-        self.user.role
-    }
-
     /// Administrators of either kind: they see the Admin pages.
     pub fn is_admin(&self) -> bool {
         matches!(self.user.role, Role::Admin | Role::RestrictedAdmin)

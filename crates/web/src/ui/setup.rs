@@ -94,7 +94,13 @@ fn expired() -> Response {
     )
 }
 
-fn setup_form(token: &str, form_token: &str, email: Option<&str>, name: Option<&str>, errors: &Errors) -> maud::Markup {
+fn setup_form(
+    token: &str,
+    form_token: &str,
+    email: Option<&str>,
+    name: Option<&str>,
+    errors: &Errors,
+) -> maud::Markup {
     bare(
         "Create the first administrator",
         html! {
@@ -124,7 +130,10 @@ pub async fn show(
     }
     let (form_token, cookie) = form_token(&headers);
     with_form_cookie(
-        respond(StatusCode::OK, setup_form(&token, &form_token, None, None, &Errors::none())),
+        respond(
+            StatusCode::OK,
+            setup_form(&token, &form_token, None, None, &Errors::none()),
+        ),
         cookie,
     )
 }
@@ -156,7 +165,13 @@ pub async fn create(
         let form_token = form.raw("_csrf").unwrap_or("").to_owned();
         respond(
             StatusCode::UNPROCESSABLE_ENTITY,
-            setup_form(&token, &form_token, email.as_deref(), name.as_deref(), &errors),
+            setup_form(
+                &token,
+                &form_token,
+                email.as_deref(),
+                name.as_deref(),
+                &errors,
+            ),
         )
     };
     if !errors.is_empty() {
@@ -191,7 +206,16 @@ pub async fn create(
         Err(e) => return answer(&app, e.into(), offer),
     };
     // The offer is spent: sign the new administrator in and go home.
-    match login::login(&app.store, &user.email, password, meta.ip.clone(), meta.user_agent.clone(), None).await {
+    match login::login(
+        &app.store,
+        &user.email,
+        password,
+        meta.ip.clone(),
+        meta.user_agent.clone(),
+        None,
+    )
+    .await
+    {
         Ok(signed) => {
             let max_age = app.store.policy.session_absolute.num_seconds();
             let cookie = session_cookie(&app, &meta, &signed.session.secret, max_age);

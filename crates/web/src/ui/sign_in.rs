@@ -92,7 +92,10 @@ pub async fn show(
     }
     let (token, cookie) = form_token(&headers);
     with_form_cookie(
-        respond(StatusCode::OK, sign_in_form(&token, next, None, &Errors::none())),
+        respond(
+            StatusCode::OK,
+            sign_in_form(&token, next, None, &Errors::none()),
+        ),
         cookie,
     )
 }
@@ -123,7 +126,10 @@ pub async fn submit(
     let next = next.as_deref().and_then(local_path);
     let login_name = form.text("login");
     let again = |errors: Errors, status: StatusCode| {
-        respond(status, sign_in_form(&token, next, login_name.as_deref(), &errors))
+        respond(
+            status,
+            sign_in_form(&token, next, login_name.as_deref(), &errors),
+        )
     };
     let Some(login_name) = login_name.clone() else {
         let mut e = Errors::none();
@@ -138,17 +144,32 @@ pub async fn submit(
     let addr = meta.ip.clone().unwrap_or_default();
     if app.login_throttle.refused_for(&addr).is_some() {
         return again(
-            Errors::message("Too many failed sign-ins from this address; wait a few minutes and try again."),
+            Errors::message(
+                "Too many failed sign-ins from this address; wait a few minutes and try again.",
+            ),
             StatusCode::TOO_MANY_REQUESTS,
         );
     }
     let password = form.raw("password").unwrap_or("").to_owned();
     let previous = cookie(&headers, SESSION_COOKIE);
-    match login::login(&app.store, &login_name, password, meta.ip.clone(), meta.user_agent.clone(), previous).await {
+    match login::login(
+        &app.store,
+        &login_name,
+        password,
+        meta.ip.clone(),
+        meta.user_agent.clone(),
+        previous,
+    )
+    .await
+    {
         Ok(signed) => {
             let max_age = app.store.policy.session_absolute.num_seconds();
             let set = session_cookie(&app, &meta, &signed.session.secret, max_age);
-            ([(header::SET_COOKIE, set)], Redirect::to(next.unwrap_or("/home"))).into_response()
+            (
+                [(header::SET_COOKIE, set)],
+                Redirect::to(next.unwrap_or("/home")),
+            )
+                .into_response()
         }
         Err(StoreError::PendingApproval(_)) => waiting(),
         Err(StoreError::Unauthorized(_)) => {
@@ -180,7 +201,11 @@ pub async fn sign_out(
 
 /// `GET /`: home when signed in, sign-in otherwise.
 pub async fn root(MaybeViewer(viewer): MaybeViewer) -> Redirect {
-    Redirect::to(if viewer.is_some() { "/home" } else { "/sign-in" })
+    Redirect::to(if viewer.is_some() {
+        "/home"
+    } else {
+        "/sign-in"
+    })
 }
 
 #[cfg(test)]

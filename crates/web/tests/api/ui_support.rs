@@ -61,7 +61,13 @@ fn value_after(html: &str, marker: &str) -> Option<String> {
 pub fn form_encode(fields: &[(&str, &str)]) -> String {
     fields
         .iter()
-        .map(|(k, v)| format!("{}={}", crate::support::urlencode(k), crate::support::urlencode(v)))
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                crate::support::urlencode(k),
+                crate::support::urlencode(v)
+            )
+        })
         .collect::<Vec<_>>()
         .join("&")
 }
@@ -82,7 +88,10 @@ impl Browser {
         assert_eq!(form.status, StatusCode::OK, "{}", form.html);
         let token = form.csrf().expect("sign-in form token");
         let done = b
-            .send_form("/sign-in", &[("_csrf", &token), ("login", email), ("password", PASSWORD)])
+            .send_form(
+                "/sign-in",
+                &[("_csrf", &token), ("login", email), ("password", PASSWORD)],
+            )
             .await;
         assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
         let home = b.get("/home").await;
@@ -118,7 +127,12 @@ impl Browser {
 
     async fn send(&self, req: Request<Body>) -> Page {
         use tower::ServiceExt;
-        let res = self.router.clone().oneshot(req).await.expect("router never fails");
+        let res = self
+            .router
+            .clone()
+            .oneshot(req)
+            .await
+            .expect("router never fails");
         self.keep_cookies(&res);
         let status = res.status();
         let location = res
@@ -126,7 +140,9 @@ impl Browser {
             .get(header::LOCATION)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.expect("body");
+        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .expect("body");
         Page {
             status,
             location,

@@ -121,20 +121,47 @@ async fn main_pages_at_desktop_and_phone_widths() {
         "billing_address": {"street": "4 Rue Neuve", "city": "Lyon", "postal_code": "69002", "country": "FR"}})).await);
     for (first, last) in [("Ana", "Ruiz"), ("Ben", "Okafor")] {
         let person = app.post("/api/v1/contacts", &app.manager.token, json!({"first_name": first, "last_name": last, "email": format!("{}@acme.example", first.to_lowercase())})).await;
-        app.post(&format!("/api/v1/accounts/{acme}/contacts"), &app.manager.token, json!({"contact_id": person.body["id"], "is_primary": first == "Ana", "role": "buyer"})).await;
+        app.post(
+            &format!("/api/v1/accounts/{acme}/contacts"),
+            &app.manager.token,
+            json!({"contact_id": person.body["id"], "is_primary": first == "Ana", "role": "buyer"}),
+        )
+        .await;
     }
     for name in ["Bright Smiles", "Clearview Ortho", "Delta Lab"] {
-        app.account(&app.manager.token, json!({"name": name, "owner_id": app.rep.user.id})).await;
+        app.account(
+            &app.manager.token,
+            json!({"name": name, "owner_id": app.rep.user.id}),
+        )
+        .await;
     }
     app.post("/api/v1/activities", &app.manager.token, json!({"kind": "call", "account_id": acme, "subject": "Quarterly review", "body": "Wants two more chairs", "follow_up_at": "2099-01-05T09:30:00Z"})).await;
-    app.post("/api/v1/activities", &app.manager.token, json!({"kind": "note", "account_id": acme, "body": "Prefers email before calls"})).await;
+    app.post(
+        "/api/v1/activities",
+        &app.manager.token,
+        json!({"kind": "note", "account_id": acme, "body": "Prefers email before calls"}),
+    )
+    .await;
     let mut lead = String::new();
-    for (title, status, value) in [("Chairs for Lyon", "new", "12000.00"), ("Scanner upgrade", "qualified", "48500.00"), ("Service plan", "proposal", "3600.00"), ("Aligners pilot", "won", "9000.00")] {
+    for (title, status, value) in [
+        ("Chairs for Lyon", "new", "12000.00"),
+        ("Scanner upgrade", "qualified", "48500.00"),
+        ("Service plan", "proposal", "3600.00"),
+        ("Aligners pilot", "won", "9000.00"),
+    ] {
         let l = app.post("/api/v1/leads", &app.manager.token, json!({"name": title, "account_id": acme, "value": value, "currency": "EUR", "owner_id": app.rep.user.id})).await;
         if status != "new" {
-            app.patch(&format!("/api/v1/leads/{}", l.body["id"].as_str().unwrap_or("")), &app.manager.token, json!({"status": status}), None).await;
+            app.patch(
+                &format!("/api/v1/leads/{}", l.body["id"].as_str().unwrap_or("")),
+                &app.manager.token,
+                json!({"status": status}),
+                None,
+            )
+            .await;
         }
-        if lead.is_empty() { lead = l.body["id"].as_str().unwrap_or("").to_owned(); }
+        if lead.is_empty() {
+            lead = l.body["id"].as_str().unwrap_or("").to_owned();
+        }
     }
     let server = serve_app(&app).await;
     let pages = [
@@ -150,18 +177,36 @@ async fn main_pages_at_desktop_and_phone_widths() {
         ("admin-users", "/admin/users".to_owned()),
     ];
     for screen in [Screen::Desktop, Screen::Phone] {
-        let Some(c) = chrome(screen).await else { return };
+        let Some(c) = chrome(screen).await else {
+            return;
+        };
         c.open(&format!("{}/sign-in", server.base)).await;
         c.screenshot("sign-in", screen).await;
         c.sign_in(&server.base, "admin@example.com", PASSWORD).await;
         for (name, path) in &pages {
             c.open(&format!("{}{path}", server.base)).await;
             let title = c.client.title().await.expect("title");
-            assert!(!title.starts_with("Not found") && !title.starts_with("Something went wrong"), "{path}: {title}");
-            c.client.find(Locator::Css("main h1")).await.unwrap_or_else(|e| panic!("{path} has no heading: {e}"));
+            assert!(
+                !title.starts_with("Not found") && !title.starts_with("Something went wrong"),
+                "{path}: {title}"
+            );
+            c.client
+                .find(Locator::Css("main h1"))
+                .await
+                .unwrap_or_else(|e| panic!("{path} has no heading: {e}"));
             if screen == Screen::Phone {
-                let overflow = c.client.execute("return document.documentElement.scrollWidth - window.innerWidth;", vec![]).await.expect("width");
-                assert!(overflow.as_i64().unwrap_or(0) <= 0, "{path} is wider than 375 px by {overflow}");
+                let overflow = c
+                    .client
+                    .execute(
+                        "return document.documentElement.scrollWidth - window.innerWidth;",
+                        vec![],
+                    )
+                    .await
+                    .expect("width");
+                assert!(
+                    overflow.as_i64().unwrap_or(0) <= 0,
+                    "{path} is wider than 375 px by {overflow}"
+                );
             }
             c.screenshot(name, screen).await;
         }

@@ -35,12 +35,19 @@ impl Drop for Served {
 
 /// Serves `router` on a free loopback port, as `rapport serve` does.
 pub async fn serve(router: axum::Router) -> Served {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr: SocketAddr = listener.local_addr().expect("addr");
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(rapport_web::serve(listener, router, rapport_web::ServeLimits::default(), async move {
-        let _ = rx.await;
-    }));
+    tokio::spawn(rapport_web::serve(
+        listener,
+        router,
+        rapport_web::ServeLimits::default(),
+        async move {
+            let _ = rx.await;
+        },
+    ));
     Served {
         base: format!("http://{addr}"),
         stop: Some(tx),
@@ -79,7 +86,8 @@ pub enum Screen {
 }
 
 fn browser_missing() -> bool {
-    let missing = !std::path::Path::new(CHROMIUM).exists() || !std::path::Path::new(CHROMEDRIVER).exists();
+    let missing =
+        !std::path::Path::new(CHROMIUM).exists() || !std::path::Path::new(CHROMEDRIVER).exists();
     if missing {
         if std::env::var("RAPPORT_TEST_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
             panic!("RAPPORT_TEST_REQUIRE_BROWSER=1 but {CHROMIUM} or {CHROMEDRIVER} is missing (apt-get install chromium chromium-driver)");
@@ -108,7 +116,8 @@ pub async fn chrome(screen: Screen) -> Option<Chrome> {
                  "--window-size=1440,1000", "--lang=en-GB", "--force-prefers-reduced-motion"],
     });
     if screen == Screen::Phone {
-        options["mobileEmulation"] = json!({"deviceMetrics": {"width": 375, "height": 812, "pixelRatio": 1.0}});
+        options["mobileEmulation"] =
+            json!({"deviceMetrics": {"width": 375, "height": 812, "pixelRatio": 1.0}});
     }
     let mut caps = serde_json::Map::new();
     caps.insert("goog:chromeOptions".into(), options);
@@ -139,18 +148,33 @@ impl Chrome {
     }
 
     pub async fn fill(&self, css: &str, text: &str) {
-        let el = self.client.wait().for_element(Locator::Css(css)).await.expect(css);
+        let el = self
+            .client
+            .wait()
+            .for_element(Locator::Css(css))
+            .await
+            .expect(css);
         el.clear().await.expect("clear");
         el.send_keys(text).await.expect("type");
     }
 
     pub async fn click(&self, css: &str) {
-        let el = self.client.wait().for_element(Locator::Css(css)).await.expect(css);
+        let el = self
+            .client
+            .wait()
+            .for_element(Locator::Css(css))
+            .await
+            .expect(css);
         el.click().await.expect("click");
     }
 
     pub async fn text(&self, css: &str) -> String {
-        let el = self.client.wait().for_element(Locator::Css(css)).await.expect(css);
+        let el = self
+            .client
+            .wait()
+            .for_element(Locator::Css(css))
+            .await
+            .expect(css);
         el.text().await.expect("text")
     }
 
@@ -174,7 +198,9 @@ impl Chrome {
     pub async fn wait_until(&self, expression: &str) {
         let script = format!("return Boolean({expression});");
         for _ in 0..100 {
-            if self.client.execute(&script, vec![]).await.expect("script") == serde_json::Value::Bool(true) {
+            if self.client.execute(&script, vec![]).await.expect("script")
+                == serde_json::Value::Bool(true)
+            {
                 return;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -187,8 +213,13 @@ impl Chrome {
         self.open(&format!("{base}/sign-in")).await;
         self.fill("#f-login", email).await;
         self.fill("#f-password", password).await;
-        self.click("form[action='/sign-in'] button[type=submit]").await;
-        self.client.wait().for_element(Locator::Css("header .me")).await.expect("signed in");
+        self.click("form[action='/sign-in'] button[type=submit]")
+            .await;
+        self.client
+            .wait()
+            .for_element(Locator::Css("header .me"))
+            .await
+            .expect("signed in");
     }
 
     /// Writes a PNG of the page when `RAPPORT_SCREENSHOTS` names a directory (the suite

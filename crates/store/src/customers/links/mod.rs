@@ -208,33 +208,40 @@ pub(crate) fn link_in(
     account_id: Uuid,
     changes: LinkChanges,
 ) -> Result<AccountPerson, StoreError> {
-            let actor = &ctx.actor;
-            writable_account(c, actor, account_id)?;
-            let contact_id = changes
-                .contact_id
-                .ok_or_else(|| StoreError::invalid("contact_id", "required", "is required"))?;
-            let contact = contacts::visible(c, actor, contact_id).map_err(|e| e.named_in("contact_id", "names no contact you can see"))?;
-            let existing: Option<Uuid> = c.query_scalar(
-                "SELECT id FROM account_contacts WHERE account_id = ? AND contact_id = ?",
-                &[account_id.into(), contact_id.into()],
-            )?;
-            if let Some(existing) = existing {
-                return Err(StoreError::Conflict {
-                    message: "this person is already linked to the account; change the link instead".into(),
-                    field: Some("contact_id".into()),
-                    existing_id: Some(existing),
-                });
-            }
-            let now = rapport_db::now();
-            let mut link = AccountContact::blank(account_id, contact_id, record::acting_user(actor), now);
-            changes.apply_to(&mut link);
-            check_dates(&link)?;
-            rules::check_primary_account(c, &link)?;
-            crate::customers::email_in_account::check_free(c, account_id, contact_id, contact.email.as_deref(), "contact_id")?;
-            if link.is_primary {
-                clear_primary(c, ctx, account_id, link.id)?;
-            }
-            c.execute(
+    let actor = &ctx.actor;
+    writable_account(c, actor, account_id)?;
+    let contact_id = changes
+        .contact_id
+        .ok_or_else(|| StoreError::invalid("contact_id", "required", "is required"))?;
+    let contact = contacts::visible(c, actor, contact_id)
+        .map_err(|e| e.named_in("contact_id", "names no contact you can see"))?;
+    let existing: Option<Uuid> = c.query_scalar(
+        "SELECT id FROM account_contacts WHERE account_id = ? AND contact_id = ?",
+        &[account_id.into(), contact_id.into()],
+    )?;
+    if let Some(existing) = existing {
+        return Err(StoreError::Conflict {
+            message: "this person is already linked to the account; change the link instead".into(),
+            field: Some("contact_id".into()),
+            existing_id: Some(existing),
+        });
+    }
+    let now = rapport_db::now();
+    let mut link = AccountContact::blank(account_id, contact_id, record::acting_user(actor), now);
+    changes.apply_to(&mut link);
+    check_dates(&link)?;
+    rules::check_primary_account(c, &link)?;
+    crate::customers::email_in_account::check_free(
+        c,
+        account_id,
+        contact_id,
+        contact.email.as_deref(),
+        "contact_id",
+    )?;
+    if link.is_primary {
+        clear_primary(c, ctx, account_id, link.id)?;
+    }
+    c.execute(
                 "INSERT INTO account_contacts (id, account_id, contact_id, role, is_primary, is_primary_account, \
                  start_date, end_date, active, created_by, created_at, updated_at, version) \
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -255,8 +262,16 @@ pub(crate) fn link_in(
                 ],
             )
             .map_err(primary_conflict)?;
-            audit::record_change(c, ctx, AuditAction::Create, ENTITY, link.id, None, Some(&link))?;
-            Ok(AccountPerson { link, contact })
+    audit::record_change(
+        c,
+        ctx,
+        AuditAction::Create,
+        ENTITY,
+        link.id,
+        None,
+        Some(&link),
+    )?;
+    Ok(AccountPerson { link, contact })
 }
 
 fn link_of(

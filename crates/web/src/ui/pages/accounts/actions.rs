@@ -30,15 +30,28 @@ fn refused(mut res: Response) -> Response {
 }
 
 /// `POST /accounts/{id}/archive` and `/restore`
-pub async fn archive(State(app): State<AppState>, Path(id): Path<Uuid>, SignedForm(viewer, _): SignedForm) -> Response {
+pub async fn archive(
+    State(app): State<AppState>,
+    Path(id): Path<Uuid>,
+    SignedForm(viewer, _): SignedForm,
+) -> Response {
     set_archived(app, id, viewer, true).await
 }
 
-pub async fn restore(State(app): State<AppState>, Path(id): Path<Uuid>, SignedForm(viewer, _): SignedForm) -> Response {
+pub async fn restore(
+    State(app): State<AppState>,
+    Path(id): Path<Uuid>,
+    SignedForm(viewer, _): SignedForm,
+) -> Response {
     set_archived(app, id, viewer, false).await
 }
 
-async fn set_archived(app: AppState, id: Uuid, viewer: crate::ui::session::Viewer, archived: bool) -> Response {
+async fn set_archived(
+    app: AppState,
+    id: Uuid,
+    viewer: crate::ui::session::Viewer,
+    archived: bool,
+) -> Response {
     match accounts::set_archived(&app.store, &viewer.ctx, id, archived, IfMatch::Any).await {
         Ok(_) => to_account(id),
         Err(e) => store_error_page(Some(&viewer), e),
@@ -46,9 +59,19 @@ async fn set_archived(app: AppState, id: Uuid, viewer: crate::ui::session::Viewe
 }
 
 /// `POST /accounts/{id}/people`: a new person and their link, in one transaction.
-pub async fn add_person(State(app): State<AppState>, Path(id): Path<Uuid>, SignedForm(viewer, form): SignedForm) -> PageResult {
+pub async fn add_person(
+    State(app): State<AppState>,
+    Path(id): Path<Uuid>,
+    SignedForm(viewer, form): SignedForm,
+) -> PageResult {
     let person = form.body(
-        &[("first_name", Kind::Text), ("last_name", Kind::Text), ("email", Kind::Text), ("phone", Kind::Text), ("title", Kind::Text)],
+        &[
+            ("first_name", Kind::Text),
+            ("last_name", Kind::Text),
+            ("email", Kind::Text),
+            ("phone", Kind::Text),
+            ("title", Kind::Text),
+        ],
         false,
     );
     let link = form.body(&[("role", Kind::Text), ("is_primary", Kind::Flag)], false);
@@ -56,26 +79,41 @@ pub async fn add_person(State(app): State<AppState>, Path(id): Path<Uuid>, Signe
         .and_then(|p| LinkChanges::read(link, false).map(|l| (p, l)))
         .map_err(Errors::from);
     let result = match read {
-        Ok((person, link)) => links::add_new_person(&app.store, &viewer.ctx, id, person, link).await.map_err(Errors::from),
+        Ok((person, link)) => links::add_new_person(&app.store, &viewer.ctx, id, person, link)
+            .await
+            .map_err(Errors::from),
         Err(e) => Err(e),
     };
     match result {
         Ok(_) => Ok(to_account(id)),
-        Err(errors) => render(&app, &viewer, id, errors, ActivityErrors::none()).await.map(refused),
+        Err(errors) => render(&app, &viewer, id, errors, ActivityErrors::none())
+            .await
+            .map(refused),
     }
 }
 
 /// `POST /accounts/{id}/people/{contact_id}/primary`
-pub async fn make_primary(State(app): State<AppState>, Path((id, contact_id)): Path<(Uuid, Uuid)>, SignedForm(viewer, _): SignedForm) -> PageResult {
-    let changes = LinkChanges::read(json!({"is_primary": true}), false).map_err(|e| crate::ui::errors::error_page(Some(&viewer), e.into()))?;
+pub async fn make_primary(
+    State(app): State<AppState>,
+    Path((id, contact_id)): Path<(Uuid, Uuid)>,
+    SignedForm(viewer, _): SignedForm,
+) -> PageResult {
+    let changes = LinkChanges::read(json!({"is_primary": true}), false)
+        .map_err(|e| crate::ui::errors::error_page(Some(&viewer), e.into()))?;
     match links::update(&app.store, &viewer.ctx, id, contact_id, changes).await {
         Ok(_) => Ok(to_account(id)),
-        Err(e) => render(&app, &viewer, id, Errors::from(e), ActivityErrors::none()).await.map(refused),
+        Err(e) => render(&app, &viewer, id, Errors::from(e), ActivityErrors::none())
+            .await
+            .map(refused),
     }
 }
 
 /// `POST /accounts/{id}/activities`: the quick call, note and task forms.
-pub async fn log_activity(State(app): State<AppState>, Path(id): Path<Uuid>, SignedForm(viewer, form): SignedForm) -> PageResult {
+pub async fn log_activity(
+    State(app): State<AppState>,
+    Path(id): Path<Uuid>,
+    SignedForm(viewer, form): SignedForm,
+) -> PageResult {
     let mut body = form.body(
         &[
             ("kind", Kind::Text),
@@ -91,19 +129,33 @@ pub async fn log_activity(State(app): State<AppState>, Path(id): Path<Uuid>, Sig
         obj.insert("account_id".into(), Value::String(id.to_string()));
         if obj.get("kind").and_then(Value::as_str) == Some("task") {
             // A task from the account page is the author's own to do.
-            obj.insert("assignee_id".into(), Value::String(viewer.ctx.actor.user_id.to_string()));
-            obj.entry("body").or_insert_with(|| Value::String(String::new()));
+            obj.insert(
+                "assignee_id".into(),
+                Value::String(viewer.ctx.actor.user_id.to_string()),
+            );
+            obj.entry("body")
+                .or_insert_with(|| Value::String(String::new()));
         }
     }
     let result = match ActivityChanges::read(body, true) {
-        Ok(changes) => activities::create(&app.store, &viewer.ctx, changes).await.map_err(Errors::from),
+        Ok(changes) => activities::create(&app.store, &viewer.ctx, changes)
+            .await
+            .map_err(Errors::from),
         Err(e) => Err(Errors::from(e)),
     };
     match result {
         Ok(_) => Ok(to_account(id)),
         Err(errors) => {
             let kind = form.text("kind").unwrap_or_default();
-            render(&app, &viewer, id, Errors::none(), ActivityErrors { kind, errors }).await.map(refused)
+            render(
+                &app,
+                &viewer,
+                id,
+                Errors::none(),
+                ActivityErrors { kind, errors },
+            )
+            .await
+            .map(refused)
         }
     }
 }
@@ -112,7 +164,11 @@ pub async fn log_activity(State(app): State<AppState>, Path(id): Path<Uuid>, Sig
 /// the API's one-account calls are), with a report of what was done and what was
 /// refused and why.
 pub async fn bulk(State(app): State<AppState>, SignedForm(viewer, form): SignedForm) -> PageResult {
-    let ids: Vec<Uuid> = form.all("ids").iter().filter_map(|s| s.parse().ok()).collect();
+    let ids: Vec<Uuid> = form
+        .all("ids")
+        .iter()
+        .filter_map(|s| s.parse().ok())
+        .collect();
     let action = form.text("action").unwrap_or_default();
     let tag = form.text("tag");
     let owner: Option<Uuid> = form.text("owner_id").and_then(|s| s.parse().ok());
@@ -123,25 +179,58 @@ pub async fn bulk(State(app): State<AppState>, SignedForm(viewer, form): SignedF
         problem = Some("Give the tag to add or remove.");
     } else if action == "assign" && owner.is_none() {
         problem = Some("Choose the owner to assign.");
-    } else if !matches!(action.as_str(), "tag" | "untag" | "assign" | "archive" | "restore") {
+    } else if !matches!(
+        action.as_str(),
+        "tag" | "untag" | "assign" | "archive" | "restore"
+    ) {
         problem = Some("Choose an action.");
     }
     if let Some(p) = problem {
         let body = html! { h1 { "Nothing was changed" } p.alert.error { (p) } p { a href="/accounts" { "Back to accounts" } } };
-        return Ok(refused(page(&viewer, Section::Accounts, "Bulk change", body)));
+        return Ok(refused(page(
+            &viewer,
+            Section::Accounts,
+            "Bulk change",
+            body,
+        )));
     }
     let mut done = 0usize;
     let mut failed: Vec<(Uuid, String)> = Vec::new();
     for id in &ids {
         let outcome = match action.as_str() {
-            "tag" => accounts::change_tags(&app.store, &viewer.ctx, *id, tag.clone().into_iter().collect(), Vec::new()).await.map(|_| ()),
-            "untag" => accounts::change_tags(&app.store, &viewer.ctx, *id, Vec::new(), tag.clone().into_iter().collect()).await.map(|_| ()),
-            "assign" => match rapport_domain::account::AccountChanges::read(json!({"owner_id": owner}), false) {
-                Ok(ch) => accounts::update(&app.store, &viewer.ctx, *id, IfMatch::Any, ch).await.map(|_| ()),
+            "tag" => accounts::change_tags(
+                &app.store,
+                &viewer.ctx,
+                *id,
+                tag.clone().into_iter().collect(),
+                Vec::new(),
+            )
+            .await
+            .map(|_| ()),
+            "untag" => accounts::change_tags(
+                &app.store,
+                &viewer.ctx,
+                *id,
+                Vec::new(),
+                tag.clone().into_iter().collect(),
+            )
+            .await
+            .map(|_| ()),
+            "assign" => match rapport_domain::account::AccountChanges::read(
+                json!({"owner_id": owner}),
+                false,
+            ) {
+                Ok(ch) => accounts::update(&app.store, &viewer.ctx, *id, IfMatch::Any, ch)
+                    .await
+                    .map(|_| ()),
                 Err(e) => Err(rapport_store::StoreError::from(e)),
             },
-            "archive" => accounts::set_archived(&app.store, &viewer.ctx, *id, true, IfMatch::Any).await.map(|_| ()),
-            _ => accounts::set_archived(&app.store, &viewer.ctx, *id, false, IfMatch::Any).await.map(|_| ()),
+            "archive" => accounts::set_archived(&app.store, &viewer.ctx, *id, true, IfMatch::Any)
+                .await
+                .map(|_| ()),
+            _ => accounts::set_archived(&app.store, &viewer.ctx, *id, false, IfMatch::Any)
+                .await
+                .map(|_| ()),
         };
         match outcome {
             Ok(()) => done += 1,
@@ -160,5 +249,10 @@ pub async fn bulk(State(app): State<AppState>, SignedForm(viewer, form): SignedF
         }
         p { a href="/accounts" { "Back to accounts" } }
     };
-    Ok(refused(page(&viewer, Section::Accounts, "Bulk change", body)))
+    Ok(refused(page(
+        &viewer,
+        Section::Accounts,
+        "Bulk change",
+        body,
+    )))
 }

@@ -79,7 +79,11 @@ fn people(viewer: &Viewer, account: &Account, people: &[AccountPerson], errors: 
 
 pub fn entry(e: &TimelineEntry, authors: &std::collections::HashMap<Uuid, String>) -> Markup {
     match e {
-        TimelineEntry::Activity { pinned, activity: a, .. } => html! {
+        TimelineEntry::Activity {
+            pinned,
+            activity: a,
+            ..
+        } => html! {
             li {
                 div.when {
                     (fmt::words(a.kind.as_str()))
@@ -94,7 +98,9 @@ pub fn entry(e: &TimelineEntry, authors: &std::collections::HashMap<Uuid, String
                 @if let Some(due) = a.due_at { div.muted { "Due " (fmt::time(due)) @if a.done { " · done" } } }
             }
         },
-        TimelineEntry::StatusChange { status_change: s, .. } => html! {
+        TimelineEntry::StatusChange {
+            status_change: s, ..
+        } => html! {
             li {
                 div.when { "Lead status · " (fmt::time(s.changed_at)) }
                 a href={ "/leads/" (s.lead_id) } { "Lead" } " moved "
@@ -131,7 +137,11 @@ impl ActivityErrors {
 
 fn quick_forms(viewer: &Viewer, account: &Account, refused: &ActivityErrors) -> Markup {
     let action = format!("/accounts/{}/activities", account.id);
-    let (call, note, task) = (refused.for_kind("call"), refused.for_kind("note"), refused.for_kind("task"));
+    let (call, note, task) = (
+        refused.for_kind("call"),
+        refused.for_kind("note"),
+        refused.for_kind("task"),
+    );
     html! {
         div.grid {
             details.quick open[!call.is_empty()] {
@@ -170,14 +180,30 @@ fn quick_forms(viewer: &Viewer, account: &Account, refused: &ActivityErrors) -> 
 }
 
 /// The whole page; `person_errors` and `activity_errors` come back from a refused form.
-pub async fn render(app: &AppState, viewer: &Viewer, id: Uuid, person_errors: Errors, activity_errors: ActivityErrors) -> PageResult {
+pub async fn render(
+    app: &AppState,
+    viewer: &Viewer,
+    id: Uuid,
+    person_errors: Errors,
+    activity_errors: ActivityErrors,
+) -> PageResult {
     let actor = &viewer.ctx.actor;
     let account = accounts::get(&app.store, actor, id).await.or_page(viewer)?;
-    let people_rows = links::for_account(&app.store, actor, id).await.or_page(viewer)?;
-    let rep_rows = reps::list(&app.store, actor, id).await.or_page(viewer)?;
-    let entries = timeline::page(&app.store, actor, Subject::Account(id), ListParams { limit: 50, ..ListParams::default() })
+    let people_rows = links::for_account(&app.store, actor, id)
         .await
         .or_page(viewer)?;
+    let rep_rows = reps::list(&app.store, actor, id).await.or_page(viewer)?;
+    let entries = timeline::page(
+        &app.store,
+        actor,
+        Subject::Account(id),
+        ListParams {
+            limit: 50,
+            ..ListParams::default()
+        },
+    )
+    .await
+    .or_page(viewer)?;
     let authors = names(&users::colleagues(&app.store, actor).await.or_page(viewer)?);
     let archived = account.archived_at.is_some();
     let body = html! {

@@ -59,7 +59,11 @@ fn body(form: &Form, edit: bool) -> serde_json::Value {
     body
 }
 
-fn value_of<'a>(form: Option<&'a Form>, account: Option<&'a Account>, name: &str) -> Option<String> {
+fn value_of<'a>(
+    form: Option<&'a Form>,
+    account: Option<&'a Account>,
+    name: &str,
+) -> Option<String> {
     if let Some(f) = form {
         return f.raw(name).map(str::to_owned);
     }
@@ -86,15 +90,29 @@ fn value_of<'a>(form: Option<&'a Form>, account: Option<&'a Account>, name: &str
     }
 }
 
-fn account_form(viewer: &Viewer, action: &str, account: Option<&Account>, form: Option<&Form>, errors: &Errors) -> Markup {
+fn account_form(
+    viewer: &Viewer,
+    action: &str,
+    account: Option<&Account>,
+    form: Option<&Form>,
+    errors: &Errors,
+) -> Markup {
     let v = |name: &str| value_of(form, account, name);
     let kinds: Vec<(String, String)> = AccountKind::ALL
         .iter()
         .map(|k| (k.as_str().to_owned(), fmt::words(k.as_str())))
         .collect();
     let mut types = vec![(String::new(), "—".to_owned())];
-    types.extend(CustomerType::ALL.iter().map(|t| (t.as_str().to_owned(), t.as_str().to_owned())));
-    let shown: Vec<&str> = FIELDS.iter().map(|(n, _)| *n).chain(["billing_address"]).collect();
+    types.extend(
+        CustomerType::ALL
+            .iter()
+            .map(|t| (t.as_str().to_owned(), t.as_str().to_owned())),
+    );
+    let shown: Vec<&str> = FIELDS
+        .iter()
+        .map(|(n, _)| *n)
+        .chain(["billing_address"])
+        .collect();
     html! {
         (errors.banner(&shown))
         form method="post" action=(action) {
@@ -133,23 +151,33 @@ pub async fn new(viewer: Viewer) -> PageResult {
 }
 
 /// `POST /accounts/new`
-pub async fn create(State(app): State<AppState>, SignedForm(viewer, form): SignedForm) -> PageResult {
+pub async fn create(
+    State(app): State<AppState>,
+    SignedForm(viewer, form): SignedForm,
+) -> PageResult {
     let result = match AccountChanges::read(body(&form, false), true) {
-        Ok(changes) => accounts::create(&app.store, &viewer.ctx, changes).await.map_err(Errors::from),
+        Ok(changes) => accounts::create(&app.store, &viewer.ctx, changes)
+            .await
+            .map_err(Errors::from),
         Err(e) => Err(Errors::from(e)),
     };
     match result {
         Ok(a) => Ok(Redirect::to(&format!("/accounts/{}", a.id)).into_response()),
         Err(errors) => {
             let body = html! { h1 { "New account" } (account_form(&viewer, "/accounts/new", None, Some(&form), &errors)) };
-            Ok(respond(StatusCode::UNPROCESSABLE_ENTITY, shell(&viewer, Section::Accounts, "New account", body)))
+            Ok(respond(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                shell(&viewer, Section::Accounts, "New account", body),
+            ))
         }
     }
 }
 
 /// `GET /accounts/{id}/edit`
 pub async fn edit(State(app): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>) -> PageResult {
-    let account = accounts::get(&app.store, &viewer.ctx.actor, id).await.or_page(&viewer)?;
+    let account = accounts::get(&app.store, &viewer.ctx.actor, id)
+        .await
+        .or_page(&viewer)?;
     let action = format!("/accounts/{id}/edit");
     let body = html! { h1 { "Edit " (account.name) } (account_form(&viewer, &action, Some(&account), None, &Errors::none())) };
     Ok(page(&viewer, Section::Accounts, "Edit account", body))
@@ -157,28 +185,43 @@ pub async fn edit(State(app): State<AppState>, viewer: Viewer, Path(id): Path<Uu
 
 /// `POST /accounts/{id}/edit`: saved only if nobody changed the account since the form
 /// was opened (its version rides along, as If-Match does in the API).
-pub async fn update(State(app): State<AppState>, Path(id): Path<Uuid>, SignedForm(viewer, form): SignedForm) -> PageResult {
+pub async fn update(
+    State(app): State<AppState>,
+    Path(id): Path<Uuid>,
+    SignedForm(viewer, form): SignedForm,
+) -> PageResult {
     let if_match = form
         .text("version")
         .and_then(|v| v.parse::<i64>().ok())
         .map(|v| IfMatch::OneOf(vec![v]))
         .unwrap_or(IfMatch::Any);
     let result = match AccountChanges::read(body(&form, true), false) {
-        Ok(changes) => accounts::update(&app.store, &viewer.ctx, id, if_match, changes).await.map_err(Errors::from),
+        Ok(changes) => accounts::update(&app.store, &viewer.ctx, id, if_match, changes)
+            .await
+            .map_err(Errors::from),
         Err(e) => Err(Errors::from(e)),
     };
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/accounts/{id}")).into_response()),
         Err(mut errors) => {
-            let account = accounts::get(&app.store, &viewer.ctx.actor, id).await.or_page(&viewer)?;
-            if errors.summary.as_deref().is_some_and(|s| s.contains("If-Match")) {
+            let account = accounts::get(&app.store, &viewer.ctx.actor, id)
+                .await
+                .or_page(&viewer)?;
+            if errors
+                .summary
+                .as_deref()
+                .is_some_and(|s| s.contains("If-Match"))
+            {
                 errors.summary = Some("Someone changed this account while you were editing. Your changes are below; check them against the current account and save again.".into());
             }
             let mut form = form;
             form.set("version", &account.version.to_string());
             let action = format!("/accounts/{id}/edit");
             let body = html! { h1 { "Edit " (account.name) } (account_form(&viewer, &action, Some(&account), Some(&form), &errors)) };
-            Ok(respond(StatusCode::UNPROCESSABLE_ENTITY, shell(&viewer, Section::Accounts, "Edit account", body)))
+            Ok(respond(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                shell(&viewer, Section::Accounts, "Edit account", body),
+            ))
         }
     }
 }

@@ -36,7 +36,13 @@ fn option(value: &str, label: &str, current: Option<&str>) -> Markup {
     html! { option value=(value) selected[current == Some(value)] { (label) } }
 }
 
-fn people_select(id: &str, name: &str, label: &str, colleagues: &[Colleague], current: Option<&str>) -> Markup {
+fn people_select(
+    id: &str,
+    name: &str,
+    label: &str,
+    colleagues: &[Colleague],
+    current: Option<&str>,
+) -> Markup {
     html! {
         div.field {
             label for=(id) { (label) }
@@ -129,7 +135,15 @@ fn bulk_bar(viewer: &Viewer, colleagues: &[Colleague]) -> Markup {
     }
 }
 
-pub fn results(viewer: &Viewer, q: &ListQuery, rows: &[Account], next: Option<&str>, owners: &HashMap<Uuid, String>, errors: &Errors, colleagues: &[Colleague]) -> Markup {
+pub fn results(
+    viewer: &Viewer,
+    q: &ListQuery,
+    rows: &[Account],
+    next: Option<&str>,
+    owners: &HashMap<Uuid, String>,
+    errors: &Errors,
+    colleagues: &[Colleague],
+) -> Markup {
     html! {
         div #results data-refresh {
             (errors.banner(&[]))

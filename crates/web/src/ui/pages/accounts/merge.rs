@@ -84,21 +84,47 @@ fn preview(viewer: &Viewer, survivor: &Account, copies: &[Account]) -> Markup {
     }
 }
 
-async fn render(app: &AppState, viewer: &Viewer, id: Uuid, q: &ListQuery, errors: &Errors) -> PageResult {
+async fn render(
+    app: &AppState,
+    viewer: &Viewer,
+    id: Uuid,
+    q: &ListQuery,
+    errors: &Errors,
+) -> PageResult {
     let actor = &viewer.ctx.actor;
     let survivor = accounts::get(&app.store, actor, id).await.or_page(viewer)?;
     let mut copies = Vec::new();
-    for other in q.pairs.iter().filter(|(k, _)| k == "with").filter_map(|(_, v)| v.parse::<Uuid>().ok()) {
+    for other in q
+        .pairs
+        .iter()
+        .filter(|(k, _)| k == "with")
+        .filter_map(|(_, v)| v.parse::<Uuid>().ok())
+    {
         if other != id {
-            copies.push(accounts::get(&app.store, actor, other).await.or_page(viewer)?);
+            copies.push(
+                accounts::get(&app.store, actor, other)
+                    .await
+                    .or_page(viewer)?,
+            );
         }
     }
     // Candidates: the search box's matches, else accounts with the same name words.
-    let search = q.value("q").map(str::to_owned).unwrap_or_else(|| survivor.name.clone());
-    let candidates = accounts::list(&app.store, actor, ListParams { limit: 20, q: Some(search.clone()), ..ListParams::default() })
-        .await
-        .map(|p| p.data)
-        .unwrap_or_default();
+    let search = q
+        .value("q")
+        .map(str::to_owned)
+        .unwrap_or_else(|| survivor.name.clone());
+    let candidates = accounts::list(
+        &app.store,
+        actor,
+        ListParams {
+            limit: 20,
+            q: Some(search.clone()),
+            ..ListParams::default()
+        },
+    )
+    .await
+    .map(|p| p.data)
+    .unwrap_or_default();
     let chosen: Vec<String> = copies.iter().map(|c| c.id.to_string()).collect();
     let body = html! {
         h1 { "Merge duplicates into " a href={ "/accounts/" (id) } { (survivor.name) } }
@@ -118,17 +144,38 @@ async fn render(app: &AppState, viewer: &Viewer, id: Uuid, q: &ListQuery, errors
         }
         @if !copies.is_empty() { (preview(viewer, &survivor, &copies)) }
     };
-    Ok(respond(if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY }, shell(viewer, Section::Accounts, "Merge", body)))
+    Ok(respond(
+        if errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        },
+        shell(viewer, Section::Accounts, "Merge", body),
+    ))
 }
 
 /// `GET /accounts/{id}/merge?with=…&q=…`
-pub async fn show(State(app): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>, q: ListQuery) -> PageResult {
+pub async fn show(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<Uuid>,
+    q: ListQuery,
+) -> PageResult {
     render(&app, &viewer, id, &q, &Errors::none()).await
 }
 
 /// `POST /accounts/{id}/merge`
-pub async fn submit(State(app): State<AppState>, Path(id): Path<Uuid>, q: ListQuery, SignedForm(viewer, form): SignedForm) -> PageResult {
-    let ids: Vec<Uuid> = form.all("ids").iter().filter_map(|s| s.parse().ok()).collect();
+pub async fn submit(
+    State(app): State<AppState>,
+    Path(id): Path<Uuid>,
+    q: ListQuery,
+    SignedForm(viewer, form): SignedForm,
+) -> PageResult {
+    let ids: Vec<Uuid> = form
+        .all("ids")
+        .iter()
+        .filter_map(|s| s.parse().ok())
+        .collect();
     let take: Vec<(String, Uuid)> = SHOWN
         .iter()
         .filter_map(|(field, _)| {

@@ -23,7 +23,10 @@ pub fn router() -> Router<AppState> {
         .route("/accounts/{id}/archive", post(actions::archive))
         .route("/accounts/{id}/restore", post(actions::restore))
         .route("/accounts/{id}/people", post(actions::add_person))
-        .route("/accounts/{id}/people/{contact_id}/primary", post(actions::make_primary))
+        .route(
+            "/accounts/{id}/people/{contact_id}/primary",
+            post(actions::make_primary),
+        )
         .route("/accounts/{id}/activities", post(actions::log_activity))
         .route("/accounts/{id}/merge", get(merge::show).post(merge::submit))
 }
