@@ -33,6 +33,7 @@ use utoipa_axum::router::OpenApiRouter;
 pub use auth::{CSRF_HEADER, SESSION_COOKIE};
 pub use problem::Problem;
 pub use serve::{serve, ServeLimits};
+pub use ui::route_table as ui_route_table;
 
 /// When the session cookie carries `Secure`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

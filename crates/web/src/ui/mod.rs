@@ -11,6 +11,7 @@ mod form;
 mod layout;
 mod list;
 mod pages;
+mod routes;
 mod session;
 pub(crate) mod setup;
 mod sign_in;
@@ -19,7 +20,7 @@ use axum::extract::Request;
 use axum::http::{header, HeaderValue};
 use axum::middleware::{from_fn, from_fn_with_state, Next};
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 
 pub use errors::fallback;
@@ -50,15 +51,28 @@ async fn security_headers(req: Request, next: Next) -> Response {
     res
 }
 
+/// Every page and form action of the UI, through the one table.
+fn table() -> routes::Routes {
+    let r = routes::Routes::new()
+        .get("/", sign_in::root)
+        .get("/setup/{token}", setup::show)
+        .post("/setup/{token}", setup::create)
+        .get("/sign-in", sign_in::show)
+        .post("/sign-in", sign_in::submit)
+        .post("/sign-out", sign_in::sign_out);
+    pages::routes(r)
+}
+
+/// The method and path of every page and form action, for the access matrix test.
+pub fn route_table() -> Vec<(&'static str, &'static str)> {
+    table().table()
+}
+
 /// Every page and asset of the UI.
 pub fn router(state: AppState) -> Router<AppState> {
-    Router::new()
-        .route("/", get(sign_in::root))
+    table()
+        .into_router()
         .route("/assets/{file}", get(assets::serve))
-        .route("/setup/{token}", get(setup::show).post(setup::create))
-        .route("/sign-in", get(sign_in::show).post(sign_in::submit))
-        .route("/sign-out", post(sign_in::sign_out))
-        .merge(pages::router())
         .route_layer(from_fn_with_state(state, session::middleware))
         .layer(from_fn(security_headers))
         // Pages and assets are text that shrinks to a fifth; browsers all take gzip.

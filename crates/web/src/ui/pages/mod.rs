@@ -3,14 +3,11 @@
 mod accounts;
 mod home;
 
-use axum::routing::{get, post};
-use axum::Router;
+use super::routes::Routes;
 
-use crate::AppState;
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/home", get(home::show))
-        .route("/activities/{id}/done", post(home::tick))
-        .merge(accounts::router())
+pub fn routes(r: Routes) -> Routes {
+    let r = r
+        .get("/home", home::show)
+        .post("/activities/{id}/done", home::tick);
+    accounts::routes(r)
 }

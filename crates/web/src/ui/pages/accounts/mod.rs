@@ -6,27 +6,23 @@ mod edit;
 pub mod list;
 mod merge;
 
-use axum::routing::{get, post};
-use axum::Router;
-
-use crate::AppState;
+use crate::ui::routes::Routes;
 
 pub use detail::entry as timeline_entry;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/accounts", get(list::show))
-        .route("/accounts/new", get(edit::new).post(edit::create))
-        .route("/accounts/bulk", post(actions::bulk))
-        .route("/accounts/{id}", get(detail::show))
-        .route("/accounts/{id}/edit", get(edit::edit).post(edit::update))
-        .route("/accounts/{id}/archive", post(actions::archive))
-        .route("/accounts/{id}/restore", post(actions::restore))
-        .route("/accounts/{id}/people", post(actions::add_person))
-        .route(
-            "/accounts/{id}/people/{contact_id}/primary",
-            post(actions::make_primary),
-        )
-        .route("/accounts/{id}/activities", post(actions::log_activity))
-        .route("/accounts/{id}/merge", get(merge::show).post(merge::submit))
+pub fn routes(r: Routes) -> Routes {
+    r.get("/accounts", list::show)
+        .get("/accounts/new", edit::new)
+        .post("/accounts/new", edit::create)
+        .post("/accounts/bulk", actions::bulk)
+        .get("/accounts/{id}", detail::show)
+        .get("/accounts/{id}/edit", edit::edit)
+        .post("/accounts/{id}/edit", edit::update)
+        .post("/accounts/{id}/archive", actions::archive)
+        .post("/accounts/{id}/restore", actions::restore)
+        .post("/accounts/{id}/people", actions::add_person)
+        .post("/accounts/{id}/people/{contact_id}/primary", actions::make_primary)
+        .post("/accounts/{id}/activities", actions::log_activity)
+        .get("/accounts/{id}/merge", merge::show)
+        .post("/accounts/{id}/merge", merge::submit)
 }
