@@ -58,3 +58,5 @@ mod totals;
 mod ui_pages;
 #[path = "api/users.rs"]
 mod users;
+#[path = "api/ui_matrix.rs"]
+mod ui_matrix;

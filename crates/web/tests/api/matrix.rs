@@ -306,15 +306,15 @@ const PROBES: &[(&str, &str, &str)] = &[
     ),
 ];
 
-struct Secret {
+pub(crate) struct Secret {
     /// Placeholder → id.
-    ids: Vec<(&'static str, String)>,
+    pub(crate) ids: Vec<(&'static str, String)>,
     /// Text that must never reach a caller outside the secret world (lower case).
-    markers: Vec<String>,
+    pub(crate) markers: Vec<String>,
 }
 
 impl Secret {
-    fn uri(&self, template: &str) -> String {
+    pub(crate) fn uri(&self, template: &str) -> String {
         let mut uri = template.to_owned();
         for (name, id) in &self.ids {
             uri = uri.replace(&format!("{{{name}}}"), id);
@@ -325,7 +325,7 @@ impl Secret {
 
 /// Another rep's world, invisible to the rep, to partner and distributor users of
 /// other organisations and to fulfillers.
-async fn secret_world(app: &App) -> Secret {
+pub(crate) async fn secret_world(app: &App) -> Secret {
     let t = &app.other_rep.token;
     let a = &app.admin.token;
     let acct = created(
@@ -451,7 +451,7 @@ async fn secret_world(app: &App) -> Secret {
 }
 
 /// Where each record of the secret world stands, to see that nothing changed it.
-async fn snapshot(app: &App) -> Vec<i64> {
+pub(crate) async fn snapshot(app: &App) -> Vec<i64> {
     let mut out = Vec::new();
     for sql in [
         "SELECT count(*) FROM accounts WHERE archived_at IS NULL AND name LIKE 'Secret%'",

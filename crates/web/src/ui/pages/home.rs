@@ -133,9 +133,12 @@ pub async fn show(State(app): State<AppState>, viewer: Viewer) -> PageResult {
         owner_id: viewer.is_internal().then_some(actor.user_id),
         ..BoardFilter::default()
     };
-    let pipeline = board::board(&app.store, actor, filter)
-        .await
-        .or_page(&viewer)?;
+    // Roles without the pipeline (fulfillers) have no board to show; any other error is one.
+    let pipeline = match board::board(&app.store, actor, filter).await {
+        Ok(b) => Some(b),
+        Err(rapport_store::StoreError::Forbidden { .. }) => None,
+        Err(e) => return Err(crate::ui::errors::store_error_page(Some(&viewer), e)),
+    };
     let sales = sales_section(&app, &viewer).await;
     let body = html! {
         h1 { "Good to see you, " (viewer.user.name) }
@@ -146,21 +149,23 @@ pub async fn show(State(app): State<AppState>, viewer: Viewer) -> PageResult {
                 h2 { "Due in the next two weeks" }
                 (task_rows(&viewer, &upcoming.data, "Nothing due soon."))
             }
-            section.card {
-                h2 { @if viewer.is_internal() { "My pipeline" } @else { "Pipeline" } }
-                table {
-                    thead { tr { th scope="col" { "Stage" } th scope="col".num { "Leads" } th scope="col".num { "Value" } } }
-                    tbody {
-                        @for col in &pipeline.statuses {
-                            tr {
-                                th scope="row" { a href={ "/leads?status=" (col.status.as_str()) } { (fmt::words(col.status.as_str())) } }
-                                td.num { (col.count) }
-                                td.num { @for t in &col.totals { div { (fmt::money(t.value, &t.currency)) } } }
+            @if let Some(pipeline) = &pipeline {
+                section.card {
+                    h2 { @if viewer.is_internal() { "My pipeline" } @else { "Pipeline" } }
+                    table {
+                        thead { tr { th scope="col" { "Stage" } th scope="col".num { "Leads" } th scope="col".num { "Value" } } }
+                        tbody {
+                            @for col in &pipeline.statuses {
+                                tr {
+                                    th scope="row" { a href={ "/leads?status=" (col.status.as_str()) } { (fmt::words(col.status.as_str())) } }
+                                    td.num { (col.count) }
+                                    td.num { @for t in &col.totals { div { (fmt::money(t.value, &t.currency)) } } }
+                                }
                             }
                         }
                     }
+                    p { a href="/leads" { "Open the board" } }
                 }
-                p { a href="/leads" { "Open the board" } }
             }
         }
         (sales)

@@ -195,7 +195,7 @@ pub async fn bulk(State(app): State<AppState>, SignedForm(viewer, form): SignedF
         )));
     }
     let mut done = 0usize;
-    let mut failed: Vec<(Uuid, String)> = Vec::new();
+    let mut failed: Vec<(Option<Uuid>, String)> = Vec::new();
     for id in &ids {
         let outcome = match action.as_str() {
             "tag" => accounts::change_tags(
@@ -234,7 +234,9 @@ pub async fn bulk(State(app): State<AppState>, SignedForm(viewer, form): SignedF
         };
         match outcome {
             Ok(()) => done += 1,
-            Err(e) => failed.push((*id, crate::problem::Problem::from(e).detail)),
+            // Not found is not told apart from not yours, and the id is not echoed back.
+            Err(rapport_store::StoreError::NotFound { .. }) => failed.push((None, "no account you can see has this id".into())),
+            Err(e) => failed.push((Some(*id), crate::problem::Problem::from(e).detail)),
         }
     }
     if failed.is_empty() {
@@ -245,7 +247,7 @@ pub async fn bulk(State(app): State<AppState>, SignedForm(viewer, form): SignedF
         p.alert.ok { (done) " of " (ids.len()) " accounts changed." }
         div.alert.error role="alert" {
             p { (failed.len()) " refused:" }
-            ul { @for (id, why) in &failed { li { a href={ "/accounts/" (id) } { (id) } ": " (why) } } }
+            ul { @for (id, why) in &failed { li { @if let Some(id) = id { a href={ "/accounts/" (id) } { (id) } ": " } (why) } } }
         }
         p { a href="/accounts" { "Back to accounts" } }
     };

@@ -1,0 +1,112 @@
+//! The access matrix for the UI: every page and form action of the route table
+//! (`rapport_web::ui_route_table`), opened or sent through a signed-in browser session
+//! by each role that must not see another rep's "secret" world (the API matrix's
+//! fixture), must show no trace of it and change nothing. A route missing from the probe
+//! table fails, so a new page joins the matrix when it is added. Both engines.
+
+use axum::http::StatusCode;
+use rapport_db::both_engines;
+use rapport_domain::Role;
+use serde_json::json;
+
+use crate::matrix::{secret_world, snapshot};
+use crate::support::{created, id_of, make_user, App};
+use crate::ui_support::Browser;
+
+/// Route as registered, the request sent (placeholders from the secret world), and the
+/// form fields of a POST. An empty request marks a route that is not probed: the sign-in,
+/// sign-out and setup forms act on the caller's own session only.
+#[rustfmt::skip]
+const PROBES: &[(&str, &str, &str, &[(&str, &str)])] = &[
+    ("get", "/", "/", &[]),
+    ("get", "/setup/{token}", "", &[]),
+    ("post", "/setup/{token}", "", &[]),
+    ("get", "/sign-in", "", &[]),
+    ("post", "/sign-in", "", &[]),
+    ("post", "/sign-out", "", &[]),
+    ("get", "/home", "/home", &[]),
+    ("post", "/activities/{id}/done", "/activities/{task}/done", &[]),
+    ("get", "/accounts", "/accounts?q=secret&archived=all", &[]),
+    ("get", "/accounts/new", "/accounts/new", &[]),
+    ("post", "/accounts/new", "/accounts/new", &[]),
+    ("post", "/accounts/bulk", "/accounts/bulk", &[("ids", "{acct}"), ("action", "archive")]),
+    ("get", "/accounts/{id}", "/accounts/{acct}", &[]),
+    ("get", "/accounts/{id}/edit", "/accounts/{acct}/edit", &[]),
+    ("post", "/accounts/{id}/edit", "/accounts/{acct}/edit", &[("name", "Taken over")]),
+    ("post", "/accounts/{id}/archive", "/accounts/{acct}/archive", &[]),
+    ("post", "/accounts/{id}/restore", "/accounts/{acct}/restore", &[]),
+    ("post", "/accounts/{id}/people", "/accounts/{acct}/people", &[("first_name", "Intruder")]),
+    ("post", "/accounts/{id}/people/{contact_id}/primary", "/accounts/{acct}/people/{contact}/primary", &[]),
+    ("post", "/accounts/{id}/activities", "/accounts/{acct}/activities", &[("kind", "note"), ("body", "intrusion")]),
+    ("get", "/accounts/{id}/merge", "/accounts/{acct}/merge?q=secret", &[]),
+    ("post", "/accounts/{id}/merge", "/accounts/{acct}/merge", &[("ids", "{partner}")]),
+];
+
+/// What must never reach an outsider's page. The API matrix's markers, less the bare
+/// words "secret" (a search box echoes the query) and "hidden" (every form's
+/// `type="hidden"`; the person is found as "secretia") and, for staff, the other rep's user id
+/// (staff see colleagues' names and ids in owner pickers; docs/access.md).
+fn markers(all: &[String], staff: bool, user_id: &str) -> Vec<String> {
+    all.iter()
+        .filter(|m| !matches!(m.as_str(), "secret" | "hidden") && !(staff && m.as_str() == user_id))
+        .cloned()
+        .chain(["secret account", "secretia", "secret lead", "secret note", "secret task", "secret-sku", "secrettag"].map(String::from))
+        .collect()
+}
+
+both_engines! {
+    async fn no_page_shows_or_changes_what_the_role_may_not_see(db) {
+        let app = App::start(db).await;
+        let mut routes = rapport_web::ui_route_table();
+        let mut probed: Vec<(&str, &str)> = PROBES.iter().map(|(m, r, _, _)| (*m, *r)).collect();
+        routes.sort();
+        probed.sort();
+        assert_eq!(probed, routes, "every page and form action needs a row in the UI access matrix (PROBES)");
+
+        let secret = secret_world(&app).await;
+        let own = created(&app, &app.admin.token, "/api/v1/accounts", json!({"name": "Own Partner Org", "kind": "partner"})).await;
+        let own_dist = created(&app, &app.admin.token, "/api/v1/accounts", json!({"name": "Own Distributor", "kind": "distributor"})).await;
+        make_user(&app.store, Role::Partner, "partner@example.com", Some(id_of(&own))).await;
+        make_user(&app.store, Role::Distributor, "distributor@example.com", Some(id_of(&own_dist))).await;
+        make_user(&app.store, Role::Fulfiller, "fulfiller@example.com", None).await;
+        let before = snapshot(&app).await;
+        let other_rep = app.other_rep.user.id.to_string();
+        let mut leaks = Vec::new();
+        for (role, email) in [("rep", "rep@example.com"), ("partner", "partner@example.com"),
+                              ("distributor", "distributor@example.com"), ("fulfiller", "fulfiller@example.com")] {
+            let b = Browser::signed_in(&app, email).await;
+            let markers = markers(&secret.markers, role == "rep", &other_rep);
+            for (method, route, template, fields) in PROBES {
+                if template.is_empty() {
+                    continue;
+                }
+                let uri = secret.uri(template);
+                let filled: Vec<(String, String)> = fields.iter().map(|(k, v)| ((*k).to_owned(), secret.uri(v))).collect();
+                let pairs: Vec<(&str, &str)> = filled.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                let page = if *method == "get" { b.get(&uri).await } else { b.post(&uri, &pairs).await };
+                assert!(!page.status.is_server_error(), "{role} {method} {uri}: {}", page.status);
+                let text = page.html.to_lowercase();
+                for marker in &markers {
+                    if text.contains(marker.as_str()) {
+                        leaks.push(format!("{role} {method} {route}: shows {marker:?}"));
+                    }
+                }
+                if route.contains("{id}") && page.status.is_success() && *method == "post" {
+                    leaks.push(format!("{role} {method} {route}: answered {} on a record outside its scope", page.status));
+                }
+                if route.contains("{id}") && *method == "get" && page.status != StatusCode::NOT_FOUND {
+                    leaks.push(format!("{role} {method} {route}: answered {} instead of the 404 page", page.status));
+                }
+            }
+        }
+        assert!(leaks.is_empty(), "leaks:\n{}", leaks.join("\n"));
+        assert_eq!(snapshot(&app).await, before, "a page outside its scope changed the secret world");
+
+        // The roles that see everything do see the secret world through the same pages.
+        for email in ["admin@example.com", "manager@example.com"] {
+            let b = Browser::signed_in(&app, email).await;
+            b.get(&secret.uri("/accounts/{acct}")).await.assert_has("Secret Account").assert_has("Secretia");
+            b.get("/accounts?q=secret").await.assert_has("Secret Account");
+        }
+    }
+}
