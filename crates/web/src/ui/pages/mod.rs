@@ -2,6 +2,7 @@
 
 mod accounts;
 mod home;
+mod leads;
 
 use axum::routing::{get, post};
 use axum::Router;
@@ -13,4 +14,5 @@ pub fn router() -> Router<AppState> {
         .route("/home", get(home::show))
         .route("/activities/{id}/done", post(home::tick))
         .merge(accounts::router())
+        .merge(leads::router())
 }
