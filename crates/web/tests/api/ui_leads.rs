@@ -31,9 +31,13 @@ async fn api_history(app: &App, token: &str, id: &str) -> Vec<Value> {
 #[track_caller]
 fn column<'a>(html: &'a str, status: &str) -> &'a str {
     let marker = format!("class=\"column\" data-status=\"{status}\"");
-    let start = html.find(&marker).unwrap_or_else(|| panic!("no {status} column in:\n{html}"));
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {status} column in:\n{html}"));
     let rest = &html[start..];
-    let end = rest[marker.len()..].find("class=\"column\"").map_or(rest.len(), |e| e + marker.len());
+    let end = rest[marker.len()..]
+        .find("class=\"column\"")
+        .map_or(rest.len(), |e| e + marker.len());
     &rest[..end]
 }
 

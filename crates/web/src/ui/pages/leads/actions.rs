@@ -23,12 +23,20 @@ fn to_lead(id: Uuid) -> Response {
 }
 
 /// `POST /leads/{id}/archive`
-pub async fn archive(State(app): State<AppState>, Path(id): Path<Uuid>, SignedForm(viewer, _): SignedForm) -> Response {
+pub async fn archive(
+    State(app): State<AppState>,
+    Path(id): Path<Uuid>,
+    SignedForm(viewer, _): SignedForm,
+) -> Response {
     set_archived(app, id, viewer, true).await
 }
 
 /// `POST /leads/{id}/restore`
-pub async fn restore(State(app): State<AppState>, Path(id): Path<Uuid>, SignedForm(viewer, _): SignedForm) -> Response {
+pub async fn restore(
+    State(app): State<AppState>,
+    Path(id): Path<Uuid>,
+    SignedForm(viewer, _): SignedForm,
+) -> Response {
     set_archived(app, id, viewer, false).await
 }
 
@@ -40,7 +48,11 @@ async fn set_archived(app: AppState, id: Uuid, viewer: Viewer, archived: bool) -
 }
 
 /// `POST /leads/{id}/activities`: the quick call and note forms.
-pub async fn log_activity(State(app): State<AppState>, Path(id): Path<Uuid>, SignedForm(viewer, form): SignedForm) -> PageResult {
+pub async fn log_activity(
+    State(app): State<AppState>,
+    Path(id): Path<Uuid>,
+    SignedForm(viewer, form): SignedForm,
+) -> PageResult {
     let mut body = form.body(
         &[
             ("kind", Kind::Text),
@@ -55,11 +67,23 @@ pub async fn log_activity(State(app): State<AppState>, Path(id): Path<Uuid>, Sig
         obj.insert("lead_id".into(), Value::String(id.to_string()));
     }
     let result = match ActivityChanges::read(body, true) {
-        Ok(changes) => activities::create(&app.store, &viewer.ctx, changes).await.map_err(Errors::from),
+        Ok(changes) => activities::create(&app.store, &viewer.ctx, changes)
+            .await
+            .map_err(Errors::from),
         Err(e) => Err(Errors::from(e)),
     };
     match result {
         Ok(_) => Ok(to_lead(id)),
-        Err(errors) => render(&app, &viewer, id, Errors::none(), errors, StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(errors) => {
+            render(
+                &app,
+                &viewer,
+                id,
+                Errors::none(),
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
     }
 }

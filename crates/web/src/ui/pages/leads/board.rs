@@ -52,12 +52,18 @@ fn board_params(q: &ListQuery) -> Result<ListParams, Errors> {
     Ok(params)
 }
 
-async fn read_columns(app: &AppState, viewer: &Viewer, q: &ListQuery) -> Result<Vec<Column>, Errors> {
+async fn read_columns(
+    app: &AppState,
+    viewer: &Viewer,
+    q: &ListQuery,
+) -> Result<Vec<Column>, Errors> {
     let base = board_params(q)?;
     let mut columns = Vec::with_capacity(LeadStatus::ALL.len());
     for status in LeadStatus::ALL {
         let mut params = base.clone();
-        params.filters.push(("status".into(), status.as_str().into()));
+        params
+            .filters
+            .push(("status".into(), status.as_str().into()));
         let page = leads::list(&app.store, &viewer.ctx.actor, params)
             .await
             .map_err(Errors::from)?;
@@ -77,7 +83,9 @@ fn owner_of(q: &ListQuery, viewer: &Viewer) -> Result<Option<Uuid>, ()> {
     match q.value("owner_id") {
         None => Ok(None),
         Some("me") => Ok(Some(viewer.user.id)),
-        Some(v) => rapport_domain::validation::strict_uuid(v).map(Some).ok_or(()),
+        Some(v) => rapport_domain::validation::strict_uuid(v)
+            .map(Some)
+            .ok_or(()),
     }
 }
 
@@ -104,7 +112,11 @@ fn totals_caveat(q: &ListQuery, owner_followed: bool) -> Option<String> {
 }
 
 /// A column's count and totals: all of them, or only the filtered currency's.
-fn header_figures(board: Option<&Board>, status: LeadStatus, currency: Option<&str>) -> Option<(i64, Vec<CurrencyTotal>)> {
+fn header_figures(
+    board: Option<&Board>,
+    status: LeadStatus,
+    currency: Option<&str>,
+) -> Option<(i64, Vec<CurrencyTotal>)> {
     let column = board?.statuses.iter().find(|c| c.status == status)?;
     Some(match currency {
         None => (column.count, column.totals.clone()),
@@ -120,7 +132,13 @@ fn header_figures(board: Option<&Board>, status: LeadStatus, currency: Option<&s
     })
 }
 
-fn card(viewer: &Viewer, lead: &Lead, owners: &HashMap<Uuid, String>, accounts: &HashMap<Uuid, String>, back: &str) -> Markup {
+fn card(
+    viewer: &Viewer,
+    lead: &Lead,
+    owners: &HashMap<Uuid, String>,
+    accounts: &HashMap<Uuid, String>,
+    back: &str,
+) -> Markup {
     html! {
         article.lead-card data-lead=(lead.id) data-status=(lead.status.as_str()) draggable="true" tabindex="0"
             aria-label={ (lead.title) ", " (fmt::words(lead.status.as_str())) } {
@@ -135,7 +153,15 @@ fn card(viewer: &Viewer, lead: &Lead, owners: &HashMap<Uuid, String>, accounts: 
     }
 }
 
-fn column_markup(viewer: &Viewer, q: &ListQuery, column: &Column, figures: Option<(i64, Vec<CurrencyTotal>)>, owners: &HashMap<Uuid, String>, accounts: &HashMap<Uuid, String>, back: &str) -> Markup {
+fn column_markup(
+    viewer: &Viewer,
+    q: &ListQuery,
+    column: &Column,
+    figures: Option<(i64, Vec<CurrencyTotal>)>,
+    owners: &HashMap<Uuid, String>,
+    accounts: &HashMap<Uuid, String>,
+    back: &str,
+) -> Markup {
     let name = fmt::words(column.status.as_str());
     let more = q.link("/leads/list", &[("status", column.status.as_str())]);
     html! {
@@ -181,7 +207,13 @@ fn filters(q: &ListQuery, colleagues: &[Colleague]) -> Markup {
 }
 
 /// The board page; `refused` is a move the store refused, shown above the columns.
-pub async fn render(app: &AppState, viewer: &Viewer, q: &ListQuery, refused: Errors, status: StatusCode) -> PageResult {
+pub async fn render(
+    app: &AppState,
+    viewer: &Viewer,
+    q: &ListQuery,
+    refused: Errors,
+    status: StatusCode,
+) -> PageResult {
     let actor = &viewer.ctx.actor;
     let colleagues = users::colleagues(&app.store, actor).await.or_page(viewer)?;
     let owners = names(&colleagues);
@@ -195,7 +227,11 @@ pub async fn render(app: &AppState, viewer: &Viewer, q: &ListQuery, refused: Err
         ..BoardFilter::default()
     };
     let board = if read_error.is_empty() {
-        Some(pipeline::board(&app.store, actor, filter).await.or_page(viewer)?)
+        Some(
+            pipeline::board(&app.store, actor, filter)
+                .await
+                .or_page(viewer)?,
+        )
     } else {
         None
     };
@@ -225,7 +261,10 @@ pub async fn render(app: &AppState, viewer: &Viewer, q: &ListQuery, refused: Err
             }
         }
     };
-    Ok(respond(status, shell(viewer, Section::Leads, "Leads", body)))
+    Ok(respond(
+        status,
+        shell(viewer, Section::Leads, "Leads", body),
+    ))
 }
 
 /// `GET /leads`

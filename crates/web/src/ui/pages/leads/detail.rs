@@ -91,7 +91,11 @@ fn quick_forms(viewer: &Viewer, lead: &Lead, errors: &Errors) -> Markup {
     }
 }
 
-fn details(lead: &Lead, people: &HashMap<Uuid, String>, accounts: &HashMap<Uuid, String>) -> Markup {
+fn details(
+    lead: &Lead,
+    people: &HashMap<Uuid, String>,
+    accounts: &HashMap<Uuid, String>,
+) -> Markup {
     html! {
         section.card {
             h2 { "Details" }
@@ -117,15 +121,38 @@ fn details(lead: &Lead, people: &HashMap<Uuid, String>, accounts: &HashMap<Uuid,
 }
 
 /// The whole page; `move_errors` and `activity_errors` come back from a refused form.
-pub async fn render(app: &AppState, viewer: &Viewer, id: Uuid, move_errors: Errors, activity_errors: Errors, status: StatusCode) -> PageResult {
+pub async fn render(
+    app: &AppState,
+    viewer: &Viewer,
+    id: Uuid,
+    move_errors: Errors,
+    activity_errors: Errors,
+    status: StatusCode,
+) -> PageResult {
     let actor = &viewer.ctx.actor;
     let lead = leads::get(&app.store, actor, id).await.or_page(viewer)?;
-    let moves = leads::history(&app.store, actor, id, ListParams { limit: HISTORY_ROWS, ..ListParams::default() })
-        .await
-        .or_page(viewer)?;
-    let entries = timeline::page(&app.store, actor, Subject::Lead(id), ListParams { limit: TIMELINE_ROWS, ..ListParams::default() })
-        .await
-        .or_page(viewer)?;
+    let moves = leads::history(
+        &app.store,
+        actor,
+        id,
+        ListParams {
+            limit: HISTORY_ROWS,
+            ..ListParams::default()
+        },
+    )
+    .await
+    .or_page(viewer)?;
+    let entries = timeline::page(
+        &app.store,
+        actor,
+        Subject::Lead(id),
+        ListParams {
+            limit: TIMELINE_ROWS,
+            ..ListParams::default()
+        },
+    )
+    .await
+    .or_page(viewer)?;
     let people = names(&users::colleagues(&app.store, actor).await.or_page(viewer)?);
     let accounts = account_names(app, viewer, account_ids([&lead])).await?;
     let archived = lead.archived_at.is_some();
@@ -167,10 +194,21 @@ pub async fn render(app: &AppState, viewer: &Viewer, id: Uuid, move_errors: Erro
             }
         }
     };
-    Ok(respond(status, shell(viewer, Section::Leads, &lead.title, body)))
+    Ok(respond(
+        status,
+        shell(viewer, Section::Leads, &lead.title, body),
+    ))
 }
 
 /// `GET /leads/{id}`
 pub async fn show(State(app): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>) -> PageResult {
-    render(&app, &viewer, id, Errors::none(), Errors::none(), StatusCode::OK).await
+    render(
+        &app,
+        &viewer,
+        id,
+        Errors::none(),
+        Errors::none(),
+        StatusCode::OK,
+    )
+    .await
 }

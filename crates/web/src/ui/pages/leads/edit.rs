@@ -45,7 +45,10 @@ fn body(form: &Form, edit: bool) -> serde_json::Value {
     let mut body = form.body(FIELDS, edit);
     if let Some(obj) = body.as_object_mut() {
         if edit {
-            if obj.get("probability").is_some_and(serde_json::Value::is_null) {
+            if obj
+                .get("probability")
+                .is_some_and(serde_json::Value::is_null)
+            {
                 obj.remove("probability");
             }
         } else if let Some(s) = form.text("status") {
@@ -80,14 +83,25 @@ fn value_of(form: Option<&Form>, lead: Option<&Lead>, name: &str) -> Option<Stri
     }
 }
 
-fn lead_form(viewer: &Viewer, action: &str, lead: Option<&Lead>, form: Option<&Form>, colleagues: &[Colleague], errors: &Errors) -> Markup {
+fn lead_form(
+    viewer: &Viewer,
+    action: &str,
+    lead: Option<&Lead>,
+    form: Option<&Form>,
+    colleagues: &[Colleague],
+    errors: &Errors,
+) -> Markup {
     let v = |name: &str| value_of(form, lead, name);
     let statuses: Vec<(String, String)> = LeadStatus::ALL
         .iter()
         .map(|s| (s.as_str().to_owned(), fmt::words(s.as_str())))
         .collect();
     let mut owners = vec![(String::new(), "— (a rep owns what they create)".to_owned())];
-    owners.extend(colleagues.iter().map(|c| (c.id.to_string(), c.name.clone())));
+    owners.extend(
+        colleagues
+            .iter()
+            .map(|c| (c.id.to_string(), c.name.clone())),
+    );
     let mut shown: Vec<&str> = FIELDS.iter().map(|(n, _)| *n).collect();
     if lead.is_none() {
         shown.push("status");
@@ -130,67 +144,137 @@ fn form_page(viewer: &Viewer, status: StatusCode, title: &str, form: Markup) -> 
 /// `GET /leads/new`, with `account_id` or `organization` filled in from the query when
 /// linked from elsewhere.
 pub async fn new(State(app): State<AppState>, viewer: Viewer, q: ListQuery) -> PageResult {
-    let colleagues = users::colleagues(&app.store, &viewer.ctx.actor).await.or_page(&viewer)?;
+    let colleagues = users::colleagues(&app.store, &viewer.ctx.actor)
+        .await
+        .or_page(&viewer)?;
     let mut prefill = Form::default();
     for name in ["account_id", "organization"] {
         if let Some(v) = q.value(name) {
             prefill.set(name, v);
         }
     }
-    let form = lead_form(&viewer, "/leads/new", None, Some(&prefill), &colleagues, &Errors::none());
+    let form = lead_form(
+        &viewer,
+        "/leads/new",
+        None,
+        Some(&prefill),
+        &colleagues,
+        &Errors::none(),
+    );
     form_page(&viewer, StatusCode::OK, "New lead", form)
 }
 
 /// `POST /leads/new`
-pub async fn create(State(app): State<AppState>, SignedForm(viewer, form): SignedForm) -> PageResult {
+pub async fn create(
+    State(app): State<AppState>,
+    SignedForm(viewer, form): SignedForm,
+) -> PageResult {
     let result = match LeadChanges::read(body(&form, false), true) {
-        Ok(changes) => leads::create(&app.store, &viewer.ctx, changes).await.map_err(Errors::from),
+        Ok(changes) => leads::create(&app.store, &viewer.ctx, changes)
+            .await
+            .map_err(Errors::from),
         Err(e) => Err(Errors::from(e)),
     };
     match result {
         Ok(l) => Ok(Redirect::to(&format!("/leads/{}", l.id)).into_response()),
         Err(errors) => {
-            let colleagues = users::colleagues(&app.store, &viewer.ctx.actor).await.or_page(&viewer)?;
-            let markup = lead_form(&viewer, "/leads/new", None, Some(&form), &colleagues, &errors);
-            form_page(&viewer, StatusCode::UNPROCESSABLE_ENTITY, "New lead", markup)
+            let colleagues = users::colleagues(&app.store, &viewer.ctx.actor)
+                .await
+                .or_page(&viewer)?;
+            let markup = lead_form(
+                &viewer,
+                "/leads/new",
+                None,
+                Some(&form),
+                &colleagues,
+                &errors,
+            );
+            form_page(
+                &viewer,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "New lead",
+                markup,
+            )
         }
     }
 }
 
 /// `GET /leads/{id}/edit`
 pub async fn edit(State(app): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>) -> PageResult {
-    let lead = leads::get(&app.store, &viewer.ctx.actor, id).await.or_page(&viewer)?;
-    let colleagues = users::colleagues(&app.store, &viewer.ctx.actor).await.or_page(&viewer)?;
+    let lead = leads::get(&app.store, &viewer.ctx.actor, id)
+        .await
+        .or_page(&viewer)?;
+    let colleagues = users::colleagues(&app.store, &viewer.ctx.actor)
+        .await
+        .or_page(&viewer)?;
     let action = format!("/leads/{id}/edit");
-    let markup = lead_form(&viewer, &action, Some(&lead), None, &colleagues, &Errors::none());
-    form_page(&viewer, StatusCode::OK, &format!("Edit {}", lead.title), markup)
+    let markup = lead_form(
+        &viewer,
+        &action,
+        Some(&lead),
+        None,
+        &colleagues,
+        &Errors::none(),
+    );
+    form_page(
+        &viewer,
+        StatusCode::OK,
+        &format!("Edit {}", lead.title),
+        markup,
+    )
 }
 
 /// `POST /leads/{id}/edit`: saved only if nobody changed the lead since the form was
 /// opened (its version rides along, as If-Match does in the API).
-pub async fn update(State(app): State<AppState>, Path(id): Path<Uuid>, SignedForm(viewer, form): SignedForm) -> PageResult {
+pub async fn update(
+    State(app): State<AppState>,
+    Path(id): Path<Uuid>,
+    SignedForm(viewer, form): SignedForm,
+) -> PageResult {
     let if_match = form
         .text("version")
         .and_then(|v| v.parse::<i64>().ok())
         .map(|v| IfMatch::OneOf(vec![v]))
         .unwrap_or(IfMatch::Any);
     let result = match LeadChanges::read(body(&form, true), false) {
-        Ok(changes) => leads::update(&app.store, &viewer.ctx, id, if_match, changes).await.map_err(Errors::from),
+        Ok(changes) => leads::update(&app.store, &viewer.ctx, id, if_match, changes)
+            .await
+            .map_err(Errors::from),
         Err(e) => Err(Errors::from(e)),
     };
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/leads/{id}")).into_response()),
         Err(mut errors) => {
-            let lead = leads::get(&app.store, &viewer.ctx.actor, id).await.or_page(&viewer)?;
-            let colleagues = users::colleagues(&app.store, &viewer.ctx.actor).await.or_page(&viewer)?;
-            if errors.summary.as_deref().is_some_and(|s| s.contains("If-Match")) {
+            let lead = leads::get(&app.store, &viewer.ctx.actor, id)
+                .await
+                .or_page(&viewer)?;
+            let colleagues = users::colleagues(&app.store, &viewer.ctx.actor)
+                .await
+                .or_page(&viewer)?;
+            if errors
+                .summary
+                .as_deref()
+                .is_some_and(|s| s.contains("If-Match"))
+            {
                 errors.summary = Some("Someone changed this lead while you were editing. Your changes are below; check them against the current lead and save again.".into());
             }
             let mut form = form;
             form.set("version", &lead.version.to_string());
             let action = format!("/leads/{id}/edit");
-            let markup = lead_form(&viewer, &action, Some(&lead), Some(&form), &colleagues, &errors);
-            form_page(&viewer, StatusCode::UNPROCESSABLE_ENTITY, &format!("Edit {}", lead.title), markup)
+            let markup = lead_form(
+                &viewer,
+                &action,
+                Some(&lead),
+                Some(&form),
+                &colleagues,
+                &errors,
+            );
+            form_page(
+                &viewer,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &format!("Edit {}", lead.title),
+                markup,
+            )
         }
     }
 }

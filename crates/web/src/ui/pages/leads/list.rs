@@ -70,7 +70,14 @@ fn filters(q: &ListQuery, colleagues: &[Colleague]) -> Markup {
     }
 }
 
-fn results(q: &ListQuery, rows: &[Lead], next: Option<&str>, owners: &HashMap<Uuid, String>, accounts: &HashMap<Uuid, String>, errors: &Errors) -> Markup {
+fn results(
+    q: &ListQuery,
+    rows: &[Lead],
+    next: Option<&str>,
+    owners: &HashMap<Uuid, String>,
+    accounts: &HashMap<Uuid, String>,
+    errors: &Errors,
+) -> Markup {
     html! {
         div #results data-refresh {
             (errors.banner(&[]))
@@ -116,7 +123,9 @@ fn board_link(q: &ListQuery) -> String {
 
 /// `GET /leads/list`
 pub async fn show(State(app): State<AppState>, viewer: Viewer, q: ListQuery) -> PageResult {
-    let colleagues = users::colleagues(&app.store, &viewer.ctx.actor).await.or_page(&viewer)?;
+    let colleagues = users::colleagues(&app.store, &viewer.ctx.actor)
+        .await
+        .or_page(&viewer)?;
     let owners = names(&colleagues);
     let (rows, next, errors) = match q.params(PAGE_SIZE) {
         Ok(params) => match leads::list(&app.store, &viewer.ctx.actor, params).await {

@@ -61,7 +61,13 @@ fn target(form: &Form) -> Result<LeadStatus, Errors> {
 }
 
 /// Moves the lead as the API would: reopen out of won or lost, else a status change.
-async fn move_lead(app: &AppState, viewer: &Viewer, lead: &Lead, to: LeadStatus, reason: Option<String>) -> Result<(), Errors> {
+async fn move_lead(
+    app: &AppState,
+    viewer: &Viewer,
+    lead: &Lead,
+    to: LeadStatus,
+    reason: Option<String>,
+) -> Result<(), Errors> {
     if lead.status.is_final() && !to.is_final() {
         let mut body = Map::new();
         body.insert("status".into(), Value::from(to.as_str()));
@@ -90,7 +96,11 @@ async fn move_lead(app: &AppState, viewer: &Viewer, lead: &Lead, to: LeadStatus,
 }
 
 /// `POST /leads/{id}/move`
-pub async fn submit(State(app): State<AppState>, Path(id): Path<Uuid>, SignedForm(viewer, form): SignedForm) -> PageResult {
+pub async fn submit(
+    State(app): State<AppState>,
+    Path(id): Path<Uuid>,
+    SignedForm(viewer, form): SignedForm,
+) -> PageResult {
     let back = form
         .text("back")
         .as_deref()
@@ -98,7 +108,9 @@ pub async fn submit(State(app): State<AppState>, Path(id): Path<Uuid>, SignedFor
         .unwrap_or("/leads")
         .to_owned();
     // Not found (or not the viewer's to see) is the error page, as the API's 404.
-    let lead = leads::get(&app.store, &viewer.ctx.actor, id).await.or_page(&viewer)?;
+    let lead = leads::get(&app.store, &viewer.ctx.actor, id)
+        .await
+        .or_page(&viewer)?;
     let reason = form.text("lost_reason").or_else(|| form.text("reason"));
     let outcome = match target(&form) {
         Ok(to) => move_lead(&app, &viewer, &lead, to, reason)
@@ -112,7 +124,22 @@ pub async fn submit(State(app): State<AppState>, Path(id): Path<Uuid>, SignedFor
     };
     let own_page = format!("/leads/{id}");
     if back == own_page {
-        return detail::render(&app, &viewer, id, errors, Errors::none(), StatusCode::UNPROCESSABLE_ENTITY).await;
+        return detail::render(
+            &app,
+            &viewer,
+            id,
+            errors,
+            Errors::none(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
-    board::render(&app, &viewer, &query_of(&back), errors, StatusCode::UNPROCESSABLE_ENTITY).await
+    board::render(
+        &app,
+        &viewer,
+        &query_of(&back),
+        errors,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await
 }

@@ -7,10 +7,10 @@ use std::collections::HashMap;
 use maud::{html, Markup};
 use rapport_domain::lead::Lead;
 use rapport_domain::money::canonical;
-use rust_decimal::Decimal;
 use rapport_store::auth::users::Colleague;
 use rapport_store::customers::accounts;
 use rapport_store::StoreError;
+use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use crate::query::{decode_pairs, list_params};
@@ -166,7 +166,10 @@ mod tests {
     fn money_is_shown_exactly_as_kept() {
         let d = |s: &str| Decimal::from_str(s).expect("decimal");
         assert_eq!(exact_money(d("12500"), "EUR"), "12,500.00 EUR");
-        assert_eq!(exact_money(d("99999999999999.9999"), "USD"), "99,999,999,999,999.9999 USD");
+        assert_eq!(
+            exact_money(d("99999999999999.9999"), "USD"),
+            "99,999,999,999,999.9999 USD"
+        );
         assert_eq!(exact_money(d("-0.5"), "EUR"), "-0.50 EUR");
         assert_eq!(exact_money(d("1500"), "JPY"), "1,500 JPY");
     }

@@ -83,7 +83,9 @@ fn cell(total: Option<&CurrencyTotal>) -> Markup {
 
 fn table(board: &Board) -> Markup {
     let currencies: BTreeSet<&str> = board.totals.iter().map(|t| t.currency.as_str()).collect();
-    let of = |totals: &'_ [CurrencyTotal], cur: &str| -> Option<CurrencyTotal> { totals.iter().find(|t| t.currency == cur).cloned() };
+    let of = |totals: &'_ [CurrencyTotal], cur: &str| -> Option<CurrencyTotal> {
+        totals.iter().find(|t| t.currency == cur).cloned()
+    };
     html! {
         div.table-wrap {
             table.responsive.pipeline {
@@ -117,9 +119,13 @@ fn table(board: &Board) -> Markup {
 /// `GET /pipeline`
 pub async fn show(State(app): State<AppState>, viewer: Viewer, q: ListQuery) -> PageResult {
     let actor = &viewer.ctx.actor;
-    let colleagues = users::colleagues(&app.store, actor).await.or_page(&viewer)?;
+    let colleagues = users::colleagues(&app.store, actor)
+        .await
+        .or_page(&viewer)?;
     let board = match board_filter(&q, viewer.user.id) {
-        Ok(filter) => pipeline::board(&app.store, actor, filter).await.map_err(Errors::from),
+        Ok(filter) => pipeline::board(&app.store, actor, filter)
+            .await
+            .map_err(Errors::from),
         Err(e) => Err(e),
     };
     let body = html! {
