@@ -54,9 +54,11 @@ mod slow_clients;
 mod timeline;
 #[path = "api/totals.rs"]
 mod totals;
+#[path = "api/ui_leads.rs"]
+mod ui_leads;
+#[path = "api/ui_matrix.rs"]
+mod ui_matrix;
 #[path = "api/ui_pages.rs"]
 mod ui_pages;
 #[path = "api/users.rs"]
 mod users;
-#[path = "api/ui_matrix.rs"]
-mod ui_matrix;

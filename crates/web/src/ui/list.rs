@@ -6,6 +6,7 @@ use axum::extract::{FromRequestParts, RawQuery};
 use axum::http::request::Parts;
 use maud::{html, Markup};
 use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+use rapport_store::auth::users::Colleague;
 use rapport_store::ListParams;
 
 use super::form::Errors;
@@ -97,5 +98,30 @@ impl<S: Send + Sync> FromRequestParts<S> for ListQuery {
             Err(p) => (Vec::new(), Err(Errors::from(p))),
         };
         Ok(ListQuery { pairs, params })
+    }
+}
+
+/// An option of a filter's select, selected when it is the current value.
+pub fn option(value: &str, label: &str, current: Option<&str>) -> Markup {
+    html! { option value=(value) selected[current == Some(value)] { (label) } }
+}
+
+/// A people filter (owner, rep…): anyone, me, or a colleague by name.
+pub fn people_filter(
+    id: &str,
+    name: &str,
+    label: &str,
+    colleagues: &[Colleague],
+    current: Option<&str>,
+) -> Markup {
+    html! {
+        div.field {
+            label for=(id) { (label) }
+            select id=(id) name=(name) {
+                (option("", "Anyone", current))
+                (option("me", "Me", current))
+                @for c in colleagues { (option(&c.id.to_string(), &c.name, current)) }
+            }
+        }
     }
 }

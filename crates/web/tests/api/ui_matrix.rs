@@ -50,7 +50,18 @@ fn markers(all: &[String], staff: bool, user_id: &str) -> Vec<String> {
     all.iter()
         .filter(|m| !matches!(m.as_str(), "secret" | "hidden") && !(staff && m.as_str() == user_id))
         .cloned()
-        .chain(["secret account", "secretia", "secret lead", "secret note", "secret task", "secret-sku", "secrettag"].map(String::from))
+        .chain(
+            [
+                "secret account",
+                "secretia",
+                "secret lead",
+                "secret note",
+                "secret task",
+                "secret-sku",
+                "secrettag",
+            ]
+            .map(String::from),
+        )
         .collect()
 }
 

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod home;
+mod leads;
 
 use super::routes::Routes;
 
@@ -9,5 +10,6 @@ pub fn routes(r: Routes) -> Routes {
     let r = r
         .get("/home", home::show)
         .post("/activities/{id}/done", home::tick);
-    accounts::routes(r)
+    let r = accounts::routes(r);
+    leads::routes(r)
 }

@@ -235,7 +235,9 @@ pub async fn bulk(State(app): State<AppState>, SignedForm(viewer, form): SignedF
         match outcome {
             Ok(()) => done += 1,
             // Not found is not told apart from not yours, and the id is not echoed back.
-            Err(rapport_store::StoreError::NotFound { .. }) => failed.push((None, "no account you can see has this id".into())),
+            Err(rapport_store::StoreError::NotFound { .. }) => {
+                failed.push((None, "no account you can see has this id".into()))
+            }
             Err(e) => failed.push((Some(*id), crate::problem::Problem::from(e).detail)),
         }
     }

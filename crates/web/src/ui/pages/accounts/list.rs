@@ -14,7 +14,7 @@ use crate::ui::errors::{OrPage, PageResult};
 use crate::ui::fmt;
 use crate::ui::form::{csrf, Errors};
 use crate::ui::layout::{heading, page, Section};
-use crate::ui::list::ListQuery;
+use crate::ui::list::{option, people_filter, ListQuery};
 use crate::ui::session::Viewer;
 use crate::AppState;
 
@@ -32,29 +32,6 @@ pub fn names(colleagues: &[Colleague]) -> HashMap<Uuid, String> {
     colleagues.iter().map(|c| (c.id, c.name.clone())).collect()
 }
 
-fn option(value: &str, label: &str, current: Option<&str>) -> Markup {
-    html! { option value=(value) selected[current == Some(value)] { (label) } }
-}
-
-fn people_select(
-    id: &str,
-    name: &str,
-    label: &str,
-    colleagues: &[Colleague],
-    current: Option<&str>,
-) -> Markup {
-    html! {
-        div.field {
-            label for=(id) { (label) }
-            select id=(id) name=(name) {
-                (option("", "Anyone", current))
-                (option("me", "Me", current))
-                @for c in colleagues { (option(&c.id.to_string(), &c.name, current)) }
-            }
-        }
-    }
-}
-
 fn filters(q: &ListQuery, colleagues: &[Colleague]) -> Markup {
     html! {
         form.filters method="get" action="/accounts" data-live-search role="search" {
@@ -69,8 +46,8 @@ fn filters(q: &ListQuery, colleagues: &[Colleague]) -> Markup {
                     @for k in AccountKind::ALL { (option(k.as_str(), &fmt::words(k.as_str()), q.value("kind"))) }
                 }
             }
-            (people_select("f-owner", "owner_id", "Owner", colleagues, q.value("owner_id")))
-            (people_select("f-rep", "rep_id", "Rep", colleagues, q.value("rep_id")))
+            (people_filter("f-owner", "owner_id", "Owner", colleagues, q.value("owner_id")))
+            (people_filter("f-rep", "rep_id", "Rep", colleagues, q.value("rep_id")))
             div.field { label for="f-tag" { "Tag" } input #f-tag type="text" name="tag" value=[q.value("tag")] size="10"; }
             div.field { label for="f-state" { "State" } input #f-state type="text" name="state" value=[q.value("state")] size="8"; }
             div.field { label for="f-country" { "Country" } input #f-country type="text" name="country" value=[q.value("country")] size="4" placeholder="FR"; }

@@ -21,7 +21,10 @@ pub fn routes(r: Routes) -> Routes {
         .post("/accounts/{id}/archive", actions::archive)
         .post("/accounts/{id}/restore", actions::restore)
         .post("/accounts/{id}/people", actions::add_person)
-        .post("/accounts/{id}/people/{contact_id}/primary", actions::make_primary)
+        .post(
+            "/accounts/{id}/people/{contact_id}/primary",
+            actions::make_primary,
+        )
         .post("/accounts/{id}/activities", actions::log_activity)
         .get("/accounts/{id}/merge", merge::show)
         .post("/accounts/{id}/merge", merge::submit)
