@@ -58,3 +58,5 @@ mod totals;
 mod users;
 #[path = "api/ui_pages.rs"]
 mod ui_pages;
+#[path = "api/ui_distribution.rs"]
+mod ui_distribution;

@@ -1,6 +1,7 @@
 //! The pages, one module per area, in the order of the store's areas.
 
 mod accounts;
+mod distribution;
 mod home;
 
 use axum::routing::{get, post};
@@ -13,4 +14,5 @@ pub fn router() -> Router<AppState> {
         .route("/home", get(home::show))
         .route("/activities/{id}/done", post(home::tick))
         .merge(accounts::router())
+        .merge(distribution::router())
 }
