@@ -170,7 +170,7 @@ both_engines! {
         let b = Browser::signed_in(&app, "admin@example.com").await;
         let dry = b.get("/distributions/link").await;
         assert_eq!(dry.status, StatusCode::OK, "{}", dry.html);
-        dry.assert_has("Legacy Clinic · LEGACY CLINIC").assert_has("Old Hospital")
+        dry.assert_has("LEGACY CLINIC · Legacy Clinic").assert_has("Old Hospital")
             .assert_has("a new account would be created").assert_has("Link 3 entries");
         assert_eq!(unlinked().await, 3, "a dry run changes nothing");
         assert_eq!(app.count("SELECT COUNT(*) FROM accounts").await, 0);

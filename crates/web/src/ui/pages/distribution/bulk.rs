@@ -227,6 +227,20 @@ fn paste_form(viewer: &Viewer, text: &str, errors: &Errors) -> Markup {
     }
 }
 
+/// The errors about the paste as a whole, for the box above the form; those about a
+/// row are shown in the row instead (and would repeat thousands of lines there).
+fn whole_paste(errors: &Errors) -> Errors {
+    Errors {
+        summary: errors.summary.clone(),
+        fields: errors
+            .fields
+            .iter()
+            .filter(|e| e.index.is_none())
+            .cloned()
+            .collect(),
+    }
+}
+
 fn render(
     viewer: &Viewer,
     status: StatusCode,
@@ -236,7 +250,7 @@ fn render(
 ) -> axum::response::Response {
     let body = html! {
         h1 { "Paste or upload shipments" }
-        (errors.banner(&["rows"]))
+        (whole_paste(errors).banner(&["rows"]))
         @if let Some(p) = pasted { @if !errors.fields.is_empty() { (rows_table(p, errors)) } }
         (paste_form(viewer, text, errors))
         (columns_help())
