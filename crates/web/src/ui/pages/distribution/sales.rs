@@ -317,8 +317,7 @@ mod tests {
             Uuid::nil(),
             today(),
         )
-        .err()
-        .expect("refused");
+        .expect_err("refused");
         for name in ["from", "interval", "rep_id"] {
             assert!(e.of(name).is_some(), "{name}: {e:?}");
         }
@@ -327,8 +326,7 @@ mod tests {
             Uuid::nil(),
             today(),
         )
-        .err()
-        .expect("refused");
+        .expect_err("refused");
         assert!(reversed.of("to").is_some(), "{reversed:?}");
     }
 
