@@ -1,6 +1,7 @@
 //! The pages, one module per area, in the order of the store's areas.
 
 mod accounts;
+mod distribution;
 mod home;
 mod leads;
 
@@ -11,5 +12,6 @@ pub fn routes(r: Routes) -> Routes {
         .get("/home", home::show)
         .post("/activities/{id}/done", home::tick);
     let r = accounts::routes(r);
-    leads::routes(r)
+    let r = leads::routes(r);
+    distribution::routes(r)
 }
