@@ -58,3 +58,5 @@ mod totals;
 mod users;
 #[path = "api/ui_pages.rs"]
 mod ui_pages;
+#[path = "api/ui_admin.rs"]
+mod ui_admin;
