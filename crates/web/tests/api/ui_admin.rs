@@ -12,25 +12,40 @@ use crate::ui_support::{Browser, Page};
 /// The text of the element with this id (a secret shown once).
 fn text_of(page: &Page, id: &str) -> String {
     let marker = format!("id=\"{id}\">");
-    let start = page.html.find(&marker).map(|i| i + marker.len()).unwrap_or_else(|| panic!("no #{id} in:\n{}", page.html));
+    let start = page
+        .html
+        .find(&marker)
+        .map(|i| i + marker.len())
+        .unwrap_or_else(|| panic!("no #{id} in:\n{}", page.html));
     let end = page.html[start..].find('<').expect("end of element") + start;
     page.html[start..end].to_owned()
 }
 
 async fn product(app: &App, name: &str, active: bool) -> Value {
-    let r = app.post("/api/v1/products", &app.manager.token, json!({"name": name, "active": active})).await;
+    let r = app
+        .post(
+            "/api/v1/products",
+            &app.manager.token,
+            json!({"name": name, "active": active}),
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     r.body
 }
 
 async fn active_products(app: &App) -> i64 {
-    app.count("SELECT COUNT(*) FROM products WHERE active = TRUE").await
+    app.count("SELECT COUNT(*) FROM products WHERE active = TRUE")
+        .await
 }
 
 async fn user_json(app: &App, email: &str) -> Value {
     let r = app.get("/api/v1/users", &app.admin.token).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    r.body["data"].as_array().and_then(|all| all.iter().find(|u| u["email"] == email)).cloned().unwrap_or(Value::Null)
+    r.body["data"]
+        .as_array()
+        .and_then(|all| all.iter().find(|u| u["email"] == email))
+        .cloned()
+        .unwrap_or(Value::Null)
 }
 
 /// A directory user created on first sign-in: disabled, never enabled, a viewer.

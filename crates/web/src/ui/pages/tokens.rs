@@ -96,8 +96,16 @@ fn create_form(viewer: &Viewer, sent: Option<&Form>, errors: &Errors) -> Markup 
     }
 }
 
-async fn render(app: &AppState, viewer: &Viewer, sent: Option<&Form>, errors: &Errors, status: StatusCode) -> PageResult {
-    let rows = tokens::list(&app.store, &viewer.ctx.actor).await.or_page(viewer)?;
+async fn render(
+    app: &AppState,
+    viewer: &Viewer,
+    sent: Option<&Form>,
+    errors: &Errors,
+    status: StatusCode,
+) -> PageResult {
+    let rows = tokens::list(&app.store, &viewer.ctx.actor)
+        .await
+        .or_page(viewer)?;
     let body = html! {
         h1 { "API tokens" }
         div.split {
@@ -115,10 +123,15 @@ pub async fn show(State(app): State<AppState>, viewer: Viewer) -> PageResult {
 
 /// `POST /tokens`: read as the API's token request; the secret is on this answer only
 /// (Rapport keeps its hash), so the page says to copy it now.
-pub async fn create(State(app): State<AppState>, SignedForm(viewer, form): SignedForm) -> PageResult {
+pub async fn create(
+    State(app): State<AppState>,
+    SignedForm(viewer, form): SignedForm,
+) -> PageResult {
     let body = form.body(&[("name", Kind::Text), ("expires_at", Kind::Time)], false);
     let result = match read_token_request(body) {
-        Ok((name, expires_at)) => tokens::create(&app.store, &viewer.ctx, name, expires_at).await.map_err(Problem::from),
+        Ok((name, expires_at)) => tokens::create(&app.store, &viewer.ctx, name, expires_at)
+            .await
+            .map_err(Problem::from),
         Err(p) => Err(p),
     };
     match result {
@@ -142,7 +155,11 @@ pub async fn create(State(app): State<AppState>, SignedForm(viewer, form): Signe
 }
 
 /// `POST /tokens/{id}/revoke`
-pub async fn revoke(State(app): State<AppState>, Path(id): Path<Uuid>, SignedForm(viewer, _): SignedForm) -> PageResult {
+pub async fn revoke(
+    State(app): State<AppState>,
+    Path(id): Path<Uuid>,
+    SignedForm(viewer, _): SignedForm,
+) -> PageResult {
     match tokens::revoke(&app.store, &viewer.ctx, id).await {
         Ok(_) => Ok(Redirect::to("/tokens").into_response()),
         Err(e) => {

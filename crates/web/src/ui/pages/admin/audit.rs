@@ -102,7 +102,9 @@ fn filters(q: &ListQuery, people: &[User]) -> Markup {
 
 /// Where a record of this type has a page.
 fn entity_link(e: &AuditEntry) -> Markup {
-    let Some(id) = e.entity_id else { return html! { "—" } };
+    let Some(id) = e.entity_id else {
+        return html! { "—" };
+    };
     let page = match e.entity_type.as_str() {
         names::ACCOUNT => Some("/accounts/"),
         names::CONTACT => Some("/contacts/"),
@@ -130,14 +132,24 @@ fn shown(v: Option<&Value>) -> String {
 /// The fields an entry changed, before → after (all of them for a create or delete).
 fn changes(e: &AuditEntry) -> Markup {
     let empty = serde_json::Map::new();
-    let before = e.before.as_ref().and_then(Value::as_object).unwrap_or(&empty);
-    let after = e.after.as_ref().and_then(Value::as_object).unwrap_or(&empty);
+    let before = e
+        .before
+        .as_ref()
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    let after = e
+        .after
+        .as_ref()
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
     let mut keys: Vec<&String> = before.keys().chain(after.keys()).collect();
     keys.sort();
     keys.dedup();
     let changed: Vec<&String> = keys
         .into_iter()
-        .filter(|k| !matches!(k.as_str(), "updated_at" | "version") && before.get(*k) != after.get(*k))
+        .filter(|k| {
+            !matches!(k.as_str(), "updated_at" | "version") && before.get(*k) != after.get(*k)
+        })
         .collect();
     if changed.is_empty() {
         return html! {};
@@ -193,16 +205,26 @@ pub async fn show(State(app): State<AppState>, viewer: Viewer, q: ListQuery) -> 
         Ok(params) => match audit_log::list(&app.store, actor, params).await {
             Ok(p) => (p.data, p.next_cursor, Errors::none()),
             // Not an audit reader: the store's refusal is the page.
-            Err(e @ rapport_store::StoreError::Forbidden { .. }) => return Err(crate::ui::errors::store_error_page(Some(&viewer), e)),
+            Err(e @ rapport_store::StoreError::Forbidden { .. }) => {
+                return Err(crate::ui::errors::store_error_page(Some(&viewer), e))
+            }
             Err(e) => (Vec::new(), None, Errors::from(e)),
         },
         Err(e) => (Vec::new(), None, e),
     };
-    let people = user_admin::list(&app.store, actor, UserFilter::default()).await.or_page(&viewer)?;
+    let people = user_admin::list(&app.store, actor, UserFilter::default())
+        .await
+        .or_page(&viewer)?;
     let body = html! {
         h1 { "Audit log" }
         (filters(&q, &people))
         (results(&q, &rows, next.as_deref(), &errors))
     };
-    Ok(admin_page(&viewer, Tab::Audit, "Audit log", body, StatusCode::OK))
+    Ok(admin_page(
+        &viewer,
+        Tab::Audit,
+        "Audit log",
+        body,
+        StatusCode::OK,
+    ))
 }

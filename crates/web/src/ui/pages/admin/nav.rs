@@ -38,7 +38,13 @@ pub fn sub_nav(current: Tab) -> Markup {
 }
 
 /// An admin page: the shell, the sub-navigation, then the body.
-pub fn admin_page(viewer: &Viewer, current: Tab, title: &str, body: Markup, status: StatusCode) -> Response {
+pub fn admin_page(
+    viewer: &Viewer,
+    current: Tab,
+    title: &str,
+    body: Markup,
+    status: StatusCode,
+) -> Response {
     let framed = html! { (sub_nav(current)) (body) };
     respond(status, shell(viewer, Section::Admin, title, framed))
 }

@@ -7,8 +7,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use maud::{html, Markup};
 use rapport_domain::account::{Account, AccountKind};
-use rapport_store::customers::distributor_partners::{self, DistributorPartner};
 use rapport_store::customers::accounts;
+use rapport_store::customers::distributor_partners::{self, DistributorPartner};
 use rapport_store::ListParams;
 use uuid::Uuid;
 
@@ -23,14 +23,21 @@ use crate::ui::session::Viewer;
 use crate::AppState;
 
 /// Accounts of one kind by name, from the store's list (the viewer's scope applies).
-async fn accounts_of(app: &AppState, viewer: &Viewer, kind: AccountKind) -> Result<Vec<Account>, axum::response::Response> {
+async fn accounts_of(
+    app: &AppState,
+    viewer: &Viewer,
+    kind: AccountKind,
+) -> Result<Vec<Account>, axum::response::Response> {
     let params = ListParams {
         limit: 200,
         sort: Some("name".into()),
         filters: vec![("kind".into(), kind.as_str().into())],
         ..ListParams::default()
     };
-    Ok(accounts::list(&app.store, &viewer.ctx.actor, params).await.or_page(viewer)?.data)
+    Ok(accounts::list(&app.store, &viewer.ctx.actor, params)
+        .await
+        .or_page(viewer)?
+        .data)
 }
 
 fn picker(distributors: &[Account], chosen: Uuid) -> Markup {
@@ -83,7 +90,13 @@ fn links_table(viewer: &Viewer, distributor: Uuid, links: &[DistributorPartner])
     }
 }
 
-fn assign_form(viewer: &Viewer, distributor: Uuid, partners: &[Account], sent: Option<&Form>, errors: &Errors) -> Markup {
+fn assign_form(
+    viewer: &Viewer,
+    distributor: Uuid,
+    partners: &[Account],
+    sent: Option<&Form>,
+    errors: &Errors,
+) -> Markup {
     let mut options = vec![(String::new(), "— choose a partner —".to_owned())];
     options.extend(partners.iter().map(|p| (p.id.to_string(), p.name.clone())));
     let v = |name: &str| sent.and_then(|f| f.raw(name)).map(str::to_owned);
@@ -102,7 +115,14 @@ fn assign_form(viewer: &Viewer, distributor: Uuid, partners: &[Account], sent: O
     }
 }
 
-async fn render(app: &AppState, viewer: &Viewer, wanted: Option<Uuid>, sent: Option<&Form>, errors: &Errors, status: StatusCode) -> PageResult {
+async fn render(
+    app: &AppState,
+    viewer: &Viewer,
+    wanted: Option<Uuid>,
+    sent: Option<&Form>,
+    errors: &Errors,
+    status: StatusCode,
+) -> PageResult {
     // The store's rule for the links, asked first: there may be no distributor to ask about.
     distributor_partners::require_admin(&viewer.ctx.actor).or_page(viewer)?;
     let distributors = accounts_of(app, viewer, AccountKind::Distributor).await?;
@@ -110,7 +130,10 @@ async fn render(app: &AppState, viewer: &Viewer, wanted: Option<Uuid>, sent: Opt
     let body = match chosen {
         None => html! { h1 { "Partners" } p.muted { "There are no distributor accounts yet." } },
         Some(distributor) => {
-            let links = distributor_partners::list(&app.store, &viewer.ctx.actor, distributor, None).await.or_page(viewer)?;
+            let links =
+                distributor_partners::list(&app.store, &viewer.ctx.actor, distributor, None)
+                    .await
+                    .or_page(viewer)?;
             let partners = accounts_of(app, viewer, AccountKind::Partner).await?;
             html! {
                 h1 { "Partners" }
@@ -131,7 +154,15 @@ fn chosen_of(value: Option<&str>) -> Option<Uuid> {
 
 /// `GET /admin/partners?distributor_id=…`
 pub async fn show(State(app): State<AppState>, viewer: Viewer, q: ListQuery) -> PageResult {
-    render(&app, &viewer, chosen_of(q.value("distributor_id")), None, &Errors::none(), StatusCode::OK).await
+    render(
+        &app,
+        &viewer,
+        chosen_of(q.value("distributor_id")),
+        None,
+        &Errors::none(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 fn to_distributor(id: Uuid) -> axum::response::Response {
@@ -139,33 +170,68 @@ fn to_distributor(id: Uuid) -> axum::response::Response {
 }
 
 /// `POST /admin/partners`: links the partner to the form's distributor.
-pub async fn assign(State(app): State<AppState>, SignedForm(viewer, form): SignedForm) -> PageResult {
+pub async fn assign(
+    State(app): State<AppState>,
+    SignedForm(viewer, form): SignedForm,
+) -> PageResult {
     let Some(distributor) = chosen_of(form.raw("distributor_id")) else {
-        return render(&app, &viewer, None, Some(&form), &Errors::message("Choose a distributor first."), StatusCode::UNPROCESSABLE_ENTITY).await;
+        return render(
+            &app,
+            &viewer,
+            None,
+            Some(&form),
+            &Errors::message("Choose a distributor first."),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     };
     // Empty fields are left out, so the reader names a missing partner as the API does.
     let body = form.body(&[("partner_id", Kind::Text), ("notes", Kind::Text)], false);
     let result = match read_partner_link(body) {
-        Ok((partner, notes)) => distributor_partners::assign(&app.store, &viewer.ctx, distributor, partner, notes).await.map_err(Problem::from),
+        Ok((partner, notes)) => {
+            distributor_partners::assign(&app.store, &viewer.ctx, distributor, partner, notes)
+                .await
+                .map_err(Problem::from)
+        }
         Err(p) => Err(p),
     };
     match result {
         Ok(_) => Ok(to_distributor(distributor)),
         Err(problem) => {
             let status = problem.status;
-            render(&app, &viewer, Some(distributor), Some(&form), &Errors::from(problem), status).await
+            render(
+                &app,
+                &viewer,
+                Some(distributor),
+                Some(&form),
+                &Errors::from(problem),
+                status,
+            )
+            .await
         }
     }
 }
 
 /// `POST /admin/partners/{distributor_id}/{partner_id}/deactivate`
-pub async fn deactivate(State(app): State<AppState>, Path((distributor, partner)): Path<(Uuid, Uuid)>, SignedForm(viewer, _): SignedForm) -> PageResult {
+pub async fn deactivate(
+    State(app): State<AppState>,
+    Path((distributor, partner)): Path<(Uuid, Uuid)>,
+    SignedForm(viewer, _): SignedForm,
+) -> PageResult {
     match distributor_partners::deactivate(&app.store, &viewer.ctx, distributor, partner).await {
         Ok(_) => Ok(to_distributor(distributor)),
         Err(e) => {
             let problem = Problem::from(e);
             let status = problem.status;
-            render(&app, &viewer, Some(distributor), None, &Errors::from(problem), status).await
+            render(
+                &app,
+                &viewer,
+                Some(distributor),
+                None,
+                &Errors::from(problem),
+                status,
+            )
+            .await
         }
     }
 }

@@ -24,8 +24,14 @@ const CAP: &str = "active_product_cap";
 const PROBABILITIES: &str = "lead_probabilities";
 /// The switches, with what each allows.
 const SWITCHES: [(&str, &str); 2] = [
-    ("reps_see_accounts_they_updated", "Reps also see (and work) the accounts they last updated"),
-    ("reps_delete_accounts_they_created", "Reps may delete the accounts they created"),
+    (
+        "reps_see_accounts_they_updated",
+        "Reps also see (and work) the accounts they last updated",
+    ),
+    (
+        "reps_delete_accounts_they_created",
+        "Reps may delete the accounts they created",
+    ),
 ];
 
 fn probability_field(status: LeadStatus) -> String {
@@ -34,13 +40,22 @@ fn probability_field(status: LeadStatus) -> String {
 
 /// The PATCH body: the cap, the probabilities as an object by status, the switches.
 fn body(form: &Form) -> Value {
-    let mut body = form.body(&[(CAP, Kind::Number), (SWITCHES[0].0, Kind::Flag), (SWITCHES[1].0, Kind::Flag)], false);
+    let mut body = form.body(
+        &[
+            (CAP, Kind::Number),
+            (SWITCHES[0].0, Kind::Flag),
+            (SWITCHES[1].0, Kind::Flag),
+        ],
+        false,
+    );
     let names: Vec<String> = LeadStatus::ALL.into_iter().map(probability_field).collect();
     let fields: Vec<(&str, Kind)> = names.iter().map(|n| (n.as_str(), Kind::Number)).collect();
     let mut probabilities = Map::new();
     if let Value::Object(flat) = form.body(&fields, false) {
         for (name, value) in flat {
-            let status = name.trim_start_matches(PROBABILITIES).trim_start_matches('.');
+            let status = name
+                .trim_start_matches(PROBABILITIES)
+                .trim_start_matches('.');
             probabilities.insert(status.to_owned(), value);
         }
     }
@@ -53,9 +68,13 @@ fn body(form: &Form) -> Value {
 }
 
 fn settings_form(viewer: &Viewer, now: &Settings, sent: Option<&Form>, errors: &Errors) -> Markup {
-    let v = |name: &str, stored: String| sent.map_or(Some(stored), |f| f.raw(name).map(str::to_owned));
+    let v =
+        |name: &str, stored: String| sent.map_or(Some(stored), |f| f.raw(name).map(str::to_owned));
     let switched = |name: &str, stored: bool| sent.map_or(stored, |f| f.checked(name));
-    let stored_switch = [now.reps_see_accounts_they_updated, now.reps_delete_accounts_they_created];
+    let stored_switch = [
+        now.reps_see_accounts_they_updated,
+        now.reps_delete_accounts_they_created,
+    ];
     let shown = [CAP, PROBABILITIES, SWITCHES[0].0, SWITCHES[1].0];
     html! {
         (errors.banner(&shown))
@@ -90,11 +109,20 @@ fn settings_form(viewer: &Viewer, now: &Settings, sent: Option<&Form>, errors: &
     }
 }
 
-async fn render(app: &AppState, viewer: &Viewer, saved: bool, sent: Option<&Form>, errors: &Errors, status: StatusCode) -> PageResult {
+async fn render(
+    app: &AppState,
+    viewer: &Viewer,
+    saved: bool,
+    sent: Option<&Form>,
+    errors: &Errors,
+    status: StatusCode,
+) -> PageResult {
     // Anyone signed in may read the settings (clients show the probabilities); this page
     // is for those who may change them, as the store decides.
     policy::require_settings_admin(&viewer.ctx.actor).or_page(viewer)?;
-    let now = settings::get(&app.store, &viewer.ctx.actor).await.or_page(viewer)?;
+    let now = settings::get(&app.store, &viewer.ctx.actor)
+        .await
+        .or_page(viewer)?;
     let body = html! {
         h1 { "Settings" }
         p.muted { "Shared by every node; each change is audited." }
@@ -106,20 +134,41 @@ async fn render(app: &AppState, viewer: &Viewer, saved: bool, sent: Option<&Form
 
 /// `GET /admin/settings`
 pub async fn show(State(app): State<AppState>, viewer: Viewer, q: ListQuery) -> PageResult {
-    render(&app, &viewer, q.value("saved").is_some(), None, &Errors::none(), StatusCode::OK).await
+    render(
+        &app,
+        &viewer,
+        q.value("saved").is_some(),
+        None,
+        &Errors::none(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// `POST /admin/settings`
-pub async fn update(State(app): State<AppState>, SignedForm(viewer, form): SignedForm) -> PageResult {
+pub async fn update(
+    State(app): State<AppState>,
+    SignedForm(viewer, form): SignedForm,
+) -> PageResult {
     let result = match SettingsChanges::read(body(&form)) {
-        Ok(changes) => settings::update(&app.store, &viewer.ctx, changes).await.map_err(Problem::from),
+        Ok(changes) => settings::update(&app.store, &viewer.ctx, changes)
+            .await
+            .map_err(Problem::from),
         Err(e) => Err(Problem::from(e)),
     };
     match result {
         Ok(_) => Ok(Redirect::to("/admin/settings?saved=1").into_response()),
         Err(problem) => {
             let status = problem.status;
-            render(&app, &viewer, false, Some(&form), &Errors::from(problem), status).await
+            render(
+                &app,
+                &viewer,
+                false,
+                Some(&form),
+                &Errors::from(problem),
+                status,
+            )
+            .await
         }
     }
 }

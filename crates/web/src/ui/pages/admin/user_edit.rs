@@ -46,7 +46,13 @@ fn details(u: &User) -> Markup {
     }
 }
 
-fn edit_form(viewer: &Viewer, u: &User, orgs: &[(String, String)], sent: Option<&Form>, errors: &Errors) -> Markup {
+fn edit_form(
+    viewer: &Viewer,
+    u: &User,
+    orgs: &[(String, String)],
+    sent: Option<&Form>,
+    errors: &Errors,
+) -> Markup {
     let v = |name: &str| match sent {
         Some(f) => f.raw(name).map(str::to_owned),
         None => match name {
@@ -98,8 +104,17 @@ fn switch(viewer: &Viewer, u: &User, orgs: &[(String, String)]) -> Markup {
     }
 }
 
-async fn render(app: &AppState, viewer: &Viewer, id: Uuid, sent: Option<&Form>, errors: &Errors, status: StatusCode) -> PageResult {
-    let user = user_admin::get(&app.store, &viewer.ctx.actor, id).await.or_page(viewer)?;
+async fn render(
+    app: &AppState,
+    viewer: &Viewer,
+    id: Uuid,
+    sent: Option<&Form>,
+    errors: &Errors,
+    status: StatusCode,
+) -> PageResult {
+    let user = user_admin::get(&app.store, &viewer.ctx.actor, id)
+        .await
+        .or_page(viewer)?;
     let orgs = organisations(app, viewer).await?;
     let body = html! {
         div.page-head { h1 { (user.email) } div.actions { a href="/admin/users" { "All users" } } }
@@ -113,7 +128,13 @@ async fn render(app: &AppState, viewer: &Viewer, id: Uuid, sent: Option<&Form>, 
 }
 
 /// A refused change shows the user again, with the store's words, at the API's status.
-async fn refused(app: &AppState, viewer: &Viewer, id: Uuid, sent: Option<&Form>, problem: Problem) -> PageResult {
+async fn refused(
+    app: &AppState,
+    viewer: &Viewer,
+    id: Uuid,
+    sent: Option<&Form>,
+    problem: Problem,
+) -> PageResult {
     let status = problem.status;
     render(app, viewer, id, sent, &Errors::from(problem), status).await
 }
@@ -128,9 +149,15 @@ pub async fn show(State(app): State<AppState>, viewer: Viewer, Path(id): Path<Uu
 }
 
 /// `POST /admin/users/{id}`: email, name, role, organisation.
-pub async fn update(State(app): State<AppState>, Path(id): Path<Uuid>, SignedForm(viewer, form): SignedForm) -> PageResult {
+pub async fn update(
+    State(app): State<AppState>,
+    Path(id): Path<Uuid>,
+    SignedForm(viewer, form): SignedForm,
+) -> PageResult {
     let result = match UserChanges::read(form.body(FIELDS, true), false) {
-        Ok(changes) => user_admin::update(&app.store, &viewer.ctx, id, changes).await.map_err(Problem::from),
+        Ok(changes) => user_admin::update(&app.store, &viewer.ctx, id, changes)
+            .await
+            .map_err(Problem::from),
         Err(e) => Err(Problem::from(e)),
     };
     match result {
@@ -141,20 +168,31 @@ pub async fn update(State(app): State<AppState>, Path(id): Path<Uuid>, SignedFor
 
 /// `POST /admin/users/{id}/enable`: the role (and organisation) chosen are set first, so
 /// a waiting user never signs in with the directory's default role by mistake.
-pub async fn enable(State(app): State<AppState>, Path(id): Path<Uuid>, SignedForm(viewer, form): SignedForm) -> PageResult {
+pub async fn enable(
+    State(app): State<AppState>,
+    Path(id): Path<Uuid>,
+    SignedForm(viewer, form): SignedForm,
+) -> PageResult {
     let mut body = json!({});
     if let Some(obj) = body.as_object_mut() {
         if let Some(role) = form.text("role") {
             obj.insert("role".into(), Value::String(role));
         }
-        obj.insert("account_id".into(), form.text("account_id").map_or(Value::Null, Value::String));
+        obj.insert(
+            "account_id".into(),
+            form.text("account_id").map_or(Value::Null, Value::String),
+        );
     }
     let changed = match UserChanges::read(body, false) {
-        Ok(changes) => user_admin::update(&app.store, &viewer.ctx, id, changes).await.map_err(Problem::from),
+        Ok(changes) => user_admin::update(&app.store, &viewer.ctx, id, changes)
+            .await
+            .map_err(Problem::from),
         Err(e) => Err(Problem::from(e)),
     };
     let result = match changed {
-        Ok(_) => user_admin::set_enabled(&app.store, &viewer.ctx, id, true).await.map_err(Problem::from),
+        Ok(_) => user_admin::set_enabled(&app.store, &viewer.ctx, id, true)
+            .await
+            .map_err(Problem::from),
         Err(p) => Err(p),
     };
     match result {
@@ -164,7 +202,11 @@ pub async fn enable(State(app): State<AppState>, Path(id): Path<Uuid>, SignedFor
 }
 
 /// `POST /admin/users/{id}/disable`
-pub async fn disable(State(app): State<AppState>, Path(id): Path<Uuid>, SignedForm(viewer, _): SignedForm) -> PageResult {
+pub async fn disable(
+    State(app): State<AppState>,
+    Path(id): Path<Uuid>,
+    SignedForm(viewer, _): SignedForm,
+) -> PageResult {
     match user_admin::set_enabled(&app.store, &viewer.ctx, id, false).await {
         Ok(_) => Ok(to_user(id)),
         Err(e) => refused(&app, &viewer, id, None, Problem::from(e)).await,

@@ -46,7 +46,10 @@ fn generated_password() -> String {
 
 /// The accounts a partner or distributor user may belong to, as (id, "name (kind)"),
 /// from the store's account list (so the viewer's scope applies).
-pub async fn organisations(app: &AppState, viewer: &Viewer) -> Result<Vec<(String, String)>, axum::response::Response> {
+pub async fn organisations(
+    app: &AppState,
+    viewer: &Viewer,
+) -> Result<Vec<(String, String)>, axum::response::Response> {
     let mut options = vec![(String::new(), "— none (staff roles) —".to_owned())];
     for kind in [AccountKind::Partner, AccountKind::Distributor] {
         let params = ListParams {
@@ -55,20 +58,37 @@ pub async fn organisations(app: &AppState, viewer: &Viewer) -> Result<Vec<(Strin
             filters: vec![("kind".into(), kind.as_str().into())],
             ..ListParams::default()
         };
-        let page = accounts::list(&app.store, &viewer.ctx.actor, params).await.or_page(viewer)?;
-        options.extend(page.data.into_iter().map(|a| (a.id.to_string(), format!("{} ({})", a.name, kind.as_str()))));
+        let page = accounts::list(&app.store, &viewer.ctx.actor, params)
+            .await
+            .or_page(viewer)?;
+        options.extend(
+            page.data
+                .into_iter()
+                .map(|a| (a.id.to_string(), format!("{} ({})", a.name, kind.as_str()))),
+        );
     }
     Ok(options)
 }
 
 pub fn role_options() -> Vec<(String, String)> {
-    Role::ALL.iter().map(|r| (r.as_str().to_owned(), fmt::words(r.as_str()))).collect()
+    Role::ALL
+        .iter()
+        .map(|r| (r.as_str().to_owned(), fmt::words(r.as_str())))
+        .collect()
 }
 
 /// The add-a-user form, open when it comes back refused.
-pub fn form(viewer: &Viewer, organisations: &[(String, String)], sent: Option<&Form>, errors: &Errors) -> Markup {
+pub fn form(
+    viewer: &Viewer,
+    organisations: &[(String, String)],
+    sent: Option<&Form>,
+    errors: &Errors,
+) -> Markup {
     let v = |name: &str| sent.and_then(|f| f.raw(name)).map(str::to_owned);
-    let providers = [("local".to_owned(), "Password (local)".to_owned()), ("ldap".to_owned(), "Directory (LDAP)".to_owned())];
+    let providers = [
+        ("local".to_owned(), "Password (local)".to_owned()),
+        ("ldap".to_owned(), "Directory (LDAP)".to_owned()),
+    ];
     let shown: Vec<&str> = FIELDS.iter().map(|(n, _)| *n).collect();
     html! {
         details.quick.card open[!errors.is_empty()] {
@@ -96,7 +116,11 @@ pub fn form(viewer: &Viewer, organisations: &[(String, String)], sent: Option<&F
 }
 
 /// The page after adding: who was made, and a generated password, once.
-fn created_page(viewer: &Viewer, user: &rapport_store::auth::users::User, generated: Option<&str>) -> axum::response::Response {
+fn created_page(
+    viewer: &Viewer,
+    user: &rapport_store::auth::users::User,
+    generated: Option<&str>,
+) -> axum::response::Response {
     let body = html! {
         h1 { "User added" }
         p.alert.ok { (user.email) " can now sign in as " (fmt::words(user.role.as_str())) "." }
@@ -113,7 +137,10 @@ fn created_page(viewer: &Viewer, user: &rapport_store::auth::users::User, genera
 }
 
 /// `POST /admin/users`
-pub async fn create(State(app): State<AppState>, SignedForm(viewer, form): SignedForm) -> PageResult {
+pub async fn create(
+    State(app): State<AppState>,
+    SignedForm(viewer, form): SignedForm,
+) -> PageResult {
     let mut body = form.body(FIELDS, false);
     let local = form.text("auth_provider").is_none_or(|p| p == "local");
     let generated = (local && form.text("password").is_none()).then(generated_password);
@@ -121,14 +148,24 @@ pub async fn create(State(app): State<AppState>, SignedForm(viewer, form): Signe
         obj.insert("password".into(), Value::String(password.clone()));
     }
     let result = match UserChanges::read(body, true) {
-        Ok(changes) => user_admin::create(&app.store, &viewer.ctx, changes).await.map_err(Problem::from),
+        Ok(changes) => user_admin::create(&app.store, &viewer.ctx, changes)
+            .await
+            .map_err(Problem::from),
         Err(e) => Err(Problem::from(e)),
     };
     match result {
         Ok(user) => Ok(created_page(&viewer, &user, generated.as_deref())),
         Err(problem) => {
             let status = problem.status;
-            users::render(&app, &viewer, "all", Some(&form), &Errors::from(problem), status).await
+            users::render(
+                &app,
+                &viewer,
+                "all",
+                Some(&form),
+                &Errors::from(problem),
+                status,
+            )
+            .await
         }
     }
 }

@@ -28,9 +28,18 @@ const VIEWS: [(&str, &str); 4] = [
 
 fn filter_of(show: &str) -> UserFilter {
     match show {
-        "enabled" => UserFilter { enabled: Some(true), pending: false },
-        "disabled" => UserFilter { enabled: Some(false), pending: false },
-        "waiting" => UserFilter { enabled: None, pending: true },
+        "enabled" => UserFilter {
+            enabled: Some(true),
+            pending: false,
+        },
+        "disabled" => UserFilter {
+            enabled: Some(false),
+            pending: false,
+        },
+        "waiting" => UserFilter {
+            enabled: None,
+            pending: true,
+        },
         _ => UserFilter::default(),
     }
 }
@@ -84,8 +93,17 @@ fn table(rows: &[User]) -> Markup {
 }
 
 /// The list with the add-a-user form; `sent` and `errors` come back from a refused add.
-pub async fn render(app: &AppState, viewer: &Viewer, show: &str, sent: Option<&Form>, errors: &Errors, status: StatusCode) -> Result<Response, Response> {
-    let rows = user_admin::list(&app.store, &viewer.ctx.actor, filter_of(show)).await.or_page(viewer)?;
+pub async fn render(
+    app: &AppState,
+    viewer: &Viewer,
+    show: &str,
+    sent: Option<&Form>,
+    errors: &Errors,
+    status: StatusCode,
+) -> Result<Response, Response> {
+    let rows = user_admin::list(&app.store, &viewer.ctx.actor, filter_of(show))
+        .await
+        .or_page(viewer)?;
     let organisations = user_new::organisations(app, viewer).await?;
     let body = html! {
         div.page-head { h1 { "Users" } }

@@ -88,8 +88,12 @@ fn accounts(rows: &[PersonAccount]) -> Markup {
 /// `GET /contacts/{id}`
 pub async fn show(State(app): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>) -> PageResult {
     let actor = &viewer.ctx.actor;
-    let contact = contacts::get(&app.store, actor, id).await.or_page(&viewer)?;
-    let linked = links::for_contact(&app.store, actor, id).await.or_page(&viewer)?;
+    let contact = contacts::get(&app.store, actor, id)
+        .await
+        .or_page(&viewer)?;
+    let linked = links::for_contact(&app.store, actor, id)
+        .await
+        .or_page(&viewer)?;
     let body = html! {
         div.page-head {
             h1 {

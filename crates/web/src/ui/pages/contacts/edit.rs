@@ -55,7 +55,11 @@ fn body(form: &Form) -> Value {
         }
     }
     if let Some(obj) = body.as_object_mut() {
-        let value = if address.is_empty() { Value::Null } else { address.into() };
+        let value = if address.is_empty() {
+            Value::Null
+        } else {
+            address.into()
+        };
         obj.insert("address".into(), value);
     }
     body
@@ -85,7 +89,12 @@ fn stored(c: &Contact, name: &str) -> Option<String> {
 }
 
 /// The form, filled from what was sent when it comes back refused, else from the person.
-fn contact_form(viewer: &Viewer, contact: &Contact, sent: Option<&Form>, errors: &Errors) -> Markup {
+fn contact_form(
+    viewer: &Viewer,
+    contact: &Contact,
+    sent: Option<&Form>,
+    errors: &Errors,
+) -> Markup {
     let v = |name: &str| match sent {
         Some(f) => f.raw(name).map(str::to_owned),
         None => stored(contact, name),
@@ -128,41 +137,76 @@ fn contact_form(viewer: &Viewer, contact: &Contact, sent: Option<&Form>, errors:
     }
 }
 
-fn edit_page(viewer: &Viewer, contact: &Contact, sent: Option<&Form>, errors: &Errors, status: StatusCode) -> axum::response::Response {
+fn edit_page(
+    viewer: &Viewer,
+    contact: &Contact,
+    sent: Option<&Form>,
+    errors: &Errors,
+    status: StatusCode,
+) -> axum::response::Response {
     let body = html! {
         h1 { "Edit " a href={ "/contacts/" (contact.id) } { (contact.full_name) } }
         (contact_form(viewer, contact, sent, errors))
     };
-    respond(status, crate::ui::layout::shell(viewer, Section::Contacts, "Edit contact", body))
+    respond(
+        status,
+        crate::ui::layout::shell(viewer, Section::Contacts, "Edit contact", body),
+    )
 }
 
 /// `GET /contacts/{id}/edit`
 pub async fn edit(State(app): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>) -> PageResult {
-    let contact = contacts::get(&app.store, &viewer.ctx.actor, id).await.or_page(&viewer)?;
-    Ok(edit_page(&viewer, &contact, None, &Errors::none(), StatusCode::OK))
+    let contact = contacts::get(&app.store, &viewer.ctx.actor, id)
+        .await
+        .or_page(&viewer)?;
+    Ok(edit_page(
+        &viewer,
+        &contact,
+        None,
+        &Errors::none(),
+        StatusCode::OK,
+    ))
 }
 
 /// `POST /contacts/{id}/edit`
-pub async fn update(State(app): State<AppState>, Path(id): Path<Uuid>, SignedForm(viewer, form): SignedForm) -> PageResult {
+pub async fn update(
+    State(app): State<AppState>,
+    Path(id): Path<Uuid>,
+    SignedForm(viewer, form): SignedForm,
+) -> PageResult {
     let if_match = form
         .text("version")
         .and_then(|v| v.parse::<i64>().ok())
         .map(|v| IfMatch::OneOf(vec![v]))
         .unwrap_or(IfMatch::Any);
     let result = match ContactChanges::read(body(&form), false) {
-        Ok(changes) => contacts::update(&app.store, &viewer.ctx, id, if_match, changes).await.map_err(Errors::from),
+        Ok(changes) => contacts::update(&app.store, &viewer.ctx, id, if_match, changes)
+            .await
+            .map_err(Errors::from),
         Err(e) => Err(Errors::from(e)),
     };
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/contacts/{id}")).into_response()),
         Err(mut errors) => {
-            let contact = contacts::get(&app.store, &viewer.ctx.actor, id).await.or_page(&viewer)?;
-            if errors.summary.as_deref().is_some_and(|s| s.contains("If-Match")) {
+            let contact = contacts::get(&app.store, &viewer.ctx.actor, id)
+                .await
+                .or_page(&viewer)?;
+            if errors
+                .summary
+                .as_deref()
+                .is_some_and(|s| s.contains("If-Match"))
+            {
                 errors.summary = Some("Someone changed this person while you were editing. Your changes are below; check them against the current record and save again.".into());
             }
             // The form carries the version just read: the next save is checked against
             // what the refusal showed.
-            Ok(edit_page(&viewer, &contact, Some(&form), &errors, StatusCode::UNPROCESSABLE_ENTITY))
+            Ok(edit_page(
+                &viewer,
+                &contact,
+                Some(&form),
+                &errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ))
         }
     }
 }

@@ -126,7 +126,10 @@ pub async fn show(State(app): State<AppState>, viewer: Viewer, q: ListQuery) -> 
     let actor = &viewer.ctx.actor;
     // The narrowing account by name, when the viewer may see it; otherwise its id.
     let account_name = match q.value("account_id").and_then(|v| v.parse::<Uuid>().ok()) {
-        Some(id) => accounts::get(&app.store, actor, id).await.ok().map(|a| a.name),
+        Some(id) => accounts::get(&app.store, actor, id)
+            .await
+            .ok()
+            .map(|a| a.name),
         None => None,
     };
     let (rows, next, errors) = match q.params(PAGE_SIZE) {

@@ -40,7 +40,12 @@ fn stored(p: &Product, name: &str) -> Option<String> {
     }
 }
 
-fn product_form(viewer: &Viewer, product: Option<&Product>, sent: Option<&Form>, errors: &Errors) -> Markup {
+fn product_form(
+    viewer: &Viewer,
+    product: Option<&Product>,
+    sent: Option<&Form>,
+    errors: &Errors,
+) -> Markup {
     let v = |name: &str| match (sent, product) {
         (Some(f), _) => f.raw(name).map(str::to_owned),
         (None, Some(p)) => stored(p, name),
@@ -75,7 +80,13 @@ fn product_form(viewer: &Viewer, product: Option<&Product>, sent: Option<&Form>,
     }
 }
 
-fn form_page(viewer: &Viewer, product: Option<&Product>, sent: Option<&Form>, errors: &Errors, status: StatusCode) -> Response {
+fn form_page(
+    viewer: &Viewer,
+    product: Option<&Product>,
+    sent: Option<&Form>,
+    errors: &Errors,
+    status: StatusCode,
+) -> Response {
     let title = match product {
         Some(p) => format!("Edit {}", p.name),
         None => "New product".to_owned(),
@@ -86,47 +97,86 @@ fn form_page(viewer: &Viewer, product: Option<&Product>, sent: Option<&Form>, er
 
 /// `GET /products/new`
 pub async fn new(viewer: Viewer) -> PageResult {
-    Ok(form_page(&viewer, None, None, &Errors::none(), StatusCode::OK))
+    Ok(form_page(
+        &viewer,
+        None,
+        None,
+        &Errors::none(),
+        StatusCode::OK,
+    ))
 }
 
 /// `POST /products/new`
-pub async fn create(State(app): State<AppState>, SignedForm(viewer, form): SignedForm) -> PageResult {
+pub async fn create(
+    State(app): State<AppState>,
+    SignedForm(viewer, form): SignedForm,
+) -> PageResult {
     let result = match ProductChanges::read(form.body(FIELDS, false), true) {
-        Ok(changes) => products::create(&app.store, &viewer.ctx, changes).await.map_err(Problem::from),
+        Ok(changes) => products::create(&app.store, &viewer.ctx, changes)
+            .await
+            .map_err(Problem::from),
         Err(e) => Err(Problem::from(e)),
     };
     match result {
         Ok(_) => Ok(Redirect::to("/products").into_response()),
         Err(problem) => {
             let status = problem.status;
-            Ok(form_page(&viewer, None, Some(&form), &Errors::from(problem), status))
+            Ok(form_page(
+                &viewer,
+                None,
+                Some(&form),
+                &Errors::from(problem),
+                status,
+            ))
         }
     }
 }
 
 /// `GET /products/{id}/edit`
 pub async fn edit(State(app): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>) -> PageResult {
-    let product = products::get(&app.store, &viewer.ctx.actor, id).await.or_page(&viewer)?;
-    Ok(form_page(&viewer, Some(&product), None, &Errors::none(), StatusCode::OK))
+    let product = products::get(&app.store, &viewer.ctx.actor, id)
+        .await
+        .or_page(&viewer)?;
+    Ok(form_page(
+        &viewer,
+        Some(&product),
+        None,
+        &Errors::none(),
+        StatusCode::OK,
+    ))
 }
 
 /// `POST /products/{id}/edit`: saved only if the product is still at the form's version.
-pub async fn update(State(app): State<AppState>, Path(id): Path<Uuid>, SignedForm(viewer, form): SignedForm) -> PageResult {
+pub async fn update(
+    State(app): State<AppState>,
+    Path(id): Path<Uuid>,
+    SignedForm(viewer, form): SignedForm,
+) -> PageResult {
     let if_match = form
         .text("version")
         .and_then(|v| v.parse::<i64>().ok())
         .map(|v| IfMatch::OneOf(vec![v]))
         .unwrap_or(IfMatch::Any);
     let result = match ProductChanges::read(form.body(FIELDS, true), false) {
-        Ok(changes) => products::update(&app.store, &viewer.ctx, id, if_match, changes).await.map_err(Problem::from),
+        Ok(changes) => products::update(&app.store, &viewer.ctx, id, if_match, changes)
+            .await
+            .map_err(Problem::from),
         Err(e) => Err(Problem::from(e)),
     };
     match result {
         Ok(_) => Ok(Redirect::to("/products").into_response()),
         Err(problem) => {
             let status = problem.status;
-            let product = products::get(&app.store, &viewer.ctx.actor, id).await.or_page(&viewer)?;
-            Ok(form_page(&viewer, Some(&product), Some(&form), &Errors::from(problem), status))
+            let product = products::get(&app.store, &viewer.ctx.actor, id)
+                .await
+                .or_page(&viewer)?;
+            Ok(form_page(
+                &viewer,
+                Some(&product),
+                Some(&form),
+                &Errors::from(problem),
+                status,
+            ))
         }
     }
 }

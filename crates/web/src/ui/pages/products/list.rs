@@ -15,13 +15,13 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::cap;
+use crate::problem::Problem;
 use crate::ui::errors::{OrPage, PageResult};
 use crate::ui::fmt;
 use crate::ui::form::{csrf, Errors, SignedForm};
 use crate::ui::layout::{heading, respond, shell, Section};
 use crate::ui::list::ListQuery;
 use crate::ui::session::Viewer;
-use crate::problem::Problem;
 use crate::AppState;
 
 const PAGE_SIZE: usize = 50;
@@ -61,7 +61,11 @@ fn filters(q: &ListQuery) -> Markup {
 
 /// The activate or deactivate button, carrying the version the row was read at.
 fn toggle(viewer: &Viewer, p: &Product) -> Markup {
-    let (verb, label) = if p.active { ("deactivate", "Deactivate") } else { ("activate", "Activate") };
+    let (verb, label) = if p.active {
+        ("deactivate", "Deactivate")
+    } else {
+        ("activate", "Activate")
+    };
     html! {
         form.inline method="post" action={ "/products/" (p.id) "/" (verb) } {
             (csrf(viewer))
@@ -71,7 +75,13 @@ fn toggle(viewer: &Viewer, p: &Product) -> Markup {
     }
 }
 
-fn results(viewer: &Viewer, q: &ListQuery, rows: &[Product], next: Option<&str>, may_change: bool) -> Markup {
+fn results(
+    viewer: &Viewer,
+    q: &ListQuery,
+    rows: &[Product],
+    next: Option<&str>,
+    may_change: bool,
+) -> Markup {
     html! {
         div #results data-refresh {
             div.table-wrap {
@@ -107,16 +117,26 @@ fn results(viewer: &Viewer, q: &ListQuery, rows: &[Product], next: Option<&str>,
 }
 
 /// The list page, with a refused action's errors above it.
-async fn render(app: &AppState, viewer: &Viewer, q: &ListQuery, refused: &Errors, status: StatusCode) -> PageResult {
+async fn render(
+    app: &AppState,
+    viewer: &Viewer,
+    q: &ListQuery,
+    refused: &Errors,
+    status: StatusCode,
+) -> PageResult {
     let actor = &viewer.ctx.actor;
     let settings = settings::get(&app.store, actor).await.or_page(viewer)?;
     // How many are active, by the store's own count of its list.
-    let active_count = products::list(&app.store, actor, ListParams {
-        limit: 1,
-        count: true,
-        filters: vec![("active".into(), "true".into())],
-        ..ListParams::default()
-    })
+    let active_count = products::list(
+        &app.store,
+        actor,
+        ListParams {
+            limit: 1,
+            count: true,
+            filters: vec![("active".into(), "true".into())],
+            ..ListParams::default()
+        },
+    )
     .await
     .or_page(viewer)?
     .total;
@@ -139,7 +159,10 @@ async fn render(app: &AppState, viewer: &Viewer, q: &ListQuery, refused: &Errors
         (list_errors.banner(&[]))
         (results(viewer, q, &rows, next.as_deref(), may_change))
     };
-    Ok(respond(status, shell(viewer, Section::Products, "Products", body)))
+    Ok(respond(
+        status,
+        shell(viewer, Section::Products, "Products", body),
+    ))
 }
 
 /// `GET /products`
@@ -148,22 +171,41 @@ pub async fn show(State(app): State<AppState>, viewer: Viewer, q: ListQuery) -> 
 }
 
 /// `POST /products/{id}/activate`
-pub async fn activate(State(app): State<AppState>, Path(id): Path<Uuid>, q: ListQuery, SignedForm(viewer, form): SignedForm) -> PageResult {
+pub async fn activate(
+    State(app): State<AppState>,
+    Path(id): Path<Uuid>,
+    q: ListQuery,
+    SignedForm(viewer, form): SignedForm,
+) -> PageResult {
     set_active(&app, viewer, id, &q, form.text("version"), true).await
 }
 
 /// `POST /products/{id}/deactivate`
-pub async fn deactivate(State(app): State<AppState>, Path(id): Path<Uuid>, q: ListQuery, SignedForm(viewer, form): SignedForm) -> PageResult {
+pub async fn deactivate(
+    State(app): State<AppState>,
+    Path(id): Path<Uuid>,
+    q: ListQuery,
+    SignedForm(viewer, form): SignedForm,
+) -> PageResult {
     set_active(&app, viewer, id, &q, form.text("version"), false).await
 }
 
-async fn set_active(app: &AppState, viewer: Viewer, id: Uuid, q: &ListQuery, version: Option<String>, active: bool) -> PageResult {
+async fn set_active(
+    app: &AppState,
+    viewer: Viewer,
+    id: Uuid,
+    q: &ListQuery,
+    version: Option<String>,
+    active: bool,
+) -> PageResult {
     let if_match = version
         .and_then(|v| v.parse::<i64>().ok())
         .map(|v| IfMatch::OneOf(vec![v]))
         .unwrap_or(IfMatch::Any);
     let outcome = match ProductChanges::read(json!({ "active": active }), false) {
-        Ok(changes) => products::update(&app.store, &viewer.ctx, id, if_match, changes).await.map_err(Problem::from),
+        Ok(changes) => products::update(&app.store, &viewer.ctx, id, if_match, changes)
+            .await
+            .map_err(Problem::from),
         Err(e) => Err(Problem::from(e)),
     };
     match outcome {
