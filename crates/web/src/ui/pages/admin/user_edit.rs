@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
 use rapport_domain::user::UserChanges;
 use rapport_store::auth::user_admin;
-use rapport_store::auth::users::User;
+use rapport_store::auth::users::{User, LOCAL_PROVIDER};
 use serde_json::{json, Value};
 use uuid::Uuid;
 
@@ -36,7 +36,7 @@ fn details(u: &User) -> Markup {
             h2 { "Details" }
             dl.props {
                 dt { "State" } dd { (state(u)) }
-                dt { "Signs in with" } dd { @if u.auth_provider == "local" { "a Rapport password" } @else { "the directory" } }
+                dt { "Signs in with" } dd { @if u.auth_provider == LOCAL_PROVIDER { "a Rapport password" } @else { "the directory" } }
                 @if let Some(s) = &u.auth_subject { dt { "Directory entry" } dd { code { (s) } } }
                 @if let Some(t) = u.enabled_at { dt { @if u.enabled { "Enabled" } @else { "Disabled" } } dd { (fmt::time(t)) } }
                 dt { "Last sign-in" } dd { @if let Some(t) = u.last_login_at { (fmt::time(t)) } @else { "never" } }

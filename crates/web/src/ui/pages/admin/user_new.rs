@@ -11,6 +11,7 @@ use rapport_domain::account::AccountKind;
 use rapport_domain::user::{UserChanges, MIN_PASSWORD_LEN};
 use rapport_domain::Role;
 use rapport_store::auth::user_admin;
+use rapport_store::auth::users::{LDAP_PROVIDER, LOCAL_PROVIDER};
 use rapport_store::customers::accounts;
 use rapport_store::ListParams;
 use serde_json::Value;
@@ -86,8 +87,8 @@ pub fn form(
 ) -> Markup {
     let v = |name: &str| sent.and_then(|f| f.raw(name)).map(str::to_owned);
     let providers = [
-        ("local".to_owned(), "Password (local)".to_owned()),
-        ("ldap".to_owned(), "Directory (LDAP)".to_owned()),
+        (LOCAL_PROVIDER.to_owned(), "Password (local)".to_owned()),
+        (LDAP_PROVIDER.to_owned(), "Directory (LDAP)".to_owned()),
     ];
     let shown: Vec<&str> = FIELDS.iter().map(|(n, _)| *n).collect();
     html! {
@@ -142,7 +143,9 @@ pub async fn create(
     SignedForm(viewer, form): SignedForm,
 ) -> PageResult {
     let mut body = form.body(FIELDS, false);
-    let local = form.text("auth_provider").is_none_or(|p| p == "local");
+    let local = form
+        .text("auth_provider")
+        .is_none_or(|p| p == LOCAL_PROVIDER);
     let generated = (local && form.text("password").is_none()).then(generated_password);
     if let (Some(password), Some(obj)) = (&generated, body.as_object_mut()) {
         obj.insert("password".into(), Value::String(password.clone()));

@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{html, Markup};
 use rapport_store::auth::user_admin::{self, UserFilter};
-use rapport_store::auth::users::User;
+use rapport_store::auth::users::{User, LOCAL_PROVIDER};
 
 use super::nav::{admin_page, Tab};
 use super::user_new;
@@ -48,7 +48,7 @@ fn filter_of(show: &str) -> UserFilter {
 pub fn state(u: &User) -> Markup {
     html! {
         @if u.enabled { span.badge.primary { "enabled" } }
-        @else if u.enabled_at.is_none() && u.auth_provider != "local" { span.badge.waiting { "waiting for approval" } }
+        @else if u.enabled_at.is_none() && u.auth_provider != LOCAL_PROVIDER { span.badge.waiting { "waiting for approval" } }
         @else { span.badge { "disabled" } }
     }
 }
@@ -81,7 +81,7 @@ fn table(rows: &[User]) -> Markup {
                                 (fmt::words(u.role.as_str()))
                                 @if let Some(a) = u.account_id { " · " a href={ "/accounts/" (a) } { "organisation" } }
                             }
-                            td { @if u.auth_provider == "local" { "password" } @else { "directory" } }
+                            td { @if u.auth_provider == LOCAL_PROVIDER { "password" } @else { "directory" } }
                             td { (state(u)) }
                             td { @if let Some(t) = u.last_login_at { (fmt::time(t)) } @else { "never" } }
                         }
