@@ -54,6 +54,8 @@ mod slow_clients;
 mod timeline;
 #[path = "api/totals.rs"]
 mod totals;
+#[path = "api/ui_admin.rs"]
+mod ui_admin;
 #[path = "api/ui_distribution.rs"]
 mod ui_distribution;
 #[path = "api/ui_leads.rs"]

@@ -54,7 +54,9 @@ fn from_row(r: &Row) -> Result<DistributorPartner, StoreError> {
     })
 }
 
-fn require_admin(actor: &Actor) -> Result<(), StoreError> {
+/// Who may read and change the links (admins of either kind); public so a page about
+/// them can refuse before it has a distributor to ask about.
+pub fn require_admin(actor: &Actor) -> Result<(), StoreError> {
     if actor.role.is_admin() {
         Ok(())
     } else {

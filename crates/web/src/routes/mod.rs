@@ -23,6 +23,9 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::AppState;
 
 pub(crate) use ids::{IdPair, IdPath};
+// The request readers the pages share with their API routes.
+pub(crate) use auth::read_token_request;
+pub(crate) use customers::read_partner_link;
 
 /// The list behind each list path, whose sortable fields the document's `sort`
 /// parameter lists (crate::openapi::with_parameter_rules).

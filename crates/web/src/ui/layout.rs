@@ -79,6 +79,7 @@ pub fn shell(viewer: &Viewer, section: Section, title: &str, body: Markup) -> Ma
             (nav(viewer, section))
             div.me {
                 span.who title=(viewer.user.email) { (viewer.user.name) " · " (viewer.user.role.as_str().replace('_', " ")) }
+                a.tokens href="/tokens" { "API tokens" }
                 form method="post" action="/sign-out" {
                     (csrf(viewer))
                     button.link type="submit" { "Sign out" }

@@ -9,6 +9,8 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 
+pub(crate) use tokens::read_request as read_token_request;
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::default()
         .routes(routes!(session::login))

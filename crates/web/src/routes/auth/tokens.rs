@@ -38,15 +38,10 @@ pub struct TokenList {
     pub next_cursor: Option<String>,
 }
 
-/// Creates a token for the caller. The secret is in this response and never again.
-#[utoipa::path(post, path = "/api/v1/tokens", tag = "auth", request_body = TokenRequest, responses(
-    (status = 201, description = "Created", body = CreatedToken),
-    (status = 422, description = "Invalid", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
-pub async fn create_token(
-    State(app): State<AppState>,
-    Authed(auth): Authed,
-    JsonBody(body): JsonBody,
-) -> ApiResult<Response> {
+/// A token request's name and optional expiry, as the API and the tokens page read it.
+pub(crate) fn read_request(
+    body: serde_json::Value,
+) -> Result<(String, Option<DateTime<Utc>>), Problem> {
     let mut r = ObjectReader::new(body)?;
     let name = r.required_string("name", 100);
     let expires_at = match r.patch_string("expires_at", 40) {
@@ -65,6 +60,19 @@ pub async fn create_token(
     };
     r.finish()?;
     let name = name.ok_or_else(Problem::internal)?;
+    Ok((name, expires_at))
+}
+
+/// Creates a token for the caller. The secret is in this response and never again.
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "auth", request_body = TokenRequest, responses(
+    (status = 201, description = "Created", body = CreatedToken),
+    (status = 422, description = "Invalid", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+pub async fn create_token(
+    State(app): State<AppState>,
+    Authed(auth): Authed,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    let (name, expires_at) = read_request(body)?;
     let created = tokens::create(&app.store, &auth.ctx, name, expires_at).await?;
     let location = HeaderValue::from_str(&format!("/api/v1/tokens/{}", created.token.id))
         .map_err(|_| Problem::internal())?;

@@ -73,6 +73,27 @@ pub async fn list_partners(
 
 const MAX_LINK_NOTES: usize = 2000;
 
+/// A partner link's partner and notes, as the API and the partners page read them.
+pub(crate) fn read_partner_link(
+    body: serde_json::Value,
+) -> Result<(uuid::Uuid, Option<String>), Problem> {
+    let mut r = rapport_domain::input::ObjectReader::new(body)?;
+    let partner = r.patch_uuid("partner_id");
+    if partner.is_absent() {
+        r.error("partner_id", "required", "is required");
+    }
+    let notes = r.optional_string("notes", MAX_LINK_NOTES);
+    r.finish()?;
+    let rapport_domain::input::Patch::Set(partner) = partner else {
+        return Err(Problem::validation(vec![rapport_domain::FieldError::new(
+            "partner_id",
+            "required",
+            "must name a partner account",
+        )]));
+    };
+    Ok((partner, notes))
+}
+
 /// Links a partner to the distributor (admins, audited). A partner may have several
 /// distributors (seed 004); linking it twice to this one answers 409 with the link.
 #[utoipa::path(post, path = "/api/v1/distributors/{id}/partners", tag = "accounts", request_body = PartnerLinkWrite,
@@ -89,20 +110,7 @@ pub async fn assign_partner(
     IdPath(id): IdPath,
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
-    let mut r = rapport_domain::input::ObjectReader::new(body)?;
-    let partner = r.patch_uuid("partner_id");
-    if partner.is_absent() {
-        r.error("partner_id", "required", "is required");
-    }
-    let notes = r.optional_string("notes", MAX_LINK_NOTES);
-    r.finish()?;
-    let rapport_domain::input::Patch::Set(partner) = partner else {
-        return Err(Problem::validation(vec![rapport_domain::FieldError::new(
-            "partner_id",
-            "required",
-            "must name a partner account",
-        )]));
-    };
+    let (partner, notes) = read_partner_link(body)?;
     let link = distributor_partners::assign(&app.store, &auth.ctx, id, partner, notes).await?;
     Ok((StatusCode::CREATED, Json(link)).into_response())
 }

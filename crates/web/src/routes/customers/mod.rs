@@ -12,6 +12,8 @@ use utoipa_axum::routes;
 
 use crate::AppState;
 
+pub(crate) use distributors::read_partner_link;
+
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::default()
         .routes(routes!(accounts::create_account, accounts::list_accounts))

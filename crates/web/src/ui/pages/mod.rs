@@ -1,9 +1,13 @@
 //! The pages, one module per area, in the order of the store's areas.
 
 mod accounts;
+mod admin;
+mod contacts;
 mod distribution;
 mod home;
 mod leads;
+mod products;
+mod tokens;
 
 use super::routes::Routes;
 
@@ -12,6 +16,10 @@ pub fn routes(r: Routes) -> Routes {
         .get("/home", home::show)
         .post("/activities/{id}/done", home::tick);
     let r = accounts::routes(r);
+    let r = contacts::routes(r);
+    let r = products::routes(r);
     let r = leads::routes(r);
-    distribution::routes(r)
+    let r = distribution::routes(r);
+    let r = tokens::routes(r);
+    admin::routes(r)
 }
