@@ -16,8 +16,16 @@ use crate::ui_support::Browser;
 /// Route as registered, the request sent (placeholders from the secret world), and the
 /// form fields of a POST. An empty request marks a route that is not probed: the sign-in,
 /// sign-out and setup forms act on the caller's own session only.
+/// Method, route, request, form fields.
+type Probe = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+
 #[rustfmt::skip]
-const PROBES: &[(&str, &str, &str, &[(&str, &str)])] = &[
+const PROBES: &[Probe] = &[
     ("get", "/", "/", &[]),
     ("get", "/setup/{token}", "", &[]),
     ("post", "/setup/{token}", "", &[]),
@@ -96,7 +104,9 @@ const PROBES: &[(&str, &str, &str, &[(&str, &str)])] = &[
 /// (staff see colleagues' names and ids in owner pickers; docs/access.md).
 fn markers(all: &[String], staff: bool, user_id: &str) -> Vec<String> {
     all.iter()
-        .filter(|m| !matches!(m.as_str(), "secret" | "hidden") && !(staff && m.as_str() == user_id))
+        .filter(|m| {
+            !(matches!(m.as_str(), "secret" | "hidden") || (staff && m.as_str() == user_id))
+        })
         .cloned()
         .chain(
             [

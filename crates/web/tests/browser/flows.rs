@@ -109,6 +109,79 @@ both_engines! {
     }
 }
 
+both_engines! {
+    async fn a_lead_dragged_and_keyed_across_the_board_keeps_its_history(db) {
+        let Some(c) = chrome(Screen::Desktop).await else { return };
+        let app = App::start(db).await;
+        let lead = app.post("/api/v1/leads", &app.rep.token, json!({"title": "Chairs for Lyon", "value": "12000.00", "currency": "EUR"})).await;
+        let id = lead.body["id"].as_str().expect("lead id").to_owned();
+        let server = serve_app(&app).await;
+        c.sign_in(&server.base, "rep@example.com", PASSWORD).await;
+        c.open(&format!("{}/leads", server.base)).await;
+        let card = format!(".lead-card[data-lead='{id}']");
+        c.wait_until(&format!("document.querySelector(\"{card}\").closest('.column').dataset.status === 'new'")).await;
+        // Drag and drop as the browser dispatches it (WebDriver cannot drive HTML5 drag
+        // and drop itself): dragstart on the card, dragover and drop on the column.
+        let dragged = c.client.execute(
+            "const [card, column] = arguments; const dt = new DataTransfer();
+             const from = document.querySelector(card), to = document.querySelector(column);
+             from.dispatchEvent(new DragEvent('dragstart', {bubbles: true, dataTransfer: dt}));
+             to.dispatchEvent(new DragEvent('dragover', {bubbles: true, cancelable: true, dataTransfer: dt}));
+             to.dispatchEvent(new DragEvent('drop', {bubbles: true, cancelable: true, dataTransfer: dt}));
+             from.dispatchEvent(new DragEvent('dragend', {bubbles: true, dataTransfer: dt}));
+             return true;",
+            vec![json!(card), json!(".column[data-status='qualified']")],
+        ).await.expect("drag");
+        assert_eq!(dragged, json!(true));
+        c.wait_until(&format!("document.querySelector(\"{card}\").closest('.column').dataset.status === 'qualified'")).await;
+        let api = app.get(&format!("/api/v1/leads/{id}"), &app.rep.token).await;
+        assert_eq!(api.body["status"], "qualified");
+        // Then with the keyboard: focus the card and press ] to move it one column on.
+        c.client.find(Locator::Css(&card)).await.expect("card").send_keys("]").await.expect("key");
+        c.wait_until(&format!("document.querySelector(\"{card}\").closest('.column').dataset.status === 'proposal'")).await;
+        // Lost without a reason is not sent: the reason box asks for it.
+        c.client.find(Locator::Css(&card)).await.expect("card").click().await.expect("focus");
+        c.client.execute(
+            "const [card] = arguments; const from = document.querySelector(card); const dt = new DataTransfer();
+             const to = document.querySelector(\".column[data-status='lost']\");
+             from.dispatchEvent(new DragEvent('dragstart', {bubbles: true, dataTransfer: dt}));
+             to.dispatchEvent(new DragEvent('drop', {bubbles: true, cancelable: true, dataTransfer: dt}));",
+            vec![json!(card)],
+        ).await.expect("drag to lost");
+        c.wait_until(&format!("!document.querySelector(\"{card} .needs-reason\").hidden")).await;
+        assert_eq!(app.get(&format!("/api/v1/leads/{id}"), &app.rep.token).await.body["status"], "proposal");
+        // The lead's page shows both moves in its history.
+        c.open(&format!("{}/leads/{id}", server.base)).await;
+        let history = c.text("#history").await.to_lowercase();
+        assert!(history.contains("qualified") && history.contains("proposal"), "{history}");
+    }
+
+    async fn pasted_distribution_rows_change_the_dashboard(db) {
+        let Some(c) = chrome(Screen::Desktop).await else { return };
+        let app = App::start(db).await;
+        let server = serve_app(&app).await;
+        c.sign_in(&server.base, "manager@example.com", PASSWORD).await;
+        let dashboard = format!("{}/dashboards/sales?from=2026-01-01&to=2027-01-01&interval=month", server.base);
+        c.open(&dashboard).await;
+        assert_eq!(c.text("#total-orders").await, "0");
+        c.open(&format!("{}/distributions/bulk", server.base)).await;
+        c.fill("#rows", "ship_date,sku,quantity,order_number,customer_name\n2026-03-02,ST-4,12,SO-1,Hospital A\n2026-03-09,ST-4,5,SO-2,Hospital B\n").await;
+        c.click("form[action='/distributions/bulk'] button[type=submit]").await;
+        c.wait_until("location.pathname === '/distributions'").await;
+        c.wait_for_text("Hospital B").await;
+        c.open(&dashboard).await;
+        assert_eq!(c.text("#total-orders").await, "2");
+        assert_eq!(c.text("#total-units").await, "17");
+        // A bad row is shown against its row and nothing is recorded.
+        c.open(&format!("{}/distributions/bulk", server.base)).await;
+        c.fill("#rows", "ship_date,sku,quantity\n2026-04-01,ST-4,3\n2026-04-02,ST-4,many\n").await;
+        c.click("form[action='/distributions/bulk'] button[type=submit]").await;
+        c.wait_until("document.querySelector('td.bad') !== null").await;
+        c.open(&dashboard).await;
+        assert_eq!(c.text("#total-units").await, "17");
+    }
+}
+
 /// The main pages at 1440 px and at 375 px, written under `RAPPORT_SCREENSHOTS` (the
 /// README links docs/screenshots). Every page must answer 200 with its heading at both
 /// widths, and at 375 px nothing may be wider than the screen but the tables and the
@@ -149,7 +222,7 @@ async fn main_pages_at_desktop_and_phone_widths() {
         ("Service plan", "proposal", "3600.00"),
         ("Aligners pilot", "won", "9000.00"),
     ] {
-        let l = app.post("/api/v1/leads", &app.manager.token, json!({"name": title, "account_id": acme, "value": value, "currency": "EUR", "owner_id": app.rep.user.id})).await;
+        let l = app.post("/api/v1/leads", &app.manager.token, json!({"title": title, "account_id": acme, "value": value, "currency": "EUR", "owner_id": app.rep.user.id})).await;
         if status != "new" {
             app.patch(
                 &format!("/api/v1/leads/{}", l.body["id"].as_str().unwrap_or("")),

@@ -103,9 +103,12 @@ pub fn entry(e: &TimelineEntry, authors: &std::collections::HashMap<Uuid, String
         } => html! {
             li {
                 div.when { "Lead status · " (fmt::time(s.changed_at)) }
-                a href={ "/leads/" (s.lead_id) } { "Lead" } " moved "
-                @if let Some(old) = s.old_status { (fmt::words(old.as_str())) " → " }
-                strong { (fmt::words(s.new_status.as_str())) }
+                a href={ "/leads/" (s.lead_id) } { "A lead" }
+                @if let Some(old) = s.old_status {
+                    " moved from " (fmt::words(old.as_str())) " to " strong { (fmt::words(s.new_status.as_str())) }
+                } @else {
+                    " was created as " strong { (fmt::words(s.new_status.as_str())) }
+                }
                 @if let Some(r) = &s.reason { " — " (r) }
             }
         },
