@@ -1,6 +1,6 @@
 //! Error pages: what a store error or an unknown address looks like in the browser.
 
-use axum::http::{StatusCode, Uri};
+use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::Response;
 use maud::{html, Markup};
 use rapport_store::StoreError;
@@ -49,11 +49,15 @@ pub fn store_error_page(viewer: Option<&Viewer>, e: StoreError) -> Response {
     error_page(viewer, Problem::from(e))
 }
 
-/// The answer for an address no page or API route has: an HTML 404 for people, the
-/// API's problem+json under `/api/`.
-pub async fn fallback(MaybeViewer(viewer): MaybeViewer, uri: Uri) -> Response {
+/// The answer for an address no page or API route has: an HTML 404 for a browser (it
+/// asks for text/html), the API's problem+json for everyone else and under `/api/`.
+pub async fn fallback(MaybeViewer(viewer): MaybeViewer, uri: Uri, headers: HeaderMap) -> Response {
     use axum::response::IntoResponse as _;
-    if uri.path().starts_with("/api/") {
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    if uri.path().starts_with("/api/") || !wants_html {
         return Problem::not_found(
             "no such endpoint; the API is described at /api/v1/openapi.json",
         )

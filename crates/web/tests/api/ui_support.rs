@@ -154,6 +154,7 @@ impl Browser {
         let req = Request::builder()
             .method(Method::GET)
             .uri(path)
+            .header(header::ACCEPT, "text/html,application/xhtml+xml,*/*;q=0.8")
             .header(header::COOKIE, self.cookie_header())
             .body(Body::empty())
             .expect("request");
