@@ -7,6 +7,7 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{html, Markup};
+use rapport_domain::precondition::IfMatch;
 use rapport_domain::FieldError;
 use serde_json::{Map, Value};
 use subtle::ConstantTimeEq;
@@ -56,6 +57,15 @@ impl Form {
             .filter(|(k, v)| k == name && !v.trim().is_empty())
             .map(|(_, v)| v.trim().to_owned())
             .collect()
+    }
+
+    /// The version an edit form was opened at (its hidden `version` field), as the API's
+    /// `If-Match`: the save is refused if someone saved in between. No field, no check.
+    pub fn if_match(&self) -> IfMatch {
+        self.text("version")
+            .and_then(|v| v.parse::<i64>().ok())
+            .map(|v| IfMatch::OneOf(vec![v]))
+            .unwrap_or(IfMatch::Any)
     }
 
     /// Replaces every value of a field with one.
@@ -265,9 +275,14 @@ impl Errors {
     }
 }
 
+/// What a stale edit form says, instead of the API's words about If-Match.
+const STALE: &str = "Someone changed this record while you were editing. Your changes are below; check them against the record as it is now and save again.";
+
 impl From<Problem> for Errors {
     fn from(p: Problem) -> Self {
-        let summary = if p.errors.is_empty() || p.status != StatusCode::UNPROCESSABLE_ENTITY {
+        let summary = if p.status == StatusCode::PRECONDITION_FAILED {
+            Some(STALE.to_owned())
+        } else if p.errors.is_empty() || p.status != StatusCode::UNPROCESSABLE_ENTITY {
             Some(p.detail.clone())
         } else {
             Some("Some fields need attention.".to_owned())

@@ -119,7 +119,7 @@ both_engines! {
         let stale = b.post(&format!("/contacts/{zelda}/edit"), &[("version", "1"), ("first_name", "Zelda"), ("last_name", "Quist"),
             ("kind", "contact"), ("active", "on"), ("title", "Intern")]).await;
         assert_eq!(stale.status, StatusCode::UNPROCESSABLE_ENTITY);
-        stale.assert_has("Someone changed this person");
+        stale.assert_has("Someone changed this record while you were editing");
         let stored = app.get(&format!("/api/v1/contacts/{zelda}"), &app.rep.token).await;
         assert_eq!(stored.body["title"], "Director");
     }

@@ -212,7 +212,7 @@ both_engines! {
         assert_eq!(r.status, StatusCode::OK, "{}", r.body);
         let stale = b.post(&format!("{at}/edit"), &[("version", "1"), ("title", "Harbour deal (big)"), ("currency", "EUR"), ("value", "12500")]).await;
         assert_eq!(stale.status, StatusCode::UNPROCESSABLE_ENTITY);
-        stale.assert_has("Someone changed this lead");
+        stale.assert_has("Someone changed this record while you were editing");
         assert_eq!(api_lead(&app, &app.rep.token, &id).await["title"], "Harbour deal");
         let saved = b.post(&format!("{at}/edit"), &[("version", "2"), ("title", "Harbour deal (big)"), ("currency", "EUR"), ("value", "13000.5"), ("probability", "40")]).await;
         assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.html);

@@ -6,7 +6,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use maud::{html, Markup};
 use rapport_domain::account::{Account, AccountChanges, AccountKind, Address, CustomerType};
-use rapport_domain::precondition::IfMatch;
 use rapport_store::customers::accounts;
 use uuid::Uuid;
 
@@ -190,11 +189,7 @@ pub async fn update(
     Path(id): Path<Uuid>,
     SignedForm(viewer, form): SignedForm,
 ) -> PageResult {
-    let if_match = form
-        .text("version")
-        .and_then(|v| v.parse::<i64>().ok())
-        .map(|v| IfMatch::OneOf(vec![v]))
-        .unwrap_or(IfMatch::Any);
+    let if_match = form.if_match();
     let result = match AccountChanges::read(body(&form, true), false) {
         Ok(changes) => accounts::update(&app.store, &viewer.ctx, id, if_match, changes)
             .await
@@ -203,17 +198,10 @@ pub async fn update(
     };
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/accounts/{id}")).into_response()),
-        Err(mut errors) => {
+        Err(errors) => {
             let account = accounts::get(&app.store, &viewer.ctx.actor, id)
                 .await
                 .or_page(&viewer)?;
-            if errors
-                .summary
-                .as_deref()
-                .is_some_and(|s| s.contains("If-Match"))
-            {
-                errors.summary = Some("Someone changed this account while you were editing. Your changes are below; check them against the current account and save again.".into());
-            }
             let mut form = form;
             form.set("version", &account.version.to_string());
             let action = format!("/accounts/{id}/edit");

@@ -9,7 +9,6 @@ use axum::response::{IntoResponse, Redirect};
 use maud::{html, Markup};
 use rapport_domain::account::Address;
 use rapport_domain::contact::{Contact, ContactChanges, ContactKind};
-use rapport_domain::precondition::IfMatch;
 use rapport_store::customers::contacts;
 use serde_json::Value;
 use uuid::Uuid;
@@ -174,11 +173,7 @@ pub async fn update(
     Path(id): Path<Uuid>,
     SignedForm(viewer, form): SignedForm,
 ) -> PageResult {
-    let if_match = form
-        .text("version")
-        .and_then(|v| v.parse::<i64>().ok())
-        .map(|v| IfMatch::OneOf(vec![v]))
-        .unwrap_or(IfMatch::Any);
+    let if_match = form.if_match();
     let result = match ContactChanges::read(body(&form), false) {
         Ok(changes) => contacts::update(&app.store, &viewer.ctx, id, if_match, changes)
             .await
@@ -187,17 +182,10 @@ pub async fn update(
     };
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/contacts/{id}")).into_response()),
-        Err(mut errors) => {
+        Err(errors) => {
             let contact = contacts::get(&app.store, &viewer.ctx.actor, id)
                 .await
                 .or_page(&viewer)?;
-            if errors
-                .summary
-                .as_deref()
-                .is_some_and(|s| s.contains("If-Match"))
-            {
-                errors.summary = Some("Someone changed this person while you were editing. Your changes are below; check them against the current record and save again.".into());
-            }
             // The form carries the version just read: the next save is checked against
             // what the refusal showed.
             Ok(edit_page(

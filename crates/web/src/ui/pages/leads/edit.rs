@@ -9,7 +9,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use maud::{html, Markup};
 use rapport_domain::lead::{Lead, LeadChanges, LeadStatus};
-use rapport_domain::precondition::IfMatch;
 use rapport_store::auth::users::{self, Colleague};
 use rapport_store::pipeline::leads;
 use uuid::Uuid;
@@ -231,11 +230,7 @@ pub async fn update(
     Path(id): Path<Uuid>,
     SignedForm(viewer, form): SignedForm,
 ) -> PageResult {
-    let if_match = form
-        .text("version")
-        .and_then(|v| v.parse::<i64>().ok())
-        .map(|v| IfMatch::OneOf(vec![v]))
-        .unwrap_or(IfMatch::Any);
+    let if_match = form.if_match();
     let result = match LeadChanges::read(body(&form, true), false) {
         Ok(changes) => leads::update(&app.store, &viewer.ctx, id, if_match, changes)
             .await
@@ -244,20 +239,13 @@ pub async fn update(
     };
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/leads/{id}")).into_response()),
-        Err(mut errors) => {
+        Err(errors) => {
             let lead = leads::get(&app.store, &viewer.ctx.actor, id)
                 .await
                 .or_page(&viewer)?;
             let colleagues = users::colleagues(&app.store, &viewer.ctx.actor)
                 .await
                 .or_page(&viewer)?;
-            if errors
-                .summary
-                .as_deref()
-                .is_some_and(|s| s.contains("If-Match"))
-            {
-                errors.summary = Some("Someone changed this lead while you were editing. Your changes are below; check them against the current lead and save again.".into());
-            }
             let mut form = form;
             form.set("version", &lead.version.to_string());
             let action = format!("/leads/{id}/edit");

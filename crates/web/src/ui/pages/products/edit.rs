@@ -6,7 +6,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
-use rapport_domain::precondition::IfMatch;
 use rapport_domain::product::{Product, ProductChanges};
 use rapport_store::catalog::products;
 use uuid::Uuid;
@@ -152,11 +151,7 @@ pub async fn update(
     Path(id): Path<Uuid>,
     SignedForm(viewer, form): SignedForm,
 ) -> PageResult {
-    let if_match = form
-        .text("version")
-        .and_then(|v| v.parse::<i64>().ok())
-        .map(|v| IfMatch::OneOf(vec![v]))
-        .unwrap_or(IfMatch::Any);
+    let if_match = form.if_match();
     let result = match ProductChanges::read(form.body(FIELDS, true), false) {
         Ok(changes) => products::update(&app.store, &viewer.ctx, id, if_match, changes)
             .await
