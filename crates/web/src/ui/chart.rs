@@ -34,8 +34,8 @@ pub fn bars(title: &str, series: &[&str], groups: &[Group]) -> Markup {
     };
     let per = series.len().max(1) as i64;
     let bar_w = ((slot - 6) / per).max(1);
-    // Label every nth group so labels never overlap.
-    let label_every = (groups.len() as i64 * 48 / plot_w.max(1)).max(1) as usize;
+    // Label every nth group so labels (about 56 units wide at this size) never overlap.
+    let label_every = (groups.len() * 56).div_ceil(plot_w.max(1) as usize).max(1);
     html! {
         figure.chart {
             svg viewBox={ "0 0 " (WIDTH) " " (HEIGHT) } role="img" aria-label=(title) preserveAspectRatio="xMidYMid meet" {

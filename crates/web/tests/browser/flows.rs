@@ -236,6 +236,44 @@ async fn main_pages_at_desktop_and_phone_widths() {
             lead = l.body["id"].as_str().unwrap_or("").to_owned();
         }
     }
+    // This quarter's shipments and the admin's own tasks, so home and the dashboard have figures.
+    let today = chrono::Utc::now().date_naive();
+    let mut rows = Vec::new();
+    for (i, (customer, units)) in [
+        ("Acme Dental", 12),
+        ("Bright Smiles", 4),
+        ("Acme Dental", 7),
+        ("Delta Lab", 20),
+        ("Clearview Ortho", 3),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let day = today - chrono::Duration::days(i as i64 * 9);
+        rows.push(json!({"ship_date": day.to_string(), "sku": if i % 2 == 0 { "ST-4" } else { "AL-2" }, "quantity": units,
+            "order_number": format!("SO-{i}"), "customer_name": customer, "lot_number": format!("L-{i}")}));
+    }
+    let bulk = app
+        .post(
+            "/api/v1/distributions/bulk",
+            &app.admin.token,
+            json!({"items": rows}),
+        )
+        .await;
+    assert!(bulk.status.is_success(), "{}", bulk.body);
+    let soon = (chrono::Utc::now() + chrono::Duration::days(3))
+        .format("%Y-%m-%dT09:00:00Z")
+        .to_string();
+    let late = (chrono::Utc::now() - chrono::Duration::days(2))
+        .format("%Y-%m-%dT09:00:00Z")
+        .to_string();
+    for (subject, due) in [
+        ("Send the chair quote", soon.as_str()),
+        ("Call back about the scanner", late.as_str()),
+    ] {
+        let t = app.post("/api/v1/activities", &app.admin.token, json!({"kind": "task", "subject": subject, "account_id": acme, "due_at": due, "assignee_id": app.admin.user.id})).await;
+        assert!(t.status.is_success(), "{}", t.body);
+    }
     let server = serve_app(&app).await;
     let pages = [
         ("home", "/home".to_owned()),
