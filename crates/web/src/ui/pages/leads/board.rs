@@ -58,21 +58,24 @@ async fn read_columns(
     q: &ListQuery,
 ) -> Result<Vec<Column>, Errors> {
     let base = board_params(q)?;
-    let mut columns = Vec::with_capacity(LeadStatus::ALL.len());
-    for status in LeadStatus::ALL {
+    // The seven columns are independent reads: ask for them at once.
+    let reads = LeadStatus::ALL.map(|status| {
         let mut params = base.clone();
         params
             .filters
             .push(("status".into(), status.as_str().into()));
-        let page = leads::list(&app.store, &viewer.ctx.actor, params)
-            .await
-            .map_err(Errors::from)?;
-        columns.push(Column {
-            status,
-            more: page.next_cursor.is_some(),
-            leads: page.data,
-        });
-    }
+        async move {
+            let page = leads::list(&app.store, &viewer.ctx.actor, params).await?;
+            Ok::<_, rapport_store::StoreError>(Column {
+                status,
+                more: page.next_cursor.is_some(),
+                leads: page.data,
+            })
+        }
+    });
+    let columns = futures::future::try_join_all(reads)
+        .await
+        .map_err(Errors::from)?;
     Ok(columns)
 }
 
