@@ -5,6 +5,8 @@
 
 mod assets;
 mod chart;
+#[cfg(test)]
+mod contrast;
 mod errors;
 mod fmt;
 mod form;
