@@ -46,6 +46,8 @@ const PROBES: &[Probe] = &[
     ("post", "/accounts/{id}/people", "/accounts/{acct}/people", &[("first_name", "Intruder")]),
     ("post", "/accounts/{id}/people/{contact_id}/primary", "/accounts/{acct}/people/{contact}/primary", &[]),
     ("post", "/accounts/{id}/activities", "/accounts/{acct}/activities", &[("kind", "note"), ("body", "intrusion")]),
+    ("post", "/accounts/{id}/reps", "/accounts/{acct}/reps", &[("user_id", "{user}"), ("role", "secondary")]),
+    ("post", "/accounts/{id}/reps/{user_id}/remove", "/accounts/{acct}/reps/{user}/remove", &[]),
     ("get", "/accounts/{id}/merge", "/accounts/{acct}/merge?q=secret", &[]),
     ("post", "/accounts/{id}/merge", "/accounts/{acct}/merge", &[("ids", "{partner}")]),
     ("get", "/contacts", "/contacts?q=secret", &[]),

@@ -210,4 +210,30 @@ both_engines! {
         assert_eq!(nothing.status, StatusCode::UNPROCESSABLE_ENTITY);
         nothing.assert_has("Tick at least one account.");
     }
+
+    async fn reps_are_added_and_removed_on_the_account_page(db) {
+        let app = App::start(db).await;
+        let acct = crate::support::id_of(&app.account(&app.manager.token, json!({"name": "Rep Test Co"})).await);
+        let b = Browser::signed_in(&app, "manager@example.com").await;
+        let at = format!("/accounts/{acct}");
+        let rep = app.rep.user.id.to_string();
+        let added = b.post(&format!("{at}/reps"), &[("user_id", &rep), ("role", "primary")]).await;
+        assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.html);
+        // Primary makes them the owner, as the API does.
+        assert_eq!(app.get(&format!("/api/v1/accounts/{acct}"), &app.manager.token).await.body["owner_id"], rep.as_str());
+        b.get(&at).await.assert_has("rep · primary");
+        let bad = b.post(&format!("{at}/reps"), &[("user_id", &rep), ("role", "boss")]).await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        bad.assert_has("must be primary or secondary");
+        let removed = b.post(&format!("{at}/reps/{rep}/remove"), &[]).await;
+        assert_eq!(removed.status, StatusCode::SEE_OTHER, "{}", removed.html);
+        let reps = app.get(&format!("/api/v1/accounts/{acct}/reps"), &app.manager.token).await;
+        assert_eq!(reps.body["data"].as_array().map(Vec::len), Some(0), "{}", reps.body);
+        // A rep may add only themself: the store's refusal is shown on the page.
+        let r = Browser::signed_in(&app, "rep2@example.com").await;
+        let mine = crate::support::id_of(&app.account(&app.other_rep.token, json!({"name": "Own Co"})).await);
+        let refused = r.post(&format!("/accounts/{mine}/reps"), &[("user_id", &rep), ("role", "secondary")]).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.html);
+        refused.assert_has("may only assign themself");
+    }
 }

@@ -86,9 +86,16 @@ pub async fn add_person(
     };
     match result {
         Ok(_) => Ok(to_account(id)),
-        Err(errors) => render(&app, &viewer, id, errors, ActivityErrors::none())
-            .await
-            .map(refused),
+        Err(errors) => render(
+            &app,
+            &viewer,
+            id,
+            errors,
+            ActivityErrors::none(),
+            Errors::none(),
+        )
+        .await
+        .map(refused),
     }
 }
 
@@ -102,9 +109,16 @@ pub async fn make_primary(
         .map_err(|e| crate::ui::errors::error_page(Some(&viewer), e.into()))?;
     match links::update(&app.store, &viewer.ctx, id, contact_id, changes).await {
         Ok(_) => Ok(to_account(id)),
-        Err(e) => render(&app, &viewer, id, Errors::from(e), ActivityErrors::none())
-            .await
-            .map(refused),
+        Err(e) => render(
+            &app,
+            &viewer,
+            id,
+            Errors::from(e),
+            ActivityErrors::none(),
+            Errors::none(),
+        )
+        .await
+        .map(refused),
     }
 }
 
@@ -153,6 +167,7 @@ pub async fn log_activity(
                 id,
                 Errors::none(),
                 ActivityErrors { kind, errors },
+                Errors::none(),
             )
             .await
             .map(refused)

@@ -4,8 +4,9 @@
 use axum::extract::{Path, State};
 use maud::{html, Markup};
 use rapport_domain::account::{Account, Address};
-use rapport_store::auth::users;
+use rapport_store::auth::users::{self, Colleague};
 use rapport_store::customers::links::AccountPerson;
+use rapport_store::customers::reps::AccountRep;
 use rapport_store::customers::{accounts, links, reps};
 use rapport_store::timeline::merged::{self as timeline, Subject, TimelineEntry};
 use rapport_store::ListParams;
@@ -115,6 +116,57 @@ pub fn entry(e: &TimelineEntry, authors: &std::collections::HashMap<Uuid, String
     }
 }
 
+/// The account's reps, with (for staff, on a live account) a form to add one and a
+/// button to take each off; the store decides who may (a rep may only add themself).
+fn reps_card(
+    viewer: &Viewer,
+    account: &Account,
+    reps: &[AccountRep],
+    colleagues: &[Colleague],
+    errors: &Errors,
+) -> Markup {
+    let editable = viewer.is_internal() && account.archived_at.is_none();
+    html! {
+        section.card #reps {
+            h2 { "Reps" }
+            (errors.banner(&[]))
+            @if reps.is_empty() { p.muted { "No reps." } }
+            ul.timeline {
+                @for r in reps {
+                    li {
+                        (r.name) " · " (r.role.as_str())
+                        @if editable {
+                            form.inline method="post" action={ "/accounts/" (account.id) "/reps/" (r.user_id) "/remove" } {
+                                (csrf(viewer))
+                                " " button.link type="submit" { "Remove" }
+                            }
+                        }
+                    }
+                }
+            }
+            @if editable && !colleagues.is_empty() {
+                form.filters method="post" action={ "/accounts/" (account.id) "/reps" } {
+                    (csrf(viewer))
+                    div.field {
+                        label for="f-rep-user_id" { "Rep" }
+                        select #f-rep-user_id name="user_id" {
+                            @for c in colleagues { option value=(c.id) { (c.name) } }
+                        }
+                    }
+                    div.field {
+                        label for="f-rep-role" { "As" }
+                        select #f-rep-role name="role" {
+                            option value="secondary" { "secondary rep" }
+                            option value="primary" { "primary rep (owner)" }
+                        }
+                    }
+                    button type="submit" { "Add rep" }
+                }
+            }
+        }
+    }
+}
+
 /// Which quick form a refused activity came from, so its errors show in that form only.
 pub struct ActivityErrors {
     pub kind: String,
@@ -189,6 +241,7 @@ pub async fn render(
     id: Uuid,
     person_errors: Errors,
     activity_errors: ActivityErrors,
+    rep_errors: Errors,
 ) -> PageResult {
     let actor = &viewer.ctx.actor;
     let account = accounts::get(&app.store, actor, id).await.or_page(viewer)?;
@@ -207,7 +260,8 @@ pub async fn render(
     )
     .await
     .or_page(viewer)?;
-    let authors = names(&users::colleagues(&app.store, actor).await.or_page(viewer)?);
+    let colleagues = users::colleagues(&app.store, actor).await.or_page(viewer)?;
+    let authors = names(&colleagues);
     let archived = account.archived_at.is_some();
     let body = html! {
         div.page-head {
@@ -251,11 +305,7 @@ pub async fn render(
                     (address("Service address", &account.service_address))
                 }
                 (people(viewer, &account, &people_rows, &person_errors))
-                section.card {
-                    h2 { "Reps" }
-                    @if rep_rows.is_empty() { p.muted { "No reps." } }
-                    ul { @for r in &rep_rows { li { (r.name) " · " (r.role.as_str()) } } }
-                }
+                (reps_card(viewer, &account, &rep_rows, &colleagues, &rep_errors))
             }
         }
     };
@@ -264,5 +314,13 @@ pub async fn render(
 
 /// `GET /accounts/{id}`
 pub async fn show(State(app): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>) -> PageResult {
-    render(&app, &viewer, id, Errors::none(), ActivityErrors::none()).await
+    render(
+        &app,
+        &viewer,
+        id,
+        Errors::none(),
+        ActivityErrors::none(),
+        Errors::none(),
+    )
+    .await
 }

@@ -5,6 +5,7 @@ mod detail;
 mod edit;
 pub mod list;
 mod merge;
+mod reps;
 
 use crate::ui::routes::Routes;
 
@@ -26,6 +27,8 @@ pub fn routes(r: Routes) -> Routes {
             actions::make_primary,
         )
         .post("/accounts/{id}/activities", actions::log_activity)
+        .post("/accounts/{id}/reps", reps::add)
+        .post("/accounts/{id}/reps/{user_id}/remove", reps::remove)
         .get("/accounts/{id}/merge", merge::show)
         .post("/accounts/{id}/merge", merge::submit)
 }
