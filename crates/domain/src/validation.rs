@@ -143,8 +143,12 @@ pub fn is_web_url(s: &str) -> bool {
     let rest = s
         .strip_prefix("https://")
         .or_else(|| s.strip_prefix("http://"));
+    // Square brackets are refused: an IPv6-literal host is no company's website, and a
+    // lone bracket makes the URL unparseable for every client that reads it back.
     rest.is_some_and(|r| {
-        !r.is_empty() && !r.starts_with('/') && !s.chars().any(char::is_whitespace)
+        !r.is_empty()
+            && !r.starts_with('/')
+            && !s.chars().any(|c| c.is_whitespace() || c == '[' || c == ']')
     })
 }
 
@@ -207,5 +211,7 @@ mod tests {
         assert!(!is_phone("call me"));
         assert!(is_web_url("https://example.com/x"));
         assert!(!is_web_url("javascript:alert(1)"));
+        assert!(!is_web_url("http://[::1"));
+        assert!(!is_web_url("https://example.com/?a[]=1"));
     }
 }

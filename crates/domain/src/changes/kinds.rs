@@ -135,7 +135,7 @@ impl Kind for WebUrl {
         let (t, c) = (schema::TRIMMED, schema::REFUSED_CONTROLS);
         text(self.0)
             .pattern(Some(schema::trimmed(&format!(
-                "https?://[^/{t}{c}][^{t}{c}]*"
+                "https?://[^/\\[\\]{t}{c}][^\\[\\]{t}{c}]*"
             ))))
             .build()
             .into()
