@@ -125,3 +125,30 @@ pub fn people_filter(
         }
     }
 }
+
+/// The archived filter of a list whose records can be archived: hidden by default.
+pub fn archived_filter(q: &ListQuery) -> Markup {
+    let current = q.value("archived");
+    html! {
+        div.field {
+            label for="f-archived" { "Archived" }
+            select #f-archived name="archived" {
+                (option("", "Hide", current))
+                (option("true", "Only archived", current))
+                (option("all", "Show too", current))
+            }
+        }
+    }
+}
+
+/// The sort picker of a list: `sorts` are (value of `sort`, label), the default first.
+pub fn sort_filter(q: &ListQuery, sorts: &[(&str, &str)]) -> Markup {
+    html! {
+        div.field {
+            label for="f-sort" { "Sort" }
+            select #f-sort name="sort" {
+                @for (v, l) in sorts { (option(v, l, q.value("sort"))) }
+            }
+        }
+    }
+}

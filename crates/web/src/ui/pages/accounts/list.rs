@@ -14,7 +14,7 @@ use crate::ui::errors::{OrPage, PageResult};
 use crate::ui::fmt;
 use crate::ui::form::{csrf, Errors};
 use crate::ui::layout::{heading, page, Section};
-use crate::ui::list::{option, people_filter, ListQuery};
+use crate::ui::list::{archived_filter, option, people_filter, sort_filter, ListQuery};
 use crate::ui::session::Viewer;
 use crate::AppState;
 
@@ -51,20 +51,8 @@ fn filters(q: &ListQuery, colleagues: &[Colleague]) -> Markup {
             div.field { label for="f-tag" { "Tag" } input #f-tag type="text" name="tag" value=[q.value("tag")] size="10"; }
             div.field { label for="f-state" { "State" } input #f-state type="text" name="state" value=[q.value("state")] size="8"; }
             div.field { label for="f-country" { "Country" } input #f-country type="text" name="country" value=[q.value("country")] size="4" placeholder="FR"; }
-            div.field {
-                label for="f-archived" { "Archived" }
-                select #f-archived name="archived" {
-                    (option("", "Hide", q.value("archived")))
-                    (option("true", "Only archived", q.value("archived")))
-                    (option("all", "Show too", q.value("archived")))
-                }
-            }
-            div.field {
-                label for="f-sort" { "Sort" }
-                select #f-sort name="sort" {
-                    @for (v, l) in SORTS { (option(v, l, q.value("sort"))) }
-                }
-            }
+            (archived_filter(q))
+            (sort_filter(q, &SORTS))
             button type="submit" { "Apply" }
         }
     }

@@ -11,7 +11,7 @@ use crate::ui::errors::PageResult;
 use crate::ui::fmt;
 use crate::ui::form::Errors;
 use crate::ui::layout::{heading, page, Section};
-use crate::ui::list::{with_query, ListQuery};
+use crate::ui::list::{sort_filter, with_query, ListQuery};
 use crate::ui::session::Viewer;
 use crate::AppState;
 
@@ -76,12 +76,7 @@ fn filters(q: &ListQuery, account_name: Option<&str>) -> Markup {
                     (option("false", "Inactive", q.value("active")))
                 }
             }
-            div.field {
-                label for="f-sort" { "Sort" }
-                select #f-sort name="sort" {
-                    @for (v, l) in SORTS { (option(v, l, q.value("sort"))) }
-                }
-            }
+            (sort_filter(q, &SORTS))
             (account_filter(q, account_name))
             button type="submit" { "Apply" }
         }

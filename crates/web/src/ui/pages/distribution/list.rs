@@ -16,7 +16,7 @@ use crate::ui::errors::{OrPage, PageResult};
 use crate::ui::fmt;
 use crate::ui::form::Errors;
 use crate::ui::layout::{heading, page, Section};
-use crate::ui::list::ListQuery;
+use crate::ui::list::{sort_filter, ListQuery};
 use crate::ui::pages::accounts::list::names;
 use crate::ui::session::Viewer;
 use crate::AppState;
@@ -98,12 +98,7 @@ fn filters(q: &ListQuery, colleagues: &[Colleague]) -> Markup {
                     (option("false", "Not linked", q.value("linked")))
                 }
             }
-            div.field {
-                label for="f-sort" { "Sort" }
-                select #f-sort name="sort" {
-                    @for (v, l) in SORTS { (option(v, l, q.value("sort"))) }
-                }
-            }
+            (sort_filter(q, &SORTS))
             button type="submit" { "Apply" }
         }
     }

@@ -17,7 +17,7 @@ use crate::ui::errors::{OrPage, PageResult};
 use crate::ui::fmt;
 use crate::ui::form::Errors;
 use crate::ui::layout::{heading, page, Section};
-use crate::ui::list::{option, with_query, ListQuery};
+use crate::ui::list::{archived_filter, option, sort_filter, with_query, ListQuery};
 use crate::ui::session::Viewer;
 use crate::AppState;
 
@@ -51,20 +51,8 @@ fn filters(q: &ListQuery, colleagues: &[Colleague]) -> Markup {
                 label for="f-currency" { "Currency" }
                 input #f-currency type="text" name="currency" value=[q.value("currency")] size="4" placeholder="EUR";
             }
-            div.field {
-                label for="f-archived" { "Archived" }
-                select #f-archived name="archived" {
-                    (option("", "Hide", q.value("archived")))
-                    (option("true", "Only archived", q.value("archived")))
-                    (option("all", "Show too", q.value("archived")))
-                }
-            }
-            div.field {
-                label for="f-sort" { "Sort" }
-                select #f-sort name="sort" {
-                    @for (v, l) in SORTS { (option(v, l, q.value("sort"))) }
-                }
-            }
+            (archived_filter(q))
+            (sort_filter(q, &SORTS))
             button type="submit" { "Apply" }
         }
     }
