@@ -29,6 +29,24 @@ impl ListQuery {
             .map(|(_, v)| v.as_str())
     }
 
+    /// A `YYYY-MM-DD` parameter; a malformed one is named in `errors` (rule `date`).
+    pub fn date(
+        &self,
+        name: &str,
+        errors: &mut Vec<rapport_domain::FieldError>,
+    ) -> Option<chrono::NaiveDate> {
+        let v = self.value(name)?;
+        let d = rapport_domain::validation::strict_date(v);
+        if d.is_none() {
+            errors.push(rapport_domain::FieldError::new(
+                name,
+                "date",
+                format!("{v:?} is not a YYYY-MM-DD date"),
+            ));
+        }
+        d
+    }
+
     /// The parameters with `limit` set, or the page's errors.
     pub fn params(&self, limit: usize) -> Result<ListParams, Errors> {
         self.params.clone().map(|mut p| {

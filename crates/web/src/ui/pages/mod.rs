@@ -7,6 +7,7 @@ mod distribution;
 mod home;
 mod leads;
 mod products;
+mod quick_activity;
 mod tokens;
 
 use super::routes::Routes;

@@ -5,12 +5,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
-use rapport_domain::activity::ActivityChanges;
 use rapport_domain::contact::{ContactChanges, LinkChanges};
 use rapport_domain::precondition::IfMatch;
 use rapport_store::customers::{accounts, links};
-use rapport_store::timeline::activities;
-use serde_json::{json, Value};
+use serde_json::json;
 use uuid::Uuid;
 
 use super::detail::{render, ActivityErrors};
@@ -128,35 +126,8 @@ pub async fn log_activity(
     Path(id): Path<Uuid>,
     SignedForm(viewer, form): SignedForm,
 ) -> PageResult {
-    let mut body = form.body(
-        &[
-            ("kind", Kind::Text),
-            ("subject", Kind::Text),
-            ("body", Kind::Text),
-            ("follow_up_at", Kind::Time),
-            ("due_at", Kind::Time),
-            ("pinned", Kind::Flag),
-        ],
-        false,
-    );
-    if let Some(obj) = body.as_object_mut() {
-        obj.insert("account_id".into(), Value::String(id.to_string()));
-        if obj.get("kind").and_then(Value::as_str) == Some("task") {
-            // A task from the account page is the author's own to do.
-            obj.insert(
-                "assignee_id".into(),
-                Value::String(viewer.ctx.actor.user_id.to_string()),
-            );
-            obj.entry("body")
-                .or_insert_with(|| Value::String(String::new()));
-        }
-    }
-    let result = match ActivityChanges::read(body, true) {
-        Ok(changes) => activities::create(&app.store, &viewer.ctx, changes)
-            .await
-            .map_err(Errors::from),
-        Err(e) => Err(Errors::from(e)),
-    };
+    let result =
+        crate::ui::pages::quick_activity::log(&app, &viewer, &form, ("account_id", id)).await;
     match result {
         Ok(_) => Ok(to_account(id)),
         Err(errors) => {

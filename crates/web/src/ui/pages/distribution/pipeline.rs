@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{NaiveDate, Utc};
 use maud::{html, Markup};
-use rapport_domain::validation::{strict_date, strict_uuid};
+use rapport_domain::validation::strict_uuid;
 use rapport_domain::FieldError;
 use rapport_store::auth::users;
 use rapport_store::reports::dashboards::period;
@@ -27,24 +27,11 @@ use crate::ui::pages::accounts::list::names;
 use crate::ui::session::Viewer;
 use crate::AppState;
 
-fn date_of(q: &ListQuery, name: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
-    let v = q.value(name)?;
-    let d = strict_date(v);
-    if d.is_none() {
-        errors.push(FieldError::new(
-            name,
-            "date",
-            format!("{v:?} is not a YYYY-MM-DD date"),
-        ));
-    }
-    d
-}
-
 /// The query as the API reads it (the same default period), every bad field named.
 fn read(q: &ListQuery, me: Uuid, today: NaiveDate) -> Result<PipelineQuery, Errors> {
     let mut errors = Vec::new();
-    let from = date_of(q, "from", &mut errors);
-    let to = date_of(q, "to", &mut errors);
+    let from = q.date("from", &mut errors);
+    let to = q.date("to", &mut errors);
     let owner_id = match q.value("owner_id") {
         None => None,
         Some("me") => Some(me),

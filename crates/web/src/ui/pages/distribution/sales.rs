@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{Datelike, NaiveDate, Utc};
 use maud::{html, Markup};
-use rapport_domain::validation::{strict_date, strict_uuid};
+use rapport_domain::validation::strict_uuid;
 use rapport_domain::FieldError;
 use rapport_store::auth::users::{self, Colleague};
 use rapport_store::reports::dashboards::period;
@@ -32,25 +32,12 @@ fn this_year(today: NaiveDate) -> (NaiveDate, NaiveDate) {
     (start, end)
 }
 
-fn date_of(q: &ListQuery, name: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
-    let v = q.value(name)?;
-    let d = strict_date(v);
-    if d.is_none() {
-        errors.push(FieldError::new(
-            name,
-            "date",
-            format!("{v:?} is not a YYYY-MM-DD date"),
-        ));
-    }
-    d
-}
-
 /// The dashboard's query from the page's, or every field's error at once.
 fn read(q: &ListQuery, me: Uuid, today: NaiveDate) -> Result<SalesQuery, Errors> {
     let mut errors = Vec::new();
     let (default_from, default_to) = this_year(today);
-    let from = date_of(q, "from", &mut errors).unwrap_or(default_from);
-    let to = date_of(q, "to", &mut errors).unwrap_or(default_to);
+    let from = q.date("from", &mut errors).unwrap_or(default_from);
+    let to = q.date("to", &mut errors).unwrap_or(default_to);
     let interval = match q.value("interval") {
         None => Interval::Month,
         Some(v) => Interval::parse(v).unwrap_or_else(|| {

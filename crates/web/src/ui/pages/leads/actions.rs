@@ -5,16 +5,13 @@
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use rapport_domain::activity::ActivityChanges;
 use rapport_domain::precondition::IfMatch;
 use rapport_store::pipeline::leads;
-use rapport_store::timeline::activities;
-use serde_json::Value;
 use uuid::Uuid;
 
 use super::detail::render;
 use crate::ui::errors::{store_error_page, PageResult};
-use crate::ui::form::{Errors, Kind, SignedForm};
+use crate::ui::form::{Errors, SignedForm};
 use crate::ui::session::Viewer;
 use crate::AppState;
 
@@ -53,25 +50,7 @@ pub async fn log_activity(
     Path(id): Path<Uuid>,
     SignedForm(viewer, form): SignedForm,
 ) -> PageResult {
-    let mut body = form.body(
-        &[
-            ("kind", Kind::Text),
-            ("subject", Kind::Text),
-            ("body", Kind::Text),
-            ("follow_up_at", Kind::Time),
-            ("pinned", Kind::Flag),
-        ],
-        false,
-    );
-    if let Some(obj) = body.as_object_mut() {
-        obj.insert("lead_id".into(), Value::String(id.to_string()));
-    }
-    let result = match ActivityChanges::read(body, true) {
-        Ok(changes) => activities::create(&app.store, &viewer.ctx, changes)
-            .await
-            .map_err(Errors::from),
-        Err(e) => Err(Errors::from(e)),
-    };
+    let result = crate::ui::pages::quick_activity::log(&app, &viewer, &form, ("lead_id", id)).await;
     match result {
         Ok(_) => Ok(to_lead(id)),
         Err(errors) => {
