@@ -74,6 +74,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(8, "0008_search_prefixes"),
     migration!(9, "0009_seed_gaps", up steps::seed_gaps_up, down steps::seed_gaps_down),
     migration!(10, "0010_list_sorts"),
+    migration!(11, "0011_orders"),
 ];
 
 pub fn latest_version() -> i64 {

@@ -405,4 +405,75 @@ both_engines! {
         assert_eq!(up(&db, Some(9)).await.unwrap(), vec![9]);
         db.write(insert_master).await.unwrap();
     }
+    async fn upgrade_to_0011_keeps_the_timeline_and_links_notes_to_orders(tdb) {
+        let db = open(&tdb.url).await;
+        up(&db, Some(10)).await.unwrap();
+        let (account, call, fix) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+        let now = rapport_db::now();
+        db.write(move |c| {
+            c.execute(
+                "INSERT INTO accounts (id, kind, name, company_key, billing_address, tags, \
+                 search_text, created_at, updated_at) VALUES (?, 'customer', 'Acme', 'ACME', ?, ?, 'acme', ?, ?)",
+                &[account.into(), Value::Json(serde_json::json!({})), Value::Json(serde_json::json!([])),
+                  now.into(), now.into()],
+            )?;
+            for (id, corrects) in [(call, None), (fix, Some(call))] {
+                c.execute(
+                    "INSERT INTO activities (id, kind, channel, body, activity_date, account_id, corrects_id, \
+                     parent_id, created_at, updated_at) VALUES (?, 'call', 'phone', 'x', '2026-12-01', ?, ?, ?, ?, ?)",
+                    &[id.into(), account.into(), corrects.into(), corrects.into(), now.into(), now.into()],
+                )?;
+            }
+            Ok::<(), rapport_db::DbError>(())
+        })
+        .await
+        .unwrap();
+        let refs = |db: &rapport_db::Database| {
+            let db = db.clone();
+            async move {
+                let rows = db
+                    .read(move |c| c.query("SELECT corrects_id, parent_id FROM activities WHERE id = ?", &[fix.into()]))
+                    .await
+                    .unwrap();
+                (rows[0].get::<Option<uuid::Uuid>>("corrects_id").unwrap(), rows[0].get::<Option<uuid::Uuid>>("parent_id").unwrap())
+            }
+        };
+        up(&db, Some(11)).await.unwrap();
+        assert_eq!(refs(&db).await, (Some(call), Some(call)), "the rebuilt timeline keeps its links");
+        // A note may now hang off an order alone; the defaults are there.
+        let (order, note) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+        db.write(move |c| {
+            c.execute(
+                "INSERT INTO orders (id, order_number, order_type_id, state_id, currency, created_at, updated_at) \
+                 SELECT ?, 'ORD-2026-000001', t.id, s.id, 'EUR', ?, ? FROM order_types t, order_states s \
+                 WHERE t.key = 'main' AND s.key = 'created'",
+                &[order.into(), now.into(), now.into()],
+            )?;
+            c.execute(
+                "INSERT INTO activities (id, kind, body, activity_date, order_id, created_at, updated_at) \
+                 VALUES (?, 'note', 'on the order', '2026-12-01', ?, ?, ?)",
+                &[note.into(), order.into(), now.into(), now.into()],
+            )
+        })
+        .await
+        .unwrap();
+        let linkless = db
+            .write(move |c| {
+                c.execute(
+                    "INSERT INTO activities (id, kind, body, activity_date, created_at, updated_at) \
+                     VALUES (?, 'note', 'nowhere', '2026-12-01', ?, ?)",
+                    &[uuid::Uuid::now_v7().into(), now.into(), now.into()],
+                )
+            })
+            .await;
+        assert!(linkless.is_err(), "a note still needs a link");
+        assert_eq!(down(&db, 1).await.unwrap(), vec![11]);
+        assert_eq!(refs(&db).await, (Some(call), Some(call)), "down keeps the links too");
+        let left: Option<i64> = db
+            .read(|c| c.query_scalar("SELECT COUNT(*) FROM activities", &[]))
+            .await
+            .unwrap();
+        assert_eq!(left, Some(2), "the order's note went with the order");
+        assert_eq!(up(&db, Some(11)).await.unwrap(), vec![11]);
+    }
 }

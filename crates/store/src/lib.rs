@@ -7,10 +7,12 @@
 // a module imports only the kernel, the policy and areas listed before its own.
 pub mod auth;
 pub mod catalog;
+pub mod contracts;
 pub mod customers;
 pub mod distribution;
 pub mod kernel;
 pub mod lifecycle;
+pub mod orders;
 pub mod pipeline;
 pub mod policy;
 pub mod reports;

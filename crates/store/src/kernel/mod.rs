@@ -7,6 +7,7 @@ pub mod error;
 pub mod idempotency;
 pub mod list;
 pub mod names;
+pub mod numbers;
 pub mod record;
 pub mod search;
 pub(crate) mod sql;

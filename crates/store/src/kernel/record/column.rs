@@ -13,6 +13,8 @@ use rapport_domain::activity::{ActivityKind, Channel};
 use rapport_domain::contact::ContactKind;
 use rapport_domain::distribution::Source;
 use rapport_domain::lead::LeadStatus;
+use rapport_domain::order_config::Stamp;
+use rapport_domain::pricing::Period;
 
 use crate::StoreError;
 
@@ -113,7 +115,9 @@ named!(
     Channel,
     ContactKind,
     Source,
-    LeadStatus
+    LeadStatus,
+    Period,
+    Stamp
 );
 
 fn json<T: serde::de::DeserializeOwned>(r: &Row, column: &str) -> Result<Option<T>, StoreError> {
@@ -133,6 +137,20 @@ impl Column for Map<String, serde_json::Value> {
 
     fn read(r: &Row, column: &str) -> Result<Self, StoreError> {
         Ok(json(r, column)?.unwrap_or_default())
+    }
+}
+
+/// A JSON object that may be absent (an order type's schema).
+impl Column for Option<Map<String, serde_json::Value>> {
+    fn to_value(&self) -> Value {
+        match self {
+            Some(m) => serde_json::Value::Object(m.clone()).into(),
+            None => Value::Null,
+        }
+    }
+
+    fn read(r: &Row, column: &str) -> Result<Self, StoreError> {
+        json(r, column)
     }
 }
 
