@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use crate::auth::users;
+use crate::contracts::gone as contracts;
 use crate::customers::{accounts, distributor_partners, links, rep_rows};
 use crate::distribution::distributions;
 use crate::pipeline::leads;
@@ -46,6 +47,10 @@ pub(crate) fn account_gone(
     touched.insert(
         "distributions".into(),
         distributions::repoint_account(c, ctx, from, to)?.into(),
+    );
+    touched.insert(
+        "contracts".into(),
+        contracts::account_gone(c, ctx, from, to)?.into(),
     );
     touched.insert(
         "distributor_partner_links_ended".into(),

@@ -84,6 +84,7 @@ pub enum Resource {
     Contacts,
     Leads,
     Distributions,
+    Contracts,
 }
 
 impl Resource {
@@ -94,6 +95,7 @@ impl Resource {
             Resource::Contacts => "contacts",
             Resource::Leads => "leads",
             Resource::Distributions => "distributions",
+            Resource::Contracts => "contracts",
         }
     }
 
@@ -105,6 +107,7 @@ impl Resource {
             Resource::Contacts => names::CONTACT,
             Resource::Leads => names::LEAD,
             Resource::Distributions => names::DISTRIBUTION,
+            Resource::Contracts => names::CONTRACT,
         }
     }
 }

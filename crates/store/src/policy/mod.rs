@@ -9,12 +9,14 @@ use rapport_domain::{Actor, Role};
 use crate::{SqlBuf, StoreError};
 
 mod admin;
+mod contracts;
 mod customers;
 mod distribution;
 mod pipeline;
 mod timeline;
 
 pub use admin::*;
+pub use contracts::*;
 pub use customers::*;
 pub use distribution::*;
 pub use pipeline::*;

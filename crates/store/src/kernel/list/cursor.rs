@@ -24,9 +24,16 @@ pub(super) struct SortKey {
 
 impl SortKey {
     fn of(field: Field, desc: bool) -> Self {
+        // SQLite keeps decimals as text, which would sort "10" before "9"; a cast to
+        // NUMERIC compares numbers there (and the cursor's bound value, given NUMERIC
+        // affinity by the comparison, too) and changes nothing on PostgreSQL.
+        let expr = match field.kind {
+            Kind::Decimal => format!("CAST({} AS NUMERIC)", field.column),
+            _ => field.column.to_owned(),
+        };
         Self {
             name: field.name.to_owned(),
-            expr: field.column.to_owned(),
+            expr,
             read_as: field.column.to_owned(),
             kind: field.kind,
             nullable: field.nullable,
@@ -107,6 +114,7 @@ fn to_json(v: &Value) -> serde_json::Value {
         Value::Date(d) => d.format("%Y-%m-%d").to_string().into(),
         Value::Uuid(u) => u.to_string().into(),
         Value::Text(s) => s.clone().into(),
+        Value::Decimal(d) => d.normalize().to_string().into(),
         other => format!("{other:?}").into(),
     }
 }
