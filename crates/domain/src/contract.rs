@@ -193,6 +193,9 @@ changes! {
         /// ISO 4217.
         currency: CreateOnly<Currency>("immutable", "is fixed once the contract exists")
             [required not_null],
+        /// The contract this one renews (an imported chain); another may not renew it
+        /// already.
+        renewed_from_id: CreateOnly<Id>("immutable", "is fixed once the contract exists"),
         /// Unique.
         legacy_id: FixedText(200),
         billing_provider: Text(100),

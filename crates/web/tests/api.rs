@@ -14,6 +14,8 @@ mod audit;
 mod auth;
 #[path = "api/contract.rs"]
 mod contract;
+#[path = "api/contracts.rs"]
+mod contracts;
 #[path = "api/conventions.rs"]
 mod conventions;
 #[path = "api/customers.rs"]

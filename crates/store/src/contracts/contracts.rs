@@ -225,9 +225,46 @@ fn check_links(c: &mut dyn Conn, actor: &Actor, k: &Contract) -> Result<(), Stor
             return Err(StoreError::invalid("order_id", "exists", "names no order"));
         }
     }
+    if let Some(from) = k.renewed_from_id {
+        // Locked, so that two renewals of one contract queue up and the second sees the
+        // first.
+        record::fetch::<Contract>(c, from, scope::contracts_visible(actor), true)
+            .map_err(|e| e.named_in("renewed_from_id", "names no contract you can see"))?;
+        renewal_free(c, from)?;
+    }
     if k.owner_id.is_some() {
         scope::may_assign_owner(actor, k.owner_id)?;
         accounts::check_owner(c, k.owner_id)?;
+    }
+    Ok(())
+}
+
+/// Refuses a second renewal of contract `id`: one is done (a contract renews it) or
+/// under way (an order renewing it is in a state that is not final). A chain does not
+/// fork. 409 naming `renewed_from_id`.
+pub(crate) fn renewal_free(c: &mut dyn Conn, id: Uuid) -> Result<(), StoreError> {
+    let done: Option<Uuid> = c.query_scalar(
+        "SELECT id FROM contracts WHERE renewed_from_id = ? ORDER BY id LIMIT 1",
+        &[id.into()],
+    )?;
+    if let Some(existing) = done {
+        return Err(StoreError::Conflict {
+            message: "the contract is already renewed".into(),
+            field: Some("renewed_from_id".into()),
+            existing_id: Some(existing),
+        });
+    }
+    let open: Option<Uuid> = c.query_scalar(
+        "SELECT o.id FROM orders o JOIN order_states s ON s.id = o.state_id \
+         WHERE o.renews_contract_id = ? AND s.is_final = ? ORDER BY o.id LIMIT 1",
+        &[id.into(), false.into()],
+    )?;
+    if let Some(existing) = open {
+        return Err(StoreError::Conflict {
+            message: "an order renewing the contract is under way".into(),
+            field: Some("renewed_from_id".into()),
+            existing_id: Some(existing),
+        });
     }
     Ok(())
 }

@@ -8,6 +8,7 @@
 
 mod auth;
 mod catalog;
+mod contracts;
 mod customers;
 mod distribution;
 mod ids;
@@ -29,7 +30,7 @@ pub(crate) use customers::read_partner_link;
 
 /// The list behind each list path, whose sortable fields the document's `sort`
 /// parameter lists (crate::openapi::with_parameter_rules).
-pub static LISTS: [(&str, &ListSpec); 8] = [
+pub static LISTS: [(&str, &ListSpec); 9] = [
     (
         "/api/v1/accounts",
         &rapport_store::customers::accounts::SPEC,
@@ -53,6 +54,10 @@ pub static LISTS: [(&str, &ListSpec); 8] = [
         &rapport_store::timeline::notes::SPEC,
     ),
     ("/api/v1/audit", &rapport_store::reports::audit_log::SPEC),
+    (
+        "/api/v1/contracts",
+        &rapport_store::contracts::contracts::SPEC,
+    ),
 ];
 
 /// Routes behind authentication (each handler decides whether it needs a user).
@@ -63,6 +68,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(catalog::router())
         .merge(pipeline::router())
         .merge(distribution::router())
+        .merge(contracts::router())
         .merge(timeline::router())
         .merge(reports::router())
 }

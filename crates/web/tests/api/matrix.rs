@@ -304,6 +304,42 @@ const PROBES: &[(&str, &str, &str)] = &[
         "/api/v1/dashboards/pipeline",
         "/api/v1/dashboards/pipeline?from=2020-01-01&to=2030-01-01",
     ),
+    ("post", "/api/v1/contracts", "/api/v1/contracts"),
+    (
+        "get",
+        "/api/v1/contracts",
+        "/api/v1/contracts?count=true&expiring_within=3650d",
+    ),
+    (
+        "get",
+        "/api/v1/contracts/{id}",
+        "/api/v1/contracts/{contract}",
+    ),
+    (
+        "patch",
+        "/api/v1/contracts/{id}",
+        "/api/v1/contracts/{contract}",
+    ),
+    (
+        "post",
+        "/api/v1/contracts/{id}/status",
+        "/api/v1/contracts/{contract}/status",
+    ),
+    (
+        "get",
+        "/api/v1/contracts/{id}/history",
+        "/api/v1/contracts/{contract}/history",
+    ),
+    (
+        "get",
+        "/api/v1/contracts/{id}/chain",
+        "/api/v1/contracts/{contract}/chain",
+    ),
+    (
+        "get",
+        "/api/v1/dashboards/contracts",
+        "/api/v1/dashboards/contracts?from=2020-01-01&to=2030-01-01",
+    ),
 ];
 
 pub(crate) struct Secret {
@@ -424,6 +460,18 @@ pub(crate) async fn secret_world(app: &App) -> Secret {
     )
     .await;
     let token = created(app, t, "/api/v1/tokens", json!({"name": "secret token"})).await;
+    // A contract of the secret account, registered by the secret partner, the other
+    // rep's.
+    let contract = created(
+        app,
+        a,
+        "/api/v1/contracts",
+        json!({"activation_date": "2026-01-01", "expiration_date": "2030-01-01",
+               "total_value": "8880001", "currency": "EUR", "account_id": acct["id"],
+               "partner_id": partner["id"], "owner_id": app.other_rep.user.id,
+               "legacy_id": "SECRET-CONTRACT"}),
+    )
+    .await;
     let id = |v: &Value| v["id"].as_str().unwrap().to_owned();
     let ids = vec![
         ("acct", id(&acct)),
@@ -437,8 +485,9 @@ pub(crate) async fn secret_world(app: &App) -> Secret {
         ("partner", id(&partner)),
         ("token", id(&token)),
         ("user", app.other_rep.user.id.to_string()),
+        ("contract", id(&contract)),
     ];
-    let mut markers: Vec<String> = ["secret", "hidden", "9990001", "7770001"]
+    let mut markers: Vec<String> = ["secret", "hidden", "9990001", "7770001", "8880001"]
         .iter()
         .map(|s| s.to_string())
         .collect();
@@ -465,6 +514,8 @@ pub(crate) async fn snapshot(app: &App) -> Vec<i64> {
         "SELECT count(*) FROM api_tokens WHERE revoked_at IS NULL",
         "SELECT count(*) FROM users WHERE enabled = TRUE",
         "SELECT count(*) FROM distributor_partners WHERE active = TRUE",
+        "SELECT sum(version) FROM contracts",
+        "SELECT count(*) FROM contract_status_history",
     ] {
         out.push(app.count(sql).await);
     }
@@ -691,6 +742,19 @@ const INSIDE: &[(&str, &str, &str, [u16; 8])] = &[
     ("delete", "/api/v1/distributions/{doomed_dist}", "",                               [Y, Y, Y, F, F, F, N, F]),
     ("post", "/api/v1/distributions/link", r#"{"dry_run": true}"#,                      [Y, Y, F, F, F, F, F, F]),
     ("get", "/api/v1/dashboards/sales?from=2026-01-01&to=2026-04-01", "",               [Y, Y, Y, Y, Y, Y, Y, Y]),
+    // Contracts: opened by a fulfilment, or made by hand by admins; their billing side
+    // kept by admins and managers; ended by those and reps; read in scope (fulfillers
+    // see none).
+    ("post", "/api/v1/contracts", r#"{"activation_date": "2026-01-01", "expiration_date": "2027-01-01", "total_value": "10", "currency": "EUR"}"#,
+                                                                                        [Y, Y, F, F, F, F, F, F]),
+    ("get", "/api/v1/contracts?count=true&expiring_within=3650d", "",                   [Y, Y, Y, Y, Y, Y, Y, Y]),
+    ("get", "/api/v1/contracts/{contract}", "",                                         [Y, Y, Y, Y, Y, Y, N, Y]),
+    ("patch", "/api/v1/contracts/{contract}", r#"{"notes_internal": "By {role}"}"#,     [Y, Y, Y, F, F, F, N, F]),
+    ("get", "/api/v1/contracts/{contract}/history", "",                                 [Y, Y, Y, Y, Y, Y, N, Y]),
+    ("get", "/api/v1/contracts/{contract}/chain", "",                                   [Y, Y, Y, Y, Y, Y, N, Y]),
+    ("post", "/api/v1/contracts/{ending_contract}/status", r#"{"status": "lost", "reason": "By {role}"}"#,
+                                                                                        [Y, Y, Y, Y, F, F, N, F]),
+    ("get", "/api/v1/dashboards/contracts?from=2020-01-01&to=2030-01-01", "",           [Y, Y, Y, Y, Y, Y, Y, Y]),
     // The audit log, and what any client may call.
     ("get", "/api/v1/audit", "",                                                        [Y, Y, F, F, F, F, F, F]),
     ("get", "/healthz", "",                                                             [Y, Y, Y, Y, Y, Y, Y, Y]),
@@ -985,6 +1049,12 @@ async fn world(app: &App, role: &'static str, helpers: &[(&'static str, String)]
     let target = json!({"email": format!("target-{role}@example.com"), "name": "Target",
                         "role": "viewer", "password": PASSWORD});
     ids.push(("user", made(app, admin, "/api/v1/users", target).await));
+    // Contracts on the account (a partner's organisation, a distributor's partner).
+    for key in ["contract", "ending_contract"] {
+        let body = json!({"activation_date": "2026-01-01", "expiration_date": "2030-01-01",
+                          "total_value": "10", "currency": "EUR", "account_id": acct});
+        ids.push((key, made(app, admin, "/api/v1/contracts", body).await));
+    }
     World { token, ids }
 }
 

@@ -47,7 +47,7 @@ async fn exec(app: &App, sql: &'static str) {
 /// area (issue 13); the areas' `router()`s (crates/web/src/routes/<area>/mod.rs) register
 /// them with their OpenAPI paths. Keep in step with them: a route missing from the spec
 /// is an undocumented endpoint.
-pub const ROUTES: [(&str, &str); 87] = [
+pub const ROUTES: [(&str, &str); 95] = [
     ("post", "/api/v1/auth/login"),
     ("post", "/api/v1/auth/logout"),
     ("get", "/api/v1/me"),
@@ -138,6 +138,14 @@ pub const ROUTES: [(&str, &str); 87] = [
     ),
     ("get", "/api/v1/dashboards/sales"),
     ("get", "/api/v1/dashboards/pipeline"),
+    ("post", "/api/v1/contracts"),
+    ("get", "/api/v1/contracts"),
+    ("get", "/api/v1/contracts/{id}"),
+    ("patch", "/api/v1/contracts/{id}"),
+    ("post", "/api/v1/contracts/{id}/status"),
+    ("get", "/api/v1/contracts/{id}/history"),
+    ("get", "/api/v1/contracts/{id}/chain"),
+    ("get", "/api/v1/dashboards/contracts"),
 ];
 
 const HTTP_METHODS: [&str; 8] = [
