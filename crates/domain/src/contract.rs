@@ -266,7 +266,9 @@ pub struct StatusMove {
 impl StatusMove {
     pub fn read(body: Value) -> Result<Self, Invalid> {
         let mut r = ObjectReader::new(body)?;
-        let names = ContractStatus::BY_HAND.map(ContractStatus::as_str).join(", ");
+        let names = ContractStatus::BY_HAND
+            .map(ContractStatus::as_str)
+            .join(", ");
         let status = r.patch_enum("status", &names, |s| {
             ContractStatus::parse(s).filter(|s| ContractStatus::BY_HAND.contains(s))
         });
@@ -344,7 +346,12 @@ mod tests {
         let fields: Vec<&str> = e.0.iter().map(|f| f.field.as_str()).collect();
         assert_eq!(
             fields,
-            ["activation_date", "expiration_date", "total_value", "currency"]
+            [
+                "activation_date",
+                "expiration_date",
+                "total_value",
+                "currency"
+            ]
         );
         let mut k = Contract::blank(None, Utc::now());
         ContractChanges::read(create(), true)
@@ -395,7 +402,12 @@ mod tests {
         let create = as_json(ContractCreate::schema());
         assert_eq!(
             create["required"],
-            json!(["activation_date", "expiration_date", "total_value", "currency"])
+            json!([
+                "activation_date",
+                "expiration_date",
+                "total_value",
+                "currency"
+            ])
         );
     }
 

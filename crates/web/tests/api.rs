@@ -58,6 +58,8 @@ mod timeline;
 mod totals;
 #[path = "api/ui_admin.rs"]
 mod ui_admin;
+#[path = "api/ui_contracts.rs"]
+mod ui_contracts;
 #[path = "api/ui_distribution.rs"]
 mod ui_distribution;
 #[path = "api/ui_leads.rs"]

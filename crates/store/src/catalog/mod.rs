@@ -1,4 +1,4 @@
 //! What is sold: products and the cap on how many are active.
 
-pub mod products;
 pub mod pricing;
+pub mod products;

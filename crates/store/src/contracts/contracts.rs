@@ -64,11 +64,31 @@ crate::record!(
     entity = ENTITY,
     table = "contracts",
     fields {
-        id, contract_number, order_id, status, account_id, partner_id, distributor_id,
-        owner_id, activation_date, expiration_date, renewed_from_id, total_value, currency,
-        billing_provider, billing_customer_id, billing_invoices, billing_metadata,
-        notes_internal, cancelled_at, legacy_id, created_by, updated_by, created_at,
-        updated_at, version,
+        id,
+        contract_number,
+        order_id,
+        status,
+        account_id,
+        partner_id,
+        distributor_id,
+        owner_id,
+        activation_date,
+        expiration_date,
+        renewed_from_id,
+        total_value,
+        currency,
+        billing_provider,
+        billing_customer_id,
+        billing_invoices,
+        billing_metadata,
+        notes_internal,
+        cancelled_at,
+        legacy_id,
+        created_by,
+        updated_by,
+        created_at,
+        updated_at,
+        version,
     },
     // Values are shown with their currency's minor units, whatever the engine kept.
     after_read = Contract::refresh_derived,
@@ -301,7 +321,9 @@ pub fn expiring_within(raw: &str, today: NaiveDate) -> Result<SqlBuf, StoreError
         StoreError::bad_request(
             "expiring_within",
             "days",
-            format!("must be a number of days such as 30d (at most {MAX_EXPIRING_DAYS}d), not {raw:?}"),
+            format!(
+                "must be a number of days such as 30d (at most {MAX_EXPIRING_DAYS}d), not {raw:?}"
+            ),
         )
     };
     let days: u64 = raw

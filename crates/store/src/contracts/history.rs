@@ -47,7 +47,14 @@ pub(crate) fn move_in(
         after.cancelled_at = Some(after.updated_at);
     }
     save(c, &after)?;
-    record_move(c, &ctx.actor, &after, Some(before.status), reason, after.updated_at)?;
+    record_move(
+        c,
+        &ctx.actor,
+        &after,
+        Some(before.status),
+        reason,
+        after.updated_at,
+    )?;
     record::audit_update(c, ctx, &before, &after)?;
     Ok(after)
 }

@@ -17,6 +17,7 @@ pub enum Section {
     Leads,
     Products,
     Distribution,
+    Contracts,
     Admin,
     Other,
 }
@@ -31,6 +32,9 @@ fn nav(viewer: &Viewer, current: Section) -> Markup {
     if viewer.is_internal() {
         items.push((Section::Products, "/products", "Products"));
         items.push((Section::Distribution, "/distributions", "Distribution"));
+    }
+    if viewer.user.role != rapport_domain::Role::Fulfiller {
+        items.push((Section::Contracts, "/contracts", "Contracts"));
     }
     if viewer.is_admin() {
         items.push((Section::Admin, "/admin/users", "Admin"));

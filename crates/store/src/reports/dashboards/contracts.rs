@@ -8,10 +8,10 @@
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
+use rapport_db::{Conn, Value};
 use rapport_domain::contract::ContractStatus;
 use rapport_domain::money::canonical;
 use rapport_domain::Actor;
-use rapport_db::{Conn, Value};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use uuid::Uuid;
@@ -125,7 +125,8 @@ fn start_of(d: NaiveDate) -> DateTime<Utc> {
 
 /// Adds up the currency and value of the contracts in scope that meet `condition`.
 fn sum(c: &mut dyn Conn, actor: &Actor, condition: SqlBuf) -> Result<Figures, StoreError> {
-    let mut q = SqlBuf::new("SELECT contracts.currency, contracts.total_value FROM contracts WHERE ");
+    let mut q =
+        SqlBuf::new("SELECT contracts.currency, contracts.total_value FROM contracts WHERE ");
     q.append(condition)
         .push(" AND ")
         .append(scope::contracts_visible(actor));

@@ -8,8 +8,8 @@ use axum::Json;
 use futures::FutureExt as _;
 use rapport_domain::changes::schema::{one_of, or_null, text};
 use rapport_domain::contract::{
-    Contract, ContractChanges, ContractCreate, ContractPatch, ContractStatus,
-    ContractStatusChange, StatusMove,
+    Contract, ContractChanges, ContractCreate, ContractPatch, ContractStatus, ContractStatusChange,
+    StatusMove,
 };
 use rapport_store::contracts::{chain, contracts, history};
 use rapport_store::policy::Resource;
@@ -189,8 +189,8 @@ pub async fn change_contract_status(
     JsonBody(body): JsonBody,
 ) -> ApiResult<Response> {
     let version = if_match(&headers)?;
-    let k = history::change_status(&app.store, &auth.ctx, id, version, StatusMove::read(body)?)
-        .await?;
+    let k =
+        history::change_status(&app.store, &auth.ctx, id, version, StatusMove::read(body)?).await?;
     Ok(tagged(StatusCode::OK, k))
 }
 

@@ -20,10 +20,7 @@ pub fn router() -> OpenApiRouter<AppState> {
             contracts::create_contract,
             contracts::list_contracts
         ))
-        .routes(routes!(
-            contracts::get_contract,
-            contracts::update_contract
-        ))
+        .routes(routes!(contracts::get_contract, contracts::update_contract))
         .routes(routes!(contracts::change_contract_status))
         .routes(routes!(contracts::contract_history))
         .routes(routes!(contracts::contract_chain))

@@ -3,6 +3,7 @@
 mod accounts;
 mod admin;
 mod contacts;
+mod contracts;
 mod distribution;
 mod home;
 mod leads;
@@ -21,6 +22,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = products::routes(r);
     let r = leads::routes(r);
     let r = distribution::routes(r);
+    let r = contracts::routes(r);
     let r = tokens::routes(r);
     admin::routes(r)
 }
