@@ -1,6 +1,7 @@
 //! Contracts: `/api/v1/contracts` (list, hand-made create, read, billing changes), their
 //! status moves and history, and the renewal chain.
 
+#[allow(clippy::module_inception)]
 mod contracts;
 
 use utoipa_axum::router::OpenApiRouter;
