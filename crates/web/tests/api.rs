@@ -32,6 +32,8 @@ mod faults;
 mod matrix;
 #[path = "api/operations.rs"]
 mod operations;
+#[path = "api/order_config.rs"]
+mod order_config;
 #[path = "api/partners.rs"]
 mod partners;
 #[path = "api/pipeline.rs"]
@@ -62,6 +64,8 @@ mod ui_distribution;
 mod ui_leads;
 #[path = "api/ui_matrix.rs"]
 mod ui_matrix;
+#[path = "api/ui_order_config.rs"]
+mod ui_order_config;
 #[path = "api/ui_pages.rs"]
 mod ui_pages;
 #[path = "api/users.rs"]

@@ -132,7 +132,6 @@ impl Kind for KeyList {
             r.error(name, "max_items", message);
             return Patch::Absent;
         }
-        let before = r.errors.len();
         let mut out: Vec<String> = Vec::with_capacity(items.len());
         for (i, item) in items.into_iter().enumerate() {
             let field = format!("{name}[{i}]");
@@ -145,11 +144,9 @@ impl Kind for KeyList {
                 out.push(key);
             }
         }
-        if r.errors.len() > before {
-            Patch::Absent
-        } else {
-            Patch::Set(out)
-        }
+        // With a bad item the read fails as a whole; the list is still "given", so the
+        // field is not also reported missing.
+        Patch::Set(out)
     }
 
     fn schema(&self) -> Schema {

@@ -76,7 +76,10 @@ pub async fn create(
 }
 
 pub async fn get(store: &Store, _actor: &Actor, id: Uuid) -> Result<OrderType, StoreError> {
-    store.db.read(move |c| workflow::order_type(c, id, false)).await
+    store
+        .db
+        .read(move |c| workflow::order_type(c, id, false))
+        .await
 }
 
 pub async fn list(

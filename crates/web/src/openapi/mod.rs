@@ -58,6 +58,7 @@ impl Modify for Security {
         (name = "leads", description = "The sales pipeline: leads, their status history, timeline and the board"),
         (name = "activities", description = "The timeline: notes, calls, emails, meetings, chats, tasks, comments"),
         (name = "products", description = "Products leads are interested in"),
+        (name = "order configuration", description = "Order types (a JSON Schema for data, required people roles), order states and the moves between them"),
         (name = "distributions", description = "The distribution log: shipments of SKUs and lots to customers"),
         (name = "dashboards", description = "Sales figures from the distribution log, pipeline figures from leads"),
         (name = "settings", description = "Settings shared by every node"),

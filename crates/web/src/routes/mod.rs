@@ -12,6 +12,7 @@ mod customers;
 mod distribution;
 mod ids;
 mod operations;
+mod order_config;
 mod pipeline;
 mod reports;
 mod timeline;
@@ -29,7 +30,7 @@ pub(crate) use customers::read_partner_link;
 
 /// The list behind each list path, whose sortable fields the document's `sort`
 /// parameter lists (crate::openapi::with_parameter_rules).
-pub static LISTS: [(&str, &ListSpec); 8] = [
+pub static LISTS: [(&str, &ListSpec); 10] = [
     (
         "/api/v1/accounts",
         &rapport_store::customers::accounts::SPEC,
@@ -53,6 +54,8 @@ pub static LISTS: [(&str, &ListSpec); 8] = [
         &rapport_store::timeline::notes::SPEC,
     ),
     ("/api/v1/audit", &rapport_store::reports::audit_log::SPEC),
+    ("/api/v1/order-types", &rapport_store::orders::types::SPEC),
+    ("/api/v1/order-states", &rapport_store::orders::states::SPEC),
 ];
 
 /// Routes behind authentication (each handler decides whether it needs a user).
@@ -62,6 +65,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(customers::router())
         .merge(catalog::router())
         .merge(pipeline::router())
+        .merge(order_config::router())
         .merge(distribution::router())
         .merge(timeline::router())
         .merge(reports::router())

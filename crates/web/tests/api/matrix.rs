@@ -212,6 +212,28 @@ const PROBES: &[(&str, &str, &str)] = &[
         "/api/v1/products/{id}",
         "/api/v1/products/{product}",
     ),
+    // Order configuration is everyone's to read: the defaults stand for the secret world.
+    ("post", "/api/v1/order-types", "/api/v1/order-types"),
+    ("get", "/api/v1/order-types", "/api/v1/order-types"),
+    ("get", "/api/v1/order-types/{id}", ORDER_TYPE_MAIN),
+    ("patch", "/api/v1/order-types/{id}", ORDER_TYPE_MAIN),
+    ("delete", "/api/v1/order-types/{id}", ORDER_TYPE_MAIN),
+    ("post", "/api/v1/order-states", "/api/v1/order-states"),
+    ("get", "/api/v1/order-states", "/api/v1/order-states"),
+    ("get", "/api/v1/order-states/{id}", ORDER_STATE_SENT),
+    ("patch", "/api/v1/order-states/{id}", ORDER_STATE_SENT),
+    ("delete", "/api/v1/order-states/{id}", ORDER_STATE_SENT),
+    (
+        "get",
+        "/api/v1/order-states/{id}/transitions",
+        ORDER_STATE_SENT_MOVES,
+    ),
+    (
+        "put",
+        "/api/v1/order-states/{id}/transitions",
+        ORDER_STATE_SENT_MOVES,
+    ),
+    ("get", "/api/v1/order-workflow", "/api/v1/order-workflow"),
     ("post", "/api/v1/activities", "/api/v1/activities"),
     ("get", "/api/v1/activities", "/api/v1/activities?count=true"),
     (
@@ -305,6 +327,12 @@ const PROBES: &[(&str, &str, &str)] = &[
         "/api/v1/dashboards/pipeline?from=2020-01-01&to=2030-01-01",
     ),
 ];
+
+/// The migration's default order type `main` and state `sent`.
+const ORDER_TYPE_MAIN: &str = "/api/v1/order-types/01a24dcc-d800-7241-9050-000000000000";
+const ORDER_STATE_SENT: &str = "/api/v1/order-states/01a24dcc-d804-7241-9050-000000000000";
+const ORDER_STATE_SENT_MOVES: &str =
+    "/api/v1/order-states/01a24dcc-d804-7241-9050-000000000000/transitions";
 
 pub(crate) struct Secret {
     /// Placeholder → id.
@@ -525,7 +553,8 @@ both_engines! {
                 }
                 // Calls on a secret record are refused; nothing else is ever allowed to
                 // touch the secret world either (checked below).
-                if route.contains("{id}") && !route.starts_with("/api/v1/products/") && r.status.is_success() {
+                if route.contains("{id}") && !route.starts_with("/api/v1/products/") && !route.starts_with("/api/v1/order-types/")
+                    && !route.starts_with("/api/v1/order-states/") && r.status.is_success() {
                     leaks.push(format!("{role} {method} {route}: answered {} on a record outside its scope", r.status));
                 }
             }
@@ -664,6 +693,20 @@ const INSIDE: &[(&str, &str, &str, [u16; 8])] = &[
     ("get", "/api/v1/products/{product}", "",                                           [Y, Y, Y, Y, Y, Y, Y, Y]),
     ("patch", "/api/v1/products/{product}", r#"{"description": "Changed"}"#,            [Y, Y, Y, F, F, F, F, F]),
     ("delete", "/api/v1/products/{doomed_product}", "",                                 [Y, Y, F, F, F, F, F, F]),
+    // Order configuration: everyone reads; administrators write (each row its own records).
+    ("post", "/api/v1/order-types", r#"{"key": "made-{role}", "name": "Made by {role}"}"#, [Y, Y, F, F, F, F, F, F]),
+    ("get", "/api/v1/order-types?count=true", "",                                       [Y, Y, Y, Y, Y, Y, Y, Y]),
+    ("get", "/api/v1/order-types/{order_type}", "",                                     [Y, Y, Y, Y, Y, Y, Y, Y]),
+    ("patch", "/api/v1/order-types/{order_type}", r#"{"description": "Changed"}"#,      [Y, Y, F, F, F, F, F, F]),
+    ("delete", "/api/v1/order-types/{doomed_order_type}", "",                           [Y, Y, F, F, F, F, F, F]),
+    ("post", "/api/v1/order-states", r#"{"key": "made-{role}", "name": "Made by {role}"}"#, [Y, Y, F, F, F, F, F, F]),
+    ("get", "/api/v1/order-states?count=true", "",                                      [Y, Y, Y, Y, Y, Y, Y, Y]),
+    ("get", "/api/v1/order-states/{order_state}", "",                                   [Y, Y, Y, Y, Y, Y, Y, Y]),
+    ("patch", "/api/v1/order-states/{order_state}", r#"{"description": "Changed"}"#,    [Y, Y, F, F, F, F, F, F]),
+    ("get", "/api/v1/order-states/{order_state}/transitions", "",                       [Y, Y, Y, Y, Y, Y, Y, Y]),
+    ("put", "/api/v1/order-states/{order_state}/transitions", r#"{"to": ["cancelled"]}"#, [Y, Y, F, F, F, F, F, F]),
+    ("delete", "/api/v1/order-states/{doomed_order_state}", "",                         [Y, Y, F, F, F, F, F, F]),
+    ("get", "/api/v1/order-workflow", "",                                               [Y, Y, Y, Y, Y, Y, Y, Y]),
     // Activities: logged by whoever works leads (a note only by whoever writes notes);
     // changed by their author, their assignee or an admin.
     ("post", "/api/v1/activities", r#"{"kind": "task", "subject": "Made by {role}", "account_id": "{acct}"}"#,
@@ -972,6 +1015,16 @@ async fn world(app: &App, role: &'static str, helpers: &[(&'static str, String)]
     for key in ["product", "doomed_product"] {
         let body = json!({"name": format!("{key} {role}"), "active": false});
         ids.push((key, made(app, admin, "/api/v1/products", body).await));
+    }
+    for (key, uri) in [
+        ("order_type", "/api/v1/order-types"),
+        ("doomed_order_type", "/api/v1/order-types"),
+        ("order_state", "/api/v1/order-states"),
+        ("doomed_order_state", "/api/v1/order-states"),
+    ] {
+        let name = format!("{key} {role}");
+        let body = json!({"key": name.replace(' ', "-"), "name": name});
+        ids.push((key, made(app, admin, uri, body).await));
     }
     ids.push((
         "token",
