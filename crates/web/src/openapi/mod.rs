@@ -57,7 +57,7 @@ impl Modify for Security {
         (name = "notes", description = "Notes on accounts (the activities timeline)"),
         (name = "leads", description = "The sales pipeline: leads, their status history, timeline and the board"),
         (name = "activities", description = "The timeline: notes, calls, emails, meetings, chats, tasks, comments"),
-        (name = "products", description = "Products leads are interested in"),
+        (name = "products", description = "The catalogue: products (what leads are interested in and orders sell), their price tiers, durations, and quotes"),
         (name = "distributions", description = "The distribution log: shipments of SKUs and lots to customers"),
         (name = "dashboards", description = "Sales figures from the distribution log, pipeline figures from leads"),
         (name = "settings", description = "Settings shared by every node"),
