@@ -12,6 +12,8 @@ mod accounts;
 mod audit;
 #[path = "api/auth.rs"]
 mod auth;
+#[path = "api/catalog.rs"]
+mod catalog;
 #[path = "api/contract.rs"]
 mod contract;
 #[path = "api/conventions.rs"]

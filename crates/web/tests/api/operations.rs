@@ -47,7 +47,7 @@ async fn exec(app: &App, sql: &'static str) {
 /// area (issue 13); the areas' `router()`s (crates/web/src/routes/<area>/mod.rs) register
 /// them with their OpenAPI paths. Keep in step with them: a route missing from the spec
 /// is an undocumented endpoint.
-pub const ROUTES: [(&str, &str); 87] = [
+pub const ROUTES: [(&str, &str); 95] = [
     ("post", "/api/v1/auth/login"),
     ("post", "/api/v1/auth/logout"),
     ("get", "/api/v1/me"),
@@ -111,6 +111,14 @@ pub const ROUTES: [(&str, &str); 87] = [
     ("get", "/api/v1/products/{id}"),
     ("patch", "/api/v1/products/{id}"),
     ("delete", "/api/v1/products/{id}"),
+    ("get", "/api/v1/products/{id}/tiers"),
+    ("put", "/api/v1/products/{id}/tiers"),
+    ("post", "/api/v1/durations"),
+    ("get", "/api/v1/durations"),
+    ("get", "/api/v1/durations/{id}"),
+    ("patch", "/api/v1/durations/{id}"),
+    ("delete", "/api/v1/durations/{id}"),
+    ("post", "/api/v1/pricing/quote"),
     ("post", "/api/v1/activities"),
     ("get", "/api/v1/activities"),
     ("get", "/api/v1/activities/{id}"),
