@@ -14,6 +14,8 @@ mod audit;
 mod auth;
 #[path = "api/catalog.rs"]
 mod catalog;
+#[path = "api/catalog_property.rs"]
+mod catalog_property;
 #[path = "api/contract.rs"]
 mod contract;
 #[path = "api/conventions.rs"]
