@@ -12,6 +12,10 @@ mod accounts;
 mod audit;
 #[path = "api/auth.rs"]
 mod auth;
+#[path = "api/catalog.rs"]
+mod catalog;
+#[path = "api/catalog_property.rs"]
+mod catalog_property;
 #[path = "api/contract.rs"]
 mod contract;
 #[path = "api/conventions.rs"]

@@ -33,10 +33,7 @@ pub fn next(c: &mut dyn Conn, series: &Series, at: DateTime<Utc>) -> Result<Stri
             .unwrap_or(1);
         let number = format!("{}-{year}-{n:06}", series.prefix);
         let taken: Option<i64> = c.query_scalar(
-            &format!(
-                "SELECT 1 FROM {} WHERE {} = ?",
-                series.table, series.column
-            ),
+            &format!("SELECT 1 FROM {} WHERE {} = ?", series.table, series.column),
             &[number.clone().into()],
         )?;
         if taken.is_none() {

@@ -30,7 +30,7 @@ pub(crate) use customers::read_partner_link;
 
 /// The list behind each list path, whose sortable fields the document's `sort`
 /// parameter lists (crate::openapi::with_parameter_rules).
-pub static LISTS: [(&str, &ListSpec); 10] = [
+pub static LISTS: [(&str, &ListSpec); 11] = [
     (
         "/api/v1/accounts",
         &rapport_store::customers::accounts::SPEC,
@@ -40,6 +40,10 @@ pub static LISTS: [(&str, &ListSpec); 10] = [
         &rapport_store::customers::contacts::SPEC,
     ),
     ("/api/v1/products", &rapport_store::catalog::products::SPEC),
+    (
+        "/api/v1/durations",
+        &rapport_store::catalog::durations::SPEC,
+    ),
     ("/api/v1/leads", &rapport_store::pipeline::leads::SPEC),
     (
         "/api/v1/distributions",

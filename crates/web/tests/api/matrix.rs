@@ -234,6 +234,34 @@ const PROBES: &[(&str, &str, &str)] = &[
         ORDER_STATE_SENT_MOVES,
     ),
     ("get", "/api/v1/order-workflow", "/api/v1/order-workflow"),
+    (
+        "get",
+        "/api/v1/products/{id}/tiers",
+        "/api/v1/products/{product}/tiers",
+    ),
+    (
+        "put",
+        "/api/v1/products/{id}/tiers",
+        "/api/v1/products/{product}/tiers",
+    ),
+    ("post", "/api/v1/durations", "/api/v1/durations"),
+    ("get", "/api/v1/durations", "/api/v1/durations?count=true"),
+    (
+        "get",
+        "/api/v1/durations/{id}",
+        "/api/v1/durations/{duration}",
+    ),
+    (
+        "patch",
+        "/api/v1/durations/{id}",
+        "/api/v1/durations/{duration}",
+    ),
+    (
+        "delete",
+        "/api/v1/durations/{id}",
+        "/api/v1/durations/{duration}",
+    ),
+    ("post", "/api/v1/pricing/quote", "/api/v1/pricing/quote"),
     ("post", "/api/v1/activities", "/api/v1/activities"),
     ("get", "/api/v1/activities", "/api/v1/activities?count=true"),
     (
@@ -408,6 +436,26 @@ pub(crate) async fn secret_world(app: &App) -> Secret {
         json!({"name": "Public Product", "active": false}),
     )
     .await;
+    // The catalogue is shared: its durations and tiers are no secret, but no outsider
+    // may change them.
+    let duration = created(
+        app,
+        a,
+        "/api/v1/durations",
+        json!({"months": 12, "name": "Public year"}),
+    )
+    .await;
+    let tiers = json!({"period": "month", "currency": "EUR",
+                       "tiers": [{"min_quantity": 1, "price_per_unit": "5"}]});
+    let r = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/products/{}/tiers", product["id"].as_str().unwrap()),
+            a,
+            Some(tiers),
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.body);
     let distributor = created(
         app,
         a,
@@ -461,6 +509,7 @@ pub(crate) async fn secret_world(app: &App) -> Secret {
         ("task", id(&task)),
         ("dist", id(&dist)),
         ("product", id(&product)),
+        ("duration", id(&duration)),
         ("distributor", id(&distributor)),
         ("partner", id(&partner)),
         ("token", id(&token)),
@@ -472,7 +521,7 @@ pub(crate) async fn secret_world(app: &App) -> Secret {
         .collect();
     markers.extend(
         ids.iter()
-            .filter(|(n, _)| *n != "product")
+            .filter(|(n, _)| *n != "product" && *n != "duration")
             .map(|(_, v)| v.to_lowercase()),
     );
     Secret { ids, markers }
@@ -493,6 +542,9 @@ pub(crate) async fn snapshot(app: &App) -> Vec<i64> {
         "SELECT count(*) FROM api_tokens WHERE revoked_at IS NULL",
         "SELECT count(*) FROM users WHERE enabled = TRUE",
         "SELECT count(*) FROM distributor_partners WHERE active = TRUE",
+        "SELECT sum(version) FROM products",
+        "SELECT sum(version) FROM durations",
+        "SELECT count(*) FROM price_tiers",
     ] {
         out.push(app.count(sql).await);
     }
@@ -553,8 +605,11 @@ both_engines! {
                 }
                 // Calls on a secret record are refused; nothing else is ever allowed to
                 // touch the secret world either (checked below).
-                if route.contains("{id}") && !route.starts_with("/api/v1/products/") && !route.starts_with("/api/v1/order-types/")
-                    && !route.starts_with("/api/v1/order-states/") && r.status.is_success() {
+                let catalogue = route.starts_with("/api/v1/products/")
+                    || route.starts_with("/api/v1/durations/")
+                    || route.starts_with("/api/v1/order-types/")
+                    || route.starts_with("/api/v1/order-states/");
+                if route.contains("{id}") && !catalogue && r.status.is_success() {
                     leaks.push(format!("{role} {method} {route}: answered {} on a record outside its scope", r.status));
                 }
             }
@@ -707,6 +762,17 @@ const INSIDE: &[(&str, &str, &str, [u16; 8])] = &[
     ("put", "/api/v1/order-states/{order_state}/transitions", r#"{"to": ["cancelled"]}"#, [Y, Y, F, F, F, F, F, F]),
     ("delete", "/api/v1/order-states/{doomed_order_state}", "",                         [Y, Y, F, F, F, F, F, F]),
     ("get", "/api/v1/order-workflow", "",                                               [Y, Y, Y, Y, Y, Y, Y, Y]),
+    // The catalogue's prices: read by everyone signed in, written as products are.
+    ("get", "/api/v1/products/{product}/tiers", "",                                     [Y, Y, Y, Y, Y, Y, Y, Y]),
+    ("put", "/api/v1/products/{product}/tiers", r#"{"period": "month", "currency": "EUR", "tiers": [{"min_quantity": 1, "price_per_unit": "5"}]}"#,
+                                                                                        [Y, Y, Y, F, F, F, F, F]),
+    ("post", "/api/v1/durations", r#"{"months": {free_months}, "name": "Made by {role}"}"#, [Y, Y, Y, F, F, F, F, F]),
+    ("get", "/api/v1/durations?count=true", "",                                         [Y, Y, Y, Y, Y, Y, Y, Y]),
+    ("get", "/api/v1/durations/{duration}", "",                                         [Y, Y, Y, Y, Y, Y, Y, Y]),
+    ("patch", "/api/v1/durations/{duration}", r#"{"name": "Changed by {role}"}"#,       [Y, Y, Y, F, F, F, F, F]),
+    ("delete", "/api/v1/durations/{doomed_duration}", "",                               [Y, Y, F, F, F, F, F, F]),
+    ("post", "/api/v1/pricing/quote", r#"{"product_id": "{priced_product}", "quantity": 2, "duration_id": "{duration}"}"#,
+                                                                                        [Y, Y, Y, Y, Y, Y, Y, Y]),
     // Activities: logged by whoever works leads (a note only by whoever writes notes);
     // changed by their author, their assignee or an admin.
     ("post", "/api/v1/activities", r#"{"kind": "task", "subject": "Made by {role}", "account_id": "{acct}"}"#,
@@ -1026,6 +1092,13 @@ async fn world(app: &App, role: &'static str, helpers: &[(&'static str, String)]
         let body = json!({"key": name.replace(' ', "-"), "name": name});
         ids.push((key, made(app, admin, uri, body).await));
     }
+    // Durations: months unique per role (100 + 10 × its column), one kept free to create.
+    let base = 100 + 10 * ROLES.iter().position(|r| *r == role).unwrap_or(0) as i64;
+    for (key, months) in [("duration", base), ("doomed_duration", base + 1)] {
+        let body = json!({"months": months, "name": format!("{key} {role}")});
+        ids.push((key, made(app, admin, "/api/v1/durations", body).await));
+    }
+    ids.push(("free_months", (base + 2).to_string()));
     ids.push((
         "token",
         made(app, &token, "/api/v1/tokens", json!({"name": "own"})).await,
@@ -1066,6 +1139,9 @@ both_engines! {
                                    ("helper_rep", Role::Rep, "helper@example.com")] {
             helpers.push((key, make_user(&app.store, role, email, None).await.user.id.to_string()));
         }
+        // The one active product every role quotes (a list price; the active cap is 3).
+        let priced = json!({"name": "Priced", "unit_price": "10", "currency": "EUR"});
+        helpers.push(("priced_product", made(&app, &app.admin.token, "/api/v1/products", priced).await));
         let mut worlds = Vec::new();
         for role in ROLES {
             worlds.push(world(&app, role, &helpers).await);

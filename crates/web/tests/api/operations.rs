@@ -47,7 +47,7 @@ async fn exec(app: &App, sql: &'static str) {
 /// area (issue 13); the areas' `router()`s (crates/web/src/routes/<area>/mod.rs) register
 /// them with their OpenAPI paths. Keep in step with them: a route missing from the spec
 /// is an undocumented endpoint.
-pub const ROUTES: [(&str, &str); 100] = [
+pub const ROUTES: [(&str, &str); 108] = [
     ("post", "/api/v1/auth/login"),
     ("post", "/api/v1/auth/logout"),
     ("get", "/api/v1/me"),
@@ -124,6 +124,14 @@ pub const ROUTES: [(&str, &str); 100] = [
     ("get", "/api/v1/order-states/{id}/transitions"),
     ("put", "/api/v1/order-states/{id}/transitions"),
     ("get", "/api/v1/order-workflow"),
+    ("get", "/api/v1/products/{id}/tiers"),
+    ("put", "/api/v1/products/{id}/tiers"),
+    ("post", "/api/v1/durations"),
+    ("get", "/api/v1/durations"),
+    ("get", "/api/v1/durations/{id}"),
+    ("patch", "/api/v1/durations/{id}"),
+    ("delete", "/api/v1/durations/{id}"),
+    ("post", "/api/v1/pricing/quote"),
     ("post", "/api/v1/activities"),
     ("get", "/api/v1/activities"),
     ("get", "/api/v1/activities/{id}"),
