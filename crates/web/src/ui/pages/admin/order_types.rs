@@ -65,7 +65,10 @@ fn read(form: &Form, edit: bool) -> Result<OrderTypeChanges, Problem> {
                 not_json = Some(FieldError::new("data_schema", "json", message));
             }
         },
-        None if edit => set(&mut body, "data_schema", Value::Null),
+        // An emptied textarea clears the schema; a form without it leaves it be.
+        None if edit && form.raw("data_schema").is_some() => {
+            set(&mut body, "data_schema", Value::Null)
+        }
         None => {}
     }
     let roles: Vec<Value> = form
@@ -75,7 +78,7 @@ fn read(form: &Form, edit: bool) -> Result<OrderTypeChanges, Problem> {
         .filter(|r| !r.is_empty())
         .map(Value::from)
         .collect();
-    if edit || !roles.is_empty() {
+    if !roles.is_empty() || (edit && form.raw("required_roles").is_some()) {
         set(&mut body, "required_roles", Value::Array(roles));
     }
     match (OrderTypeChanges::read(body, !edit), not_json) {
