@@ -431,6 +431,22 @@ pub fn items_body_schema() -> Schema {
         .into()
 }
 
+/// The body of `PUT /orders/{id}/items` in the OpenAPI document, from the same
+/// reading as [`read_items_body`].
+pub struct OrderItemsReplace;
+
+impl utoipa::PartialSchema for OrderItemsReplace {
+    fn schema() -> utoipa::openapi::RefOr<Schema> {
+        utoipa::openapi::RefOr::T(items_body_schema())
+    }
+}
+
+impl utoipa::ToSchema for OrderItemsReplace {
+    fn name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("OrderItemsReplace")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -32,6 +32,10 @@ mod faults;
 mod matrix;
 #[path = "api/operations.rs"]
 mod operations;
+#[path = "api/orders.rs"]
+mod orders;
+#[path = "api/orders_moves.rs"]
+mod orders_moves;
 #[path = "api/partners.rs"]
 mod partners;
 #[path = "api/pipeline.rs"]

@@ -11,12 +11,14 @@ use crate::{SqlBuf, StoreError};
 mod admin;
 mod customers;
 mod distribution;
+mod orders;
 mod pipeline;
 mod timeline;
 
 pub use admin::*;
 pub use customers::*;
 pub use distribution::*;
+pub use orders::*;
 pub use pipeline::*;
 pub use timeline::*;
 

@@ -12,6 +12,7 @@ mod customers;
 mod distribution;
 mod ids;
 mod operations;
+mod orders;
 mod pipeline;
 mod reports;
 mod timeline;
@@ -29,7 +30,7 @@ pub(crate) use customers::read_partner_link;
 
 /// The list behind each list path, whose sortable fields the document's `sort`
 /// parameter lists (crate::openapi::with_parameter_rules).
-pub static LISTS: [(&str, &ListSpec); 8] = [
+pub static LISTS: [(&str, &ListSpec); 9] = [
     (
         "/api/v1/accounts",
         &rapport_store::customers::accounts::SPEC,
@@ -53,6 +54,7 @@ pub static LISTS: [(&str, &ListSpec); 8] = [
         &rapport_store::timeline::notes::SPEC,
     ),
     ("/api/v1/audit", &rapport_store::reports::audit_log::SPEC),
+    ("/api/v1/orders", &rapport_store::orders::orders::SPEC),
 ];
 
 /// Routes behind authentication (each handler decides whether it needs a user).
@@ -62,6 +64,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(customers::router())
         .merge(catalog::router())
         .merge(pipeline::router())
+        .merge(orders::router())
         .merge(distribution::router())
         .merge(timeline::router())
         .merge(reports::router())
