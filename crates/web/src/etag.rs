@@ -61,6 +61,12 @@ impl Versioned for rapport_domain::activity::Activity {
     }
 }
 
+impl Versioned for rapport_domain::order::Order {
+    fn version(&self) -> i64 {
+        self.version
+    }
+}
+
 /// The record as the body, its version as the ETag.
 pub fn tagged<T: Versioned>(status: StatusCode, record: T) -> Response {
     let tag = etag(record.version());

@@ -38,6 +38,10 @@ mod matrix;
 mod operations;
 #[path = "api/order_config.rs"]
 mod order_config;
+#[path = "api/orders.rs"]
+mod orders;
+#[path = "api/orders_moves.rs"]
+mod orders_moves;
 #[path = "api/partners.rs"]
 mod partners;
 #[path = "api/pipeline.rs"]

@@ -10,6 +10,7 @@ use uuid::Uuid;
 use crate::auth::users;
 use crate::customers::{accounts, distributor_partners, links, rep_rows};
 use crate::distribution::distributions;
+use crate::orders::gone as orders;
 use crate::pipeline::leads;
 use crate::timeline::activities;
 use crate::{Store, StoreError};
@@ -46,6 +47,10 @@ pub(crate) fn account_gone(
     touched.insert(
         "distributions".into(),
         distributions::repoint_account(c, ctx, from, to)?.into(),
+    );
+    touched.insert(
+        "orders".into(),
+        orders::account_gone(c, ctx, from, to)?.into(),
     );
     touched.insert(
         "distributor_partner_links_ended".into(),

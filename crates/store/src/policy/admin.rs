@@ -84,6 +84,7 @@ pub enum Resource {
     Contacts,
     Leads,
     Distributions,
+    Orders,
 }
 
 impl Resource {
@@ -94,6 +95,7 @@ impl Resource {
             Resource::Contacts => "contacts",
             Resource::Leads => "leads",
             Resource::Distributions => "distributions",
+            Resource::Orders => "orders",
         }
     }
 
@@ -105,6 +107,7 @@ impl Resource {
             Resource::Contacts => names::CONTACT,
             Resource::Leads => names::LEAD,
             Resource::Distributions => names::DISTRIBUTION,
+            Resource::Orders => names::ORDER,
         }
     }
 }

@@ -12,6 +12,7 @@ mod admin;
 mod customers;
 mod distribution;
 mod order_config;
+mod orders;
 mod pipeline;
 mod timeline;
 
@@ -19,6 +20,7 @@ pub use admin::*;
 pub use customers::*;
 pub use distribution::*;
 pub use order_config::*;
+pub use orders::*;
 pub use pipeline::*;
 pub use timeline::*;
 

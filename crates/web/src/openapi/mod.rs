@@ -56,6 +56,7 @@ impl Modify for Security {
         (name = "contacts", description = "People of every kind, and the accounts they belong to"),
         (name = "notes", description = "Notes on accounts (the activities timeline)"),
         (name = "leads", description = "The sales pipeline: leads, their status history, timeline and the board"),
+        (name = "orders", description = "Typed orders with people by role, priced lines and totals; their moves through the order states, freeze and reopen, and history"),
         (name = "activities", description = "The timeline: notes, calls, emails, meetings, chats, tasks, comments"),
         (name = "order configuration", description = "Order types (a JSON Schema for data, required people roles), order states and the moves between them"),
         (name = "products", description = "The catalogue: products (what leads are interested in and orders sell), their price tiers, durations, and quotes"),

@@ -13,6 +13,7 @@ mod distribution;
 mod ids;
 mod operations;
 mod order_config;
+mod orders;
 mod pipeline;
 mod reports;
 mod timeline;
@@ -30,7 +31,7 @@ pub(crate) use customers::read_partner_link;
 
 /// The list behind each list path, whose sortable fields the document's `sort`
 /// parameter lists (crate::openapi::with_parameter_rules).
-pub static LISTS: [(&str, &ListSpec); 11] = [
+pub static LISTS: [(&str, &ListSpec); 12] = [
     (
         "/api/v1/accounts",
         &rapport_store::customers::accounts::SPEC,
@@ -60,6 +61,7 @@ pub static LISTS: [(&str, &ListSpec); 11] = [
     ("/api/v1/audit", &rapport_store::reports::audit_log::SPEC),
     ("/api/v1/order-types", &rapport_store::orders::types::SPEC),
     ("/api/v1/order-states", &rapport_store::orders::states::SPEC),
+    ("/api/v1/orders", &rapport_store::orders::orders::SPEC),
 ];
 
 /// Routes behind authentication (each handler decides whether it needs a user).
@@ -70,6 +72,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(catalog::router())
         .merge(pipeline::router())
         .merge(order_config::router())
+        .merge(orders::router())
         .merge(distribution::router())
         .merge(timeline::router())
         .merge(reports::router())

@@ -354,6 +354,31 @@ const PROBES: &[(&str, &str, &str)] = &[
         "/api/v1/dashboards/pipeline",
         "/api/v1/dashboards/pipeline?from=2020-01-01&to=2030-01-01",
     ),
+    ("post", "/api/v1/orders", "/api/v1/orders"),
+    ("get", "/api/v1/orders", "/api/v1/orders?count=true"),
+    ("get", "/api/v1/orders/{id}", "/api/v1/orders/{order}"),
+    ("patch", "/api/v1/orders/{id}", "/api/v1/orders/{order}"),
+    ("delete", "/api/v1/orders/{id}", "/api/v1/orders/{order}"),
+    (
+        "put",
+        "/api/v1/orders/{id}/items",
+        "/api/v1/orders/{order}/items",
+    ),
+    (
+        "post",
+        "/api/v1/orders/{id}/transitions",
+        "/api/v1/orders/{order}/transitions",
+    ),
+    (
+        "post",
+        "/api/v1/orders/{id}/reopen",
+        "/api/v1/orders/{order}/reopen",
+    ),
+    (
+        "get",
+        "/api/v1/orders/{id}/history",
+        "/api/v1/orders/{order}/history",
+    ),
 ];
 
 /// The migration's default order type `main` and state `sent`.
@@ -499,6 +524,13 @@ pub(crate) async fn secret_world(app: &App) -> Secret {
         json!({"partner_id": partner["id"]}),
     )
     .await;
+    let order = created(
+        app,
+        t,
+        "/api/v1/orders",
+        json!({"currency": "EUR", "account_id": acct["id"], "description": "Secret order"}),
+    )
+    .await;
     let token = created(app, t, "/api/v1/tokens", json!({"name": "secret token"})).await;
     let id = |v: &Value| v["id"].as_str().unwrap().to_owned();
     let ids = vec![
@@ -513,6 +545,7 @@ pub(crate) async fn secret_world(app: &App) -> Secret {
         ("distributor", id(&distributor)),
         ("partner", id(&partner)),
         ("token", id(&token)),
+        ("order", id(&order)),
         ("user", app.other_rep.user.id.to_string()),
     ];
     let mut markers: Vec<String> = ["secret", "hidden", "9990001", "7770001"]
@@ -537,6 +570,8 @@ pub(crate) async fn snapshot(app: &App) -> Vec<i64> {
         "SELECT sum(version) FROM contacts",
         "SELECT sum(version) FROM activities",
         "SELECT sum(version) FROM distributions",
+        "SELECT count(*) FROM orders",
+        "SELECT sum(version) FROM orders",
         "SELECT count(*) FROM account_contacts",
         "SELECT count(*) FROM account_reps",
         "SELECT count(*) FROM api_tokens WHERE revoked_at IS NULL",
@@ -620,7 +655,7 @@ both_engines! {
 
         // The roles that see everything do see the secret world through the same calls.
         for token in [&app.admin.token, &app.restricted_admin.token, &app.manager.token, &app.viewer.token] {
-            for template in ["/api/v1/accounts/{acct}", "/api/v1/leads?q=secret", "/api/v1/distributions/trace?lot=LOTX9",
+            for template in ["/api/v1/accounts/{acct}", "/api/v1/leads?q=secret", "/api/v1/orders/{order}", "/api/v1/distributions/trace?lot=LOTX9",
                              "/api/v1/dashboards/sales?from=2026-01-01&to=2026-04-01"] {
                 let r = app.get(&secret.uri(template), token).await;
                 assert_eq!(r.status, StatusCode::OK, "{template}: {}", r.body);
@@ -739,6 +774,20 @@ const INSIDE: &[(&str, &str, &str, [u16; 8])] = &[
     ("post", "/api/v1/leads/{arch_lead}/restore", "",                                   [Y, Y, Y, Y, Y, Y, N, F]),
     ("delete", "/api/v1/leads/{doomed_lead}", "",                                       [Y, F, F, F, F, F, N, F]),
     ("get", "/api/v1/pipeline", "",                                                     [Y, Y, Y, Y, Y, Y, F, Y]),
+    // Orders: written by whoever works leads (partners and distributors for their
+    // organisation); moved also by fulfillers, who see the orders in fulfilment;
+    // reopened by admins; deleted by the admin.
+    ("post", "/api/v1/orders", r#"{"currency": "EUR", "description": "Made by {role}"}"#, [Y, Y, Y, Y, Y, Y, F, F]),
+    ("get", "/api/v1/orders?count=true", "",                                            [Y, Y, Y, Y, Y, Y, Y, Y]),
+    ("get", "/api/v1/orders/{order}", "",                                               [Y, Y, Y, Y, Y, Y, N, Y]),
+    ("get", "/api/v1/orders/{order}/history", "",                                       [Y, Y, Y, Y, Y, Y, N, Y]),
+    ("patch", "/api/v1/orders/{order}", r#"{"description": "Changed by {role}"}"#,      [Y, Y, Y, Y, Y, Y, N, F]),
+    ("put", "/api/v1/orders/{order}/items", r#"{"items": []}"#,                         [Y, Y, Y, Y, Y, Y, N, F]),
+    ("post", "/api/v1/orders/{order}/transitions", r#"{"to": "sent"}"#,                 [Y, Y, Y, Y, Y, Y, N, F]),
+    ("post", "/api/v1/orders/{fulfil_order}/transitions", r#"{"to": "fulfilled"}"#,     [Y, Y, Y, Y, Y, Y, Y, F]),
+    ("post", "/api/v1/orders/{final_order}/reopen", r#"{"reason": "Reopened by {role}"}"#,
+                                                                                        [Y, Y, F, F, F, F, N, F]),
+    ("delete", "/api/v1/orders/{doomed_order}", "",                                     [Y, F, F, F, F, F, N, F]),
     ("get", "/api/v1/dashboards/pipeline?from=2020-01-01&to=2030-01-01", "",            [Y, Y, Y, Y, Y, Y, Y, Y]),
     // Settings and products.
     ("get", "/api/v1/settings", "",                                                     [Y, Y, Y, Y, Y, Y, Y, Y]),
@@ -1020,6 +1069,23 @@ async fn world(app: &App, role: &'static str, helpers: &[(&'static str, String)]
         let id = made(app, maker, "/api/v1/leads", body).await;
         if key == "lead" {
             lead = id.clone();
+        }
+        ids.push((key, id));
+    }
+    // Orders on the account: one to read and change, one in fulfilment, one final, one
+    // to delete (a distributor's for the partner it manages).
+    for (key, moves) in [
+        ("order", &[][..]),
+        ("fulfil_order", &["sent", "in_fulfillment"][..]),
+        ("final_order", &["sent", "in_fulfillment", "fulfilled"][..]),
+        ("doomed_order", &[][..]),
+    ] {
+        let body =
+            json!({"currency": "EUR", "account_id": acct, "description": format!("{key} {role}")});
+        let id = made(app, maker, "/api/v1/orders", body).await;
+        for to in moves {
+            let uri = format!("/api/v1/orders/{id}/transitions");
+            created(app, admin, &uri, json!({"to": to})).await;
         }
         ids.push((key, id));
     }

@@ -47,7 +47,7 @@ async fn exec(app: &App, sql: &'static str) {
 /// area (issue 13); the areas' `router()`s (crates/web/src/routes/<area>/mod.rs) register
 /// them with their OpenAPI paths. Keep in step with them: a route missing from the spec
 /// is an undocumented endpoint.
-pub const ROUTES: [(&str, &str); 108] = [
+pub const ROUTES: [(&str, &str); 117] = [
     ("post", "/api/v1/auth/login"),
     ("post", "/api/v1/auth/logout"),
     ("get", "/api/v1/me"),
@@ -159,6 +159,15 @@ pub const ROUTES: [(&str, &str); 108] = [
     ),
     ("get", "/api/v1/dashboards/sales"),
     ("get", "/api/v1/dashboards/pipeline"),
+    ("post", "/api/v1/orders"),
+    ("get", "/api/v1/orders"),
+    ("get", "/api/v1/orders/{id}"),
+    ("patch", "/api/v1/orders/{id}"),
+    ("delete", "/api/v1/orders/{id}"),
+    ("put", "/api/v1/orders/{id}/items"),
+    ("post", "/api/v1/orders/{id}/transitions"),
+    ("post", "/api/v1/orders/{id}/reopen"),
+    ("get", "/api/v1/orders/{id}/history"),
 ];
 
 const HTTP_METHODS: [&str; 8] = [

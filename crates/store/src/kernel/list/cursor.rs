@@ -24,9 +24,13 @@ pub(super) struct SortKey {
 
 impl SortKey {
     fn of(field: Field, desc: bool) -> Self {
+        let expr = match field.kind {
+            Kind::Decimal => format!("CAST({} AS DOUBLE PRECISION)", field.column),
+            _ => field.column.to_owned(),
+        };
         Self {
             name: field.name.to_owned(),
-            expr: field.column.to_owned(),
+            expr,
             read_as: field.column.to_owned(),
             kind: field.kind,
             nullable: field.nullable,
@@ -107,6 +111,7 @@ fn to_json(v: &Value) -> serde_json::Value {
         Value::Date(d) => d.format("%Y-%m-%d").to_string().into(),
         Value::Uuid(u) => u.to_string().into(),
         Value::Text(s) => s.clone().into(),
+        Value::Decimal(d) => d.normalize().to_string().into(),
         other => format!("{other:?}").into(),
     }
 }
@@ -188,12 +193,14 @@ pub(super) fn after_cursor(keys: &[SortKey], values: &[Value]) -> SqlBuf {
             buf.append(after_cursor(rest, &values[1..]));
         }
     } else {
-        buf.push(&format!("{col} {op} ")).bind(value.clone());
+        buf.push(&format!("{col} {op} "));
+        bind_key(&mut buf, key, value);
         if key.nullable {
             buf.push(&format!(" OR {col} IS NULL"));
         }
         if !rest.is_empty() {
-            buf.push(&format!(" OR ({col} = ")).bind(value.clone());
+            buf.push(&format!(" OR ({col} = "));
+            bind_key(&mut buf, key, value);
             buf.push(" AND ");
             buf.append(after_cursor(rest, &values[1..]));
             buf.push(")");
@@ -201,6 +208,18 @@ pub(super) fn after_cursor(keys: &[SortKey], values: &[Value]) -> SqlBuf {
     }
     buf.push(")");
     buf
+}
+
+/// A cursor's value as its key is compared: a decimal is cast like its column (the
+/// inner cast types the parameter on PostgreSQL, and turns SQLite's text into a number).
+fn bind_key(buf: &mut SqlBuf, key: &SortKey, value: &Value) {
+    if key.kind == Kind::Decimal {
+        buf.push("CAST(CAST(")
+            .bind(value.clone())
+            .push(" AS NUMERIC) AS DOUBLE PRECISION)");
+    } else {
+        buf.bind(value.clone());
+    }
 }
 
 pub(super) fn order_by(keys: &[SortKey]) -> String {

@@ -102,6 +102,9 @@ pub enum Kind {
     Date,
     Int,
     Bool,
+    /// An exact decimal (a total), for sorting: SQLite keeps decimals as text, so both
+    /// engines compare it as a number (`DOUBLE PRECISION`, ties broken by the id).
+    Decimal,
     /// One of a set of names, read as the write reads them (aliases and seed spellings
     /// included) and compared as stored; an unknown name is a 400 naming the filter.
     Choice(Choice),
@@ -118,6 +121,7 @@ pub enum Choice {
     ActivityKind,
     Channel,
     DistributionSource,
+    OrderPriority,
 }
 
 impl Choice {
@@ -135,6 +139,7 @@ impl Choice {
             Choice::ActivityKind => of(written, rapport_domain::activity::ActivityKind::as_str),
             Choice::Channel => of(written, rapport_domain::activity::Channel::as_str),
             Choice::DistributionSource => of(written, rapport_domain::distribution::Source::as_str),
+            Choice::OrderPriority => of(written, rapport_domain::order::Priority::as_str),
         }
     }
 
@@ -149,6 +154,7 @@ impl Choice {
             Choice::ActivityKind => rapport_domain::activity::ActivityKind::accepted(),
             Choice::Channel => rapport_domain::activity::Channel::accepted(),
             Choice::DistributionSource => rapport_domain::distribution::Source::accepted(),
+            Choice::OrderPriority => rapport_domain::order::Priority::accepted(),
         }
     }
 }

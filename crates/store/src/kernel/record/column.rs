@@ -13,6 +13,7 @@ use rapport_domain::activity::{ActivityKind, Channel};
 use rapport_domain::contact::ContactKind;
 use rapport_domain::distribution::Source;
 use rapport_domain::lead::LeadStatus;
+use rapport_domain::order::Priority;
 use rapport_domain::order_config::Stamp;
 use rapport_domain::pricing::Period;
 
@@ -117,7 +118,8 @@ named!(
     Source,
     LeadStatus,
     Period,
-    Stamp
+    Stamp,
+    Priority
 );
 
 fn json<T: serde::de::DeserializeOwned>(r: &Row, column: &str) -> Result<Option<T>, StoreError> {
