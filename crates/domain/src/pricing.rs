@@ -92,7 +92,16 @@ pub fn line_amounts(
     discount_percentage: Decimal,
     currency: &str,
 ) -> LineAmounts {
-    let subtotal = round_money(unit_price * Decimal::from(quantity) * periods, currency);
+    // A yearly price over months that are not whole quarters runs for a number of years
+    // with no finite decimal (7 months are 0.58333… years), which `Decimal` holds to 28
+    // digits, a hair below the true value: an exact half cent would then round down.
+    // The true product is a whole number of 1/120000 of a unit (4-place prices, whole
+    // quantities, twelfths of a year), so rounding it to 10 places first gives it back
+    // exactly for any amount an order can hold (below 10^14), and moves nothing else
+    // across a half.
+    let exact = (unit_price * Decimal::from(quantity) * periods)
+        .round_dp_with_strategy(10, RoundingStrategy::MidpointAwayFromZero);
+    let subtotal = round_money(exact, currency);
     let discount_amount = round_money(
         subtotal * discount_percentage / Decimal::from(100),
         currency,
@@ -155,6 +164,17 @@ mod tests {
             (l.subtotal, l.discount_amount, l.total),
             (d("444.44"), d("55.56"), d("388.88"))
         );
+    }
+
+    #[test]
+    fn a_yearly_price_over_months_that_have_no_finite_decimal_is_still_exact() {
+        // 0.0001 × 600 × 1/12 = 0.005 exactly, a half cent: half-up makes it 0.01, where
+        // the 28-digit 1/12 alone (0.0833…3) would give 0.0049999… and round to 0.00.
+        let l = line_amounts(d("0.0001"), 600, Period::Year.periods_in(1), d("0"), "EUR");
+        assert_eq!(l.subtotal, d("0.01"));
+        // 12.3456 × 7 × 7/12 = 50.41120 → 50.41.
+        let l = line_amounts(d("12.3456"), 7, Period::Year.periods_in(7), d("0"), "EUR");
+        assert_eq!(l.subtotal, d("50.41"));
     }
 
     #[test]

@@ -49,7 +49,19 @@ impl Versioned for rapport_domain::product::Product {
     }
 }
 
+impl Versioned for rapport_domain::duration::Duration {
+    fn version(&self) -> i64 {
+        self.version
+    }
+}
+
 impl Versioned for rapport_domain::activity::Activity {
+    fn version(&self) -> i64 {
+        self.version
+    }
+}
+
+impl Versioned for rapport_domain::order::Order {
     fn version(&self) -> i64 {
         self.version
     }

@@ -12,6 +12,10 @@ mod accounts;
 mod audit;
 #[path = "api/auth.rs"]
 mod auth;
+#[path = "api/catalog.rs"]
+mod catalog;
+#[path = "api/catalog_property.rs"]
+mod catalog_property;
 #[path = "api/contract.rs"]
 mod contract;
 #[path = "api/contracts.rs"]
@@ -34,6 +38,12 @@ mod faults;
 mod matrix;
 #[path = "api/operations.rs"]
 mod operations;
+#[path = "api/order_config.rs"]
+mod order_config;
+#[path = "api/orders.rs"]
+mod orders;
+#[path = "api/orders_moves.rs"]
+mod orders_moves;
 #[path = "api/partners.rs"]
 mod partners;
 #[path = "api/pipeline.rs"]
@@ -66,6 +76,8 @@ mod ui_distribution;
 mod ui_leads;
 #[path = "api/ui_matrix.rs"]
 mod ui_matrix;
+#[path = "api/ui_order_config.rs"]
+mod ui_order_config;
 #[path = "api/ui_pages.rs"]
 mod ui_pages;
 #[path = "api/users.rs"]

@@ -1,7 +1,8 @@
 //! Products (seed 002). Every node shares one cap on how many may be active at once
 //! (`settings.active_product_cap`, 0 = none); activations take one lock so that the cap
 //! holds when many arrive together, on both engines. Deleting a product clears it from
-//! the leads interested in it, each change audited.
+//! the leads interested in it, each change audited; its price tiers go with it (the
+//! foreign key cascades), recorded in the delete's audit row.
 
 use rapport_db::Conn;
 use rapport_domain::product::{Product, ProductChanges};
@@ -30,6 +31,10 @@ pub static SPEC: ListSpec = ListSpec {
     filters: &[
         Field::new("active", "active", Kind::Bool),
         Field::new("sku", "sku", Kind::Text).nullable(),
+        Field::new("type", "type", Kind::Text).nullable(),
+        Field::new("category", "category", Kind::Text).nullable(),
+        Field::new("unit", "unit", Kind::Text).nullable(),
+        Field::new("currency", "currency", Kind::Text).nullable(),
         Field::new("legacy_id", "legacy_id", Kind::Text).nullable(),
         Field::new("created_at", "created_at", Kind::Timestamp),
         Field::new("updated_at", "updated_at", Kind::Timestamp),
@@ -42,10 +47,12 @@ crate::record!(
     entity = ENTITY,
     table = "products",
     fields {
-        id, name, description, active, sku, legacy_id, metadata, created_by, updated_by,
-        created_at, updated_at, version,
+        id, name, description, active, sku, r#type as "type", unit, category, unit_price,
+        currency, legacy_id, metadata, created_by, updated_by, created_at, updated_at,
+        version,
     },
     derived { "name_key" => Product::name_key },
+    after_read = Product::refresh_derived,
 );
 
 /// The catalogue is the same for everyone signed in: no scope.
@@ -117,6 +124,7 @@ pub async fn create(
             let now = rapport_db::now();
             let mut p = Product::blank(me, now);
             changes.apply_to(&mut p);
+            p.check()?;
             conflict(c, &p, None)?;
             if p.active {
                 check_cap(c, p.id)?;
@@ -171,6 +179,7 @@ pub async fn update(
             if after == before {
                 return Ok(before);
             }
+            after.check()?;
             conflict(c, &after, Some(id))?;
             if after.active && !before.active {
                 check_cap(c, id)?;
@@ -205,6 +214,14 @@ pub(crate) fn deletable(
 }
 
 /// Deletes the product's row, after `lifecycle` has told every area that points at it.
+/// Its price tiers go by the foreign key's cascade; the delete's audit row holds them
+/// (`price_tiers`, both ladders) beside the product, so the log keeps what was lost.
 pub(crate) fn remove(c: &mut dyn Conn, ctx: &Ctx, before: &Product) -> Result<(), StoreError> {
-    record::remove(c, ctx, before)
+    let tiers = super::tiers::of_product(c, before.id)?;
+    c.execute("DELETE FROM products WHERE id = ?", &[before.id.into()])?;
+    let mut shown = serde_json::to_value(before).ok();
+    if let (Some(serde_json::Value::Object(m)), false) = (shown.as_mut(), tiers.is_empty()) {
+        m.insert("price_tiers".into(), serde_json::json!(tiers));
+    }
+    audit::record(c, ctx, AuditAction::Delete, ENTITY, before.id, shown, None)
 }

@@ -11,6 +11,7 @@ use crate::auth::users;
 use crate::contracts::gone as contracts;
 use crate::customers::{accounts, distributor_partners, links, rep_rows};
 use crate::distribution::distributions;
+use crate::orders::gone as orders;
 use crate::pipeline::leads;
 use crate::timeline::activities;
 use crate::{Store, StoreError};
@@ -47,6 +48,10 @@ pub(crate) fn account_gone(
     touched.insert(
         "distributions".into(),
         distributions::repoint_account(c, ctx, from, to)?.into(),
+    );
+    touched.insert(
+        "orders".into(),
+        orders::account_gone(c, ctx, from, to)?.into(),
     );
     touched.insert(
         "contracts".into(),

@@ -7,6 +7,7 @@ use rapport_domain::IfMatch;
 use uuid::Uuid;
 
 use crate::customers::{contacts, links};
+use crate::orders::gone as orders;
 use crate::timeline::activities;
 use crate::{Store, StoreError};
 
@@ -38,6 +39,7 @@ pub(crate) fn remove_person(c: &mut dyn Conn, ctx: &Ctx, id: Uuid) -> Result<(),
 
 fn gone(c: &mut dyn Conn, ctx: &Ctx, before: &Contact) -> Result<(), StoreError> {
     links::contact_gone(c, ctx, before.id)?;
+    orders::contact_gone(c, ctx, before.id)?;
     activities::contact_gone(c, ctx, before.id)?;
     contacts::remove(c, ctx, before)
 }

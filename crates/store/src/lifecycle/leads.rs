@@ -4,6 +4,7 @@ use rapport_domain::Ctx;
 use rapport_domain::IfMatch;
 use uuid::Uuid;
 
+use crate::orders::gone as orders;
 use crate::pipeline::leads;
 use crate::policy::Action;
 use crate::timeline::activities;
@@ -21,6 +22,7 @@ pub async fn delete(
         .db
         .write(move |c| {
             let before = leads::writable(c, &ctx.actor, id, Action::Delete, if_match)?;
+            orders::lead_gone(c, &ctx, id)?;
             activities::lead_gone(c, &ctx, id)?;
             leads::remove(c, &ctx, &before)
         })

@@ -9,4 +9,5 @@ pub mod accounts;
 pub mod contacts;
 pub mod leads;
 pub mod merge;
+pub mod orders;
 pub mod products;

@@ -5,6 +5,7 @@ use rapport_domain::IfMatch;
 use uuid::Uuid;
 
 use crate::catalog::products;
+use crate::orders::gone as orders;
 use crate::pipeline::leads;
 use crate::{Store, StoreError};
 
@@ -21,6 +22,7 @@ pub async fn delete(
         .write(move |c| {
             let before = products::deletable(c, &ctx.actor, id, if_match)?;
             leads::product_gone(c, &ctx, id)?;
+            orders::product_gone(c, &ctx, id)?;
             products::remove(c, &ctx, &before)
         })
         .await

@@ -2,8 +2,10 @@
 //! allowed between states. Their administration (create, change, retire) is in
 //! `types` and `states`; this file only reads.
 
+use std::collections::HashSet;
+
 use rapport_db::Conn;
-use rapport_domain::order_config::{OrderState, OrderType};
+use rapport_domain::order_config::{OrderState, OrderType, Workflow, WorkflowStep};
 use uuid::Uuid;
 
 use crate::kernel::names;
@@ -133,3 +135,74 @@ pub fn all_moves(c: &mut dyn Conn) -> Result<Vec<(Uuid, Uuid)>, StoreError> {
         .map(|r| Ok((r.get("from_state_id")?, r.get("to_state_id")?)))
         .collect()
 }
+
+/// Keys of the states `from` may move to, in workflow order.
+pub fn moves_out(c: &mut dyn Conn, from: Uuid) -> Result<Vec<String>, StoreError> {
+    let rows = c.query(
+        "SELECT s.key FROM order_state_transitions t JOIN order_states s ON s.id = t.to_state_id \
+         WHERE t.from_state_id = ? ORDER BY s.sequence, s.key",
+        &[from.into()],
+    )?;
+    rows.iter().map(|r| Ok(r.get("key")?)).collect()
+}
+
+/// Every state in workflow order, each with the keys of the states it may move to (in
+/// the same order): what clients draw the workflow from.
+pub fn workflow(c: &mut dyn Conn) -> Result<Workflow, StoreError> {
+    let states = all_states(c)?;
+    let moves: HashSet<(Uuid, Uuid)> = all_moves(c)?.into_iter().collect();
+    let steps = states
+        .iter()
+        .map(|s| WorkflowStep {
+            state: s.clone(),
+            to: states
+                .iter()
+                .filter(|t| moves.contains(&(s.id, t.id)))
+                .map(|t| t.key.clone())
+                .collect(),
+        })
+        .collect();
+    Ok(Workflow { states: steps })
+}
+
+/// How many orders name `id` in `column` (`order_type_id`, `state_id`): configuration
+/// in use is not deleted. Read by the administrators who alone change configuration,
+/// whom row security lets see every order.
+pub fn orders_using(c: &mut dyn Conn, column: &str, id: Uuid) -> Result<i64, StoreError> {
+    let n: Option<i64> = c.query_scalar(
+        &format!("SELECT count(*) FROM orders WHERE {column} = ?"),
+        &[id.into()],
+    )?;
+    Ok(n.unwrap_or(0))
+}
+
+/// Refuses a key or a name that another row of `table` (`order_types`, `order_states`)
+/// holds: 409 naming the field, with the other record's id (configuration is seen by
+/// everyone). `fields` are (column, value).
+pub(crate) fn check_unique(
+    c: &mut dyn Conn,
+    table: &str,
+    what: &str,
+    fields: [(&str, &str); 2],
+    except: Uuid,
+) -> Result<(), StoreError> {
+    for (column, value) in fields {
+        let found: Option<Uuid> = c.query_scalar(
+            &format!("SELECT id FROM {table} WHERE {column} = ? AND id <> ?"),
+            &[value.into(), except.into()],
+        )?;
+        if let Some(existing) = found {
+            return Err(StoreError::Conflict {
+                message: format!("another {what} already has the {column} {value:?}"),
+                field: Some(column.to_owned()),
+                existing_id: Some(existing),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Taken by every write of order configuration: the rules span rows (one initial state,
+/// unique keys, moves naming states), so writers go one at a time — on PostgreSQL by
+/// this advisory lock, on SQLite by its one writer. Configuration changes are rare.
+pub(crate) const CONFIG_LOCK: i64 = 0x5241_5050_0011;

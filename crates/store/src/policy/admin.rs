@@ -85,6 +85,7 @@ pub enum Resource {
     Leads,
     Distributions,
     Contracts,
+    Orders,
 }
 
 impl Resource {
@@ -96,6 +97,7 @@ impl Resource {
             Resource::Leads => "leads",
             Resource::Distributions => "distributions",
             Resource::Contracts => "contracts",
+            Resource::Orders => "orders",
         }
     }
 
@@ -108,6 +110,7 @@ impl Resource {
             Resource::Leads => names::LEAD,
             Resource::Distributions => names::DISTRIBUTION,
             Resource::Contracts => names::CONTRACT,
+            Resource::Orders => names::ORDER,
         }
     }
 }

@@ -12,6 +12,8 @@ mod admin;
 mod contracts;
 mod customers;
 mod distribution;
+mod order_config;
+mod orders;
 mod pipeline;
 mod timeline;
 
@@ -19,6 +21,8 @@ pub use admin::*;
 pub use contracts::*;
 pub use customers::*;
 pub use distribution::*;
+pub use order_config::*;
+pub use orders::*;
 pub use pipeline::*;
 pub use timeline::*;
 

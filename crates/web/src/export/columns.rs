@@ -10,6 +10,7 @@ use rapport_domain::contact::Contact;
 use rapport_domain::contract::Contract;
 use rapport_domain::distribution::Distribution;
 use rapport_domain::lead::Lead;
+use rapport_domain::order::Order;
 use rapport_store::kernel::csv;
 use rapport_store::policy::Resource;
 use serde::Serialize;
@@ -27,12 +28,19 @@ pub fn of(resource: Resource) -> &'static [String] {
     static LEADS: OnceLock<Vec<String>> = OnceLock::new();
     static DISTRIBUTIONS: OnceLock<Vec<String>> = OnceLock::new();
     static CONTRACTS: OnceLock<Vec<String>> = OnceLock::new();
+    static ORDERS: OnceLock<Vec<String>> = OnceLock::new();
     match resource {
         Resource::Accounts => ACCOUNTS.get_or_init(of_schema::<Account>),
         Resource::Contacts => CONTACTS.get_or_init(of_schema::<Contact>),
         Resource::Leads => LEADS.get_or_init(of_schema::<Lead>),
         Resource::Distributions => DISTRIBUTIONS.get_or_init(of_schema::<Distribution>),
         Resource::Contracts => CONTRACTS.get_or_init(of_schema::<Contract>),
+        // One row per order: its lines and people are lists of records, read in JSON.
+        Resource::Orders => ORDERS.get_or_init(|| {
+            let mut columns = of_schema::<Order>();
+            columns.retain(|c| c != "items" && c != "people");
+            columns
+        }),
     }
 }
 

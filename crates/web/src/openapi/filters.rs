@@ -81,7 +81,8 @@ fn parameters_of(field: &Field) -> Vec<Parameter> {
         Kind::Uuid => Some(list_of(&format!("me|{UUID}"), field.nullable)),
         Kind::Int => Some(int32().build().into()),
         Kind::Bool => Some(typed(Type::Boolean).build().into()),
-        Kind::Decimal => Some(list_of("[0-9]{1,14}(?:\\.[0-9]{1,4})?", field.nullable)),
+        // Sorted on, never a filter.
+        Kind::Decimal => None,
         Kind::Choice(set) => Some(list_of(&set.accepted().join("|"), field.nullable)),
         Kind::Date if field.nullable => Some(
             AnyOfBuilder::new()
@@ -110,7 +111,7 @@ fn parameters_of(field: &Field) -> Vec<Parameter> {
                 )),
         ),
         Kind::Int => Some(int32()),
-        Kind::Text | Kind::Uuid | Kind::Bool | Kind::Decimal | Kind::Choice(_) => None,
+        Kind::Text | Kind::Uuid | Kind::Bool | Kind::Choice(_) | Kind::Decimal => None,
     };
     if let Some(bound) = bound {
         let base = field.name.strip_suffix("_at").unwrap_or(field.name);

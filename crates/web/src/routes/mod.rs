@@ -13,6 +13,8 @@ mod customers;
 mod distribution;
 mod ids;
 mod operations;
+mod order_config;
+mod orders;
 mod pipeline;
 mod reports;
 mod timeline;
@@ -30,7 +32,7 @@ pub(crate) use customers::read_partner_link;
 
 /// The list behind each list path, whose sortable fields the document's `sort`
 /// parameter lists (crate::openapi::with_parameter_rules).
-pub static LISTS: [(&str, &ListSpec); 9] = [
+pub static LISTS: [(&str, &ListSpec); 13] = [
     (
         "/api/v1/accounts",
         &rapport_store::customers::accounts::SPEC,
@@ -40,6 +42,10 @@ pub static LISTS: [(&str, &ListSpec); 9] = [
         &rapport_store::customers::contacts::SPEC,
     ),
     ("/api/v1/products", &rapport_store::catalog::products::SPEC),
+    (
+        "/api/v1/durations",
+        &rapport_store::catalog::durations::SPEC,
+    ),
     ("/api/v1/leads", &rapport_store::pipeline::leads::SPEC),
     (
         "/api/v1/distributions",
@@ -54,6 +60,9 @@ pub static LISTS: [(&str, &ListSpec); 9] = [
         &rapport_store::timeline::notes::SPEC,
     ),
     ("/api/v1/audit", &rapport_store::reports::audit_log::SPEC),
+    ("/api/v1/order-types", &rapport_store::orders::types::SPEC),
+    ("/api/v1/order-states", &rapport_store::orders::states::SPEC),
+    ("/api/v1/orders", &rapport_store::orders::orders::SPEC),
     (
         "/api/v1/contracts",
         &rapport_store::contracts::contracts::SPEC,
@@ -67,6 +76,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(customers::router())
         .merge(catalog::router())
         .merge(pipeline::router())
+        .merge(order_config::router())
+        .merge(orders::router())
         .merge(distribution::router())
         .merge(contracts::router())
         .merge(timeline::router())

@@ -212,6 +212,56 @@ const PROBES: &[(&str, &str, &str)] = &[
         "/api/v1/products/{id}",
         "/api/v1/products/{product}",
     ),
+    // Order configuration is everyone's to read: the defaults stand for the secret world.
+    ("post", "/api/v1/order-types", "/api/v1/order-types"),
+    ("get", "/api/v1/order-types", "/api/v1/order-types"),
+    ("get", "/api/v1/order-types/{id}", ORDER_TYPE_MAIN),
+    ("patch", "/api/v1/order-types/{id}", ORDER_TYPE_MAIN),
+    ("delete", "/api/v1/order-types/{id}", ORDER_TYPE_MAIN),
+    ("post", "/api/v1/order-states", "/api/v1/order-states"),
+    ("get", "/api/v1/order-states", "/api/v1/order-states"),
+    ("get", "/api/v1/order-states/{id}", ORDER_STATE_SENT),
+    ("patch", "/api/v1/order-states/{id}", ORDER_STATE_SENT),
+    ("delete", "/api/v1/order-states/{id}", ORDER_STATE_SENT),
+    (
+        "get",
+        "/api/v1/order-states/{id}/transitions",
+        ORDER_STATE_SENT_MOVES,
+    ),
+    (
+        "put",
+        "/api/v1/order-states/{id}/transitions",
+        ORDER_STATE_SENT_MOVES,
+    ),
+    ("get", "/api/v1/order-workflow", "/api/v1/order-workflow"),
+    (
+        "get",
+        "/api/v1/products/{id}/tiers",
+        "/api/v1/products/{product}/tiers",
+    ),
+    (
+        "put",
+        "/api/v1/products/{id}/tiers",
+        "/api/v1/products/{product}/tiers",
+    ),
+    ("post", "/api/v1/durations", "/api/v1/durations"),
+    ("get", "/api/v1/durations", "/api/v1/durations?count=true"),
+    (
+        "get",
+        "/api/v1/durations/{id}",
+        "/api/v1/durations/{duration}",
+    ),
+    (
+        "patch",
+        "/api/v1/durations/{id}",
+        "/api/v1/durations/{duration}",
+    ),
+    (
+        "delete",
+        "/api/v1/durations/{id}",
+        "/api/v1/durations/{duration}",
+    ),
+    ("post", "/api/v1/pricing/quote", "/api/v1/pricing/quote"),
     ("post", "/api/v1/activities", "/api/v1/activities"),
     ("get", "/api/v1/activities", "/api/v1/activities?count=true"),
     (
@@ -304,6 +354,31 @@ const PROBES: &[(&str, &str, &str)] = &[
         "/api/v1/dashboards/pipeline",
         "/api/v1/dashboards/pipeline?from=2020-01-01&to=2030-01-01",
     ),
+    ("post", "/api/v1/orders", "/api/v1/orders"),
+    ("get", "/api/v1/orders", "/api/v1/orders?count=true"),
+    ("get", "/api/v1/orders/{id}", "/api/v1/orders/{order}"),
+    ("patch", "/api/v1/orders/{id}", "/api/v1/orders/{order}"),
+    ("delete", "/api/v1/orders/{id}", "/api/v1/orders/{order}"),
+    (
+        "put",
+        "/api/v1/orders/{id}/items",
+        "/api/v1/orders/{order}/items",
+    ),
+    (
+        "post",
+        "/api/v1/orders/{id}/transitions",
+        "/api/v1/orders/{order}/transitions",
+    ),
+    (
+        "post",
+        "/api/v1/orders/{id}/reopen",
+        "/api/v1/orders/{order}/reopen",
+    ),
+    (
+        "get",
+        "/api/v1/orders/{id}/history",
+        "/api/v1/orders/{order}/history",
+    ),
     ("post", "/api/v1/contracts", "/api/v1/contracts"),
     (
         "get",
@@ -341,6 +416,12 @@ const PROBES: &[(&str, &str, &str)] = &[
         "/api/v1/dashboards/contracts?from=2020-01-01&to=2030-01-01",
     ),
 ];
+
+/// The migration's default order type `main` and state `sent`.
+const ORDER_TYPE_MAIN: &str = "/api/v1/order-types/01a24dcc-d800-7241-9050-000000000000";
+const ORDER_STATE_SENT: &str = "/api/v1/order-states/01a24dcc-d804-7241-9050-000000000000";
+const ORDER_STATE_SENT_MOVES: &str =
+    "/api/v1/order-states/01a24dcc-d804-7241-9050-000000000000/transitions";
 
 pub(crate) struct Secret {
     /// Placeholder → id.
@@ -416,6 +497,26 @@ pub(crate) async fn secret_world(app: &App) -> Secret {
         json!({"name": "Public Product", "active": false}),
     )
     .await;
+    // The catalogue is shared: its durations and tiers are no secret, but no outsider
+    // may change them.
+    let duration = created(
+        app,
+        a,
+        "/api/v1/durations",
+        json!({"months": 12, "name": "Public year"}),
+    )
+    .await;
+    let tiers = json!({"period": "month", "currency": "EUR",
+                       "tiers": [{"min_quantity": 1, "price_per_unit": "5"}]});
+    let r = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/products/{}/tiers", product["id"].as_str().unwrap()),
+            a,
+            Some(tiers),
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.body);
     let distributor = created(
         app,
         a,
@@ -459,6 +560,13 @@ pub(crate) async fn secret_world(app: &App) -> Secret {
         json!({"partner_id": partner["id"]}),
     )
     .await;
+    let order = created(
+        app,
+        t,
+        "/api/v1/orders",
+        json!({"currency": "EUR", "account_id": acct["id"], "description": "Secret order"}),
+    )
+    .await;
     let token = created(app, t, "/api/v1/tokens", json!({"name": "secret token"})).await;
     // A contract of the secret account, registered by the secret partner, the other
     // rep's.
@@ -481,9 +589,11 @@ pub(crate) async fn secret_world(app: &App) -> Secret {
         ("task", id(&task)),
         ("dist", id(&dist)),
         ("product", id(&product)),
+        ("duration", id(&duration)),
         ("distributor", id(&distributor)),
         ("partner", id(&partner)),
         ("token", id(&token)),
+        ("order", id(&order)),
         ("user", app.other_rep.user.id.to_string()),
         ("contract", id(&contract)),
     ];
@@ -493,7 +603,7 @@ pub(crate) async fn secret_world(app: &App) -> Secret {
         .collect();
     markers.extend(
         ids.iter()
-            .filter(|(n, _)| *n != "product")
+            .filter(|(n, _)| *n != "product" && *n != "duration")
             .map(|(_, v)| v.to_lowercase()),
     );
     Secret { ids, markers }
@@ -509,11 +619,16 @@ pub(crate) async fn snapshot(app: &App) -> Vec<i64> {
         "SELECT sum(version) FROM contacts",
         "SELECT sum(version) FROM activities",
         "SELECT sum(version) FROM distributions",
+        "SELECT count(*) FROM orders",
+        "SELECT sum(version) FROM orders",
         "SELECT count(*) FROM account_contacts",
         "SELECT count(*) FROM account_reps",
         "SELECT count(*) FROM api_tokens WHERE revoked_at IS NULL",
         "SELECT count(*) FROM users WHERE enabled = TRUE",
         "SELECT count(*) FROM distributor_partners WHERE active = TRUE",
+        "SELECT sum(version) FROM products",
+        "SELECT sum(version) FROM durations",
+        "SELECT count(*) FROM price_tiers",
         "SELECT sum(version) FROM contracts",
         "SELECT count(*) FROM contract_status_history",
     ] {
@@ -576,7 +691,11 @@ both_engines! {
                 }
                 // Calls on a secret record are refused; nothing else is ever allowed to
                 // touch the secret world either (checked below).
-                if route.contains("{id}") && !route.starts_with("/api/v1/products/") && r.status.is_success() {
+                let catalogue = route.starts_with("/api/v1/products/")
+                    || route.starts_with("/api/v1/durations/")
+                    || route.starts_with("/api/v1/order-types/")
+                    || route.starts_with("/api/v1/order-states/");
+                if route.contains("{id}") && !catalogue && r.status.is_success() {
                     leaks.push(format!("{role} {method} {route}: answered {} on a record outside its scope", r.status));
                 }
             }
@@ -587,7 +706,7 @@ both_engines! {
 
         // The roles that see everything do see the secret world through the same calls.
         for token in [&app.admin.token, &app.restricted_admin.token, &app.manager.token, &app.viewer.token] {
-            for template in ["/api/v1/accounts/{acct}", "/api/v1/leads?q=secret", "/api/v1/distributions/trace?lot=LOTX9",
+            for template in ["/api/v1/accounts/{acct}", "/api/v1/leads?q=secret", "/api/v1/orders/{order}", "/api/v1/distributions/trace?lot=LOTX9",
                              "/api/v1/dashboards/sales?from=2026-01-01&to=2026-04-01"] {
                 let r = app.get(&secret.uri(template), token).await;
                 assert_eq!(r.status, StatusCode::OK, "{template}: {}", r.body);
@@ -706,6 +825,20 @@ const INSIDE: &[(&str, &str, &str, [u16; 8])] = &[
     ("post", "/api/v1/leads/{arch_lead}/restore", "",                                   [Y, Y, Y, Y, Y, Y, N, F]),
     ("delete", "/api/v1/leads/{doomed_lead}", "",                                       [Y, F, F, F, F, F, N, F]),
     ("get", "/api/v1/pipeline", "",                                                     [Y, Y, Y, Y, Y, Y, F, Y]),
+    // Orders: written by whoever works leads (partners and distributors for their
+    // organisation); moved also by fulfillers, who see the orders in fulfilment;
+    // reopened by admins; deleted by the admin.
+    ("post", "/api/v1/orders", r#"{"currency": "EUR", "description": "Made by {role}"}"#, [Y, Y, Y, Y, Y, Y, F, F]),
+    ("get", "/api/v1/orders?count=true", "",                                            [Y, Y, Y, Y, Y, Y, Y, Y]),
+    ("get", "/api/v1/orders/{order}", "",                                               [Y, Y, Y, Y, Y, Y, N, Y]),
+    ("get", "/api/v1/orders/{order}/history", "",                                       [Y, Y, Y, Y, Y, Y, N, Y]),
+    ("patch", "/api/v1/orders/{order}", r#"{"description": "Changed by {role}"}"#,      [Y, Y, Y, Y, Y, Y, N, F]),
+    ("put", "/api/v1/orders/{order}/items", r#"{"items": []}"#,                         [Y, Y, Y, Y, Y, Y, N, F]),
+    ("post", "/api/v1/orders/{order}/transitions", r#"{"to": "sent"}"#,                 [Y, Y, Y, Y, Y, Y, N, F]),
+    ("post", "/api/v1/orders/{fulfil_order}/transitions", r#"{"to": "fulfilled"}"#,     [Y, Y, Y, Y, Y, Y, Y, F]),
+    ("post", "/api/v1/orders/{final_order}/reopen", r#"{"reason": "Reopened by {role}"}"#,
+                                                                                        [Y, Y, F, F, F, F, N, F]),
+    ("delete", "/api/v1/orders/{doomed_order}", "",                                     [Y, F, F, F, F, F, N, F]),
     ("get", "/api/v1/dashboards/pipeline?from=2020-01-01&to=2030-01-01", "",            [Y, Y, Y, Y, Y, Y, Y, Y]),
     // Settings and products.
     ("get", "/api/v1/settings", "",                                                     [Y, Y, Y, Y, Y, Y, Y, Y]),
@@ -715,6 +848,31 @@ const INSIDE: &[(&str, &str, &str, [u16; 8])] = &[
     ("get", "/api/v1/products/{product}", "",                                           [Y, Y, Y, Y, Y, Y, Y, Y]),
     ("patch", "/api/v1/products/{product}", r#"{"description": "Changed"}"#,            [Y, Y, Y, F, F, F, F, F]),
     ("delete", "/api/v1/products/{doomed_product}", "",                                 [Y, Y, F, F, F, F, F, F]),
+    // Order configuration: everyone reads; administrators write (each row its own records).
+    ("post", "/api/v1/order-types", r#"{"key": "made-{role}", "name": "Made by {role}"}"#, [Y, Y, F, F, F, F, F, F]),
+    ("get", "/api/v1/order-types?count=true", "",                                       [Y, Y, Y, Y, Y, Y, Y, Y]),
+    ("get", "/api/v1/order-types/{order_type}", "",                                     [Y, Y, Y, Y, Y, Y, Y, Y]),
+    ("patch", "/api/v1/order-types/{order_type}", r#"{"description": "Changed"}"#,      [Y, Y, F, F, F, F, F, F]),
+    ("delete", "/api/v1/order-types/{doomed_order_type}", "",                           [Y, Y, F, F, F, F, F, F]),
+    ("post", "/api/v1/order-states", r#"{"key": "made-{role}", "name": "Made by {role}"}"#, [Y, Y, F, F, F, F, F, F]),
+    ("get", "/api/v1/order-states?count=true", "",                                      [Y, Y, Y, Y, Y, Y, Y, Y]),
+    ("get", "/api/v1/order-states/{order_state}", "",                                   [Y, Y, Y, Y, Y, Y, Y, Y]),
+    ("patch", "/api/v1/order-states/{order_state}", r#"{"description": "Changed"}"#,    [Y, Y, F, F, F, F, F, F]),
+    ("get", "/api/v1/order-states/{order_state}/transitions", "",                       [Y, Y, Y, Y, Y, Y, Y, Y]),
+    ("put", "/api/v1/order-states/{order_state}/transitions", r#"{"to": ["cancelled"]}"#, [Y, Y, F, F, F, F, F, F]),
+    ("delete", "/api/v1/order-states/{doomed_order_state}", "",                         [Y, Y, F, F, F, F, F, F]),
+    ("get", "/api/v1/order-workflow", "",                                               [Y, Y, Y, Y, Y, Y, Y, Y]),
+    // The catalogue's prices: read by everyone signed in, written as products are.
+    ("get", "/api/v1/products/{product}/tiers", "",                                     [Y, Y, Y, Y, Y, Y, Y, Y]),
+    ("put", "/api/v1/products/{product}/tiers", r#"{"period": "month", "currency": "EUR", "tiers": [{"min_quantity": 1, "price_per_unit": "5"}]}"#,
+                                                                                        [Y, Y, Y, F, F, F, F, F]),
+    ("post", "/api/v1/durations", r#"{"months": {free_months}, "name": "Made by {role}"}"#, [Y, Y, Y, F, F, F, F, F]),
+    ("get", "/api/v1/durations?count=true", "",                                         [Y, Y, Y, Y, Y, Y, Y, Y]),
+    ("get", "/api/v1/durations/{duration}", "",                                         [Y, Y, Y, Y, Y, Y, Y, Y]),
+    ("patch", "/api/v1/durations/{duration}", r#"{"name": "Changed by {role}"}"#,       [Y, Y, Y, F, F, F, F, F]),
+    ("delete", "/api/v1/durations/{doomed_duration}", "",                               [Y, Y, F, F, F, F, F, F]),
+    ("post", "/api/v1/pricing/quote", r#"{"product_id": "{priced_product}", "quantity": 2, "duration_id": "{duration}"}"#,
+                                                                                        [Y, Y, Y, Y, Y, Y, Y, Y]),
     // Activities: logged by whoever works leads (a note only by whoever writes notes);
     // changed by their author, their assignee or an admin.
     ("post", "/api/v1/activities", r#"{"kind": "task", "subject": "Made by {role}", "account_id": "{acct}"}"#,
@@ -978,6 +1136,23 @@ async fn world(app: &App, role: &'static str, helpers: &[(&'static str, String)]
         }
         ids.push((key, id));
     }
+    // Orders on the account: one to read and change, one in fulfilment, one final, one
+    // to delete (a distributor's for the partner it manages).
+    for (key, moves) in [
+        ("order", &[][..]),
+        ("fulfil_order", &["sent", "in_fulfillment"][..]),
+        ("final_order", &["sent", "in_fulfillment", "fulfilled"][..]),
+        ("doomed_order", &[][..]),
+    ] {
+        let body =
+            json!({"currency": "EUR", "account_id": acct, "description": format!("{key} {role}")});
+        let id = made(app, maker, "/api/v1/orders", body).await;
+        for to in moves {
+            let uri = format!("/api/v1/orders/{id}/transitions");
+            created(app, admin, &uri, json!({"to": to})).await;
+        }
+        ids.push((key, id));
+    }
     // Notes: another user's, and the caller's own (written in its name by an admin when
     // its role writes none).
     let notes = format!("{ACCOUNTS}/{acct}/notes");
@@ -1037,6 +1212,23 @@ async fn world(app: &App, role: &'static str, helpers: &[(&'static str, String)]
         let body = json!({"name": format!("{key} {role}"), "active": false});
         ids.push((key, made(app, admin, "/api/v1/products", body).await));
     }
+    for (key, uri) in [
+        ("order_type", "/api/v1/order-types"),
+        ("doomed_order_type", "/api/v1/order-types"),
+        ("order_state", "/api/v1/order-states"),
+        ("doomed_order_state", "/api/v1/order-states"),
+    ] {
+        let name = format!("{key} {role}");
+        let body = json!({"key": name.replace(' ', "-"), "name": name});
+        ids.push((key, made(app, admin, uri, body).await));
+    }
+    // Durations: months unique per role (100 + 10 × its column), one kept free to create.
+    let base = 100 + 10 * ROLES.iter().position(|r| *r == role).unwrap_or(0) as i64;
+    for (key, months) in [("duration", base), ("doomed_duration", base + 1)] {
+        let body = json!({"months": months, "name": format!("{key} {role}")});
+        ids.push((key, made(app, admin, "/api/v1/durations", body).await));
+    }
+    ids.push(("free_months", (base + 2).to_string()));
     ids.push((
         "token",
         made(app, &token, "/api/v1/tokens", json!({"name": "own"})).await,
@@ -1083,6 +1275,9 @@ both_engines! {
                                    ("helper_rep", Role::Rep, "helper@example.com")] {
             helpers.push((key, make_user(&app.store, role, email, None).await.user.id.to_string()));
         }
+        // The one active product every role quotes (a list price; the active cap is 3).
+        let priced = json!({"name": "Priced", "unit_price": "10", "currency": "EUR"});
+        helpers.push(("priced_product", made(&app, &app.admin.token, "/api/v1/products", priced).await));
         let mut worlds = Vec::new();
         for role in ROLES {
             worlds.push(world(&app, role, &helpers).await);

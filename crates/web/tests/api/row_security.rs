@@ -105,6 +105,30 @@ async fn fixture(app: &App) -> Vec<(Role, Actor)> {
             json!({"ship_date": "2026-02-03", "sku": "S1", "quantity": 2, "customer_id": account}),
         )
         .await;
+        made(
+            app,
+            token,
+            "/api/v1/orders",
+            json!({"currency": "EUR", "account_id": account}),
+        )
+        .await;
+    }
+    // An order in fulfilment, which fulfillers see.
+    let fulfilling = made(
+        app,
+        &app.other_rep.token,
+        "/api/v1/orders",
+        json!({"currency": "EUR", "account_id": other_acct}),
+    )
+    .await;
+    for to in ["sent", "in_fulfillment"] {
+        made(
+            app,
+            admin,
+            &format!("/api/v1/orders/{fulfilling}/transitions"),
+            json!({"to": to}),
+        )
+        .await;
     }
     // A rep's loose contact, and a lead registered by the partner for itself.
     made(
@@ -142,6 +166,13 @@ async fn fixture(app: &App) -> Vec<(Role, Actor)> {
         &partner_user.token,
         "/api/v1/leads",
         json!({"title": "Registered"}),
+    )
+    .await;
+    made(
+        app,
+        &partner_user.token,
+        "/api/v1/orders",
+        json!({"currency": "EUR"}),
     )
     .await;
 
@@ -209,6 +240,7 @@ async fn unfiltered_reads_acting_as_a_user_return_exactly_their_scope() {
             ("leads", scope::leads_visible(actor)),
             ("activities", scope::activities_visible(actor)),
             ("distributions", scope::distributions_visible(actor)),
+            ("orders", scope::orders_visible(actor)),
         ] {
             let all = ids(&app, unfiltered(table)).await;
             let by_scope = ids(&app, scoped(table, condition)).await;

@@ -102,6 +102,20 @@ const PROBES: &[Probe] = &[
     ("get", "/admin/settings", "/admin/settings", &[]),
     ("post", "/admin/settings", "/admin/settings", &[("active_product_cap", "1")]),
     ("get", "/admin/audit", "/admin/audit", &[]),
+    // Order configuration: the migration's default type and state stand for the records.
+    ("get", "/admin/order-types", "/admin/order-types", &[]),
+    ("get", "/admin/order-types/new", "/admin/order-types/new", &[]),
+    ("post", "/admin/order-types/new", "/admin/order-types/new", &[("key", "probe"), ("name", "Probe")]),
+    ("get", "/admin/order-types/{id}", "/admin/order-types/01a24dcc-d800-7241-9050-000000000000", &[]),
+    ("post", "/admin/order-types/{id}", "/admin/order-types/01a24dcc-d800-7241-9050-000000000000", &[("key", "main"), ("name", "Taken over")]),
+    ("post", "/admin/order-types/{id}/delete", "/admin/order-types/01a24dcc-d800-7241-9050-000000000000/delete", &[]),
+    ("get", "/admin/order-states", "/admin/order-states", &[]),
+    ("post", "/admin/order-states/{id}/transitions", "/admin/order-states/01a24dcc-d804-7241-9050-000000000000/transitions", &[("to", "created")]),
+    ("get", "/admin/order-states/new", "/admin/order-states/new", &[]),
+    ("post", "/admin/order-states/new", "/admin/order-states/new", &[("key", "probe"), ("name", "Probe")]),
+    ("get", "/admin/order-states/{id}", "/admin/order-states/01a24dcc-d804-7241-9050-000000000000", &[]),
+    ("post", "/admin/order-states/{id}", "/admin/order-states/01a24dcc-d804-7241-9050-000000000000", &[("key", "sent"), ("name", "Taken over")]),
+    ("post", "/admin/order-states/{id}/delete", "/admin/order-states/01a24dcc-d804-7241-9050-000000000000/delete", &[]),
 ];
 
 /// What must never reach an outsider's page. The API matrix's markers, less the bare

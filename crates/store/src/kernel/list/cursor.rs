@@ -24,11 +24,8 @@ pub(super) struct SortKey {
 
 impl SortKey {
     fn of(field: Field, desc: bool) -> Self {
-        // SQLite keeps decimals as text, which would sort "10" before "9"; a cast to
-        // NUMERIC compares numbers there (and the cursor's bound value, given NUMERIC
-        // affinity by the comparison, too) and changes nothing on PostgreSQL.
         let expr = match field.kind {
-            Kind::Decimal => format!("CAST({} AS NUMERIC)", field.column),
+            Kind::Decimal => format!("CAST({} AS DOUBLE PRECISION)", field.column),
             _ => field.column.to_owned(),
         };
         Self {
@@ -196,12 +193,14 @@ pub(super) fn after_cursor(keys: &[SortKey], values: &[Value]) -> SqlBuf {
             buf.append(after_cursor(rest, &values[1..]));
         }
     } else {
-        buf.push(&format!("{col} {op} ")).bind(value.clone());
+        buf.push(&format!("{col} {op} "));
+        bind_key(&mut buf, key, value);
         if key.nullable {
             buf.push(&format!(" OR {col} IS NULL"));
         }
         if !rest.is_empty() {
-            buf.push(&format!(" OR ({col} = ")).bind(value.clone());
+            buf.push(&format!(" OR ({col} = "));
+            bind_key(&mut buf, key, value);
             buf.push(" AND ");
             buf.append(after_cursor(rest, &values[1..]));
             buf.push(")");
@@ -209,6 +208,18 @@ pub(super) fn after_cursor(keys: &[SortKey], values: &[Value]) -> SqlBuf {
     }
     buf.push(")");
     buf
+}
+
+/// A cursor's value as its key is compared: a decimal is cast like its column (the
+/// inner cast types the parameter on PostgreSQL, and turns SQLite's text into a number).
+fn bind_key(buf: &mut SqlBuf, key: &SortKey, value: &Value) {
+    if key.kind == Kind::Decimal {
+        buf.push("CAST(CAST(")
+            .bind(value.clone())
+            .push(" AS NUMERIC) AS DOUBLE PRECISION)");
+    } else {
+        buf.bind(value.clone());
+    }
 }
 
 pub(super) fn order_by(keys: &[SortKey]) -> String {

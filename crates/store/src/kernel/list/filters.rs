@@ -19,8 +19,8 @@ pub(super) fn parse_value(kind: Kind, s: &str) -> Option<Value> {
         Kind::Date => Value::Date(rapport_domain::validation::strict_date(s)?),
         // Int columns are INTEGER (32-bit): a wider value would fail to bind on PostgreSQL.
         Kind::Int => Value::Int(i64::from(s.parse::<i32>().ok()?)),
-        Kind::Decimal => Value::Decimal(s.parse::<rust_decimal::Decimal>().ok()?),
         // Exactly the document's boolean.
+        Kind::Decimal => Value::Decimal(rapport_domain::money::parse_amount(s).ok()?),
         Kind::Bool => Value::Bool(match s {
             "true" => true,
             "false" => false,
@@ -116,8 +116,8 @@ pub(super) fn filter_conditions(
                     Kind::Timestamp => "an RFC 3339 time or a YYYY-MM-DD date",
                     Kind::Date => "a YYYY-MM-DD date",
                     Kind::Int => "a 32-bit integer",
-                    Kind::Decimal => "a decimal number",
                     Kind::Bool => "true or false",
+                    Kind::Decimal => "a decimal number",
                     Kind::Text => "text",
                     Kind::Choice(set) => {
                         return filter_error(

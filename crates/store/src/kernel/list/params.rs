@@ -102,8 +102,8 @@ pub enum Kind {
     Date,
     Int,
     Bool,
-    /// An exact amount (NUMERIC on PostgreSQL, decimal text on SQLite): sorted and
-    /// compared as a number on both engines, never as text.
+    /// An exact decimal (a total), for sorting: SQLite keeps decimals as text, so both
+    /// engines compare it as a number (`DOUBLE PRECISION`, ties broken by the id).
     Decimal,
     /// One of a set of names, read as the write reads them (aliases and seed spellings
     /// included) and compared as stored; an unknown name is a 400 naming the filter.
@@ -122,6 +122,7 @@ pub enum Choice {
     Channel,
     DistributionSource,
     ContractStatus,
+    OrderPriority,
 }
 
 impl Choice {
@@ -140,6 +141,7 @@ impl Choice {
             Choice::Channel => of(written, rapport_domain::activity::Channel::as_str),
             Choice::DistributionSource => of(written, rapport_domain::distribution::Source::as_str),
             Choice::ContractStatus => of(written, rapport_domain::contract::ContractStatus::as_str),
+            Choice::OrderPriority => of(written, rapport_domain::order::Priority::as_str),
         }
     }
 
@@ -155,6 +157,7 @@ impl Choice {
             Choice::Channel => rapport_domain::activity::Channel::accepted(),
             Choice::DistributionSource => rapport_domain::distribution::Source::accepted(),
             Choice::ContractStatus => rapport_domain::contract::ContractStatus::accepted(),
+            Choice::OrderPriority => rapport_domain::order::Priority::accepted(),
         }
     }
 }

@@ -14,6 +14,7 @@ use rapport_domain::contact::ContactKind;
 use rapport_domain::contract::ContractStatus;
 use rapport_domain::distribution::Source;
 use rapport_domain::lead::LeadStatus;
+use rapport_domain::order::Priority;
 use rapport_domain::order_config::Stamp;
 use rapport_domain::pricing::Period;
 
@@ -119,6 +120,7 @@ named!(
     LeadStatus,
     Period,
     Stamp,
+    Priority,
     ContractStatus,
 );
 

@@ -42,12 +42,13 @@ pub trait Record: Serialize + Clone + Send + 'static {
 /// each read and written through [`Column`] under its own name, then the columns the
 /// store derives from the record (search words, keys), written but never read back.
 /// Listing every field is what makes `from_row` compile, so none can be forgotten;
-/// `unstored` fields are computed from the others by `after_read`.
+/// `unstored` fields are computed from the others by `after_read`. A field whose name
+/// is not its column's (`r#type as "type"`: a Rust keyword) names the column after `as`.
 #[macro_export]
 macro_rules! record {
     (
         $ty:ty, entity = $entity:expr, table = $table:literal,
-        fields { $($field:ident),* $(,)? }
+        fields { $($field:ident $(as $column_name:literal)?),* $(,)? }
         $(, unstored { $($unstored:ident),* $(,)? })?
         $(, derived { $($column:literal => $derive:expr),* $(,)? })?
         $(, after_read = $after:expr)?
@@ -69,7 +70,7 @@ macro_rules! record {
             const ENTITY: &'static str = $entity;
             const TABLE: &'static str = $table;
             const COLUMNS: &'static [&'static str] =
-                &[$(stringify!($field),)* $($($column,)*)?];
+                &[$($crate::__record_column!($field $($column_name)?),)* $($($column,)*)?];
 
             fn values(&self) -> Vec<rapport_db::Value> {
                 vec![
@@ -81,7 +82,10 @@ macro_rules! record {
             fn from_row(r: &rapport_db::Row) -> Result<Self, $crate::StoreError> {
                 #[allow(unused_mut)]
                 let mut record = Self {
-                    $($field: $crate::kernel::record::Column::read(r, stringify!($field))?,)*
+                    $($field: $crate::kernel::record::Column::read(
+                        r,
+                        $crate::__record_column!($field $($column_name)?),
+                    )?,)*
                     $($($unstored: Default::default(),)*)?
                 };
                 $(($after)(&mut record);)?
@@ -111,6 +115,18 @@ macro_rules! record {
                 self.updated_by = by;
             }
         }
+    };
+}
+
+/// The column of a field in [`record!`]: its name, or the one given after `as`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __record_column {
+    ($field:ident) => {
+        stringify!($field)
+    };
+    ($field:ident $column:literal) => {
+        $column
     };
 }
 

@@ -42,7 +42,8 @@ pub async fn create_product(
     created(format!("/api/v1/products/{}", p.id), p)
 }
 
-/// Lists products, by name. Filters: `active`, `sku`, `legacy_id`, `created_after`/`_before`.
+/// Lists products, by name. Filters: `active`, `sku`, `type`, `category`, `unit`, `currency`,
+/// `legacy_id`, `created_after`/`_before`.
 #[utoipa::path(get, path = "/api/v1/products", tag = "products",
     responses((status = 200, description = "A page of products", body = ProductPage)))]
 pub async fn list_products(

@@ -1,5 +1,6 @@
-//! The admin pages' frame: the sub-navigation (Users, Partners, Tokens, Settings, Audit
-//! log) with the current page marked, inside the shell under the Admin section.
+//! The admin pages' frame: the sub-navigation (Users, Partners, Tokens, Settings, Order
+//! types, Order states, Audit log) with the current page marked, inside the shell under
+//! the Admin section.
 
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -14,14 +15,18 @@ pub enum Tab {
     Partners,
     Tokens,
     Settings,
+    OrderTypes,
+    OrderStates,
     Audit,
 }
 
-const TABS: [(Tab, &str, &str); 5] = [
+const TABS: [(Tab, &str, &str); 7] = [
     (Tab::Users, "/admin/users", "Users"),
     (Tab::Partners, "/admin/partners", "Partners"),
     (Tab::Tokens, "/tokens", "Tokens"),
     (Tab::Settings, "/admin/settings", "Settings"),
+    (Tab::OrderTypes, "/admin/order-types", "Order types"),
+    (Tab::OrderStates, "/admin/order-states", "Order states"),
     (Tab::Audit, "/admin/audit", "Audit log"),
 ];
 
