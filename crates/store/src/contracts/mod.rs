@@ -8,3 +8,5 @@ pub mod contracts;
 pub mod expiry;
 pub(crate) mod gone;
 pub mod history;
+pub mod moves;
+pub mod renew;

@@ -431,3 +431,178 @@ both_engines! {
         assert_eq!(audit.len(), 2, "create, account gone");
     }
 }
+
+/// Moves `order` through `states` as `token`, asserting each move.
+async fn walk(app: &App, token: &str, order: &str, states: &[&str]) -> Value {
+    let mut last = Value::Null;
+    for to in states {
+        let r = app
+            .post(
+                &format!("/api/v1/orders/{order}/transitions"),
+                token,
+                json!({"to": to}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "to {to}: {}", r.body);
+        last = r.body;
+    }
+    last
+}
+
+/// The contracts opened by `order`, as the admin lists them.
+async fn of_order(app: &App, order: &str) -> Vec<Value> {
+    let r = app
+        .get(
+            &format!("/api/v1/contracts?order_id={order}"),
+            &app.admin.token,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    r.body["data"].as_array().cloned().unwrap_or_default()
+}
+
+const TO_FULFILLED: [&str; 3] = ["sent", "in_fulfillment", "fulfilled"];
+
+both_engines! {
+    async fn fulfilling_an_order_opens_its_contract_in_the_same_transaction(db) {
+        let app = App::start(db).await;
+        let cat = crate::orders::catalogue(&app).await;
+        let t = app.rep.token.clone();
+        let acct = app.account(&t, json!({"name": "Fulfilled customer"})).await;
+        let partner = app.account(&app.admin.token, json!({"name": "Fulfilling partner", "kind": "partner"})).await;
+        // Three lines: 12 months, 24 months, and a list-priced one without a duration.
+        let o = crate::orders::order(&app, &app.admin.token, json!({"account_id": acct["id"], "partner_id": partner["id"],
+            "owner_id": app.rep.user.id, "billing_provider": "pennylane", "items": [
+                {"product_id": cat.monthly, "quantity": 2, "duration_id": cat.year},
+                {"product_id": cat.both, "quantity": 1, "duration_id": cat.two_years},
+                {"product_id": cat.listed, "quantity": 1}]})).await;
+        let oid = id(&o);
+
+        // An order whose lines carry no duration cannot be fulfilled: 409 on items, and
+        // neither the move nor a contract is written.
+        let bare = crate::orders::order(&app, &t, json!({"items": [{"product_id": cat.listed, "quantity": 1}]})).await;
+        walk(&app, &t, &id(&bare), &["sent", "in_fulfillment"]).await;
+        let history = app.count("SELECT count(*) FROM order_state_history").await;
+        let r = app.post(&format!("/api/v1/orders/{}/transitions", id(&bare)), &t, json!({"to": "fulfilled"})).await.problem(StatusCode::CONFLICT);
+        assert_eq!(r.body["errors"][0]["field"], "items", "{}", r.body);
+        assert_eq!(app.count("SELECT count(*) FROM order_state_history").await, history);
+        assert_eq!(app.count("SELECT count(*) FROM contracts").await, 0);
+        let still = app.get(&format!("/api/v1/orders/{}", id(&bare)), &t).await;
+        assert!(still.body["fulfilled_at"].is_null());
+        // Moves that open nothing open nothing.
+        walk(&app, &t, &oid, &["sent", "in_fulfillment"]).await;
+        assert_eq!(app.count("SELECT count(*) FROM contracts").await, 0);
+
+        // Fulfilled (by a fulfiller, who sees no contracts): one contract, 24 months.
+        let f = make_user(&app.store, Role::Fulfiller, "ful@example.com", None).await;
+        let done = walk(&app, &f.token, &oid, &["fulfilled"]).await;
+        let opened = of_order(&app, &oid).await;
+        assert_eq!(opened.len(), 1);
+        let k = &opened[0];
+        let activation = today();
+        let expiration = activation.checked_add_months(chrono::Months::new(24)).unwrap();
+        assert_eq!(k["activation_date"], activation.to_string());
+        assert_eq!(k["expiration_date"], expiration.to_string());
+        assert_eq!(k["total_value"], done["total"]);
+        assert_ne!(k["total_value"], "0.00");
+        assert_eq!(k["currency"], done["currency"]);
+        assert_eq!(k["account_id"], acct["id"]);
+        assert_eq!(k["partner_id"], partner["id"]);
+        assert_eq!(k["owner_id"], json!(app.rep.user.id));
+        assert_eq!(k["billing_provider"], "pennylane");
+        assert_eq!(k["status"], "active");
+        assert!(k["renewed_from_id"].is_null());
+        assert!(k["contract_number"].as_str().unwrap().starts_with("CTR-"));
+        assert_eq!(history_len(&app, &id(k)).await, 1);
+        // The rep sees it (their account); the fulfiller does not.
+        assert_eq!(app.get(&format!("/api/v1/contracts/{}", id(k)), &t).await.status, StatusCode::OK);
+        app.get(&format!("/api/v1/contracts/{}", id(k)), &f.token).await.problem(StatusCode::NOT_FOUND);
+        // Reopened and fulfilled again: still the one contract.
+        let r = app.post(&format!("/api/v1/orders/{oid}/reopen"), &app.admin.token, json!({"reason": "wrong address"})).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        walk(&app, &app.admin.token, &oid, &["fulfilled"]).await;
+        assert_eq!(of_order(&app, &oid).await.len(), 1);
+        assert_eq!(app.count("SELECT count(*) FROM contracts").await, 1);
+    }
+
+    async fn renewals_make_a_chain_one_at_a_time(db) {
+        let app = App::start(db).await;
+        let cat = crate::orders::catalogue(&app).await;
+        let t = app.admin.token.clone();
+        let acct = app.account(&t, json!({"name": "Renewing customer"})).await;
+        let items = json!([
+            {"product_id": cat.monthly, "quantity": 3, "duration_id": cat.year},
+            {"product_id": cat.both, "quantity": 1, "duration_id": cat.two_years},
+            {"product_id": cat.listed, "quantity": 2}]);
+        let o = crate::orders::order(&app, &t, json!({"account_id": acct["id"], "tax_rate": "20", "items": items})).await;
+        walk(&app, &t, &id(&o), &TO_FULFILLED).await;
+        let a = of_order(&app, &id(&o)).await.remove(0);
+
+        // Renew: a new order in the initial state, same type and parties, lines copied.
+        let r = app.post(&format!("/api/v1/contracts/{}/renew", id(&a)), &app.manager.token, json!({})).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        let renewal = r.body;
+        assert_eq!(r.headers.get("location").and_then(|v| v.to_str().ok()), Some(format!("/api/v1/orders/{}", id(&renewal)).as_str()));
+        assert_eq!(renewal["renews_contract_id"], a["id"]);
+        assert_eq!(renewal["order_type_id"], o["order_type_id"]);
+        assert_eq!(renewal["state_id"], "01a24dcc-d803-7241-9050-000000000000", "created");
+        assert_eq!(renewal["account_id"], acct["id"]);
+        assert_eq!(renewal["tax_rate"], o["tax_rate"]);
+        let lines = |v: &Value| -> Vec<(Value, Value, Value, Value)> {
+            v["items"].as_array().unwrap().iter()
+                .map(|i| (i["product_id"].clone(), i["quantity"].clone(), i["duration_id"].clone(), i["total"].clone())).collect()
+        };
+        assert_eq!(lines(&renewal), lines(&o), "copied and priced again at the same prices");
+        assert_eq!(renewal["total"], o["total"]);
+        // One renewal at a time.
+        let r = app.post(&format!("/api/v1/contracts/{}/renew", id(&a)), &t, json!({})).await.problem(StatusCode::CONFLICT);
+        assert_eq!(r.body["errors"][0]["field"], "renewed_from_id");
+        // Fulfilled, the renewal opens the next contract of the chain.
+        walk(&app, &t, &id(&renewal), &TO_FULFILLED).await;
+        let b = of_order(&app, &id(&renewal)).await.remove(0);
+        assert_eq!(b["renewed_from_id"], a["id"]);
+        for k in [&a, &b] {
+            let r = app.get(&format!("/api/v1/contracts/{}/chain", id(k)), &t).await;
+            assert_eq!(ids(&r.body), vec![id(&a), id(&b)]);
+        }
+        app.post(&format!("/api/v1/contracts/{}/renew", id(&a)), &t, json!({})).await.problem(StatusCode::CONFLICT);
+
+        // A renewal for another duration: every line takes it.
+        let r = app.post(&format!("/api/v1/contracts/{}/renew", id(&b)), &t, json!({"duration_id": cat.year})).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        assert!(r.body["items"].as_array().unwrap().iter().all(|i| i["duration_id"] == json!(cat.year)), "{}", r.body);
+        // Cancelled, it no longer holds the contract back.
+        walk(&app, &t, &id(&r.body), &["cancelled"]).await;
+        app.post(&format!("/api/v1/contracts/{}/renew", id(&b)), &app.viewer.token, json!({})).await.problem(StatusCode::FORBIDDEN);
+        let fu = make_user(&app.store, Role::Fulfiller, "fr@example.com", None).await;
+        app.post(&format!("/api/v1/contracts/{}/renew", id(&b)), &fu.token, json!({})).await.problem(StatusCode::NOT_FOUND);
+        app.post(&format!("/api/v1/contracts/{}/renew", id(&b)), &t, json!({"duration_id": "nope"})).await.problem(StatusCode::UNPROCESSABLE_ENTITY);
+
+        // Only active or expired contracts renew: a cancelled one is refused, nothing written.
+        assert_eq!(status(&app, &t, &id(&b), json!({"status": "cancelled"})).await.status, StatusCode::OK);
+        let orders = app.count("SELECT count(*) FROM orders").await;
+        let r = app.post(&format!("/api/v1/contracts/{}/renew", id(&b)), &t, json!({})).await.problem(StatusCode::CONFLICT);
+        assert_eq!(r.body["errors"][0]["field"], "status");
+        assert_eq!(app.count("SELECT count(*) FROM orders").await, orders);
+        // A contract made by hand has no order to renew from.
+        let hand = contract(&app, 100, "5", json!({})).await;
+        let r = app.post(&format!("/api/v1/contracts/{}/renew", id(&hand)), &t, json!({})).await.problem(StatusCode::CONFLICT);
+        assert_eq!(r.body["errors"][0]["field"], "order_id");
+        // An expired contract renews.
+        let c = crate::orders::order(&app, &t, json!({"account_id": acct["id"], "items": [{"product_id": cat.listed, "quantity": 1, "duration_id": cat.year}]})).await;
+        walk(&app, &t, &id(&c), &TO_FULFILLED).await;
+        let k = of_order(&app, &id(&c)).await.remove(0);
+        let later = today().checked_add_days(Days::new(400)).unwrap();
+        assert!(rapport_store::contracts::expiry::sweep(&app.store, later).await.unwrap() >= 1);
+        let r = app.get(&format!("/api/v1/contracts/{}", id(&k)), &t).await;
+        assert_eq!(r.body["status"], "expired");
+        let r = app.post(&format!("/api/v1/contracts/{}/renew", id(&k)), &app.rep.token, json!({})).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "the rep does not see the admin's customer");
+        let r = app.post(&format!("/api/v1/contracts/{}/renew", id(&k)), &t, json!({})).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+}
+
+async fn history_len(app: &App, k: &str) -> usize {
+    history(app, k).await.len()
+}

@@ -411,6 +411,11 @@ const PROBES: &[(&str, &str, &str)] = &[
         "/api/v1/contracts/{contract}/chain",
     ),
     (
+        "post",
+        "/api/v1/contracts/{id}/renew",
+        "/api/v1/contracts/{contract}/renew",
+    ),
+    (
         "get",
         "/api/v1/dashboards/contracts",
         "/api/v1/dashboards/contracts?from=2020-01-01&to=2030-01-01",
@@ -912,6 +917,8 @@ const INSIDE: &[(&str, &str, &str, [u16; 8])] = &[
     ("get", "/api/v1/contracts/{contract}/chain", "",                                   [Y, Y, Y, Y, Y, Y, N, Y]),
     ("post", "/api/v1/contracts/{ending_contract}/status", r#"{"status": "lost", "reason": "By {role}"}"#,
                                                                                         [Y, Y, Y, Y, F, F, N, F]),
+    // A renewal is an order: every role that creates orders renews what it sees.
+    ("post", "/api/v1/contracts/{fulfilled_contract}/renew", "{}",                      [Y, Y, Y, Y, Y, Y, N, F]),
     ("get", "/api/v1/dashboards/contracts?from=2020-01-01&to=2030-01-01", "",           [Y, Y, Y, Y, Y, Y, Y, Y]),
     // The audit log, and what any client may call.
     ("get", "/api/v1/audit", "",                                                        [Y, Y, F, F, F, F, F, F]),
@@ -947,6 +954,15 @@ fn route_of(method: &str, path: &str) -> Option<(&'static str, &'static str)> {
         })
         .max_by_key(|(_, route)| route.split('/').filter(|p| !p.starts_with('{')).count())
         .copied()
+}
+
+/// The value of a helper placeholder.
+fn helper(helpers: &[(&'static str, String)], name: &str) -> String {
+    helpers
+        .iter()
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_else(|| panic!("no helper {name}"))
 }
 
 /// One role's caller and the records its rows act on, all inside its scope (a
@@ -1144,12 +1160,28 @@ async fn world(app: &App, role: &'static str, helpers: &[(&'static str, String)]
         ("final_order", &["sent", "in_fulfillment", "fulfilled"][..]),
         ("doomed_order", &[][..]),
     ] {
-        let body =
+        let mut body =
             json!({"currency": "EUR", "account_id": acct, "description": format!("{key} {role}")});
+        if key == "fulfil_order" || key == "final_order" {
+            // A line with a duration, so that fulfilling the order opens its contract.
+            body["items"] = json!([{"product_id": helper(helpers, "priced_product"),
+                                    "quantity": 1, "duration_id": helper(helpers, "line_duration")}]);
+        }
         let id = made(app, maker, "/api/v1/orders", body).await;
         for to in moves {
             let uri = format!("/api/v1/orders/{id}/transitions");
             created(app, admin, &uri, json!({"to": to})).await;
+        }
+        if key == "final_order" {
+            // The contract its fulfilment opened, which the renew row renews.
+            let r = app
+                .get(&format!("/api/v1/contracts?order_id={id}"), admin)
+                .await;
+            let contract = r.body["data"][0]["id"]
+                .as_str()
+                .expect("a contract")
+                .to_owned();
+            ids.push(("fulfilled_contract", contract));
         }
         ids.push((key, id));
     }
@@ -1278,6 +1310,8 @@ both_engines! {
         // The one active product every role quotes (a list price; the active cap is 3).
         let priced = json!({"name": "Priced", "unit_price": "10", "currency": "EUR"});
         helpers.push(("priced_product", made(&app, &app.admin.token, "/api/v1/products", priced).await));
+        let year = json!({"months": 12, "name": "One year"});
+        helpers.push(("line_duration", made(&app, &app.admin.token, "/api/v1/durations", year).await));
         let mut worlds = Vec::new();
         for role in ROLES {
             worlds.push(world(&app, role, &helpers).await);

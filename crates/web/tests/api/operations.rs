@@ -47,7 +47,7 @@ async fn exec(app: &App, sql: &'static str) {
 /// area (issue 13); the areas' `router()`s (crates/web/src/routes/<area>/mod.rs) register
 /// them with their OpenAPI paths. Keep in step with them: a route missing from the spec
 /// is an undocumented endpoint.
-pub const ROUTES: [(&str, &str); 125] = [
+pub const ROUTES: [(&str, &str); 126] = [
     ("post", "/api/v1/auth/login"),
     ("post", "/api/v1/auth/logout"),
     ("get", "/api/v1/me"),
@@ -175,6 +175,7 @@ pub const ROUTES: [(&str, &str); 125] = [
     ("post", "/api/v1/contracts/{id}/status"),
     ("get", "/api/v1/contracts/{id}/history"),
     ("get", "/api/v1/contracts/{id}/chain"),
+    ("post", "/api/v1/contracts/{id}/renew"),
     ("get", "/api/v1/dashboards/contracts"),
 ];
 

@@ -110,3 +110,37 @@ both_engines! {
         assert_eq!(f.get(&format!("/contracts/{}", id(&second))).await.status, StatusCode::NOT_FOUND);
     }
 }
+
+both_engines! {
+    async fn a_fulfilled_orders_contract_links_its_order_and_renews(db) {
+        let app = App::start(db).await;
+        let cat = crate::orders::catalogue(&app).await;
+        let t = app.admin.token.clone();
+        let o = crate::orders::order(&app, &t, json!({"items": [
+            {"product_id": cat.monthly, "quantity": 1, "duration_id": cat.year}]})).await;
+        for to in ["sent", "in_fulfillment", "fulfilled"] {
+            let r = app.post(&format!("/api/v1/orders/{}/transitions", id(&o)), &t, json!({"to": to})).await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        }
+        let r = app.get(&format!("/api/v1/contracts?order_id={}", id(&o)), &t).await;
+        let k = r.body["data"][0].clone();
+        let uri = format!("/contracts/{}", id(&k));
+        let b = Browser::signed_in(&app, "manager@example.com").await;
+        let page = b.get(&uri).await;
+        page.assert_has(&format!("href=\"/orders/{}\"", id(&o))).assert_has(">Renew<");
+        // A viewer has no renew button, and is refused if it sends the form.
+        let v = Browser::signed_in(&app, "viewer@example.com").await;
+        v.get(&uri).await.assert_lacks(">Renew<");
+        assert_eq!(v.post(&format!("{uri}/renew"), &[]).await.status, StatusCode::FORBIDDEN);
+        let renewed = b.post(&format!("{uri}/renew"), &[]).await;
+        assert_eq!(renewed.status, StatusCode::SEE_OTHER, "{}", renewed.html);
+        let location = renewed.location.clone().expect("location");
+        let order_id = location.strip_prefix("/orders/").expect("an order page");
+        let r = app.get(&format!("/api/v1/orders/{order_id}"), &t).await;
+        assert_eq!(r.body["renews_contract_id"], k["id"]);
+        // Under way, a second renewal is refused on the page.
+        let again = b.post(&format!("{uri}/renew"), &[]).await;
+        assert_eq!(again.status, StatusCode::CONFLICT);
+        again.assert_has("under way");
+    }
+}

@@ -84,6 +84,7 @@ const PROBES: &[Probe] = &[
     ("get", "/contracts", "/contracts?status=active&partner_id={partner}", &[]),
     ("get", "/contracts/{id}", "/contracts/{contract}", &[]),
     ("post", "/contracts/{id}/status", "/contracts/{contract}/status", &[("status", "lost"), ("reason", "intrusion")]),
+    ("post", "/contracts/{id}/renew", "/contracts/{contract}/renew", &[]),
     ("get", "/dashboards/contracts", "/dashboards/contracts?from=2020-01-01&to=2030-01-01", &[]),
     ("get", "/tokens", "/tokens", &[]),
     ("post", "/tokens", "/tokens", &[]),

@@ -1,5 +1,5 @@
 //! Contracts: `/api/v1/contracts` and `/api/v1/contracts/{id}` with its `status`,
-//! `history` and `chain`.
+//! `history`, `chain` and `renew`.
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -9,9 +9,10 @@ use futures::FutureExt as _;
 use rapport_domain::changes::schema::{one_of, or_null, text};
 use rapport_domain::contract::{
     Contract, ContractChanges, ContractCreate, ContractPatch, ContractStatus, ContractStatusChange,
-    StatusMove,
+    Renewal, StatusMove,
 };
-use rapport_store::contracts::{chain, contracts, history};
+use rapport_domain::order::Order;
+use rapport_store::contracts::{chain, contracts, history, renew};
 use rapport_store::policy::Resource;
 use rapport_store::Page;
 use serde::Serialize;
@@ -68,6 +69,15 @@ fn by_hand() -> utoipa::openapi::Object {
             "The end of an active contract: lost, upgraded, downgraded or cancelled (expired is the daily job's).",
         ))
         .build()
+}
+
+/// What `POST …/renew` takes, as `Renewal::read` reads it.
+#[derive(utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+pub struct ContractRenewalRequest {
+    /// The duration every renewed line takes; each line keeps its own when not given.
+    duration_id: Option<uuid::Uuid>,
 }
 
 fn reason() -> RefOr<Schema> {
@@ -228,4 +238,27 @@ pub async fn contract_chain(
         data,
         next_cursor: None,
     }))
+}
+
+/// Renews an active or expired contract: a new order in the initial state, of the same
+/// type, parties and people as the contract's order, its lines copied and priced again
+/// from today's catalogue (for `duration_id` when given, else each line's own), with
+/// `renews_contract_id` set. When that order opens its contract, the new contract has
+/// `renewed_from_id`. Every role but viewer and fulfiller, on contracts it sees.
+#[utoipa::path(post, path = "/api/v1/contracts/{id}/renew", tag = "contracts", request_body = ContractRenewalRequest,
+    params(("id" = Uuid, Path)),
+    responses(
+        (status = 201, description = "The renewal order", body = Order, headers(("Location" = String), ("ETag" = String))),
+        (status = 403, description = "The role may not renew contracts, or name a field of the order", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 404, description = "No such contract", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "Not active or expired (names `status`), a renewal under way or done (names `renewed_from_id`), made by hand with no order (names `order_id`), or a line whose product was deleted", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "The renewal order is invalid (an unknown duration, an inactive product…), named", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+pub async fn renew_contract(
+    State(app): State<AppState>,
+    Authed(auth): Authed,
+    IdPath(id): IdPath,
+    JsonBody(body): JsonBody,
+) -> ApiResult<Response> {
+    let order = renew::renew(&app.store, &auth.ctx, id, Renewal::read(body)?).await?;
+    created(format!("/api/v1/orders/{}", order.id), order)
 }

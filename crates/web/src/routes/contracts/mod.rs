@@ -1,5 +1,5 @@
 //! Contracts: `/api/v1/contracts` (list, hand-made create, read, billing changes), their
-//! status moves and history, and the renewal chain.
+//! status moves and history, the renewal chain, and renewals.
 
 #[allow(clippy::module_inception)]
 mod contracts;
@@ -25,4 +25,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(contracts::change_contract_status))
         .routes(routes!(contracts::contract_history))
         .routes(routes!(contracts::contract_chain))
+        .routes(routes!(contracts::renew_contract))
 }

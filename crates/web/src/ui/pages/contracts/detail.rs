@@ -1,7 +1,8 @@
 //! `GET /contracts/{id}`: the contract (exact value, parties, dates, billing), its status
 //! with the form that ends it and its history (`history::history`), the order it came
 //! from, and its renewal chain (`chain::chain`); `POST /contracts/{id}/status` sends the
-//! form through `history::change_status`, as the API's route does.
+//! form through `history::change_status` and `POST /contracts/{id}/renew` calls
+//! `renew::renew`, as the API's routes do.
 
 use std::collections::HashMap;
 
@@ -9,9 +10,11 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use maud::{html, Markup};
-use rapport_domain::contract::{Contract, ContractStatus, ContractStatusChange, StatusMove};
+use rapport_domain::contract::{
+    Contract, ContractStatus, ContractStatusChange, Renewal, StatusMove,
+};
 use rapport_store::auth::users;
-use rapport_store::contracts::{chain, contracts, history};
+use rapport_store::contracts::{chain, contracts, history, renew};
 use rapport_store::policy;
 use rapport_store::ListParams;
 use serde_json::{json, Map, Value};
@@ -124,6 +127,24 @@ fn details(
     }
 }
 
+/// The renew button: for an active or expired contract that came from an order and has
+/// no renewal yet, to the roles that renew. A refusal (a renewal under way) comes back
+/// in the status card.
+fn renew_button(viewer: &Viewer, k: &Contract, chain: &[Contract]) -> Markup {
+    let renewed = chain.iter().any(|c| c.renewed_from_id == Some(k.id));
+    let open = matches!(k.status, ContractStatus::Active | ContractStatus::Expired);
+    let may = policy::require_contract_renewal(&viewer.ctx.actor).is_ok();
+    html! {
+        @if open && !renewed && may && k.order_id.is_some() {
+            form.inline method="post" action={ "/contracts/" (k.id) "/renew" }
+                data-confirm="Create a renewal order for this contract, with its lines priced again?" {
+                (csrf(viewer))
+                button type="submit" { "Renew" }
+            }
+        }
+    }
+}
+
 /// The whole page; `status_errors` come back from a refused status form.
 pub async fn render(
     app: &AppState,
@@ -160,6 +181,7 @@ pub async fn render(
             h1 { (title) " " (badge(k.status)) }
             div.actions {
                 a.button.secondary href="/contracts" { "All contracts" }
+                (renew_button(viewer, &k, &chain))
             }
         }
         div.split {
@@ -213,6 +235,23 @@ pub async fn change_status(
     match outcome {
         Ok(_) => Ok(Redirect::to(&format!("/contracts/{id}")).into_response()),
         Err(problem) => {
+            let status = problem.status;
+            render(&app, &viewer, id, Errors::from(problem), status).await
+        }
+    }
+}
+
+/// `POST /contracts/{id}/renew`: the renewal order, through `renew::renew` as the API's
+/// route; the browser goes to the new order.
+pub async fn renew(
+    State(app): State<AppState>,
+    Path(id): Path<Uuid>,
+    SignedForm(viewer, _): SignedForm,
+) -> PageResult {
+    match renew::renew(&app.store, &viewer.ctx, id, Renewal::default()).await {
+        Ok(order) => Ok(Redirect::to(&format!("/orders/{}", order.id)).into_response()),
+        Err(e) => {
+            let problem = Problem::from(e);
             let status = problem.status;
             render(&app, &viewer, id, Errors::from(problem), status).await
         }

@@ -21,6 +21,7 @@ pub fn routes(r: Routes) -> Routes {
     r.get("/contracts", list::show)
         .get("/contracts/{id}", detail::show)
         .post("/contracts/{id}/status", detail::change_status)
+        .post("/contracts/{id}/renew", detail::renew)
         .get("/dashboards/contracts", dashboard::show)
 }
 
