@@ -1,12 +1,12 @@
 //! Orders (seeds 003 and 004): their types (with a JSON Schema for `data`) and states
 //! (the workflow as data), orders with people by role, priced items and totals, and the
 //! state history. What follows from a fulfilment (a contract) is the contracts area's.
-pub mod states;
-pub mod types;
 pub(crate) mod gone;
 pub mod history;
 pub mod items;
 pub mod moves;
+pub mod states;
+pub mod types;
 // The area and its main record share a name, as `catalog::products` would.
 #[allow(clippy::module_inception)]
 pub mod orders;
