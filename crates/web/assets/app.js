@@ -1,7 +1,7 @@
 // Rapport's own script. Every page works without it; it adds search as you type, live
-// refresh of lists, drag and drop (and keys) on the lead board, confirmations, "select
-// all", and reading a CSV file into the paste box. It talks to the same pages and forms a
-// browser without script would use.
+// refresh of lists, drag and drop (and keys) on the lead board, live quotes on a product's
+// page, confirmations, "select all", and reading a CSV file into the paste box. It talks
+// to the same pages and forms a browser without script would use.
 "use strict";
 
 (function () {
@@ -130,6 +130,25 @@
     });
   }
 
+  // ---- the quote box on a product's page: the same form post as its button, sent as
+  // the quantity or duration changes; the figures (or the refusal) replace the last.
+  function liveQuote(form) {
+    let timer = null;
+    const run = async () => {
+      const page = await fetchPage(form.action, { method: "POST", body: new URLSearchParams(new FormData(form)) });
+      if (!page) return;
+      const target = document.getElementById("quote-result");
+      const alert = page.doc.querySelector("#quote .alert");
+      if (page.status === 200) swap(page.doc, "quote-result");
+      else if (target) target.innerHTML = alert ? alert.outerHTML : "";
+    };
+    form.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(run, 300);
+    });
+    form.addEventListener("change", run);
+  }
+
   // ---- small things
   function wire(root) {
     root.querySelectorAll("form[data-confirm]").forEach((f) =>
@@ -155,6 +174,7 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     document.querySelectorAll("form[data-live-search]").forEach(liveSearch);
+    document.querySelectorAll("form[data-live-quote]").forEach(liveQuote);
     wire(document);
     liveRefresh();
   });

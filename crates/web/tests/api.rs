@@ -66,6 +66,8 @@ mod timeline;
 mod totals;
 #[path = "api/ui_admin.rs"]
 mod ui_admin;
+#[path = "api/ui_catalog.rs"]
+mod ui_catalog;
 #[path = "api/ui_distribution.rs"]
 mod ui_distribution;
 #[path = "api/ui_leads.rs"]

@@ -129,9 +129,11 @@ pub fn price_line(
         return Ok(line);
     }
     let Some(months) = line.duration_months else {
+        // `depends`, not `required`: the body is complete by its schema; what asks for a
+        // duration is the product's tiers (a rule the API document cannot state).
         return Err(StoreError::invalid(
             &field("duration_id"),
-            "required",
+            "depends",
             "is required: the product is priced per period",
         ));
     };

@@ -395,7 +395,7 @@ both_engines! {
         let nowhere = uuid::Uuid::now_v7().to_string();
         for (body, field, rule) in [
             (json!({"product_id": product, "quantity": 4, "duration_id": d1}), "quantity", "tier"),
-            (json!({"product_id": product, "quantity": 7}), "duration_id", "required"),
+            (json!({"product_id": product, "quantity": 7}), "duration_id", "depends"),
             (json!({"product_id": sleeping, "quantity": 1}), "product_id", "active"),
             (json!({"product_id": unpriced, "quantity": 1}), "product_id", "priced"),
             (json!({"product_id": nowhere, "quantity": 1}), "product_id", "exists"),

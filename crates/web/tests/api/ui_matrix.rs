@@ -61,6 +61,14 @@ const PROBES: &[Probe] = &[
     ("post", "/products/{id}/edit", "/products/{product}/edit", &[("name", "Renamed by an outsider")]),
     ("post", "/products/{id}/activate", "/products/{product}/activate", &[]),
     ("post", "/products/{id}/deactivate", "/products/{product}/deactivate", &[]),
+    ("get", "/products/{id}", "/products/{product}", &[]),
+    ("post", "/products/{id}/tiers", "/products/{product}/tiers", &[("period", "month"), ("currency", "EUR"), ("rows", "1"), ("tiers[0].min_quantity", "1"), ("tiers[0].price_per_unit", "1")]),
+    ("post", "/products/{id}/quote", "/products/{product}/quote", &[("quantity", "1")]),
+    ("get", "/durations", "/durations", &[]),
+    ("post", "/durations", "/durations", &[("months", "7"), ("name", "Intruder")]),
+    ("get", "/durations/{id}/edit", "/durations/{duration}/edit", &[]),
+    ("post", "/durations/{id}/edit", "/durations/{duration}/edit", &[("months", "12"), ("name", "Taken over")]),
+    ("post", "/durations/{id}/delete", "/durations/{duration}/delete", &[]),
     ("get", "/leads", "/leads?q=secret", &[]),
     ("get", "/leads/list", "/leads/list?q=secret&archived=all", &[]),
     ("get", "/leads/new", "/leads/new", &[]),
@@ -176,12 +184,14 @@ both_engines! {
                         leaks.push(format!("{role} {method} {route}: shows {marker:?}"));
                     }
                 }
-                if route.contains("{id}") && !route.starts_with("/products/") && page.status.is_success() && *method == "post" {
+                // The catalogue (products, their tiers, durations) is shared, not a scoped record.
+                let catalogue = route.starts_with("/products/") || route.starts_with("/durations/");
+                if route.contains("{id}") && !catalogue && page.status.is_success() && *method == "post" {
                     leaks.push(format!("{role} {method} {route}: answered {} on a record outside its scope", page.status));
                 }
                 // Products are a shared catalogue, not a scoped record (reading one is no leak),
                 // and admin pages refuse a role (403) before any record is looked up.
-                if route.contains("{id}") && !route.starts_with("/products/") && !route.starts_with("/admin/") && *method == "get" && page.status != StatusCode::NOT_FOUND {
+                if route.contains("{id}") && !catalogue && !route.starts_with("/admin/") && *method == "get" && page.status != StatusCode::NOT_FOUND {
                     leaks.push(format!("{role} {method} {route}: answered {} instead of the 404 page", page.status));
                 }
             }

@@ -4,6 +4,7 @@ mod accounts;
 mod admin;
 mod contacts;
 mod distribution;
+mod durations;
 mod home;
 mod leads;
 mod products;
@@ -19,6 +20,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = accounts::routes(r);
     let r = contacts::routes(r);
     let r = products::routes(r);
+    let r = durations::routes(r);
     let r = leads::routes(r);
     let r = distribution::routes(r);
     let r = tokens::routes(r);
