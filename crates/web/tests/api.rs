@@ -66,6 +66,8 @@ mod ui_distribution;
 mod ui_leads;
 #[path = "api/ui_matrix.rs"]
 mod ui_matrix;
+#[path = "api/ui_orders.rs"]
+mod ui_orders;
 #[path = "api/ui_pages.rs"]
 mod ui_pages;
 #[path = "api/users.rs"]

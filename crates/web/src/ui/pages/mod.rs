@@ -6,6 +6,7 @@ mod contacts;
 mod distribution;
 mod home;
 mod leads;
+mod orders;
 mod products;
 mod quick_activity;
 mod tokens;
@@ -20,6 +21,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = contacts::routes(r);
     let r = products::routes(r);
     let r = leads::routes(r);
+    let r = orders::routes(r);
     let r = distribution::routes(r);
     let r = tokens::routes(r);
     admin::routes(r)
