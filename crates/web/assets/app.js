@@ -149,6 +149,51 @@
     form.addEventListener("change", run);
   }
 
+  // ---- the new-order form: each line's total as it is typed, from the quote endpoint
+  // (the same pricing the order's lines get when it is saved)
+  function orderForm(form) {
+    const token = (form.querySelector("input[name=_csrf]") || {}).value || "";
+    form.querySelectorAll(".item-row").forEach((row) => {
+      const out = row.querySelector(".line-total output");
+      const pick = (name) => row.querySelector('[name$="].' + name + '"]');
+      let timer = null;
+      const quote = async () => {
+        const product = pick("product_id").value;
+        const quantity = parseInt(pick("quantity").value, 10);
+        if (!product || !(quantity > 0)) {
+          out.textContent = "—";
+          return;
+        }
+        const body = { product_id: product, quantity: quantity };
+        if (pick("duration_id").value) body.duration_id = pick("duration_id").value;
+        try {
+          const res = await fetch("/api/v1/pricing/quote", {
+            method: "POST",
+            credentials: "same-origin",
+            headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRF-Token": token },
+            body: JSON.stringify(body),
+          });
+          const json = await res.json();
+          if (res.ok) {
+            out.textContent = json.total + " " + json.currency;
+          } else {
+            const first = (json.errors || [])[0];
+            out.textContent = first ? first.message : json.detail || "—";
+          }
+        } catch (e) {
+          out.textContent = "—";
+        }
+      };
+      row.addEventListener("change", quote);
+      row.addEventListener("input", (e) => {
+        if (e.target.matches("input")) {
+          clearTimeout(timer);
+          timer = setTimeout(quote, 300);
+        }
+      });
+    });
+  }
+
   // ---- small things
   function wire(root) {
     root.querySelectorAll("form[data-confirm]").forEach((f) =>
@@ -170,6 +215,7 @@
     );
     root.querySelectorAll("[data-js-only]").forEach((el) => (el.hidden = false));
     root.querySelectorAll(".board").forEach(board);
+    root.querySelectorAll("form[data-order-form]").forEach(orderForm);
   }
 
   document.addEventListener("DOMContentLoaded", () => {

@@ -76,6 +76,8 @@ mod ui_leads;
 mod ui_matrix;
 #[path = "api/ui_order_config.rs"]
 mod ui_order_config;
+#[path = "api/ui_orders.rs"]
+mod ui_orders;
 #[path = "api/ui_pages.rs"]
 mod ui_pages;
 #[path = "api/users.rs"]

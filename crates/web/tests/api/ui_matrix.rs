@@ -81,6 +81,12 @@ const PROBES: &[Probe] = &[
     ("post", "/leads/{id}/restore", "/leads/{lead}/restore", &[]),
     ("post", "/leads/{id}/activities", "/leads/{lead}/activities", &[("kind", "note"), ("body", "intrusion")]),
     ("get", "/pipeline", "/pipeline", &[]),
+    ("get", "/orders", "/orders?state=created", &[]),
+    ("get", "/orders/new", "/orders/new", &[]),
+    ("post", "/orders/new", "/orders/new", &[]),
+    ("get", "/orders/{id}", "/orders/{order}", &[]),
+    ("post", "/orders/{id}/move", "/orders/{order}/move", &[("to", "sent")]),
+    ("post", "/orders/{id}/reopen", "/orders/{order}/reopen", &[("reason", "intrusion")]),
     ("get", "/distributions", "/distributions", &[]),
     ("get", "/distributions/bulk", "/distributions/bulk", &[]),
     ("post", "/distributions/bulk", "/distributions/bulk", &[("rows", "ship_date,sku,quantity\n2026-02-03,PROBE,-1")]),
@@ -141,6 +147,7 @@ fn markers(all: &[String], staff: bool, user_id: &str) -> Vec<String> {
                 "secret task",
                 "secret-sku",
                 "secrettag",
+                "secret order",
             ]
             .map(String::from),
         )

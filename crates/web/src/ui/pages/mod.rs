@@ -7,6 +7,7 @@ mod distribution;
 mod durations;
 mod home;
 mod leads;
+mod orders;
 mod products;
 mod quick_activity;
 mod tokens;
@@ -22,6 +23,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = products::routes(r);
     let r = durations::routes(r);
     let r = leads::routes(r);
+    let r = orders::routes(r);
     let r = distribution::routes(r);
     let r = tokens::routes(r);
     admin::routes(r)

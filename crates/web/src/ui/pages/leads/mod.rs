@@ -9,7 +9,7 @@ mod detail;
 mod edit;
 mod list;
 mod moves;
-mod parts;
+pub(super) mod parts;
 mod pipeline;
 
 use crate::ui::routes::Routes;
