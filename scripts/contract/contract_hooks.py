@@ -70,6 +70,8 @@ STATEFUL_RULES = {
     "above_min",
     "tier",
     "priced",
+    # A line whose price × quantity × periods passes the largest amount an order holds.
+    "too_large",
 }
 
 

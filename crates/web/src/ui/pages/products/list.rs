@@ -98,7 +98,7 @@ fn results(
                     caption.muted { @if rows.is_empty() { "No products match." } @else { "Products" } }
                     thead { tr {
                         th scope="col" { "Name" } th scope="col" { "SKU" } th scope="col" { "Type" }
-                        th scope="col" { "Category" } th scope="col" { "List price" }
+                        th scope="col" { "Category" } th scope="col" class="num" { "List price" }
                         th scope="col" { "State" } th scope="col" { "Changed" }
                         @if may_change { th scope="col" { "Actions" } }
                     } }
