@@ -60,6 +60,18 @@ STATEFUL_RULES = {
     # has written it out in full, it no longer parses: a free-form object has no schema
     # to say it.
     "stored_number",
+    # The catalogue (#18): a price ladder's tiers against each other (sorted by minimum,
+    # each starts at the previous maximum + 1, only the last unbounded, a maximum above
+    # its minimum), and a quote against the catalogue (no tier covers the quantity; a
+    # product with neither tiers nor a list price).
+    "overlap",
+    "gap",
+    "unbounded_not_last",
+    "above_min",
+    "tier",
+    "priced",
+    # A line whose price × quantity × periods passes the largest amount an order holds.
+    "too_large",
 }
 
 

@@ -17,6 +17,7 @@ pub mod normalize;
 pub mod note;
 pub mod order;
 pub mod order_config;
+pub mod order_input;
 pub mod order_item;
 pub mod precondition;
 pub mod price_tier;

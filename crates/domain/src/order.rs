@@ -13,7 +13,8 @@ use crate::changes::kinds::{CreateOnly, Currency, Enum, Id, Object, Text};
 use crate::changes::{changes, choice, no_rules, Kind, Mode};
 use crate::input::{ObjectReader, Patch};
 use crate::money::canonical;
-use crate::order_item::{ItemInput, Items, OrderItem, OrderPerson, People, Percent};
+use crate::order_input::{Items, People, Percent};
+use crate::order_item::{ItemInput, OrderItem, OrderPerson};
 use crate::pricing::order_amounts;
 use crate::validation::{FieldError, Invalid};
 

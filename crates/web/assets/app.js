@@ -1,7 +1,7 @@
 // Rapport's own script. Every page works without it; it adds search as you type, live
-// refresh of lists, drag and drop (and keys) on the lead board, confirmations, "select
-// all", and reading a CSV file into the paste box. It talks to the same pages and forms a
-// browser without script would use.
+// refresh of lists, drag and drop (and keys) on the lead board, live quotes on a product's
+// page, confirmations, "select all", and reading a CSV file into the paste box. It talks
+// to the same pages and forms a browser without script would use.
 "use strict";
 
 (function () {
@@ -130,6 +130,70 @@
     });
   }
 
+  // ---- the quote box on a product's page: the same form post as its button, sent as
+  // the quantity or duration changes; the figures (or the refusal) replace the last.
+  function liveQuote(form) {
+    let timer = null;
+    const run = async () => {
+      const page = await fetchPage(form.action, { method: "POST", body: new URLSearchParams(new FormData(form)) });
+      if (!page) return;
+      const target = document.getElementById("quote-result");
+      const alert = page.doc.querySelector("#quote .alert");
+      if (page.status === 200) swap(page.doc, "quote-result");
+      else if (target) target.innerHTML = alert ? alert.outerHTML : "";
+    };
+    form.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(run, 300);
+    });
+    form.addEventListener("change", run);
+  }
+
+  // ---- the new-order form: each line's total as it is typed, from the quote endpoint
+  // (the same pricing the order's lines get when it is saved)
+  function orderForm(form) {
+    const token = (form.querySelector("input[name=_csrf]") || {}).value || "";
+    form.querySelectorAll(".item-row").forEach((row) => {
+      const out = row.querySelector(".line-total output");
+      const pick = (name) => row.querySelector('[name$="].' + name + '"]');
+      let timer = null;
+      const quote = async () => {
+        const product = pick("product_id").value;
+        const quantity = parseInt(pick("quantity").value, 10);
+        if (!product || !(quantity > 0)) {
+          out.textContent = "—";
+          return;
+        }
+        const body = { product_id: product, quantity: quantity };
+        if (pick("duration_id").value) body.duration_id = pick("duration_id").value;
+        try {
+          const res = await fetch("/api/v1/pricing/quote", {
+            method: "POST",
+            credentials: "same-origin",
+            headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRF-Token": token },
+            body: JSON.stringify(body),
+          });
+          const json = await res.json();
+          if (res.ok) {
+            out.textContent = json.total + " " + json.currency;
+          } else {
+            const first = (json.errors || [])[0];
+            out.textContent = first ? first.message : json.detail || "—";
+          }
+        } catch (e) {
+          out.textContent = "—";
+        }
+      };
+      row.addEventListener("change", quote);
+      row.addEventListener("input", (e) => {
+        if (e.target.matches("input")) {
+          clearTimeout(timer);
+          timer = setTimeout(quote, 300);
+        }
+      });
+    });
+  }
+
   // ---- small things
   function wire(root) {
     root.querySelectorAll("form[data-confirm]").forEach((f) =>
@@ -151,10 +215,12 @@
     );
     root.querySelectorAll("[data-js-only]").forEach((el) => (el.hidden = false));
     root.querySelectorAll(".board").forEach(board);
+    root.querySelectorAll("form[data-order-form]").forEach(orderForm);
   }
 
   document.addEventListener("DOMContentLoaded", () => {
     document.querySelectorAll("form[data-live-search]").forEach(liveSearch);
+    document.querySelectorAll("form[data-live-quote]").forEach(liveQuote);
     wire(document);
     liveRefresh();
   });

@@ -68,6 +68,8 @@ mod timeline;
 mod totals;
 #[path = "api/ui_admin.rs"]
 mod ui_admin;
+#[path = "api/ui_catalog.rs"]
+mod ui_catalog;
 #[path = "api/ui_contracts.rs"]
 mod ui_contracts;
 #[path = "api/ui_distribution.rs"]
@@ -78,6 +80,8 @@ mod ui_leads;
 mod ui_matrix;
 #[path = "api/ui_order_config.rs"]
 mod ui_order_config;
+#[path = "api/ui_orders.rs"]
+mod ui_orders;
 #[path = "api/ui_pages.rs"]
 mod ui_pages;
 #[path = "api/users.rs"]

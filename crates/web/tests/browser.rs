@@ -6,6 +6,8 @@
 #[path = "api/support.rs"]
 mod support;
 
+#[path = "browser/catalog.rs"]
+mod catalog;
 #[path = "browser/support.rs"]
 mod chrome;
 #[path = "browser/flows.rs"]

@@ -303,14 +303,6 @@ impl ObjectReader {
                     );
                     return Patch::Absent;
                 }
-                if !m.values().all(crate::validation::json_numbers_read_back) {
-                    self.error(
-                        name,
-                        "stored_number",
-                        "holds a number too close to the largest a double can hold to be stored and read back",
-                    );
-                    return Patch::Absent;
-                }
                 Patch::Set(m)
             }
             Some(v) => {

@@ -9,6 +9,7 @@
 //! - The duration's discount applies in both cases.
 
 use rapport_db::Conn;
+use rapport_domain::money::MAX_AMOUNT;
 use rapport_domain::pricing::Period;
 use rust_decimal::Decimal;
 use uuid::Uuid;
@@ -126,12 +127,14 @@ pub fn price_line(
         };
         line.unit_price = price.normalize();
         line.currency = currency;
-        return Ok(line);
+        return within_bounds(line, quantity, &field("quantity"));
     }
     let Some(months) = line.duration_months else {
+        // `depends`, not `required`: the body is complete by its schema; what asks for a
+        // duration is the product's tiers (a rule the API document cannot state).
         return Err(StoreError::invalid(
             &field("duration_id"),
-            "required",
+            "depends",
             "is required: the product is priced per period",
         ));
     };
@@ -167,5 +170,25 @@ pub fn price_line(
     line.currency = tier.get("currency")?;
     line.period = Some(period);
     line.periods = period.periods_in(months);
-    Ok(line)
+    within_bounds(line, quantity, &field("quantity"))
+}
+
+/// Refuses a line whose subtotal would pass the largest amount an order can hold
+/// (`money::MAX_AMOUNT`, NUMERIC(18, 4)): stored, it would overflow the column, and past
+/// `Decimal`'s range the arithmetic itself would fail, so it is said here, naming the
+/// quantity, before any figure is computed.
+fn within_bounds(line: PricedLine, quantity: i64, field: &str) -> Result<PricedLine, StoreError> {
+    let most: Decimal = MAX_AMOUNT.parse().unwrap_or(Decimal::MAX);
+    let gross = line
+        .unit_price
+        .checked_mul(Decimal::from(quantity))
+        .and_then(|v| v.checked_mul(line.periods));
+    match gross {
+        Some(v) if v <= most => Ok(line),
+        _ => Err(StoreError::invalid(
+            field,
+            "too_large",
+            format!("prices the line at more than {MAX_AMOUNT}, the largest amount an order holds"),
+        )),
+    }
 }

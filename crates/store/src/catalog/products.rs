@@ -5,6 +5,7 @@
 //! foreign key cascades), recorded in the delete's audit row.
 
 use rapport_db::Conn;
+use rapport_domain::price_tier::PriceTier;
 use rapport_domain::product::{Product, ProductChanges};
 use rapport_domain::{Actor, Ctx, IfMatch};
 use uuid::Uuid;
@@ -214,10 +215,15 @@ pub(crate) fn deletable(
 }
 
 /// Deletes the product's row, after `lifecycle` has told every area that points at it.
-/// Its price tiers go by the foreign key's cascade; the delete's audit row holds them
-/// (`price_tiers`, both ladders) beside the product, so the log keeps what was lost.
-pub(crate) fn remove(c: &mut dyn Conn, ctx: &Ctx, before: &Product) -> Result<(), StoreError> {
-    let tiers = super::tiers::of_product(c, before.id)?;
+/// Its price `tiers` (as `tiers::of_product` read them) go by the foreign key's cascade;
+/// the delete's audit row holds them (`price_tiers`, both ladders) beside the product, so
+/// the log keeps what was lost.
+pub(crate) fn remove(
+    c: &mut dyn Conn,
+    ctx: &Ctx,
+    before: &Product,
+    tiers: &[PriceTier],
+) -> Result<(), StoreError> {
     c.execute("DELETE FROM products WHERE id = ?", &[before.id.into()])?;
     let mut shown = serde_json::to_value(before).ok();
     if let (Some(serde_json::Value::Object(m)), false) = (shown.as_mut(), tiers.is_empty()) {

@@ -4,7 +4,7 @@ use rapport_domain::Ctx;
 use rapport_domain::IfMatch;
 use uuid::Uuid;
 
-use crate::catalog::products;
+use crate::catalog::{products, tiers};
 use crate::orders::gone as orders;
 use crate::pipeline::leads;
 use crate::{Store, StoreError};
@@ -23,7 +23,9 @@ pub async fn delete(
             let before = products::deletable(c, &ctx.actor, id, if_match)?;
             leads::product_gone(c, &ctx, id)?;
             orders::product_gone(c, &ctx, id)?;
-            products::remove(c, &ctx, &before)
+            // Its price tiers go by the cascade; the delete's audit row keeps them.
+            let tiers = tiers::of_product(c, id)?;
+            products::remove(c, &ctx, &before, &tiers)
         })
         .await
 }

@@ -20,6 +20,7 @@ const PAIRS: &[(&str, &str, &str)] = &[
     ("the primary badge", "#ffffff", "#1b6b3a"),
     ("the archived badge", "#ffffff", "#6b4a00"),
     ("tags", "#1d2b4f", "#e6ebf5"),
+    ("an order's state badge", "--ink", "#ffffff"),
 ];
 
 fn css_colour(css: &str, name: &str) -> String {

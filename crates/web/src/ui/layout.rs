@@ -15,6 +15,7 @@ pub enum Section {
     Accounts,
     Contacts,
     Leads,
+    Orders,
     Products,
     Distribution,
     Contracts,
@@ -28,6 +29,7 @@ fn nav(viewer: &Viewer, current: Section) -> Markup {
         (Section::Accounts, "/accounts", "Accounts"),
         (Section::Contacts, "/contacts", "Contacts"),
         (Section::Leads, "/leads", "Leads"),
+        (Section::Orders, "/orders", "Orders"),
     ];
     if viewer.is_internal() {
         items.push((Section::Products, "/products", "Products"));

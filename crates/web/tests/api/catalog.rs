@@ -393,9 +393,11 @@ both_engines! {
         let unpriced = product_of(&app, "Unpriced", json!({})).await;
         let off = created(&app, &app.admin.token, DURATIONS, json!({"months": 3, "name": "Quarter", "active": false})).await;
         let nowhere = uuid::Uuid::now_v7().to_string();
+        // 99,999,999,999,999 per unit: a billion units pass any amount an order holds.
+        let dear = product_of(&app, "Dear", json!({"unit_price": "99999999999999", "currency": "EUR"})).await;
         for (body, field, rule) in [
             (json!({"product_id": product, "quantity": 4, "duration_id": d1}), "quantity", "tier"),
-            (json!({"product_id": product, "quantity": 7}), "duration_id", "required"),
+            (json!({"product_id": product, "quantity": 7}), "duration_id", "depends"),
             (json!({"product_id": sleeping, "quantity": 1}), "product_id", "active"),
             (json!({"product_id": unpriced, "quantity": 1}), "product_id", "priced"),
             (json!({"product_id": nowhere, "quantity": 1}), "product_id", "exists"),
@@ -404,6 +406,7 @@ both_engines! {
             (json!({"product_id": product, "quantity": 0, "duration_id": d1}), "quantity", "range"),
             (json!({"product_id": product, "quantity": "7", "duration_id": d1}), "quantity", "type"),
             (json!({"quantity": 7}), "product_id", "required"),
+            (json!({"product_id": dear, "quantity": 1_000_000_000, "duration_id": d1}), "quantity", "too_large"),
             (json!({"product_id": "x", "quantity": 7}), "product_id", "uuid"),
         ] {
             let r = app.post(QUOTE, &app.rep.token, body.clone()).await.problem(StatusCode::UNPROCESSABLE_ENTITY);

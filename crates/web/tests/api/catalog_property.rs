@@ -310,6 +310,7 @@ both_engines! {
                     .block_on(check(&app, n.get(), &case, &durations))
                     .map_err(TestCaseError::fail)
             })
+            .map_err(|e| e.to_string())
         });
         if let Err(e) = outcome {
             panic!("{e}");

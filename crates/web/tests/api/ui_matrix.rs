@@ -61,6 +61,14 @@ const PROBES: &[Probe] = &[
     ("post", "/products/{id}/edit", "/products/{product}/edit", &[("name", "Renamed by an outsider")]),
     ("post", "/products/{id}/activate", "/products/{product}/activate", &[]),
     ("post", "/products/{id}/deactivate", "/products/{product}/deactivate", &[]),
+    ("get", "/products/{id}", "/products/{product}", &[]),
+    ("post", "/products/{id}/tiers", "/products/{product}/tiers", &[("period", "month"), ("currency", "EUR"), ("rows", "1"), ("tiers[0].min_quantity", "1"), ("tiers[0].price_per_unit", "1")]),
+    ("post", "/products/{id}/quote", "/products/{product}/quote", &[("quantity", "1")]),
+    ("get", "/durations", "/durations", &[]),
+    ("post", "/durations", "/durations", &[("months", "7"), ("name", "Intruder")]),
+    ("get", "/durations/{id}/edit", "/durations/{duration}/edit", &[]),
+    ("post", "/durations/{id}/edit", "/durations/{duration}/edit", &[("months", "12"), ("name", "Taken over")]),
+    ("post", "/durations/{id}/delete", "/durations/{duration}/delete", &[]),
     ("get", "/leads", "/leads?q=secret", &[]),
     ("get", "/leads/list", "/leads/list?q=secret&archived=all", &[]),
     ("get", "/leads/new", "/leads/new", &[]),
@@ -73,6 +81,12 @@ const PROBES: &[Probe] = &[
     ("post", "/leads/{id}/restore", "/leads/{lead}/restore", &[]),
     ("post", "/leads/{id}/activities", "/leads/{lead}/activities", &[("kind", "note"), ("body", "intrusion")]),
     ("get", "/pipeline", "/pipeline", &[]),
+    ("get", "/orders", "/orders?state=created", &[]),
+    ("get", "/orders/new", "/orders/new", &[]),
+    ("post", "/orders/new", "/orders/new", &[]),
+    ("get", "/orders/{id}", "/orders/{order}", &[]),
+    ("post", "/orders/{id}/move", "/orders/{order}/move", &[("to", "sent")]),
+    ("post", "/orders/{id}/reopen", "/orders/{order}/reopen", &[("reason", "intrusion")]),
     ("get", "/distributions", "/distributions", &[]),
     ("get", "/distributions/bulk", "/distributions/bulk", &[]),
     ("post", "/distributions/bulk", "/distributions/bulk", &[("rows", "ship_date,sku,quantity\n2026-02-03,PROBE,-1")]),
@@ -138,6 +152,7 @@ fn markers(all: &[String], staff: bool, user_id: &str) -> Vec<String> {
                 "secret task",
                 "secret-sku",
                 "secrettag",
+                "secret order",
                 // The secret contract's value as pages write money.
                 "8,880,001",
             ]
@@ -183,12 +198,14 @@ both_engines! {
                         leaks.push(format!("{role} {method} {route}: shows {marker:?}"));
                     }
                 }
-                if route.contains("{id}") && !route.starts_with("/products/") && page.status.is_success() && *method == "post" {
+                // The catalogue (products, their tiers, durations) is shared, not a scoped record.
+                let catalogue = route.starts_with("/products/") || route.starts_with("/durations/");
+                if route.contains("{id}") && !catalogue && page.status.is_success() && *method == "post" {
                     leaks.push(format!("{role} {method} {route}: answered {} on a record outside its scope", page.status));
                 }
                 // Products are a shared catalogue, not a scoped record (reading one is no leak),
                 // and admin pages refuse a role (403) before any record is looked up.
-                if route.contains("{id}") && !route.starts_with("/products/") && !route.starts_with("/admin/") && *method == "get" && page.status != StatusCode::NOT_FOUND {
+                if route.contains("{id}") && !catalogue && !route.starts_with("/admin/") && *method == "get" && page.status != StatusCode::NOT_FOUND {
                     leaks.push(format!("{role} {method} {route}: answered {} instead of the 404 page", page.status));
                 }
             }

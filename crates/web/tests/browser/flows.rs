@@ -274,6 +274,45 @@ async fn main_pages_at_desktop_and_phone_widths() {
         let t = app.post("/api/v1/activities", &app.admin.token, json!({"kind": "task", "subject": subject, "account_id": acme, "due_at": due, "assignee_id": app.admin.user.id})).await;
         assert!(t.status.is_success(), "{}", t.body);
     }
+    // A priced product (both ladders) and durations, for the catalogue's pages.
+    let product = app
+        .post(
+            "/api/v1/products",
+            &app.admin.token,
+            json!({"name": "Cloud Backup", "sku": "CB-1", "type": "service",
+        "unit": "TB", "category": "storage", "unit_price": "99.00", "currency": "EUR"}),
+        )
+        .await;
+    let product = product.body["id"].as_str().unwrap_or("").to_owned();
+    for (period, tiers) in [
+        (
+            "month",
+            json!([{"min_quantity": 1, "max_quantity": 10, "price_per_unit": "12.3456"},
+                                             {"min_quantity": 11, "max_quantity": null, "price_per_unit": "9.90"}]),
+        ),
+        (
+            "year",
+            json!([{"min_quantity": 1, "max_quantity": null, "price_per_unit": "120"}]),
+        ),
+    ] {
+        let r = app
+            .call(
+                axum::http::Method::PUT,
+                &format!("/api/v1/products/{product}/tiers"),
+                &app.admin.token,
+                Some(json!({"period": period, "currency": "EUR", "tiers": tiers})),
+            )
+            .await;
+        assert!(r.status.is_success(), "{}", r.body);
+    }
+    for (months, name, discount) in [(12, "One year", "5"), (36, "Three years", "15")] {
+        app.post(
+            "/api/v1/durations",
+            &app.admin.token,
+            json!({"months": months, "name": name, "discount_percentage": discount}),
+        )
+        .await;
+    }
     let server = serve_app(&app).await;
     let pages = [
         ("home", "/home".to_owned()),
@@ -283,6 +322,8 @@ async fn main_pages_at_desktop_and_phone_widths() {
         ("leads-board", "/leads".to_owned()),
         ("lead", format!("/leads/{lead}")),
         ("products", "/products".to_owned()),
+        ("product", format!("/products/{product}")),
+        ("durations", "/durations".to_owned()),
         ("distributions", "/distributions".to_owned()),
         ("sales-dashboard", "/dashboards/sales".to_owned()),
         ("admin-users", "/admin/users".to_owned()),

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures::FutureExt as _;
 use rapport_domain::order::{Order, OrderChanges, OrderCreate, OrderPatch};
-use rapport_domain::order_item::{read_items_body, OrderItemsReplace};
+use rapport_domain::order_input::{read_items_body, OrderItemsReplace};
 use rapport_store::orders;
 use rapport_store::policy::Resource;
 use serde::Serialize;

@@ -1,6 +1,7 @@
 //! Creating and editing a product: one form read by the same reader as the API's body
 //! (`ProductChanges`), errors beside the fields, the version carried as If-Match. An
 //! activation past the cap is the store's refusal, shown beside "Active" and explained.
+//! The list price needs its currency (the store's rule, named beside "Currency").
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -21,18 +22,39 @@ use crate::AppState;
 const FIELDS: &[(&str, Kind)] = &[
     ("name", Kind::Text),
     ("sku", Kind::Text),
+    ("type", Kind::Text),
+    ("unit", Kind::Text),
+    ("category", Kind::Text),
+    ("unit_price", Kind::Text),
+    ("currency", Kind::Text),
     ("description", Kind::Text),
     ("legacy_id", Kind::Text),
     ("active", Kind::Flag),
 ];
 
 /// The fields the form shows, whose errors sit beside them.
-const SHOWN: [&str; 5] = ["name", "sku", "description", "legacy_id", "active"];
+const SHOWN: [&str; 10] = [
+    "name",
+    "sku",
+    "type",
+    "unit",
+    "category",
+    "unit_price",
+    "currency",
+    "description",
+    "legacy_id",
+    "active",
+];
 
 fn stored(p: &Product, name: &str) -> Option<String> {
     match name {
         "name" => Some(p.name.clone()),
         "sku" => p.sku.clone(),
+        "type" => p.r#type.clone(),
+        "unit" => p.unit.clone(),
+        "category" => p.category.clone(),
+        "unit_price" => p.unit_price.map(|d| d.to_string()),
+        "currency" => p.currency.clone(),
         "description" => p.description.clone(),
         "legacy_id" => p.legacy_id.clone(),
         _ => None,
@@ -68,6 +90,11 @@ fn product_form(
             @if let Some(p) = product { input type="hidden" name="version" value=(p.version); }
             (field("Name", "name", v("name").as_deref(), "text", errors))
             (field("SKU", "sku", v("sku").as_deref(), "text", errors))
+            (field("Type (appliance, service, licence…)", "type", v("type").as_deref(), "text", errors))
+            (field("Unit (TB, user, seat…)", "unit", v("unit").as_deref(), "text", errors))
+            (field("Category", "category", v("category").as_deref(), "text", errors))
+            (field("List price per unit (up to 4 decimals; price tiers, when set, price it instead)", "unit_price", v("unit_price").as_deref(), "text", errors))
+            (field("Currency (ISO 4217, e.g. EUR; required with a list price)", "currency", v("currency").as_deref(), "text", errors))
             (textarea("Description", "description", v("description").as_deref(), 3, errors))
             (field("Legacy id", "legacy_id", v("legacy_id").as_deref(), "text", errors))
             div.field.invalid[active_error.is_some()] {
@@ -117,7 +144,7 @@ pub async fn create(
         Err(e) => Err(Problem::from(e)),
     };
     match result {
-        Ok(_) => Ok(Redirect::to("/products").into_response()),
+        Ok(p) => Ok(Redirect::to(&format!("/products/{}", p.id)).into_response()),
         Err(problem) => {
             let status = problem.status;
             Ok(form_page(
@@ -159,7 +186,7 @@ pub async fn update(
         Err(e) => Err(Problem::from(e)),
     };
     match result {
-        Ok(_) => Ok(Redirect::to("/products").into_response()),
+        Ok(_) => Ok(Redirect::to(&format!("/products/{id}")).into_response()),
         Err(problem) => {
             let status = problem.status;
             let product = products::get(&app.store, &viewer.ctx.actor, id)

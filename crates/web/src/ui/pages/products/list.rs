@@ -1,6 +1,7 @@
 //! `GET /products`: the catalogue (everyone signed in reads it, as the store decides),
-//! filtered by active and SKU, keyset pages, with the cap's count; and the activate and
-//! deactivate buttons, each one `products::update` of `active` as the API's PATCH.
+//! filtered by active, SKU, type and category, keyset pages, with the cap's count; each
+//! name leads to the product's page (tiers, quote); and the activate and deactivate
+//! buttons, each one `products::update` of `active` as the API's PATCH.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -46,6 +47,14 @@ fn filters(q: &ListQuery) -> Markup {
                 input #f-sku type="text" name="sku" value=[q.value("sku")] size="12" autocomplete="off";
             }
             div.field {
+                label for="f-type" { "Type (exact)" }
+                input #f-type type="text" name="type" value=[q.value("type")] size="12" autocomplete="off";
+            }
+            div.field {
+                label for="f-category" { "Category (exact)" }
+                input #f-category type="text" name="category" value=[q.value("category")] size="12" autocomplete="off";
+            }
+            div.field {
                 label for="f-sort" { "Sort" }
                 select #f-sort name="sort" {
                     (option("", "Name A–Z", q.value("sort")))
@@ -88,16 +97,19 @@ fn results(
                 table.responsive {
                     caption.muted { @if rows.is_empty() { "No products match." } @else { "Products" } }
                     thead { tr {
-                        th scope="col" { "Name" } th scope="col" { "SKU" } th scope="col" { "Description" }
+                        th scope="col" { "Name" } th scope="col" { "SKU" } th scope="col" { "Type" }
+                        th scope="col" { "Category" } th scope="col" class="num" { "List price" }
                         th scope="col" { "State" } th scope="col" { "Changed" }
                         @if may_change { th scope="col" { "Actions" } }
                     } }
                     tbody {
                         @for p in rows {
                             tr #{ "product-" (p.id) } {
-                                td { (p.name) }
+                                td { a href={ "/products/" (p.id) } { (p.name) } }
                                 td { (p.sku.as_deref().unwrap_or("")) }
-                                td { (p.description.as_deref().unwrap_or("")) }
+                                td { (p.r#type.as_deref().unwrap_or("")) }
+                                td { (p.category.as_deref().unwrap_or("")) }
+                                td.num { @if let (Some(price), Some(c)) = (p.unit_price, &p.currency) { (fmt::money(price, c)) } }
                                 td { @if p.active { span.badge.primary { "active" } } @else { span.badge { "inactive" } } }
                                 td { (fmt::date(p.updated_at.date_naive())) }
                                 @if may_change {
@@ -151,7 +163,8 @@ async fn render(
     let may_change = policy::require_product_action(actor, Action::Update).is_ok();
     let body = html! {
         (heading("Products", html! {
-            @if may_create { a.button href="/products/new" { "New product" } }
+            a.button.secondary href="/durations" { "Durations" }
+            @if may_create { " " a.button href="/products/new" { "New product" } }
         }))
         (cap::refusal(viewer, refused, &[]))
         (cap::summary(&settings, active_count))

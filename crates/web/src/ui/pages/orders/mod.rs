@@ -1,0 +1,21 @@
+//! The order pages: the list with its filters and export, the new-order form with its
+//! lines (live line totals with script, computed on save without), and an order's page
+//! with its state, moves, reopen, lines, people and history. Every page reads and writes
+//! through the same store calls as the API's order routes.
+
+mod detail;
+mod list;
+mod moves;
+mod new;
+mod parts;
+
+use crate::ui::routes::Routes;
+
+pub fn routes(r: Routes) -> Routes {
+    r.get("/orders", list::show)
+        .get("/orders/new", new::new)
+        .post("/orders/new", new::create)
+        .get("/orders/{id}", detail::show)
+        .post("/orders/{id}/move", moves::submit)
+        .post("/orders/{id}/reopen", moves::reopen)
+}

@@ -1,0 +1,156 @@
+//! The order pages through the real router on both engines, as a browser without script
+//! sees them: the new-order form with three lines (totals computed on save, errors beside
+//! the row they name), an order's page with its moves, freeze, reopen and history, and
+//! the list's filters, export link and scope.
+
+use axum::http::StatusCode;
+use rapport_db::both_engines;
+use rapport_domain::Role;
+use serde_json::json;
+
+use crate::orders::{catalogue, order, product, MAIN};
+use crate::support::{created, id_of, make_user, App};
+use crate::ui_support::Browser;
+
+both_engines! {
+    async fn an_order_of_three_lines_is_created_through_the_form(db) {
+        let app = App::start(db).await;
+        let cat = catalogue(&app).await;
+        let b = Browser::signed_in(&app, "manager@example.com").await;
+        let form = b.get("/orders/new").await;
+        assert_eq!(form.status, StatusCode::OK, "{}", form.html);
+        form.assert_has("data-order-form")
+            .assert_has("name=\"items[0].product_id\"")
+            .assert_has(&format!("value=\"{}\"", cat.monthly))
+            .assert_has("12 months, 10% off")
+            .assert_has("name=\"items[0].unit_price\"")
+            .assert_has("Line total: <output")
+            .assert_has("href=\"/orders\" aria-current=\"page\"")
+            .assert_lacks("style=\"");
+        // Rows are sent as typed; an empty one in between is skipped.
+        let done = b.post("/orders/new", &[
+            ("order_type_id", MAIN), ("tax_rate", "19.6"), ("priority", "high"),
+            ("items[0].product_id", &cat.monthly), ("items[0].duration_id", &cat.year), ("items[0].quantity", "3"),
+            ("items[1].product_id", ""), ("items[1].quantity", "1"),
+            ("items[2].product_id", &cat.listed), ("items[2].quantity", "2"),
+            ("items[3].product_id", &cat.both), ("items[3].duration_id", &cat.two_years), ("items[3].quantity", "1"),
+        ]).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.html);
+        let at = done.location.expect("to the order's page");
+        assert!(at.starts_with("/orders/"), "{at}");
+        let page = b.get(&at).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+        page.assert_has("Seats").assert_has("Scanner").assert_has("Storage")
+            .assert_has("400.00 EUR").assert_has("199.98 EUR").assert_has("1,690.00 EUR")
+            .assert_has("2,644.42 EUR").assert_has("448.84 EUR")
+            .assert_has("id=\"order-total\">2,738.82 EUR")
+            .assert_has("data-state=\"created\"")
+            .assert_has("fill=\"#6b7280\"")
+            .assert_has("value=\"sent\"").assert_has("value=\"cancelled\"")
+            .assert_lacks("value=\"fulfilled\"")
+            .assert_lacks("/reopen\"");
+        // A bad line is named beside its own row, what was typed kept.
+        let old = product(&app, "Old thing", "OLD", Some(("1", "EUR"))).await;
+        let r = app.patch(&format!("/api/v1/products/{old}"), &app.admin.token, json!({"active": false}), None).await;
+        assert_eq!(r.status, StatusCode::OK);
+        let refused = b.post("/orders/new", &[
+            ("items[0].product_id", &cat.listed), ("items[0].quantity", "1"),
+            ("items[4].product_id", &old), ("items[4].quantity", "1"),
+            ("description", "kept as typed"),
+        ]).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.html);
+        refused.assert_has("id=\"f-items[4].product_id-error\"").assert_has("inactive").assert_has("kept as typed");
+        // A rep has no price field, and a price sent anyway is refused.
+        let rep = Browser::signed_in(&app, "rep@example.com").await;
+        rep.get("/orders/new").await.assert_lacks("unit_price");
+        let r = rep.post("/orders/new", &[("items[0].product_id", &cat.listed), ("items[0].quantity", "1"), ("items[0].unit_price", "1")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.html);
+        r.assert_has("may not set a line");
+        assert_eq!(app.count("SELECT count(*) FROM orders").await, 1);
+    }
+
+    async fn an_orders_page_moves_it_freezes_it_and_an_admin_reopens_it(db) {
+        let app = App::start(db).await;
+        let o = order(&app, &app.rep.token, json!({"currency": "EUR", "description": "Page order"})).await;
+        let id = o["id"].as_str().unwrap().to_owned();
+        let uri = format!("/orders/{id}");
+        let b = Browser::signed_in(&app, "rep@example.com").await;
+        let moved = b.post(&format!("{uri}/move"), &[("to", "sent"), ("reason", "to the lab"), ("version", "1")]).await;
+        assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.html);
+        assert_eq!(moved.location.as_deref(), Some(uri.as_str()));
+        // A stale page, and a move the table does not allow, are refused on the page.
+        let stale = b.post(&format!("{uri}/move"), &[("to", "in_fulfillment"), ("version", "1")]).await;
+        assert_eq!(stale.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", stale.html);
+        stale.assert_has("Someone changed this record");
+        let r = b.post(&format!("{uri}/move"), &[("to", "fulfilled")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        r.assert_has("allows no move from sent to fulfilled");
+        for to in ["in_fulfillment", "fulfilled"] {
+            let r = b.post(&format!("{uri}/move"), &[("to", to)]).await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+        }
+        let frozen = b.get(&uri).await;
+        frozen.assert_has("data-state=\"fulfilled\"").assert_has("frozen")
+            .assert_lacks("form class=\"moves\"").assert_lacks("/reopen\"")
+            .assert_has("to the lab");
+        // Reopening is the administrators', with a reason.
+        let r = b.post(&format!("{uri}/reopen"), &[("reason", "mine")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        r.assert_has("may not reopen");
+        let admin = Browser::signed_in(&app, "admin@example.com").await;
+        let page = admin.get(&uri).await;
+        page.assert_has(&format!("action=\"/orders/{id}/reopen\"")).assert_has("Where it was before");
+        let r = admin.post(&format!("{uri}/reopen"), &[]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        r.assert_has("id=\"f-reopen-reason-error\"");
+        let r = admin.post(&format!("{uri}/reopen"), &[("reason", "wrong parts")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+        let page = b.get(&uri).await;
+        page.assert_has("data-state=\"in_fulfillment\"").assert_has("reopened").assert_has("wrong parts")
+            .assert_has("value=\"fulfilled\"");
+        // Out of sight is the 404 page.
+        let other = Browser::signed_in(&app, "rep2@example.com").await;
+        assert_eq!(other.get(&uri).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(other.post(&format!("{uri}/move"), &[("to", "cancelled")]).await.status, StatusCode::NOT_FOUND);
+    }
+
+    async fn the_list_filters_by_state_and_shows_each_role_its_own(db) {
+        let app = App::start(db).await;
+        let a = &app.admin.token;
+        let own = created(&app, a, "/api/v1/accounts", json!({"name": "Partner Lab", "kind": "partner"})).await;
+        make_user(&app.store, Role::Partner, "partner@example.com", Some(id_of(&own))).await;
+        make_user(&app.store, Role::Fulfiller, "fulfiller@example.com", None).await;
+        let internal = order(&app, &app.rep.token, json!({"currency": "EUR", "description": "Rep order"})).await;
+        let theirs = order(&app, a, json!({"currency": "USD", "partner_id": own["id"]})).await;
+        let sent = format!("/api/v1/orders/{}/transitions", internal["id"].as_str().unwrap());
+        for to in ["sent", "in_fulfillment"] {
+            created(&app, a, &sent, json!({"to": to})).await;
+        }
+        let admin = Browser::signed_in(&app, "admin@example.com").await;
+        let all = admin.get("/orders").await;
+        assert_eq!(all.status, StatusCode::OK, "{}", all.html);
+        all.assert_has(internal["order_number"].as_str().unwrap())
+            .assert_has(theirs["order_number"].as_str().unwrap())
+            .assert_has("Export CSV").assert_has("/api/v1/orders?format=csv")
+            .assert_has("data-live-search").assert_has("id=\"results\" data-refresh");
+        let filtered = admin.get("/orders?state=in_fulfillment").await;
+        filtered.assert_has(internal["order_number"].as_str().unwrap())
+            .assert_lacks(theirs["order_number"].as_str().unwrap())
+            .assert_has("<option value=\"in_fulfillment\" selected");
+        let partner = Browser::signed_in(&app, "partner@example.com").await;
+        let mine = partner.get("/orders").await;
+        mine.assert_has(theirs["order_number"].as_str().unwrap())
+            .assert_lacks(internal["order_number"].as_str().unwrap())
+            .assert_lacks("Export CSV").assert_has("New order");
+        let fulfiller = Browser::signed_in(&app, "fulfiller@example.com").await;
+        let work = fulfiller.get("/orders").await;
+        work.assert_has(internal["order_number"].as_str().unwrap())
+            .assert_lacks(theirs["order_number"].as_str().unwrap())
+            .assert_lacks("New order");
+        let page = fulfiller.get(&format!("/orders/{}", internal["id"].as_str().unwrap())).await;
+        page.assert_has("value=\"fulfilled\"");
+        let bad = admin.get("/orders?sort=price").await;
+        assert_eq!(bad.status, StatusCode::OK);
+        bad.assert_has("cannot sort by");
+    }
+}
