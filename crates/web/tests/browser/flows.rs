@@ -364,3 +364,75 @@ async fn main_pages_at_desktop_and_phone_widths() {
         }
     }
 }
+
+both_engines! {
+    async fn an_order_of_three_lines_fulfilled_in_the_browser_opens_its_contract(db) {
+        let Some(c) = chrome(Screen::Desktop).await else { return };
+        let app = App::start(db).await;
+        let a = app.admin.token.clone();
+        let mut products = Vec::new();
+        for (name, price) in [("Scanner", "1200"), ("Support", "300.50"), ("Training", "99.99")] {
+            let r = app.post("/api/v1/products", &a, json!({"name": name, "unit_price": price, "currency": "EUR"})).await;
+            products.push(r.body["id"].as_str().expect("product").to_owned());
+        }
+        let mut durations = Vec::new();
+        for (months, name) in [(12, "One year"), (24, "Two years")] {
+            let r = app.post("/api/v1/durations", &a, json!({"months": months, "name": name})).await;
+            durations.push(r.body["id"].as_str().expect("duration").to_owned());
+        }
+        let acct = app.account(&app.rep.token, json!({"name": "Browser Clinic"})).await;
+        let server = serve_app(&app).await;
+        c.sign_in(&server.base, "rep@example.com", PASSWORD).await;
+
+        // The order form: three lines, of 12 months, 24 months and none.
+        c.open(&format!("{}/orders/new", server.base)).await;
+        c.fill("#f-account_id", acct["id"].as_str().expect("id")).await;
+        c.fill("#f-currency", "EUR").await;
+        let choose = |id: String, value: String| {
+            let client = c.client.clone();
+            async move {
+                client
+                    .execute(
+                        "const s = document.getElementById(arguments[0]); s.value = arguments[1]; s.dispatchEvent(new Event('change', {bubbles: true}));",
+                        vec![json!(id), json!(value)],
+                    )
+                    .await
+                    .expect("choose");
+            }
+        };
+        let lines = [(0, "2", Some(&durations[0])), (1, "1", Some(&durations[1])), (2, "3", None)];
+        for (i, quantity, duration) in lines {
+            choose(format!("f-items[{i}].product_id"), products[i].clone()).await;
+            if let Some(d) = duration {
+                choose(format!("f-items[{i}].duration_id"), d.clone()).await;
+            }
+            c.fill(&format!("#f-items\\[{i}\\]\\.quantity"), quantity).await;
+        }
+        c.click("form[action='/orders/new'] button[type=submit]").await;
+        c.wait_for_text("Move to").await;
+        let order_path = c.path().await;
+        let order_id = order_path.strip_prefix("/orders/").expect("an order page").to_owned();
+        // Along the workflow to fulfilled, by the buttons.
+        for to in ["sent", "in_fulfillment", "fulfilled"] {
+            c.click(&format!("form.moves button[value='{to}']")).await;
+            c.wait_until(&format!("!document.querySelector(\"form.moves button[value='{to}']\")")).await;
+        }
+        let order = app.get(&format!("/api/v1/orders/{order_id}"), &a).await.body;
+        assert_eq!(order["items"].as_array().map(Vec::len), Some(3), "{order}");
+        assert!(order["fulfilled_at"].is_string(), "{order}");
+
+        // Its contract: in the list, and on its page with the order's total and 24 months.
+        c.open(&format!("{}/contracts", server.base)).await;
+        c.wait_for_text("CTR-").await;
+        c.click("#results tbody tr td a").await;
+        c.wait_for_text("id=\"order-link\"").await;
+        assert!(c.html().await.contains(&format!("href=\"/orders/{order_id}\"")));
+        let total: rust_decimal::Decimal = order["total"].as_str().expect("total").parse().expect("decimal");
+        let value = c.text("#value").await;
+        let shown: String = value.chars().filter(|ch| ch.is_ascii_digit() || *ch == '.').collect();
+        assert_eq!(shown.parse::<rust_decimal::Decimal>().expect("value"), total, "{value}");
+        let today = chrono::Utc::now().date_naive();
+        let expires = today.checked_add_months(chrono::Months::new(24)).expect("date");
+        assert_eq!(c.text("#expires").await, expires.to_string());
+    }
+}
