@@ -71,7 +71,10 @@ both_engines! {
 
     async fn an_orders_page_moves_it_freezes_it_and_an_admin_reopens_it(db) {
         let app = App::start(db).await;
-        let o = order(&app, &app.rep.token, json!({"currency": "EUR", "description": "Page order"})).await;
+        // A line with a duration: fulfilling the order opens its contract, which needs one.
+        let cat = catalogue(&app).await;
+        let o = order(&app, &app.rep.token, json!({"currency": "EUR", "description": "Page order",
+            "items": [{"product_id": cat.listed, "quantity": 1, "duration_id": cat.year}]})).await;
         let id = o["id"].as_str().unwrap().to_owned();
         let uri = format!("/orders/{id}");
         let b = Browser::signed_in(&app, "rep@example.com").await;
