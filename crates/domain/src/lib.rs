@@ -6,6 +6,7 @@ pub mod activity;
 pub mod actor;
 pub mod changes;
 pub mod contact;
+pub mod contract;
 pub mod country;
 pub mod distribution;
 pub mod duration;

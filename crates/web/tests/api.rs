@@ -18,6 +18,8 @@ mod catalog;
 mod catalog_property;
 #[path = "api/contract.rs"]
 mod contract;
+#[path = "api/contracts.rs"]
+mod contracts;
 #[path = "api/conventions.rs"]
 mod conventions;
 #[path = "api/customers.rs"]
@@ -68,6 +70,8 @@ mod totals;
 mod ui_admin;
 #[path = "api/ui_catalog.rs"]
 mod ui_catalog;
+#[path = "api/ui_contracts.rs"]
+mod ui_contracts;
 #[path = "api/ui_distribution.rs"]
 mod ui_distribution;
 #[path = "api/ui_leads.rs"]

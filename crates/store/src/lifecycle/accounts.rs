@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use crate::auth::users;
+use crate::contracts::gone as contracts;
 use crate::customers::{accounts, distributor_partners, links, rep_rows};
 use crate::distribution::distributions;
 use crate::orders::gone as orders;
@@ -51,6 +52,10 @@ pub(crate) fn account_gone(
     touched.insert(
         "orders".into(),
         orders::account_gone(c, ctx, from, to)?.into(),
+    );
+    touched.insert(
+        "contracts".into(),
+        contracts::account_gone(c, ctx, from, to)?.into(),
     );
     touched.insert(
         "distributor_partner_links_ended".into(),

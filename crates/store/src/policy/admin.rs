@@ -84,6 +84,7 @@ pub enum Resource {
     Contacts,
     Leads,
     Distributions,
+    Contracts,
     Orders,
 }
 
@@ -95,6 +96,7 @@ impl Resource {
             Resource::Contacts => "contacts",
             Resource::Leads => "leads",
             Resource::Distributions => "distributions",
+            Resource::Contracts => "contracts",
             Resource::Orders => "orders",
         }
     }
@@ -107,6 +109,7 @@ impl Resource {
             Resource::Contacts => names::CONTACT,
             Resource::Leads => names::LEAD,
             Resource::Distributions => names::DISTRIBUTION,
+            Resource::Contracts => names::CONTRACT,
             Resource::Orders => names::ORDER,
         }
     }

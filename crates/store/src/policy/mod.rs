@@ -9,6 +9,7 @@ use rapport_domain::{Actor, Role};
 use crate::{SqlBuf, StoreError};
 
 mod admin;
+mod contracts;
 mod customers;
 mod distribution;
 mod order_config;
@@ -17,6 +18,7 @@ mod pipeline;
 mod timeline;
 
 pub use admin::*;
+pub use contracts::*;
 pub use customers::*;
 pub use distribution::*;
 pub use order_config::*;

@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 
 use rapport_domain::account::Account;
 use rapport_domain::contact::Contact;
+use rapport_domain::contract::Contract;
 use rapport_domain::distribution::Distribution;
 use rapport_domain::lead::Lead;
 use rapport_domain::order::Order;
@@ -26,12 +27,14 @@ pub fn of(resource: Resource) -> &'static [String] {
     static CONTACTS: OnceLock<Vec<String>> = OnceLock::new();
     static LEADS: OnceLock<Vec<String>> = OnceLock::new();
     static DISTRIBUTIONS: OnceLock<Vec<String>> = OnceLock::new();
+    static CONTRACTS: OnceLock<Vec<String>> = OnceLock::new();
     static ORDERS: OnceLock<Vec<String>> = OnceLock::new();
     match resource {
         Resource::Accounts => ACCOUNTS.get_or_init(of_schema::<Account>),
         Resource::Contacts => CONTACTS.get_or_init(of_schema::<Contact>),
         Resource::Leads => LEADS.get_or_init(of_schema::<Lead>),
         Resource::Distributions => DISTRIBUTIONS.get_or_init(of_schema::<Distribution>),
+        Resource::Contracts => CONTRACTS.get_or_init(of_schema::<Contract>),
         // One row per order: its lines and people are lists of records, read in JSON.
         Resource::Orders => ORDERS.get_or_init(|| {
             let mut columns = of_schema::<Order>();
@@ -202,6 +205,7 @@ mod tests {
             Resource::Contacts,
             Resource::Leads,
             Resource::Distributions,
+            Resource::Contracts,
         ] {
             let cols = of(r);
             let mut sorted = cols.to_vec();

@@ -8,6 +8,7 @@
 
 mod auth;
 mod catalog;
+mod contracts;
 mod customers;
 mod distribution;
 mod ids;
@@ -31,7 +32,7 @@ pub(crate) use customers::read_partner_link;
 
 /// The list behind each list path, whose sortable fields the document's `sort`
 /// parameter lists (crate::openapi::with_parameter_rules).
-pub static LISTS: [(&str, &ListSpec); 12] = [
+pub static LISTS: [(&str, &ListSpec); 13] = [
     (
         "/api/v1/accounts",
         &rapport_store::customers::accounts::SPEC,
@@ -62,6 +63,10 @@ pub static LISTS: [(&str, &ListSpec); 12] = [
     ("/api/v1/order-types", &rapport_store::orders::types::SPEC),
     ("/api/v1/order-states", &rapport_store::orders::states::SPEC),
     ("/api/v1/orders", &rapport_store::orders::orders::SPEC),
+    (
+        "/api/v1/contracts",
+        &rapport_store::contracts::contracts::SPEC,
+    ),
 ];
 
 /// Routes behind authentication (each handler decides whether it needs a user).
@@ -74,6 +79,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(order_config::router())
         .merge(orders::router())
         .merge(distribution::router())
+        .merge(contracts::router())
         .merge(timeline::router())
         .merge(reports::router())
 }

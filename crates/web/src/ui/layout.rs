@@ -18,6 +18,7 @@ pub enum Section {
     Orders,
     Products,
     Distribution,
+    Contracts,
     Admin,
     Other,
 }
@@ -33,6 +34,9 @@ fn nav(viewer: &Viewer, current: Section) -> Markup {
     if viewer.is_internal() {
         items.push((Section::Products, "/products", "Products"));
         items.push((Section::Distribution, "/distributions", "Distribution"));
+    }
+    if viewer.user.role != rapport_domain::Role::Fulfiller {
+        items.push((Section::Contracts, "/contracts", "Contracts"));
     }
     if viewer.is_admin() {
         items.push((Section::Admin, "/admin/users", "Admin"));

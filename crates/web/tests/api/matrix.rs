@@ -379,6 +379,47 @@ const PROBES: &[(&str, &str, &str)] = &[
         "/api/v1/orders/{id}/history",
         "/api/v1/orders/{order}/history",
     ),
+    ("post", "/api/v1/contracts", "/api/v1/contracts"),
+    (
+        "get",
+        "/api/v1/contracts",
+        "/api/v1/contracts?count=true&expiring_within=3650d",
+    ),
+    (
+        "get",
+        "/api/v1/contracts/{id}",
+        "/api/v1/contracts/{contract}",
+    ),
+    (
+        "patch",
+        "/api/v1/contracts/{id}",
+        "/api/v1/contracts/{contract}",
+    ),
+    (
+        "post",
+        "/api/v1/contracts/{id}/status",
+        "/api/v1/contracts/{contract}/status",
+    ),
+    (
+        "get",
+        "/api/v1/contracts/{id}/history",
+        "/api/v1/contracts/{contract}/history",
+    ),
+    (
+        "get",
+        "/api/v1/contracts/{id}/chain",
+        "/api/v1/contracts/{contract}/chain",
+    ),
+    (
+        "post",
+        "/api/v1/contracts/{id}/renew",
+        "/api/v1/contracts/{contract}/renew",
+    ),
+    (
+        "get",
+        "/api/v1/dashboards/contracts",
+        "/api/v1/dashboards/contracts?from=2020-01-01&to=2030-01-01",
+    ),
 ];
 
 /// The migration's default order type `main` and state `sent`.
@@ -532,6 +573,18 @@ pub(crate) async fn secret_world(app: &App) -> Secret {
     )
     .await;
     let token = created(app, t, "/api/v1/tokens", json!({"name": "secret token"})).await;
+    // A contract of the secret account, registered by the secret partner, the other
+    // rep's.
+    let contract = created(
+        app,
+        a,
+        "/api/v1/contracts",
+        json!({"activation_date": "2026-01-01", "expiration_date": "2030-01-01",
+               "total_value": "8880001", "currency": "EUR", "account_id": acct["id"],
+               "partner_id": partner["id"], "owner_id": app.other_rep.user.id,
+               "legacy_id": "SECRET-CONTRACT"}),
+    )
+    .await;
     let id = |v: &Value| v["id"].as_str().unwrap().to_owned();
     let ids = vec![
         ("acct", id(&acct)),
@@ -547,8 +600,9 @@ pub(crate) async fn secret_world(app: &App) -> Secret {
         ("token", id(&token)),
         ("order", id(&order)),
         ("user", app.other_rep.user.id.to_string()),
+        ("contract", id(&contract)),
     ];
-    let mut markers: Vec<String> = ["secret", "hidden", "9990001", "7770001"]
+    let mut markers: Vec<String> = ["secret", "hidden", "9990001", "7770001", "8880001"]
         .iter()
         .map(|s| s.to_string())
         .collect();
@@ -580,6 +634,8 @@ pub(crate) async fn snapshot(app: &App) -> Vec<i64> {
         "SELECT sum(version) FROM products",
         "SELECT sum(version) FROM durations",
         "SELECT count(*) FROM price_tiers",
+        "SELECT sum(version) FROM contracts",
+        "SELECT count(*) FROM contract_status_history",
     ] {
         out.push(app.count(sql).await);
     }
@@ -849,6 +905,21 @@ const INSIDE: &[(&str, &str, &str, [u16; 8])] = &[
     ("delete", "/api/v1/distributions/{doomed_dist}", "",                               [Y, Y, Y, F, F, F, N, F]),
     ("post", "/api/v1/distributions/link", r#"{"dry_run": true}"#,                      [Y, Y, F, F, F, F, F, F]),
     ("get", "/api/v1/dashboards/sales?from=2026-01-01&to=2026-04-01", "",               [Y, Y, Y, Y, Y, Y, Y, Y]),
+    // Contracts: opened by a fulfilment, or made by hand by admins; their billing side
+    // kept by admins and managers; ended by those and reps; read in scope (fulfillers
+    // see none).
+    ("post", "/api/v1/contracts", r#"{"activation_date": "2026-01-01", "expiration_date": "2027-01-01", "total_value": "10", "currency": "EUR"}"#,
+                                                                                        [Y, Y, F, F, F, F, F, F]),
+    ("get", "/api/v1/contracts?count=true&expiring_within=3650d", "",                   [Y, Y, Y, Y, Y, Y, Y, Y]),
+    ("get", "/api/v1/contracts/{contract}", "",                                         [Y, Y, Y, Y, Y, Y, N, Y]),
+    ("patch", "/api/v1/contracts/{contract}", r#"{"notes_internal": "By {role}"}"#,     [Y, Y, Y, F, F, F, N, F]),
+    ("get", "/api/v1/contracts/{contract}/history", "",                                 [Y, Y, Y, Y, Y, Y, N, Y]),
+    ("get", "/api/v1/contracts/{contract}/chain", "",                                   [Y, Y, Y, Y, Y, Y, N, Y]),
+    ("post", "/api/v1/contracts/{ending_contract}/status", r#"{"status": "lost", "reason": "By {role}"}"#,
+                                                                                        [Y, Y, Y, Y, F, F, N, F]),
+    // A renewal is an order: every role that creates orders renews what it sees.
+    ("post", "/api/v1/contracts/{fulfilled_contract}/renew", "{}",                      [Y, Y, Y, Y, Y, Y, N, F]),
+    ("get", "/api/v1/dashboards/contracts?from=2020-01-01&to=2030-01-01", "",           [Y, Y, Y, Y, Y, Y, Y, Y]),
     // The audit log, and what any client may call.
     ("get", "/api/v1/audit", "",                                                        [Y, Y, F, F, F, F, F, F]),
     ("get", "/healthz", "",                                                             [Y, Y, Y, Y, Y, Y, Y, Y]),
@@ -883,6 +954,15 @@ fn route_of(method: &str, path: &str) -> Option<(&'static str, &'static str)> {
         })
         .max_by_key(|(_, route)| route.split('/').filter(|p| !p.starts_with('{')).count())
         .copied()
+}
+
+/// The value of a helper placeholder.
+fn helper(helpers: &[(&'static str, String)], name: &str) -> String {
+    helpers
+        .iter()
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_else(|| panic!("no helper {name}"))
 }
 
 /// One role's caller and the records its rows act on, all inside its scope (a
@@ -1080,12 +1160,28 @@ async fn world(app: &App, role: &'static str, helpers: &[(&'static str, String)]
         ("final_order", &["sent", "in_fulfillment", "fulfilled"][..]),
         ("doomed_order", &[][..]),
     ] {
-        let body =
+        let mut body =
             json!({"currency": "EUR", "account_id": acct, "description": format!("{key} {role}")});
+        if key == "fulfil_order" || key == "final_order" {
+            // A line with a duration, so that fulfilling the order opens its contract.
+            body["items"] = json!([{"product_id": helper(helpers, "priced_product"),
+                                    "quantity": 1, "duration_id": helper(helpers, "line_duration")}]);
+        }
         let id = made(app, maker, "/api/v1/orders", body).await;
         for to in moves {
             let uri = format!("/api/v1/orders/{id}/transitions");
             created(app, admin, &uri, json!({"to": to})).await;
+        }
+        if key == "final_order" {
+            // The contract its fulfilment opened, which the renew row renews.
+            let r = app
+                .get(&format!("/api/v1/contracts?order_id={id}"), admin)
+                .await;
+            let contract = r.body["data"][0]["id"]
+                .as_str()
+                .expect("a contract")
+                .to_owned();
+            ids.push(("fulfilled_contract", contract));
         }
         ids.push((key, id));
     }
@@ -1177,6 +1273,12 @@ async fn world(app: &App, role: &'static str, helpers: &[(&'static str, String)]
     let target = json!({"email": format!("target-{role}@example.com"), "name": "Target",
                         "role": "viewer", "password": PASSWORD});
     ids.push(("user", made(app, admin, "/api/v1/users", target).await));
+    // Contracts on the account (a partner's organisation, a distributor's partner).
+    for key in ["contract", "ending_contract"] {
+        let body = json!({"activation_date": "2026-01-01", "expiration_date": "2030-01-01",
+                          "total_value": "10", "currency": "EUR", "account_id": acct});
+        ids.push((key, made(app, admin, "/api/v1/contracts", body).await));
+    }
     World { token, ids }
 }
 
@@ -1208,6 +1310,8 @@ both_engines! {
         // The one active product every role quotes (a list price; the active cap is 3).
         let priced = json!({"name": "Priced", "unit_price": "10", "currency": "EUR"});
         helpers.push(("priced_product", made(&app, &app.admin.token, "/api/v1/products", priced).await));
+        let year = json!({"months": 12, "name": "One year"});
+        helpers.push(("line_duration", made(&app, &app.admin.token, "/api/v1/durations", year).await));
         let mut worlds = Vec::new();
         for role in ROLES {
             worlds.push(world(&app, role, &helpers).await);

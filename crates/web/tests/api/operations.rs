@@ -47,7 +47,7 @@ async fn exec(app: &App, sql: &'static str) {
 /// area (issue 13); the areas' `router()`s (crates/web/src/routes/<area>/mod.rs) register
 /// them with their OpenAPI paths. Keep in step with them: a route missing from the spec
 /// is an undocumented endpoint.
-pub const ROUTES: [(&str, &str); 117] = [
+pub const ROUTES: [(&str, &str); 126] = [
     ("post", "/api/v1/auth/login"),
     ("post", "/api/v1/auth/logout"),
     ("get", "/api/v1/me"),
@@ -168,6 +168,15 @@ pub const ROUTES: [(&str, &str); 117] = [
     ("post", "/api/v1/orders/{id}/transitions"),
     ("post", "/api/v1/orders/{id}/reopen"),
     ("get", "/api/v1/orders/{id}/history"),
+    ("post", "/api/v1/contracts"),
+    ("get", "/api/v1/contracts"),
+    ("get", "/api/v1/contracts/{id}"),
+    ("patch", "/api/v1/contracts/{id}"),
+    ("post", "/api/v1/contracts/{id}/status"),
+    ("get", "/api/v1/contracts/{id}/history"),
+    ("get", "/api/v1/contracts/{id}/chain"),
+    ("post", "/api/v1/contracts/{id}/renew"),
+    ("get", "/api/v1/dashboards/contracts"),
 ];
 
 const HTTP_METHODS: [&str; 8] = [

@@ -388,8 +388,12 @@ both_engines! {
         let distributor = make_user(&app.store, Role::Distributor, "d@example.com", Some(id_of(&dist_org))).await;
         let fulfiller = make_user(&app.store, Role::Fulfiller, "f@example.com", None).await;
 
-        // A partner's order is its organisation's; naming another is refused.
-        let mine = order(&app, &partner.token, json!({"currency": "EUR"})).await;
+        // A partner's order is its organisation's; naming another is refused. Its line has
+        // a duration, so that fulfilling it opens its contract.
+        let listed = product(&app, "Listed", "LST", Some(("10", "EUR"))).await;
+        let term = duration(&app, 6, "0").await;
+        let mine = order(&app, &partner.token, json!({"currency": "EUR",
+            "items": [{"product_id": listed, "quantity": 1, "duration_id": term}]})).await;
         assert_eq!(mine["partner_id"], own["id"]);
         let r = app.post("/api/v1/orders", &partner.token, json!({"currency": "EUR", "partner_id": other["id"]})).await;
         assert_eq!(r.problem(StatusCode::FORBIDDEN).field_errors()[0].0, "partner_id");

@@ -44,7 +44,10 @@ both_engines! {
         let app = App::start(db).await;
         let cat = catalogue(&app).await;
         let t = app.rep.token.clone();
-        let o = order(&app, &t, json!({"items": [{"product_id": cat.listed, "quantity": 1}]})).await;
+        // A term without discount: fulfilling opens the order's contract, which needs a
+        // line with a duration (docs/orders.md "Contracts").
+        let term = crate::orders::duration(&app, 6, "0").await;
+        let o = order(&app, &t, json!({"items": [{"product_id": cat.listed, "quantity": 1, "duration_id": term}]})).await;
         let id = o["id"].as_str().unwrap().to_owned();
         let uri = format!("/api/v1/orders/{id}");
 

@@ -95,6 +95,11 @@ const PROBES: &[Probe] = &[
     ("get", "/distributions/trace", "/distributions/trace?lot=LOTX9", &[]),
     ("get", "/dashboards/sales", "/dashboards/sales?from=2026-01-01&to=2026-04-01", &[]),
     ("get", "/dashboards/pipeline", "/dashboards/pipeline?from=2020-01-01&to=2030-01-01", &[]),
+    ("get", "/contracts", "/contracts?status=active&partner_id={partner}", &[]),
+    ("get", "/contracts/{id}", "/contracts/{contract}", &[]),
+    ("post", "/contracts/{id}/status", "/contracts/{contract}/status", &[("status", "lost"), ("reason", "intrusion")]),
+    ("post", "/contracts/{id}/renew", "/contracts/{contract}/renew", &[]),
+    ("get", "/dashboards/contracts", "/dashboards/contracts?from=2020-01-01&to=2030-01-01", &[]),
     ("get", "/tokens", "/tokens", &[]),
     ("post", "/tokens", "/tokens", &[]),
     ("post", "/tokens/{id}/revoke", "/tokens/{token}/revoke", &[]),
@@ -148,6 +153,8 @@ fn markers(all: &[String], staff: bool, user_id: &str) -> Vec<String> {
                 "secret-sku",
                 "secrettag",
                 "secret order",
+                // The secret contract's value as pages write money.
+                "8,880,001",
             ]
             .map(String::from),
         )

@@ -121,6 +121,7 @@ pub enum Choice {
     ActivityKind,
     Channel,
     DistributionSource,
+    ContractStatus,
     OrderPriority,
 }
 
@@ -139,6 +140,7 @@ impl Choice {
             Choice::ActivityKind => of(written, rapport_domain::activity::ActivityKind::as_str),
             Choice::Channel => of(written, rapport_domain::activity::Channel::as_str),
             Choice::DistributionSource => of(written, rapport_domain::distribution::Source::as_str),
+            Choice::ContractStatus => of(written, rapport_domain::contract::ContractStatus::as_str),
             Choice::OrderPriority => of(written, rapport_domain::order::Priority::as_str),
         }
     }
@@ -154,6 +156,7 @@ impl Choice {
             Choice::ActivityKind => rapport_domain::activity::ActivityKind::accepted(),
             Choice::Channel => rapport_domain::activity::Channel::accepted(),
             Choice::DistributionSource => rapport_domain::distribution::Source::accepted(),
+            Choice::ContractStatus => rapport_domain::contract::ContractStatus::accepted(),
             Choice::OrderPriority => rapport_domain::order::Priority::accepted(),
         }
     }

@@ -11,6 +11,7 @@ use uuid::Uuid;
 use rapport_domain::account::{AccountKind, Address, CustomerType};
 use rapport_domain::activity::{ActivityKind, Channel};
 use rapport_domain::contact::ContactKind;
+use rapport_domain::contract::ContractStatus;
 use rapport_domain::distribution::Source;
 use rapport_domain::lead::LeadStatus;
 use rapport_domain::order::Priority;
@@ -119,7 +120,8 @@ named!(
     LeadStatus,
     Period,
     Stamp,
-    Priority
+    Priority,
+    ContractStatus,
 );
 
 fn json<T: serde::de::DeserializeOwned>(r: &Row, column: &str) -> Result<Option<T>, StoreError> {

@@ -1,8 +1,9 @@
 //! Read-only figures over the records, each scoped to what the caller may see:
 //! the sales dashboard over the distribution log, the pipeline dashboard over leads.
-//! The contracts dashboard (`GET /api/v1/dashboards/contracts`) joins this module with
-//! the contracts issue, as `contracts.rs` beside these two.
+//! The contracts dashboard (`GET /api/v1/dashboards/contracts`, `contracts.rs`) over
+//! contracts and their status history.
 
+pub mod contracts;
 pub mod pipeline;
 pub mod sales;
 

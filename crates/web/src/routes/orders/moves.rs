@@ -88,7 +88,8 @@ pub struct OrderStateChangePage {
 }
 
 /// Moves an order into another state, as the state table allows: the state's
-/// timestamp is set and the move written to the history. Every role that works orders
+/// timestamp is set and the move written to the history. Entering a state that opens
+/// contracts (default: fulfilled) opens the order's contract in the same transaction. Every role that works orders
 /// may move those it may change; fulfillers the orders in their scope.
 #[utoipa::path(post, path = "/api/v1/orders/{id}/transitions", tag = "orders", request_body = OrderTransitionRequest,
     params(("id" = uuid::Uuid, Path), ("If-Match" = Option<String>, Header)),
@@ -96,7 +97,7 @@ pub struct OrderStateChangePage {
         (status = 200, description = "Moved", body = rapport_domain::order::Order, headers(("ETag" = String))),
         (status = 403, description = "The role may not move orders", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "No such order", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
-        (status = 409, description = "The order is in a final state (names `state_id`), or the state table has no such move (names `to`)", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 409, description = "The order is in a final state (names `state_id`), the state table has no such move (names `to`), or the state opens a contract and no line has a duration (names `items`)", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
         (status = 422, description = "Unknown or inactive state (names `to`)", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
 pub async fn order_transition(
     State(app): State<AppState>,
@@ -107,7 +108,17 @@ pub async fn order_transition(
 ) -> ApiResult<Response> {
     let version = if_match(&headers)?;
     let request = MoveRequest::read_transition(body)?;
-    let o = orders::transition(&app.store, &auth.ctx, id, request, version).await?;
+    // The contracts area's move: entering a state that opens contracts opens the
+    // order's contract in the same transaction.
+    let o = rapport_store::contracts::moves::move_order(
+        &app.store,
+        &auth.ctx,
+        id,
+        request.to.unwrap_or_default(),
+        request.reason,
+        version,
+    )
+    .await?;
     Ok(tagged(StatusCode::OK, o))
 }
 

@@ -1,12 +1,15 @@
-//! Dashboards: `/api/v1/dashboards/sales` over the distribution log and
-//! `/api/v1/dashboards/pipeline` over leads. `/api/v1/dashboards/contracts` joins them
-//! with the contracts issue.
+//! Dashboards: `/api/v1/dashboards/sales` over the distribution log,
+//! `/api/v1/dashboards/pipeline` over leads and `/api/v1/dashboards/contracts` over
+//! contracts.
 
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
+use rapport_store::reports::dashboards::contracts::{
+    self as contract_figures, ContractsDashboard, ContractsQuery,
+};
 use rapport_store::reports::dashboards::period;
 use rapport_store::reports::dashboards::pipeline::{self, PipelineDashboard, PipelineQuery};
 use rapport_store::reports::dashboards::sales::{self, Interval, SalesDashboard, SalesQuery};
@@ -171,6 +174,43 @@ pub async fn pipeline_dashboard(
             &app.store,
             &auth.ctx.actor,
             PipelineQuery { from, to, owner_id },
+        )
+        .await?,
+    ))
+}
+
+/// The contracts dashboard: contracts active today and their value per currency, those
+/// expiring within 30, 60 and 90 days, and over `[from, to)` (default: the twelve months
+/// to the end of this month) the renewals (contracts activated in it that renew another)
+/// and the churn (contracts that became expired, lost or cancelled in it, by their status
+/// history, and that no contract renews). Scoped to the contracts the caller can see.
+#[utoipa::path(get, path = "/api/v1/dashboards/contracts", tag = "dashboards",
+    params(
+        ("from" = Option<String>, Query, description = "YYYY-MM-DD, inclusive"),
+        ("to" = Option<String>, Query, description = "YYYY-MM-DD, exclusive")),
+    responses(
+        (status = 200, description = "The dashboard", body = ContractsDashboard),
+        (status = 400, description = "Bad parameter, named (to before from, unknown parameter…)", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+pub async fn contracts_dashboard(
+    State(app): State<AppState>,
+    Authed(auth): Authed,
+    QueryPairs(pairs): QueryPairs,
+) -> ApiResult<Json<ContractsDashboard>> {
+    let (mut from, mut to) = (None, None);
+    for (name, v) in pairs {
+        match name.as_str() {
+            "from" => from = Some(date(&name, &v)?),
+            "to" => to = Some(date(&name, &v)?),
+            _ => return Err(unknown(&name, "from, to")),
+        }
+    }
+    let today = chrono::Utc::now().date_naive();
+    let (from, to) = period(from, to, today)?;
+    Ok(Json(
+        contract_figures::contracts(
+            &app.store,
+            &auth.ctx.actor,
+            ContractsQuery { from, to, today },
         )
         .await?,
     ))

@@ -12,5 +12,6 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::default()
         .routes(routes!(dashboards::sales_dashboard))
         .routes(routes!(dashboards::pipeline_dashboard))
+        .routes(routes!(dashboards::contracts_dashboard))
         .routes(routes!(audit::list))
 }

@@ -1,5 +1,6 @@
 //! Home: what is due (overdue and upcoming tasks and follow-ups, ticked off in place),
-//! my pipeline by stage, and this quarter's sales with a chart.
+//! my pipeline by stage, the contracts expiring in 30 days, and this quarter's sales
+//! with a chart.
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -140,6 +141,7 @@ pub async fn show(State(app): State<AppState>, viewer: Viewer) -> PageResult {
         Err(e) => return Err(crate::ui::errors::store_error_page(Some(&viewer), e)),
     };
     let sales = sales_section(&app, &viewer).await;
+    let contracts = super::contracts::expiring_soon(&app, &viewer).await?;
     let body = html! {
         h1 { "Good to see you, " (viewer.user.name) }
         div.grid {
@@ -168,6 +170,7 @@ pub async fn show(State(app): State<AppState>, viewer: Viewer) -> PageResult {
                 }
             }
         }
+        (contracts)
         (sales)
     };
     Ok(page(&viewer, Section::Home, "Home", body))

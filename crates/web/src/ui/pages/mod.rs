@@ -3,6 +3,7 @@
 mod accounts;
 mod admin;
 mod contacts;
+mod contracts;
 mod distribution;
 mod durations;
 mod home;
@@ -25,6 +26,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = leads::routes(r);
     let r = orders::routes(r);
     let r = distribution::routes(r);
+    let r = contracts::routes(r);
     let r = tokens::routes(r);
     admin::routes(r)
 }
