@@ -261,7 +261,7 @@ both_engines! {
             (json!({"product_id": inactive, "quantity": 1}), "items[1].product_id", "active"),
             (json!({"product_id": dollars, "quantity": 1}), "items[1].product_id", "currency"),
             (json!({"product_id": cat.listed, "quantity": 1, "duration_id": uuid::Uuid::now_v7()}), "items[1].duration_id", "exists"),
-            (json!({"product_id": cat.monthly, "quantity": 1}), "items[1].duration_id", "required"),
+            (json!({"product_id": cat.monthly, "quantity": 1}), "items[1].duration_id", "depends"),
             (json!({"product_id": cat.listed, "quantity": 0}), "items[1].quantity", "range"),
             (json!({"product_id": uuid::Uuid::now_v7(), "quantity": 1}), "items[1].product_id", "exists"),
         ] {
