@@ -16,5 +16,5 @@ mod rules;
 pub mod workflow;
 
 pub use history::history;
-pub use moves::{enter_in, reopen, transition};
+pub use moves::{enter_in, reopen};
 pub use orders::{create, create_in, get, list, replace_items, update};

@@ -116,25 +116,6 @@ pub fn enter_in(
     Ok((before, after, target))
 }
 
-/// `POST /orders/{id}/transitions`: one move along the state table.
-pub async fn transition(
-    store: &Store,
-    ctx: &Ctx,
-    id: Uuid,
-    request: MoveRequest,
-    if_match: IfMatch,
-) -> Result<Order, StoreError> {
-    let ctx = ctx.clone();
-    store
-        .db
-        .write(move |c| {
-            let to = request.to.unwrap_or_default();
-            let (_, after, _) = enter_in(c, &ctx, id, &to, request.reason, if_match, false)?;
-            Ok(after)
-        })
-        .await
-}
-
 /// `POST /orders/{id}/reopen`: takes an order out of its final state (admins and
 /// restricted admins; a reason is required). Without `to`, back to the state it left
 /// for the final one (or the initial state when its history does not say).
