@@ -144,6 +144,10 @@ pub struct Activity {
     pub account_id: Option<Uuid>,
     pub contact_id: Option<Uuid>,
     pub lead_id: Option<Uuid>,
+    /// The order it is about: a note or comment on the order's page.
+    pub order_id: Option<Uuid>,
+    /// The contract it is about.
+    pub contract_id: Option<Uuid>,
     /// The interaction this one corrects.
     pub corrects_id: Option<Uuid>,
     /// The interaction this follow-up task was scheduled from.
@@ -164,9 +168,13 @@ impl Activity {
         self.kind.is_interaction() && self.due_at.is_some() && !self.done
     }
 
-    /// Linked to a lead and to no account or person: the lead's own.
-    pub fn lead_only(&self) -> bool {
-        self.lead_id.is_some() && self.account_id.is_none() && self.contact_id.is_none()
+    /// Linked to no account or person, only to a lead, an order or a contract: that
+    /// record's own, written by whoever works it rather than by whoever writes the
+    /// account's notes.
+    pub fn record_only(&self) -> bool {
+        self.account_id.is_none()
+            && self.contact_id.is_none()
+            && (self.lead_id.is_some() || self.order_id.is_some() || self.contract_id.is_some())
     }
 
     /// A new activity of `kind` before its changes are applied: through the kind's
@@ -225,6 +233,10 @@ changes! {
         account_id: Id,
         contact_id: Id,
         lead_id: Id,
+        /// A note or comment about an order (shown on its timeline).
+        order_id: Id,
+        /// A note or comment about a contract.
+        contract_id: Id,
         /// Interactions: the interaction this one corrects.
         corrects_id: Id,
         provider_name: Text(100),
@@ -238,11 +250,13 @@ changes! {
 }
 
 impl ActivityChanges {
-    /// A create naming a lead and no account or person.
-    pub fn lead_only(&self) -> bool {
-        matches!(self.lead_id, Patch::Set(_))
-            && !matches!(self.account_id, Patch::Set(_))
-            && !matches!(self.contact_id, Patch::Set(_))
+    /// A create naming a lead, an order or a contract and no account or person (see
+    /// [`Activity::record_only`]).
+    pub fn record_only(&self) -> bool {
+        let set = |p: &Patch<Uuid>| matches!(p, Patch::Set(_));
+        (set(&self.lead_id) || set(&self.order_id) || set(&self.contract_id))
+            && !set(&self.account_id)
+            && !set(&self.contact_id)
     }
 }
 

@@ -20,7 +20,7 @@ pub const MAX_MONTHS: i64 = 1200;
 
 /// A duration as the API returns it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Duration {
+pub struct SubscriptionDuration {
     pub id: Uuid,
     /// Unique among durations, 1 to 1200.
     pub months: i64,
@@ -38,7 +38,7 @@ pub struct Duration {
     pub version: i64,
 }
 
-impl Duration {
+impl SubscriptionDuration {
     /// A new, active duration without a discount, created now by `by`.
     pub fn blank(by: Option<Uuid>, at: DateTime<Utc>) -> Self {
         Self {
@@ -75,7 +75,7 @@ changes! {
         /// True unless given.
         active: Flag [not_null],
     }
-    apply to Duration, then Duration::refresh_derived;
+    apply to SubscriptionDuration, then SubscriptionDuration::refresh_derived;
     create schema DurationCreate;
     patch schema DurationPatch;
     checks after;
@@ -188,7 +188,7 @@ mod tests {
                 ("name", "required")
             ]
         );
-        let mut d = Duration::blank(None, Utc::now());
+        let mut d = SubscriptionDuration::blank(None, Utc::now());
         DurationChanges::read(
             json!({"months": 12, "name": "1 year", "discount_percentage": "7.5"}),
             true,

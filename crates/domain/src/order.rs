@@ -13,6 +13,7 @@ use crate::changes::kinds::{CreateOnly, Currency, Enum, Id, Object, Text};
 use crate::changes::{changes, choice, no_rules, Kind, Mode};
 use crate::input::{ObjectReader, Patch};
 use crate::money::canonical;
+use crate::order_config::OrderType;
 use crate::order_input::{Items, People, Percent};
 use crate::order_item::{ItemInput, OrderItem, OrderPerson};
 use crate::pricing::order_amounts;
@@ -166,53 +167,17 @@ impl Order {
         self.refresh_derived();
     }
 
-    /// Checks `data` against the type's schema and the people against its required
-    /// roles.
-    pub fn check_against(
-        &self,
-        data_schema: Option<&Map<String, Value>>,
-        required_roles: &[String],
-    ) -> Result<(), Invalid> {
-        let mut errors = match data_schema {
-            Some(schema) => data_errors(schema, &self.data),
-            None => Vec::new(),
-        };
-        errors.extend(missing_roles(required_roles, &self.people));
+    /// Checks `data` against the type's schema (`OrderType::data_errors`, which fetches
+    /// no remote reference) and the people against its required roles.
+    pub fn check_against(&self, kind: &OrderType) -> Result<(), Invalid> {
+        let mut errors = kind.data_errors(&Value::Object(self.data.clone()));
+        errors.extend(missing_roles(&kind.required_roles, &self.people));
         if errors.is_empty() {
             Ok(())
         } else {
             Err(Invalid(errors))
         }
     }
-}
-
-/// Where `data` breaks `schema`: one error per failure, named `data` followed by the
-/// JSON pointer of the failing value (`data/teeth/0`), its rule the schema keyword
-/// (`type`, `required`, `minimum`…). A schema that does not compile is reported on
-/// `data` (rule `schema`): the type's administrator must fix it.
-pub fn data_errors(schema: &Map<String, Value>, data: &Map<String, Value>) -> Vec<FieldError> {
-    let schema = Value::Object(schema.clone());
-    let validator = match jsonschema::validator_for(&schema) {
-        Ok(v) => v,
-        Err(e) => {
-            return vec![FieldError::new(
-                "data",
-                "schema",
-                format!("the order type's data_schema is not a valid JSON Schema: {e}"),
-            )]
-        }
-    };
-    let instance = Value::Object(data.clone());
-    validator
-        .iter_errors(&instance)
-        .map(|e| {
-            FieldError::new(
-                format!("data{}", e.instance_path().as_str()),
-                e.kind().keyword(),
-                e.to_string(),
-            )
-        })
-        .collect()
 }
 
 /// The roles of `required` no person holds, as errors on `people`.
@@ -367,39 +332,6 @@ mod tests {
 
     use crate::changes::schema::as_json;
 
-    fn schema(v: Value) -> Map<String, Value> {
-        v.as_object().cloned().unwrap_or_default()
-    }
-
-    #[test]
-    fn data_errors_name_the_pointer_and_the_keyword() {
-        let s = schema(json!({
-            "type": "object",
-            "required": ["arch"],
-            "properties": {
-                "arch": {"enum": ["upper", "lower"]},
-                "teeth": {"type": "array", "items": {"type": "integer", "minimum": 11}}
-            }
-        }));
-        let data = schema(json!({"teeth": [8, 21, "x"]}));
-        let mut got: Vec<(String, String)> = data_errors(&s, &data)
-            .into_iter()
-            .map(|e| (e.field, e.rule))
-            .collect();
-        got.sort();
-        assert_eq!(
-            got,
-            vec![
-                ("data".into(), "required".into()),
-                ("data/teeth/0".into(), "minimum".into()),
-                ("data/teeth/2".into(), "type".into()),
-            ]
-        );
-        assert!(data_errors(&s, &schema(json!({"arch": "upper"}))).is_empty());
-        let broken = schema(json!({"type": 12}));
-        assert_eq!(data_errors(&broken, &data)[0].rule, "schema");
-    }
-
     #[test]
     fn required_roles_must_be_held() {
         let mut o = Order::blank(None, Utc::now());
@@ -408,7 +340,11 @@ mod tests {
             role: "doctor".into(),
             contact_id: Uuid::nil(),
         }];
-        let e = o.check_against(None, &roles).unwrap_err();
+        let kind = OrderType {
+            required_roles: roles,
+            ..OrderType::default()
+        };
+        let e = o.check_against(&kind).unwrap_err();
         assert_eq!(
             (e.0.len(), e.0[0].field.as_str(), e.0[0].rule.as_str()),
             (1, "people", "required_roles")

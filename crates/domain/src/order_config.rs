@@ -70,7 +70,8 @@ impl OrderType {
 
     /// What is wrong with an order's `data` under this type's schema, one error per
     /// failure: the field is `data` followed by the JSON pointer of the value at fault
-    /// (`data/patient/age`; `data` itself for the whole object), the rule `json_schema`.
+    /// (`data/patient/age`; `data` itself for the whole object), the rule the schema
+    /// keyword that failed (`minimum`, `required`, `enum`…).
     /// None when it fits, or when the type has no schema.
     pub fn data_errors(&self, data: &Value) -> Vec<FieldError> {
         let Some(schema) = &self.data_schema else {
@@ -81,7 +82,7 @@ impl OrderType {
                 .iter_errors(data)
                 .map(|e| {
                     let field = format!("data{}", e.instance_path());
-                    FieldError::new(field, "json_schema", e.to_string())
+                    FieldError::new(field, e.kind().keyword(), e.to_string())
                 })
                 .collect(),
             // Only a schema stored behind the API's back gets here: it was checked when

@@ -49,7 +49,7 @@ impl Versioned for rapport_domain::product::Product {
     }
 }
 
-impl Versioned for rapport_domain::duration::Duration {
+impl Versioned for rapport_domain::duration::SubscriptionDuration {
     fn version(&self) -> i64 {
         self.version
     }

@@ -44,6 +44,8 @@ mod order_config;
 mod orders;
 #[path = "api/orders_moves.rs"]
 mod orders_moves;
+#[path = "api/orders_timeline.rs"]
+mod orders_timeline;
 #[path = "api/partners.rs"]
 mod partners;
 #[path = "api/pipeline.rs"]

@@ -106,18 +106,21 @@ fn a_schema_must_compile_and_the_compiler_says_where() {
 }
 
 #[test]
-fn data_errors_name_the_pointer() {
+fn data_errors_name_the_pointer_and_the_keyword() {
     let mut t = OrderType::blank(None, Utc::now());
     let schema = json!({"type": "object", "required": ["patient"],
         "properties": {"patient": {"type": "object", "properties": {"age": {"type": "integer", "minimum": 0}}}}});
     t.data_schema = schema.as_object().cloned();
     assert!(t.data_errors(&json!({"patient": {"age": 4}})).is_empty());
     let e = t.data_errors(&json!({"patient": {"age": -1}}));
-    assert_eq!(e[0].field, "data/patient/age");
+    assert_eq!(
+        (e[0].field.as_str(), e[0].rule.as_str()),
+        ("data/patient/age", "minimum")
+    );
     let e = t.data_errors(&json!({}));
     assert_eq!(
         (e[0].field.as_str(), e[0].rule.as_str()),
-        ("data", "json_schema")
+        ("data", "required")
     );
     t.data_schema = None;
     assert!(t.data_errors(&json!({"anything": 1})).is_empty());

@@ -8,7 +8,7 @@
 //! were priced, so no order's figures or contract's length change.
 
 use rapport_db::Conn;
-use rapport_domain::duration::{Duration, DurationChanges};
+use rapport_domain::duration::{DurationChanges, SubscriptionDuration};
 use rapport_domain::{Actor, Ctx, IfMatch};
 use uuid::Uuid;
 
@@ -40,7 +40,7 @@ pub static SPEC: ListSpec = ListSpec {
 };
 
 crate::record!(
-    Duration,
+    SubscriptionDuration,
     entity = ENTITY,
     table = "durations",
     fields {
@@ -55,10 +55,10 @@ crate::record!(
         updated_at,
         version,
     },
-    after_read = Duration::refresh_derived,
+    after_read = SubscriptionDuration::refresh_derived,
 );
 
-fn fetch(c: &mut dyn Conn, id: Uuid, lock: bool) -> Result<Duration, StoreError> {
+fn fetch(c: &mut dyn Conn, id: Uuid, lock: bool) -> Result<SubscriptionDuration, StoreError> {
     record::fetch(c, id, SqlBuf::new("TRUE"), lock)
 }
 
@@ -78,7 +78,7 @@ fn allowed(actor: &Actor, action: Action) -> Result<(), StoreError> {
 }
 
 /// Another duration with the same months: a 409 naming `months` and the one holding it.
-fn conflict(c: &mut dyn Conn, d: &Duration) -> Result<(), StoreError> {
+fn conflict(c: &mut dyn Conn, d: &SubscriptionDuration) -> Result<(), StoreError> {
     let found: Option<Uuid> = c.query_scalar(
         "SELECT id FROM durations WHERE months = ? AND id <> ?",
         &[d.months.into(), d.id.into()],
@@ -112,13 +112,14 @@ pub async fn create(
     store: &Store,
     ctx: &Ctx,
     changes: DurationChanges,
-) -> Result<Duration, StoreError> {
+) -> Result<SubscriptionDuration, StoreError> {
     let ctx = ctx.clone();
     store
         .db
         .write(move |c| {
             allowed(&ctx.actor, Action::Create)?;
-            let mut d = Duration::blank(record::acting_user(&ctx.actor), rapport_db::now());
+            let mut d =
+                SubscriptionDuration::blank(record::acting_user(&ctx.actor), rapport_db::now());
             changes.apply_to(&mut d);
             conflict(c, &d)?;
             record::insert(c, &d).map_err(on_write_error(d.months))?;
@@ -128,7 +129,11 @@ pub async fn create(
         .await
 }
 
-pub async fn get(store: &Store, _actor: &Actor, id: Uuid) -> Result<Duration, StoreError> {
+pub async fn get(
+    store: &Store,
+    _actor: &Actor,
+    id: Uuid,
+) -> Result<SubscriptionDuration, StoreError> {
     store.db.read(move |c| fetch(c, id, false)).await
 }
 
@@ -137,7 +142,7 @@ pub async fn list(
     store: &Store,
     actor: &Actor,
     params: ListParams,
-) -> Result<Page<Duration>, StoreError> {
+) -> Result<Page<SubscriptionDuration>, StoreError> {
     list::read_page(
         store,
         &SPEC,
@@ -145,7 +150,7 @@ pub async fn list(
         actor.user_id,
         SqlBuf::new("TRUE"),
         Vec::new(),
-        Duration::from_row,
+        SubscriptionDuration::from_row,
     )
     .await
 }
@@ -156,7 +161,7 @@ pub async fn update(
     id: Uuid,
     if_match: IfMatch,
     changes: DurationChanges,
-) -> Result<Duration, StoreError> {
+) -> Result<SubscriptionDuration, StoreError> {
     let ctx = ctx.clone();
     store
         .db

@@ -92,6 +92,17 @@ fn from_row(r: &Row) -> Result<ContractStatusChange, StoreError> {
     })
 }
 
+/// The status changes meeting `sql_where` (over `contract_status_history h`, with its
+/// order and limit): the contract's timeline reads them beside its notes.
+pub(crate) fn rows(
+    c: &mut dyn Conn,
+    sql_where: SqlBuf,
+) -> Result<Vec<ContractStatusChange>, StoreError> {
+    let mut q = SqlBuf::new("SELECT h.* FROM contract_status_history h WHERE ");
+    q.append(sql_where);
+    c.query(&q.sql, &q.params)?.iter().map(from_row).collect()
+}
+
 /// A contract's status history, oldest first.
 pub async fn history(
     store: &Store,

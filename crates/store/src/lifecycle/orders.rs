@@ -5,11 +5,12 @@ use rapport_domain::IfMatch;
 use uuid::Uuid;
 
 use crate::orders::orders;
+use crate::timeline::activities;
 use crate::{Store, StoreError};
 
 /// Deletes an order for good (admins), with its people, lines and history (audited with
-/// the order); refused while a contract was opened from it. Notes on orders arrive with
-/// the timeline's order links, which will add their `order_gone` here.
+/// the order); refused while a contract was opened from it. Its notes and comments are
+/// audited before the database's cascade removes them.
 pub async fn delete(
     store: &Store,
     ctx: &Ctx,
@@ -21,6 +22,7 @@ pub async fn delete(
         .db
         .write(move |c| {
             let before = orders::deletable(c, &ctx.actor, id, if_match)?;
+            activities::order_gone(c, &ctx, before.id)?;
             orders::remove(c, &ctx, &before)
         })
         .await

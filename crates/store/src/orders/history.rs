@@ -64,6 +64,17 @@ fn from_row(r: &Row) -> Result<OrderStateChange, StoreError> {
     })
 }
 
+/// The moves meeting `sql_where` (over `order_state_history h`, with its order and
+/// limit): the order's timeline reads them beside its notes.
+pub(crate) fn rows(
+    c: &mut dyn Conn,
+    sql_where: SqlBuf,
+) -> Result<Vec<OrderStateChange>, StoreError> {
+    let mut q = SqlBuf::new("SELECT h.* FROM order_state_history h WHERE ");
+    q.append(sql_where);
+    c.query(&q.sql, &q.params)?.iter().map(from_row).collect()
+}
+
 /// The state the order was in before it entered `state` the last time: where a reopen
 /// takes it back by default.
 pub(crate) fn state_before(

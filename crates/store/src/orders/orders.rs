@@ -199,7 +199,7 @@ pub fn create_in(
     check_links(c, actor, None, &order)?;
     people::check(c, actor, &[], &order.people)?;
     items::price(c, actor, &mut order, &inputs)?;
-    order.check_against(kind.data_schema.as_ref(), &kind.required_roles)?;
+    order.check_against(&kind)?;
     let state = workflow::initial_state(c)?;
     order.state_id = state.id;
     stamp(&mut order, &state, now);
@@ -359,7 +359,7 @@ pub async fn update(
                         "names an inactive order type",
                     ));
                 }
-                after.check_against(kind.data_schema.as_ref(), &kind.required_roles)?;
+                after.check_against(&kind)?;
             }
             let after = record::touched(&before, actor, after);
             save(c, &ctx, &before, &after)?;

@@ -4,8 +4,8 @@ use rapport_domain::activity::ActivityKind;
 use rapport_domain::{Actor, Role};
 
 use super::{
-    accounts_visible, contacts_visible, leads_visible, require_account_action, require_lead_action,
-    sees_every_lead, Action,
+    accounts_visible, contacts_visible, contracts_visible, leads_visible, orders_visible,
+    require_account_action, require_lead_action, sees_every_lead, Action,
 };
 use crate::{SqlBuf, StoreError};
 
@@ -57,7 +57,8 @@ pub fn activities_of_visible_record(actor: &Actor) -> SqlBuf {
 }
 
 /// Which activities the actor can see, as a condition over `activities`: those with a
-/// linked account, lead or contact the actor can see. Internal ones are hidden from
+/// linked account, lead, contact, order or contract the actor can see (the same rows as
+/// the `activities` row-level security policy of migration 0011). Internal ones are hidden from
 /// partner and distributor users.
 pub fn activities_visible(actor: &Actor) -> SqlBuf {
     if sees_every_lead(actor) {
@@ -76,6 +77,10 @@ pub fn activities_visible(actor: &Actor) -> SqlBuf {
         .append(leads_visible(actor))
         .push(") OR EXISTS (SELECT 1 FROM contacts WHERE contacts.id = activities.contact_id AND (")
         .append(contacts_visible(actor))
+        .push(")) OR EXISTS (SELECT 1 FROM orders WHERE orders.id = activities.order_id AND (")
+        .append(orders_visible(actor))
+        .push(")) OR EXISTS (SELECT 1 FROM contracts WHERE contracts.id = activities.contract_id AND (")
+        .append(contracts_visible(actor))
         .push("))))");
     b
 }
@@ -96,14 +101,14 @@ pub fn notes_visible(actor: &Actor) -> SqlBuf {
 
 /// Who may log an activity of `kind`: anyone who may work accounts or leads — and a
 /// note on an account, which is read as part of it, only whoever writes notes. A note
-/// only on a lead is the lead's, written by whoever logs calls there (seed 004's
-/// partners note their own leads).
+/// only on a lead, an order or a contract (`record_only`) is that record's, written by
+/// whoever logs calls there (seed 004's partners note their own leads and orders).
 pub fn require_activity_writer(
     actor: &Actor,
     kind: ActivityKind,
-    lead_only: bool,
+    record_only: bool,
 ) -> Result<(), StoreError> {
-    if kind == ActivityKind::Note && !lead_only {
+    if kind == ActivityKind::Note && !record_only {
         return require_note_writer(actor);
     }
     require_lead_action(actor, Action::Create).map_err(|_| {
@@ -121,12 +126,12 @@ pub fn may_edit_activity(
     kind: ActivityKind,
     author: Option<uuid::Uuid>,
     assignee: Option<uuid::Uuid>,
-    lead_only: bool,
+    record_only: bool,
 ) -> Result<(), StoreError> {
-    if kind == ActivityKind::Note && !lead_only {
+    if kind == ActivityKind::Note && !record_only {
         return may_edit_note(actor, author);
     }
-    require_activity_writer(actor, kind, lead_only)?;
+    require_activity_writer(actor, kind, record_only)?;
     if actor.role.is_admin() || author == Some(actor.user_id) || assignee == Some(actor.user_id) {
         Ok(())
     } else {

@@ -1,20 +1,25 @@
-//! Timelines: an account's or a lead's activities (notes included) and its leads' status
-//! changes, merged into one list: pinned entries first, then newest first by day and
-//! time. Each source is read from its own index in that order and a page costs about
+//! Timelines: an account's, a lead's, an order's or a contract's activities (notes
+//! included) and its status changes (the account's leads', the order's moves, the
+//! contract's statuses), merged into one list: pinned entries first, then newest first
+//! by day and time. Each source is read from its own index in that order and a page costs about
 //! the page, whatever the number of entries; the cursor is the last entry's sort key.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use rapport_domain::activity::Activity;
+use rapport_domain::contract::ContractStatusChange;
 use rapport_domain::lead::StatusChange;
+use rapport_domain::order::OrderStateChange;
 use rapport_domain::Actor;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::contracts::{contracts, history as contract_history};
 use crate::customers::accounts;
 use crate::kernel::list::ListParams;
 use crate::kernel::record::Record;
+use crate::orders::{history as order_history, orders};
 use crate::pipeline::leads;
 use crate::policy as scope;
 use crate::{SqlBuf, Store, StoreError};
@@ -35,6 +40,20 @@ pub enum TimelineEntry {
         at: DateTime<Utc>,
         status_change: StatusChange,
     },
+    /// An order's move (on an order's timeline).
+    OrderStateChange {
+        pinned: bool,
+        date: NaiveDate,
+        at: DateTime<Utc>,
+        order_state_change: OrderStateChange,
+    },
+    /// A contract's status change (on a contract's timeline).
+    ContractStatusChange {
+        pinned: bool,
+        date: NaiveDate,
+        at: DateTime<Utc>,
+        contract_status_change: ContractStatusChange,
+    },
 }
 
 impl TimelineEntry {
@@ -54,13 +73,25 @@ impl TimelineEntry {
             TimelineEntry::StatusChange {
                 date,
                 at,
-                status_change,
+                status_change: StatusChange { id, .. },
+                ..
+            }
+            | TimelineEntry::OrderStateChange {
+                date,
+                at,
+                order_state_change: OrderStateChange { id, .. },
+                ..
+            }
+            | TimelineEntry::ContractStatusChange {
+                date,
+                at,
+                contract_status_change: ContractStatusChange { id, .. },
                 ..
             } => Position {
                 p: false,
                 d: *date,
                 t: *at,
-                i: status_change.id,
+                i: *id,
             },
         }
     }
@@ -99,6 +130,8 @@ fn encode(p: &Position) -> String {
 pub enum Subject {
     Account(Uuid),
     Lead(Uuid),
+    Order(Uuid),
+    Contract(Uuid),
 }
 
 fn activities_after(
@@ -111,6 +144,8 @@ fn activities_after(
     let (column, id) = match subject {
         Subject::Account(id) => ("account_id", id),
         Subject::Lead(id) => ("lead_id", id),
+        Subject::Order(id) => ("order_id", id),
+        Subject::Contract(id) => ("contract_id", id),
     };
     let mut q = SqlBuf::new(&format!("SELECT * FROM activities WHERE {column} = "));
     q.bind(id)
@@ -156,30 +191,9 @@ fn midnight(d: NaiveDate) -> DateTime<Utc> {
         .map_or(DateTime::<Utc>::MIN_UTC, |t| t.and_utc())
 }
 
-fn changes_after(
-    c: &mut dyn rapport_db::Conn,
-    actor: &Actor,
-    subject: Subject,
-    after: Option<Position>,
-    limit: usize,
-) -> Result<Vec<TimelineEntry>, StoreError> {
-    let mut w = match subject {
-        Subject::Lead(id) => {
-            let mut w = SqlBuf::new("h.lead_id = ");
-            w.bind(id);
-            w
-        }
-        Subject::Account(id) => {
-            let mut w =
-                SqlBuf::new("h.lead_id IN (SELECT leads.id FROM leads WHERE leads.account_id = ");
-            w.bind(id)
-                .push(" AND ")
-                .append(scope::leads_of_visible_account(actor))
-                .push(")");
-            w
-        }
-    };
-    // Status changes are never pinned: after a pinned cursor they all follow.
+/// `h.changed_at, h.id` before the cursor (status changes are never pinned: after a
+/// pinned cursor they all follow), newest first, at most `limit`.
+fn before_cursor(w: &mut SqlBuf, after: Option<Position>, limit: usize) {
     if let Some(p) = after.filter(|p| !p.p) {
         let day_start = midnight(p.d);
         let next_day = midnight(p.d.checked_add_days(Days::new(1)).unwrap_or(p.d));
@@ -197,18 +211,68 @@ fn changes_after(
     }
     w.push(" ORDER BY h.changed_at DESC, h.id DESC LIMIT ")
         .bind(limit as i64);
-    Ok(leads::history_rows(c, w)?
-        .into_iter()
-        .map(|h| TimelineEntry::StatusChange {
-            pinned: false,
-            date: h.changed_at.date_naive(),
-            at: h.changed_at,
-            status_change: h,
-        })
-        .collect())
 }
 
-/// A page of the timeline of an account or lead the actor can see. Only `limit` and
+fn of(column: &str, id: Uuid) -> SqlBuf {
+    let mut w = SqlBuf::new(&format!("h.{column} = "));
+    w.bind(id);
+    w
+}
+
+fn changes_after(
+    c: &mut dyn rapport_db::Conn,
+    actor: &Actor,
+    subject: Subject,
+    after: Option<Position>,
+    limit: usize,
+) -> Result<Vec<TimelineEntry>, StoreError> {
+    let mut w = match subject {
+        Subject::Lead(id) => of("lead_id", id),
+        Subject::Order(id) => of("order_id", id),
+        Subject::Contract(id) => of("contract_id", id),
+        Subject::Account(id) => {
+            let mut w =
+                SqlBuf::new("h.lead_id IN (SELECT leads.id FROM leads WHERE leads.account_id = ");
+            w.bind(id)
+                .push(" AND ")
+                .append(scope::leads_of_visible_account(actor))
+                .push(")");
+            w
+        }
+    };
+    before_cursor(&mut w, after, limit);
+    Ok(match subject {
+        Subject::Account(_) | Subject::Lead(_) => leads::history_rows(c, w)?
+            .into_iter()
+            .map(|h| TimelineEntry::StatusChange {
+                pinned: false,
+                date: h.changed_at.date_naive(),
+                at: h.changed_at,
+                status_change: h,
+            })
+            .collect(),
+        Subject::Order(_) => order_history::rows(c, w)?
+            .into_iter()
+            .map(|h| TimelineEntry::OrderStateChange {
+                pinned: false,
+                date: h.changed_at.date_naive(),
+                at: h.changed_at,
+                order_state_change: h,
+            })
+            .collect(),
+        Subject::Contract(_) => contract_history::rows(c, w)?
+            .into_iter()
+            .map(|h| TimelineEntry::ContractStatusChange {
+                pinned: false,
+                date: h.changed_at.date_naive(),
+                at: h.changed_at,
+                contract_status_change: h,
+            })
+            .collect(),
+    })
+}
+
+/// A page of the timeline of an account, lead, order or contract the actor can see. Only `limit` and
 /// `cursor` apply.
 pub async fn page(
     store: &Store,
@@ -241,6 +305,8 @@ pub async fn page(
             match subject {
                 Subject::Account(id) => accounts::visible(c, &actor, id).map(|_| ())?,
                 Subject::Lead(id) => leads::visible(c, &actor, id).map(|_| ())?,
+                Subject::Order(id) => orders::visible(c, &actor, id).map(|_| ())?,
+                Subject::Contract(id) => contracts::visible(c, &actor, id).map(|_| ())?,
             }
             let mut entries = activities_after(c, &actor, subject, after, limit + 1)?;
             entries.extend(changes_after(c, &actor, subject, after, limit + 1)?);

@@ -379,6 +379,11 @@ const PROBES: &[(&str, &str, &str)] = &[
         "/api/v1/orders/{id}/history",
         "/api/v1/orders/{order}/history",
     ),
+    (
+        "get",
+        "/api/v1/orders/{id}/timeline",
+        "/api/v1/orders/{order}/timeline",
+    ),
     ("post", "/api/v1/contracts", "/api/v1/contracts"),
     (
         "get",
@@ -404,6 +409,11 @@ const PROBES: &[(&str, &str, &str)] = &[
         "get",
         "/api/v1/contracts/{id}/history",
         "/api/v1/contracts/{contract}/history",
+    ),
+    (
+        "get",
+        "/api/v1/contracts/{id}/timeline",
+        "/api/v1/contracts/{contract}/timeline",
     ),
     (
         "get",
@@ -837,6 +847,10 @@ const INSIDE: &[(&str, &str, &str, [u16; 8])] = &[
     ("get", "/api/v1/orders?count=true", "",                                            [Y, Y, Y, Y, Y, Y, Y, Y]),
     ("get", "/api/v1/orders/{order}", "",                                               [Y, Y, Y, Y, Y, Y, N, Y]),
     ("get", "/api/v1/orders/{order}/history", "",                                       [Y, Y, Y, Y, Y, Y, N, Y]),
+    ("get", "/api/v1/orders/{order}/timeline", "",                                      [Y, Y, Y, Y, Y, Y, N, Y]),
+    // A comment on an order: whoever logs activities, on an order they see.
+    ("post", "/api/v1/activities", r#"{"kind": "comment", "order_id": "{order}", "body": "By {role}"}"#,
+                                                                                        [Y, Y, Y, Y, Y, Y, F, F]),
     ("patch", "/api/v1/orders/{order}", r#"{"description": "Changed by {role}"}"#,      [Y, Y, Y, Y, Y, Y, N, F]),
     ("put", "/api/v1/orders/{order}/items", r#"{"items": []}"#,                         [Y, Y, Y, Y, Y, Y, N, F]),
     ("post", "/api/v1/orders/{order}/transitions", r#"{"to": "sent"}"#,                 [Y, Y, Y, Y, Y, Y, N, F]),
@@ -914,6 +928,7 @@ const INSIDE: &[(&str, &str, &str, [u16; 8])] = &[
     ("get", "/api/v1/contracts/{contract}", "",                                         [Y, Y, Y, Y, Y, Y, N, Y]),
     ("patch", "/api/v1/contracts/{contract}", r#"{"notes_internal": "By {role}"}"#,     [Y, Y, Y, F, F, F, N, F]),
     ("get", "/api/v1/contracts/{contract}/history", "",                                 [Y, Y, Y, Y, Y, Y, N, Y]),
+    ("get", "/api/v1/contracts/{contract}/timeline", "",                                [Y, Y, Y, Y, Y, Y, N, Y]),
     ("get", "/api/v1/contracts/{contract}/chain", "",                                   [Y, Y, Y, Y, Y, Y, N, Y]),
     ("post", "/api/v1/contracts/{ending_contract}/status", r#"{"status": "lost", "reason": "By {role}"}"#,
                                                                                         [Y, Y, Y, Y, F, F, N, F]),

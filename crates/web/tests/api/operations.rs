@@ -47,7 +47,7 @@ async fn exec(app: &App, sql: &'static str) {
 /// area (issue 13); the areas' `router()`s (crates/web/src/routes/<area>/mod.rs) register
 /// them with their OpenAPI paths. Keep in step with them: a route missing from the spec
 /// is an undocumented endpoint.
-pub const ROUTES: [(&str, &str); 126] = [
+pub const ROUTES: [(&str, &str); 128] = [
     ("post", "/api/v1/auth/login"),
     ("post", "/api/v1/auth/logout"),
     ("get", "/api/v1/me"),
@@ -168,12 +168,14 @@ pub const ROUTES: [(&str, &str); 126] = [
     ("post", "/api/v1/orders/{id}/transitions"),
     ("post", "/api/v1/orders/{id}/reopen"),
     ("get", "/api/v1/orders/{id}/history"),
+    ("get", "/api/v1/orders/{id}/timeline"),
     ("post", "/api/v1/contracts"),
     ("get", "/api/v1/contracts"),
     ("get", "/api/v1/contracts/{id}"),
     ("patch", "/api/v1/contracts/{id}"),
     ("post", "/api/v1/contracts/{id}/status"),
     ("get", "/api/v1/contracts/{id}/history"),
+    ("get", "/api/v1/contracts/{id}/timeline"),
     ("get", "/api/v1/contracts/{id}/chain"),
     ("post", "/api/v1/contracts/{id}/renew"),
     ("get", "/api/v1/dashboards/contracts"),

@@ -1,6 +1,6 @@
 //! The order pages through the real router on both engines, as a browser without script
 //! sees them: the new-order form with three lines (totals computed on save, errors beside
-//! the row they name), an order's page with its moves, freeze, reopen and history, and
+//! the row they name), an order's page with its moves, freeze, reopen and timeline (comments, tasks, moves), and
 //! the list's filters, export link and scope.
 
 use axum::http::StatusCode;
@@ -155,5 +155,38 @@ both_engines! {
         let bad = admin.get("/orders?sort=price").await;
         assert_eq!(bad.status, StatusCode::OK);
         bad.assert_has("cannot sort by");
+    }
+
+    async fn an_orders_timeline_takes_comments_and_tasks_and_hides_internal_ones(db) {
+        let app = App::start(db).await;
+        let a = &app.admin.token;
+        let own = created(&app, a, "/api/v1/accounts", json!({"name": "Partner Lab", "kind": "partner"})).await;
+        make_user(&app.store, Role::Partner, "partner@example.com", Some(id_of(&own))).await;
+        let o = order(&app, a, json!({"currency": "EUR", "partner_id": own["id"]})).await;
+        let uri = format!("/orders/{}", o["id"].as_str().unwrap());
+        let admin = Browser::signed_in(&app, "admin@example.com").await;
+        let page = admin.get(&uri).await;
+        page.assert_has("id=\"timeline-card\"").assert_has("Add a comment").assert_has("name=\"internal\"")
+            .assert_has("Created as");
+        let r = admin.post(&format!("{uri}/activities"), &[("kind", "comment"), ("body", "Lab says Tuesday"), ("internal", "on")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+        assert_eq!(r.location.as_deref(), Some(uri.as_str()));
+        let r = admin.post(&format!("{uri}/activities"), &[("kind", "task"), ("subject", "Call the lab"), ("due_at", "2030-01-02T09:00")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+        // A comment without a body is refused beside its field.
+        let r = admin.post(&format!("{uri}/activities"), &[("kind", "comment")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.html);
+        r.assert_has("id=\"f-comment-body-error\"").assert_has("is required for a comment");
+        admin.get(&uri).await.assert_has("Lab says Tuesday").assert_has("internal").assert_has("Call the lab");
+        // The partner sees the task but not the internal comment, and comments itself.
+        let partner = Browser::signed_in(&app, "partner@example.com").await;
+        let theirs = partner.get(&uri).await;
+        theirs.assert_has("Call the lab").assert_lacks("Lab says Tuesday").assert_lacks("name=\"internal\"");
+        let r = partner.post(&format!("{uri}/activities"), &[("kind", "comment"), ("body", "Thanks!")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+        admin.get(&uri).await.assert_has("Thanks!");
+        // A viewer reads the timeline but gets no forms.
+        let viewer = Browser::signed_in(&app, "viewer@example.com").await;
+        viewer.get(&uri).await.assert_has("Thanks!").assert_lacks("Add a comment");
     }
 }

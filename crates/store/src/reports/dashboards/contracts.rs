@@ -45,7 +45,7 @@ pub struct CurrencyFigures {
 
 /// A number of contracts, and per currency their count and value.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct Figures {
+pub struct ContractFigures {
     pub count: i64,
     /// By currency code.
     pub by_currency: Vec<CurrencyFigures>,
@@ -79,11 +79,11 @@ pub struct ContractsDashboard {
     /// The day (UTC) `active` and `expiring` are counted on.
     pub today: NaiveDate,
     /// Contracts active now.
-    pub active: Figures,
+    pub active: ContractFigures,
     /// Within 30, 60 and 90 days (each includes the shorter ones).
     pub expiring: Vec<Expiring>,
     /// Contracts activated in the period that renew another.
-    pub renewals: Figures,
+    pub renewals: ContractFigures,
     /// Contracts that became expired, lost or cancelled in the period and that no
     /// contract renews.
     pub churn: Churn,
@@ -103,8 +103,8 @@ impl Acc {
         t.1 += value;
     }
 
-    fn figures(self) -> Figures {
-        Figures {
+    fn figures(self) -> ContractFigures {
+        ContractFigures {
             count: self.count,
             by_currency: self
                 .by_currency
@@ -124,7 +124,7 @@ fn start_of(d: NaiveDate) -> DateTime<Utc> {
 }
 
 /// Adds up the currency and value of the contracts in scope that meet `condition`.
-fn sum(c: &mut dyn Conn, actor: &Actor, condition: SqlBuf) -> Result<Figures, StoreError> {
+fn sum(c: &mut dyn Conn, actor: &Actor, condition: SqlBuf) -> Result<ContractFigures, StoreError> {
     let mut q =
         SqlBuf::new("SELECT contracts.currency, contracts.total_value FROM contracts WHERE ");
     q.append(condition)

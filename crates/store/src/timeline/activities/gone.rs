@@ -29,6 +29,12 @@ pub(crate) fn lead_gone(c: &mut dyn Conn, ctx: &Ctx, lead: Uuid) -> Result<(), S
     audit_removal(c, ctx, "lead_id", lead)
 }
 
+/// An order is about to be deleted: its notes and comments are each audited before the
+/// database's cascade removes them.
+pub(crate) fn order_gone(c: &mut dyn Conn, ctx: &Ctx, order: Uuid) -> Result<(), StoreError> {
+    audit_removal(c, ctx, "order_id", order)
+}
+
 /// Before a delete cascades to the activities linked through `column = id`, records
 /// each in the audit log (notes under their own entity name, as the notes API shows
 /// them).
@@ -65,7 +71,8 @@ pub(super) fn audit_removal(
 /// A person is about to be deleted: the activities linked to them and to nothing else go
 /// (the database refuses an activity without a link), each audited.
 pub(crate) fn contact_gone(c: &mut dyn Conn, ctx: &Ctx, contact: Uuid) -> Result<(), StoreError> {
-    let only = "contact_id = ? AND account_id IS NULL AND lead_id IS NULL";
+    let only = "contact_id = ? AND account_id IS NULL AND lead_id IS NULL \
+                AND order_id IS NULL AND contract_id IS NULL";
     let rows = c.query(
         &format!("SELECT * FROM activities WHERE {only} ORDER BY created_at, id"),
         &[contact.into()],

@@ -11,18 +11,20 @@ use rapport_domain::input::Patch;
 use rapport_domain::{Actor, Ctx, IfMatch};
 use uuid::Uuid;
 
+use crate::contracts::contracts;
 use crate::customers::accounts;
 use crate::customers::contacts;
 use crate::kernel::audit::{self, AuditAction};
 use crate::kernel::list::{self, Choice, Field, Kind, ListParams, ListSpec, Page};
 use crate::kernel::record::{self, Record};
+use crate::orders::orders;
 use crate::pipeline::leads;
 use crate::policy as scope;
 use crate::{SqlBuf, Store, StoreError};
 
 mod gone;
 
-pub(crate) use gone::{account_gone, contact_gone, lead_gone};
+pub(crate) use gone::{account_gone, contact_gone, lead_gone, order_gone};
 
 pub(crate) const ENTITY: &str = crate::kernel::names::ACTIVITY;
 
@@ -42,6 +44,8 @@ pub static SPEC: ListSpec = ListSpec {
         Field::new("account_id", "account_id", Kind::Uuid).nullable(),
         Field::new("contact_id", "contact_id", Kind::Uuid).nullable(),
         Field::new("lead_id", "lead_id", Kind::Uuid).nullable(),
+        Field::new("order_id", "order_id", Kind::Uuid).nullable(),
+        Field::new("contract_id", "contract_id", Kind::Uuid).nullable(),
         Field::new("author_id", "author_id", Kind::Uuid).nullable(),
         Field::new("assignee_id", "assignee_id", Kind::Uuid).nullable(),
         Field::new("assignee", "assignee_id", Kind::Uuid).nullable(),
@@ -81,6 +85,8 @@ crate::record!(
         account_id,
         contact_id,
         lead_id,
+        order_id,
+        contract_id,
         corrects_id,
         parent_id,
         provider_name,
@@ -124,11 +130,18 @@ fn check_links(
     before: Option<&Activity>,
     a: &mut Activity,
 ) -> Result<(), StoreError> {
-    if a.account_id.is_none() && a.contact_id.is_none() && a.lead_id.is_none() {
+    let links = [
+        a.account_id,
+        a.contact_id,
+        a.lead_id,
+        a.order_id,
+        a.contract_id,
+    ];
+    if links.iter().all(Option::is_none) {
         return Err(StoreError::invalid(
             "account_id",
             "one_of",
-            "an activity needs at least one of account_id, contact_id or lead_id",
+            "an activity needs at least one of account_id, contact_id, lead_id, order_id or contract_id",
         ));
     }
     let changed =
@@ -147,6 +160,14 @@ fn check_links(
     if let (true, Some(id)) = (changed(|x| x.contact_id, a), a.contact_id) {
         contacts::visible(c, actor, id)
             .map_err(|e| e.named_in("contact_id", "names no contact you can see"))?;
+    }
+    if let (true, Some(id)) = (changed(|x| x.order_id, a), a.order_id) {
+        orders::visible(c, actor, id)
+            .map_err(|e| e.named_in("order_id", "names no order you can see"))?;
+    }
+    if let (true, Some(id)) = (changed(|x| x.contract_id, a), a.contract_id) {
+        contracts::visible(c, actor, id)
+            .map_err(|e| e.named_in("contract_id", "names no contract you can see"))?;
     }
     Ok(())
 }
@@ -198,7 +219,7 @@ pub async fn create(
             let Patch::Set(kind) = changes.kind else {
                 return Err(StoreError::invalid("kind", "required", "is required"));
             };
-            scope::require_activity_writer(actor, kind, changes.lead_only())?;
+            scope::require_activity_writer(actor, kind, changes.record_only())?;
             let me = Some(actor.user_id).filter(|u| !u.is_nil());
             let now = rapport_db::now();
             let mut a = apply(Activity::blank(kind, me, now, today()), &changes, now);
@@ -213,10 +234,19 @@ pub async fn create(
                     ));
                 }
                 // A correction is about the same records unless it says otherwise.
-                if a.account_id.is_none() && a.contact_id.is_none() && a.lead_id.is_none() {
+                let links = [
+                    a.account_id,
+                    a.contact_id,
+                    a.lead_id,
+                    a.order_id,
+                    a.contract_id,
+                ];
+                if links.iter().all(Option::is_none) {
                     a.account_id = original.account_id;
                     a.contact_id = original.contact_id;
                     a.lead_id = original.lead_id;
+                    a.order_id = original.order_id;
+                    a.contract_id = original.contract_id;
                 }
             }
             check_links(c, actor, None, &mut a)?;
@@ -236,6 +266,8 @@ pub async fn create(
                 task.account_id = a.account_id;
                 task.contact_id = a.contact_id;
                 task.lead_id = a.lead_id;
+                task.order_id = a.order_id;
+                task.contract_id = a.contract_id;
                 task.internal = a.internal;
                 task.parent_id = Some(a.id);
                 insert_row(c, &task)?;
@@ -315,7 +347,7 @@ fn writable(
     if_match: IfMatch,
 ) -> Result<Activity, StoreError> {
     let a = fetch(c, actor, id, true)?;
-    scope::may_edit_activity(actor, a.kind, a.author_id, a.assignee_id, a.lead_only())?;
+    scope::may_edit_activity(actor, a.kind, a.author_id, a.assignee_id, a.record_only())?;
     if a.kind.is_interaction() && !a.is_planned() {
         return Err(immutable(&a));
     }

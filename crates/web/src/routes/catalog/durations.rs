@@ -5,7 +5,9 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Json;
-use rapport_domain::duration::{Duration, DurationChanges, DurationCreate, DurationPatch};
+use rapport_domain::duration::{
+    DurationChanges, DurationCreate, DurationPatch, SubscriptionDuration,
+};
 use rapport_store::catalog::durations;
 use rapport_store::Page;
 use serde::Serialize;
@@ -20,7 +22,7 @@ use crate::AppState;
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct DurationPage {
-    pub data: Vec<Duration>,
+    pub data: Vec<SubscriptionDuration>,
     pub next_cursor: Option<String>,
     pub total: Option<i64>,
     /// With `total`: false when counting stopped at its limit, so `total` is a lower
@@ -30,7 +32,7 @@ pub struct DurationPage {
 
 /// Creates a duration (admins and managers).
 #[utoipa::path(post, path = "/api/v1/durations", tag = "products", request_body = DurationCreate, responses(
-    (status = 201, description = "Created", body = Duration, headers(("Location" = String), ("ETag" = String))),
+    (status = 201, description = "Created", body = SubscriptionDuration, headers(("Location" = String), ("ETag" = String))),
     (status = 403, description = "The role may not manage the catalogue", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
     (status = 409, description = "Another duration has these months", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
     (status = 422, description = "Invalid fields, named", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
@@ -51,7 +53,7 @@ pub async fn list_durations(
     State(app): State<AppState>,
     Authed(auth): Authed,
     ListQuery(params): ListQuery,
-) -> ApiResult<Json<Page<Duration>>> {
+) -> ApiResult<Json<Page<SubscriptionDuration>>> {
     Ok(Json(
         durations::list(&app.store, &auth.ctx.actor, params).await?,
     ))
@@ -59,7 +61,7 @@ pub async fn list_durations(
 
 /// Reads one duration.
 #[utoipa::path(get, path = "/api/v1/durations/{id}", tag = "products", params(("id" = uuid::Uuid, Path)), responses(
-    (status = 200, description = "The duration", body = Duration, headers(("ETag" = String))),
+    (status = 200, description = "The duration", body = SubscriptionDuration, headers(("ETag" = String))),
     (status = 404, description = "No such duration", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
 pub async fn get_duration(
     State(app): State<AppState>,
@@ -76,7 +78,7 @@ pub async fn get_duration(
 #[utoipa::path(patch, path = "/api/v1/durations/{id}", tag = "products", request_body = DurationPatch,
     params(("id" = uuid::Uuid, Path), ("If-Match" = Option<String>, Header)),
     responses(
-        (status = 200, description = "Updated", body = Duration, headers(("ETag" = String))),
+        (status = 200, description = "Updated", body = SubscriptionDuration, headers(("ETag" = String))),
         (status = 403, description = "The role may not manage the catalogue", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
         (status = 404, description = "No such duration", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
         (status = 409, description = "Another duration has these months", body = crate::problem::ProblemBody, content_type = "application/problem+json"),

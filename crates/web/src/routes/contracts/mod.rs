@@ -24,6 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(contracts::get_contract, contracts::update_contract))
         .routes(routes!(contracts::change_contract_status))
         .routes(routes!(contracts::contract_history))
+        .routes(routes!(contracts::contract_timeline))
         .routes(routes!(contracts::contract_chain))
         .routes(routes!(contracts::renew_contract))
 }

@@ -1,4 +1,4 @@
-//! Orders: CRUD with their lines and people, their moves and history.
+//! Orders: CRUD with their lines and people, their moves, history and timeline.
 
 mod moves;
 // The area and its main record share a name.
@@ -22,4 +22,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(moves::order_transition))
         .routes(routes!(moves::reopen_order))
         .routes(routes!(moves::order_history))
+        .routes(routes!(moves::order_timeline))
 }

@@ -11,6 +11,7 @@ mod leads;
 mod orders;
 mod products;
 mod quick_activity;
+mod timeline;
 mod tokens;
 
 use super::routes::Routes;

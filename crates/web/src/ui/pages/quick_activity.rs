@@ -1,4 +1,5 @@
-//! The quick "log a call / add a note / add a task" forms of the account and lead pages:
+//! The quick "log a call / add a note / add a task / add a comment" forms of the account,
+//! lead, order and contract pages:
 //! one reading of their fields into the body `POST /api/v1/activities` takes, linked to
 //! the record the page shows, and one store call.
 
@@ -11,7 +12,8 @@ use crate::ui::form::{Errors, Form, Kind};
 use crate::ui::session::Viewer;
 use crate::AppState;
 
-/// Logs the form's activity on the record named by `link` (`account_id` or `lead_id`).
+/// Logs the form's activity on the record named by `link` (`account_id`, `lead_id`,
+/// `order_id` or `contract_id`).
 /// A task is the author's own to do.
 pub async fn log(
     app: &AppState,
@@ -27,18 +29,19 @@ pub async fn log(
             ("follow_up_at", Kind::Time),
             ("due_at", Kind::Time),
             ("pinned", Kind::Flag),
+            ("internal", Kind::Flag),
         ],
         false,
     );
     if let Some(obj) = body.as_object_mut() {
         obj.insert(link.0.into(), Value::String(link.1.to_string()));
+        // A task needs no body (its subject says it): an empty one is left out rather
+        // than sent, which the reader would refuse as empty text.
         if obj.get("kind").and_then(Value::as_str) == Some("task") {
             obj.insert(
                 "assignee_id".into(),
                 Value::String(viewer.ctx.actor.user_id.to_string()),
             );
-            obj.entry("body")
-                .or_insert_with(|| Value::String(String::new()));
         }
     }
     let changes = ActivityChanges::read(body, true)?;

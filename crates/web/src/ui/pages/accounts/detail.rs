@@ -8,10 +8,11 @@ use rapport_store::auth::users::{self, Colleague};
 use rapport_store::customers::links::AccountPerson;
 use rapport_store::customers::reps::AccountRep;
 use rapport_store::customers::{accounts, links, reps};
-use rapport_store::timeline::merged::{self as timeline, Subject, TimelineEntry};
+use rapport_store::timeline::merged::{self as timeline, Subject};
 use rapport_store::ListParams;
 use uuid::Uuid;
 
+pub use super::super::timeline::ActivityErrors;
 use super::list::names;
 use crate::ui::errors::{OrPage, PageResult};
 use crate::ui::fmt;
@@ -78,44 +79,6 @@ fn people(viewer: &Viewer, account: &Account, people: &[AccountPerson], errors: 
     }
 }
 
-pub fn entry(e: &TimelineEntry, authors: &std::collections::HashMap<Uuid, String>) -> Markup {
-    match e {
-        TimelineEntry::Activity {
-            pinned,
-            activity: a,
-            ..
-        } => html! {
-            li {
-                div.when {
-                    (fmt::words(a.kind.as_str()))
-                    @if let Some(ch) = a.channel { " (" (fmt::words(ch.as_str())) ")" }
-                    " · " (fmt::date(a.activity_date))
-                    @if let Some(who) = a.author_id.and_then(|id| authors.get(&id)) { " · " (who) }
-                    @if *pinned { " · pinned" }
-                    @if a.internal { " · internal" }
-                }
-                @if let Some(s) = &a.subject { strong { (s) } br; }
-                (a.body)
-                @if let Some(due) = a.due_at { div.muted { "Due " (fmt::time(due)) @if a.done { " · done" } } }
-            }
-        },
-        TimelineEntry::StatusChange {
-            status_change: s, ..
-        } => html! {
-            li {
-                div.when { "Lead status · " (fmt::time(s.changed_at)) }
-                a href={ "/leads/" (s.lead_id) } { "A lead" }
-                @if let Some(old) = s.old_status {
-                    " moved from " (fmt::words(old.as_str())) " to " strong { (fmt::words(s.new_status.as_str())) }
-                } @else {
-                    " was created as " strong { (fmt::words(s.new_status.as_str())) }
-                }
-                @if let Some(r) = &s.reason { " — " (r) }
-            }
-        },
-    }
-}
-
 /// The account's reps, with (for staff, on a live account) a form to add one and a
 /// button to take each off; the store decides who may (a rep may only add themself).
 fn reps_card(
@@ -163,29 +126,6 @@ fn reps_card(
                     button type="submit" { "Add rep" }
                 }
             }
-        }
-    }
-}
-
-/// Which quick form a refused activity came from, so its errors show in that form only.
-pub struct ActivityErrors {
-    pub kind: String,
-    pub errors: Errors,
-}
-
-impl ActivityErrors {
-    pub fn none() -> Self {
-        Self {
-            kind: String::new(),
-            errors: Errors::none(),
-        }
-    }
-
-    fn for_kind(&self, kind: &str) -> Errors {
-        if self.kind == kind {
-            self.errors.clone()
-        } else {
-            Errors::none()
         }
     }
 }
@@ -283,7 +223,7 @@ pub async fn render(
                 section.card {
                     h2 { "Timeline" }
                     @if entries.data.is_empty() { p.muted { "Nothing yet. Log a call or add a note." } }
-                    ul.timeline #timeline data-refresh { @for e in &entries.data { (entry(e, &authors)) } }
+                    ul.timeline #timeline data-refresh { @for e in &entries.data { (super::super::timeline::entry(e, &authors)) } }
                 }
             }
             div {

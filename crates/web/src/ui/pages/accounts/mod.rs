@@ -9,8 +9,6 @@ mod reps;
 
 use crate::ui::routes::Routes;
 
-pub use detail::entry as timeline_entry;
-
 pub fn routes(r: Routes) -> Routes {
     r.get("/accounts", list::show)
         .get("/accounts/new", edit::new)

@@ -1,6 +1,6 @@
 //! `GET /contracts/{id}`: the contract (exact value, parties, dates, billing), its status
-//! with the form that ends it and its history (`history::history`), the order it came
-//! from, and its renewal chain (`chain::chain`); `POST /contracts/{id}/status` sends the
+//! with the form that ends it, its timeline (notes, tasks and every status change), the
+//! order it came from, and its renewal chain (`chain::chain`); `POST /contracts/{id}/status` sends the
 //! form through `history::change_status` and `POST /contracts/{id}/renew` calls
 //! `renew::renew`, as the API's routes do.
 
@@ -10,18 +10,18 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use maud::{html, Markup};
-use rapport_domain::contract::{
-    Contract, ContractStatus, ContractStatusChange, Renewal, StatusMove,
-};
+use rapport_domain::contract::{Contract, ContractStatus, Renewal, StatusMove};
 use rapport_store::auth::users;
 use rapport_store::contracts::{chain, contracts, history, renew};
 use rapport_store::policy;
+use rapport_store::timeline::merged::{self as timeline, Subject};
 use rapport_store::ListParams;
 use serde_json::{json, Map, Value};
 use uuid::Uuid;
 
 use super::super::accounts::list::names;
 use super::super::leads::parts::account_names;
+use super::super::timeline::{record_card, ActivityErrors};
 use super::list::{account_link, badge, named_accounts};
 use crate::problem::Problem;
 use crate::ui::errors::{OrPage, PageResult};
@@ -31,39 +31,8 @@ use crate::ui::layout::{respond, shell, Section};
 use crate::ui::session::Viewer;
 use crate::AppState;
 
-/// The most moves the page shows; a contract moves once or twice.
-const HISTORY_ROWS: usize = 100;
-
-fn who(id: Option<Uuid>, people: &HashMap<Uuid, String>) -> String {
-    match id {
-        None => "the daily expiry".to_owned(),
-        Some(u) => people.get(&u).cloned().unwrap_or_else(|| "—".to_owned()),
-    }
-}
-
-fn history_table(rows: &[ContractStatusChange], people: &HashMap<Uuid, String>) -> Markup {
-    html! {
-        div.table-wrap {
-            table.responsive #history {
-                caption.muted { "Every status of this contract, oldest first" }
-                thead { tr { th scope="col" { "When" } th scope="col" { "Move" } th scope="col" { "By" } th scope="col" { "Reason" } } }
-                tbody {
-                    @for h in rows {
-                        tr {
-                            td { (fmt::time(h.changed_at)) }
-                            td {
-                                @if let Some(from) = h.from_status { (fmt::words(from.as_str())) " → " } @else { "opened " }
-                                strong { (fmt::words(h.to_status.as_str())) }
-                            }
-                            td { @if h.from_status.is_none() && h.changed_by.is_none() { "—" } @else { (who(h.changed_by, people)) } }
-                            td { (h.reason.as_deref().unwrap_or("")) }
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
+/// The most timeline entries (notes, tasks and status changes) the page shows.
+const TIMELINE_ROWS: usize = 200;
 
 /// The form that ends an active contract, for the roles that may.
 fn status_form(viewer: &Viewer, k: &Contract, errors: &Errors) -> Markup {
@@ -151,18 +120,19 @@ pub async fn render(
     viewer: &Viewer,
     id: Uuid,
     status_errors: Errors,
+    activity_errors: ActivityErrors,
     status: StatusCode,
 ) -> PageResult {
     let actor = &viewer.ctx.actor;
     let k = contracts::get(&app.store, actor, id)
         .await
         .or_page(viewer)?;
-    let moves = history::history(
+    let entries = timeline::page(
         &app.store,
         actor,
-        id,
+        Subject::Contract(id),
         ListParams {
-            limit: HISTORY_ROWS,
+            limit: TIMELINE_ROWS,
             ..ListParams::default()
         },
     )
@@ -192,8 +162,8 @@ pub async fn render(
                     p { "Now " strong { (fmt::words(k.status.as_str())) }
                         @if k.status == ContractStatus::Active { " until " (fmt::date(k.expiration_date)) "; the daily expiry marks it expired the day after." } }
                     @if may_move { (status_form(viewer, &k, &status_errors)) }
-                    (history_table(&moves.data, &people))
                 }
+                (record_card(viewer, &format!("/contracts/{id}/activities"), &entries.data, &people, &activity_errors))
                 section.card {
                     h2 { "Renewal chain" }
                     @if chain.len() < 2 { p.muted { "Not renewed, and no renewal of another contract." } }
@@ -211,7 +181,8 @@ pub async fn render(
 
 /// `GET /contracts/{id}`
 pub async fn show(State(app): State<AppState>, Path(id): Path<Uuid>, viewer: Viewer) -> PageResult {
-    render(&app, &viewer, id, Errors::none(), StatusCode::OK).await
+    let none = ActivityErrors::none();
+    render(&app, &viewer, id, Errors::none(), none, StatusCode::OK).await
 }
 
 /// `POST /contracts/{id}/status`: the status form, read by the API's reader.
@@ -236,7 +207,8 @@ pub async fn change_status(
         Ok(_) => Ok(Redirect::to(&format!("/contracts/{id}")).into_response()),
         Err(problem) => {
             let status = problem.status;
-            render(&app, &viewer, id, Errors::from(problem), status).await
+            let none = ActivityErrors::none();
+            render(&app, &viewer, id, Errors::from(problem), none, status).await
         }
     }
 }
@@ -253,7 +225,28 @@ pub async fn renew(
         Err(e) => {
             let problem = Problem::from(e);
             let status = problem.status;
-            render(&app, &viewer, id, Errors::from(problem), status).await
+            let none = ActivityErrors::none();
+            render(&app, &viewer, id, Errors::from(problem), none, status).await
+        }
+    }
+}
+
+/// `POST /contracts/{id}/activities`: the timeline card's note and task forms.
+pub async fn log_activity(
+    State(app): State<AppState>,
+    Path(id): Path<Uuid>,
+    SignedForm(viewer, form): SignedForm,
+) -> PageResult {
+    let link = ("contract_id", id);
+    match crate::ui::pages::quick_activity::log(&app, &viewer, &form, link).await {
+        Ok(()) => Ok(Redirect::to(&format!("/contracts/{id}")).into_response()),
+        Err(errors) => {
+            let refused = ActivityErrors {
+                kind: form.text("kind").unwrap_or_default(),
+                errors,
+            };
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            render(&app, &viewer, id, Errors::none(), refused, status).await
         }
     }
 }

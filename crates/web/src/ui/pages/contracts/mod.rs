@@ -22,6 +22,7 @@ pub fn routes(r: Routes) -> Routes {
         .get("/contracts/{id}", detail::show)
         .post("/contracts/{id}/status", detail::change_status)
         .post("/contracts/{id}/renew", detail::renew)
+        .post("/contracts/{id}/activities", detail::log_activity)
         .get("/dashboards/contracts", dashboard::show)
 }
 

@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{html, Markup};
-use rapport_domain::duration::{Duration, DurationChanges};
+use rapport_domain::duration::{DurationChanges, SubscriptionDuration};
 use rapport_store::catalog::durations;
 use uuid::Uuid;
 
@@ -28,7 +28,11 @@ pub const FIELDS: &[(&str, Kind)] = &[
 pub const SHOWN: [&str; 4] = ["months", "name", "discount_percentage", "active"];
 
 /// The form's fields: what was sent, else the duration's values, else a new one's.
-pub fn fields(duration: Option<&Duration>, sent: Option<&Form>, errors: &Errors) -> Markup {
+pub fn fields(
+    duration: Option<&SubscriptionDuration>,
+    sent: Option<&Form>,
+    errors: &Errors,
+) -> Markup {
     let v = |name: &str| -> Option<String> {
         match (sent, duration) {
             (Some(f), _) => f.raw(name).map(str::to_owned),
@@ -59,7 +63,7 @@ pub fn fields(duration: Option<&Duration>, sent: Option<&Form>, errors: &Errors)
 
 fn form_page(
     viewer: &Viewer,
-    d: &Duration,
+    d: &SubscriptionDuration,
     sent: Option<&Form>,
     errors: &Errors,
     status: StatusCode,

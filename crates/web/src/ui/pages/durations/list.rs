@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use maud::{html, Markup};
-use rapport_domain::duration::{Duration, DurationChanges};
+use rapport_domain::duration::{DurationChanges, SubscriptionDuration};
 use rapport_store::catalog::durations;
 use rapport_store::policy::{self, Action};
 use uuid::Uuid;
@@ -22,7 +22,12 @@ use crate::AppState;
 
 const PAGE_SIZE: usize = 100;
 
-fn rows(viewer: &Viewer, list: &[Duration], may_change: bool, may_delete: bool) -> Markup {
+fn rows(
+    viewer: &Viewer,
+    list: &[SubscriptionDuration],
+    may_change: bool,
+    may_delete: bool,
+) -> Markup {
     html! {
         div.table-wrap {
             table.responsive {

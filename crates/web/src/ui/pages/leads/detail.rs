@@ -16,7 +16,7 @@ use rapport_store::ListParams;
 use uuid::Uuid;
 
 use super::super::accounts::list::names;
-use super::super::accounts::timeline_entry;
+use super::super::timeline::entry as timeline_entry;
 use super::moves::move_form;
 use super::parts::{account_ids, account_names, account_of, value};
 use crate::ui::errors::{OrPage, PageResult};

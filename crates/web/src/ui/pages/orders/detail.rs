@@ -1,24 +1,26 @@
 //! `GET /orders/{id}`: the order's state (its badge, the moves the state table allows
 //! as buttons, and for administrators of a final order the reopen form), its lines with
-//! their totals, its people by role, its fields and its history — all read through the
-//! store calls of the API's order routes.
+//! their totals, its people by role, its fields and its timeline (comments, tasks and
+//! every move) — all read through the store calls of the API's order routes.
 
 use std::collections::HashMap;
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use maud::{html, Markup};
-use rapport_domain::order::{Order, OrderStateChange};
+use rapport_domain::order::Order;
 use rapport_domain::Role;
 use rapport_store::auth::users;
 use rapport_store::customers::contacts;
 use rapport_store::orders;
 use rapport_store::orders::choices::{self, Choices};
+use rapport_store::timeline::merged::{self as timeline, Subject};
 use rapport_store::{ListParams, StoreError};
 use uuid::Uuid;
 
 use super::super::accounts::list::names;
 use super::super::leads::parts::account_names;
+use super::super::timeline::{record_card, ActivityErrors};
 use super::parts::{badge, money, state_badge, type_name};
 use crate::ui::errors::{OrPage, PageResult};
 use crate::ui::fmt;
@@ -27,8 +29,8 @@ use crate::ui::layout::{respond, shell, Section};
 use crate::ui::session::Viewer;
 use crate::AppState;
 
-/// The most moves the page shows.
-const HISTORY_ROWS: usize = 200;
+/// The most timeline entries (comments, tasks and moves) the page shows.
+const TIMELINE_ROWS: usize = 200;
 
 fn who(id: Option<Uuid>, people: &HashMap<Uuid, String>) -> String {
     id.and_then(|u| people.get(&u).cloned())
@@ -185,34 +187,6 @@ fn details(
     }
 }
 
-fn history(rows: &[OrderStateChange], staff: &HashMap<Uuid, String>) -> Markup {
-    html! {
-        section.card #history {
-            h2 { "History" }
-            div.table-wrap {
-                table.responsive {
-                    caption.muted { "Every move of this order, oldest first" }
-                    thead { tr { th scope="col" { "When" } th scope="col" { "Move" } th scope="col" { "By" } th scope="col" { "Reason" } } }
-                    tbody {
-                        @for h in rows {
-                            tr {
-                                td { (fmt::time(h.changed_at)) }
-                                td {
-                                    @if let Some(from) = &h.from_state_key { (fmt::words(from)) " → " } @else { "created as " }
-                                    strong { (fmt::words(&h.to_state_key)) }
-                                    @if h.reopened { " " span.badge { "reopened" } }
-                                }
-                                td { (who(h.changed_by, staff)) }
-                                td { (h.reason.as_deref().unwrap_or("")) }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
 /// The names of the order's people the viewer may see.
 async fn people_names(
     app: &AppState,
@@ -232,21 +206,23 @@ async fn people_names(
     Ok(names)
 }
 
-/// The whole page; `errors` come back from a refused move or reopen.
+/// The whole page; `errors` come back from a refused move or reopen, `activity_errors`
+/// from a refused comment or task.
 pub async fn render(
     app: &AppState,
     viewer: &Viewer,
     id: Uuid,
     errors: Errors,
+    activity_errors: ActivityErrors,
     status: StatusCode,
 ) -> PageResult {
     let actor = &viewer.ctx.actor;
     let o = orders::get(&app.store, actor, id).await.or_page(viewer)?;
     let params = ListParams {
-        limit: HISTORY_ROWS,
+        limit: TIMELINE_ROWS,
         ..ListParams::default()
     };
-    let moves = orders::history(&app.store, actor, id, params)
+    let entries = timeline::page(&app.store, actor, Subject::Order(id), params)
         .await
         .or_page(viewer)?;
     let choices = choices::choices(&app.store).await.or_page(viewer)?;
@@ -266,7 +242,7 @@ pub async fn render(
         div.split {
             div {
                 (lines(&o))
-                (history(&moves.data, &staff))
+                (record_card(viewer, &format!("/orders/{id}/activities"), &entries.data, &staff, &activity_errors))
             }
             div {
                 (state_card(viewer, &o, &choices, &errors))
@@ -282,5 +258,13 @@ pub async fn render(
 
 /// `GET /orders/{id}`
 pub async fn show(State(app): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>) -> PageResult {
-    render(&app, &viewer, id, Errors::none(), StatusCode::OK).await
+    render(
+        &app,
+        &viewer,
+        id,
+        Errors::none(),
+        ActivityErrors::none(),
+        StatusCode::OK,
+    )
+    .await
 }

@@ -1,6 +1,6 @@
 //! The order pages: the list with its filters and export, the new-order form with its
 //! lines (live line totals with script, computed on save without), and an order's page
-//! with its state, moves, reopen, lines, people and history. Every page reads and writes
+//! with its state, moves, reopen, lines, people and timeline (comments, tasks, moves). Every page reads and writes
 //! through the same store calls as the API's order routes.
 
 mod detail;
@@ -18,4 +18,5 @@ pub fn routes(r: Routes) -> Routes {
         .get("/orders/{id}", detail::show)
         .post("/orders/{id}/move", moves::submit)
         .post("/orders/{id}/reopen", moves::reopen)
+        .post("/orders/{id}/activities", moves::log_activity)
 }

@@ -1,4 +1,5 @@
-//! `POST /orders/{id}/move` and `/reopen`: the state card's forms, read by the API's
+//! `POST /orders/{id}/move` and `/reopen`: the state card's forms (and `/activities`,
+//! the timeline card's), read by the API's
 //! readers (`MoveRequest`) and written by `contracts::moves::move_order` (which opens
 //! the order's contract when the state calls for it) / `orders::reopen`, with
 //! the version the page was read at as `If-Match`. Done: back to the order's page. A
@@ -13,6 +14,7 @@ use rapport_store::{orders, StoreError};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
+use super::super::timeline::ActivityErrors;
 use super::detail;
 use crate::ui::errors::{OrPage, PageResult};
 use crate::ui::form::{Errors, Form, SignedForm};
@@ -38,7 +40,8 @@ async fn answer(
     match outcome {
         Ok(()) => Ok(Redirect::to(&format!("/orders/{id}")).into_response()),
         Err(errors) => {
-            detail::render(app, viewer, id, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            detail::render(app, viewer, id, errors, ActivityErrors::none(), status).await
         }
     }
 }
@@ -95,4 +98,24 @@ pub async fn reopen(
         Err(e) => Err(Errors::from(e)),
     };
     answer(&app, &viewer, id, outcome).await
+}
+
+/// `POST /orders/{id}/activities`: the timeline card's comment and task forms.
+pub async fn log_activity(
+    State(app): State<AppState>,
+    Path(id): Path<Uuid>,
+    SignedForm(viewer, form): SignedForm,
+) -> PageResult {
+    let link = ("order_id", id);
+    match crate::ui::pages::quick_activity::log(&app, &viewer, &form, link).await {
+        Ok(()) => Ok(Redirect::to(&format!("/orders/{id}")).into_response()),
+        Err(errors) => {
+            let refused = ActivityErrors {
+                kind: form.text("kind").unwrap_or_default(),
+                errors,
+            };
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            detail::render(&app, &viewer, id, Errors::none(), refused, status).await
+        }
+    }
 }

@@ -8,7 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use maud::{html, Markup};
-use rapport_domain::duration::Duration;
+use rapport_domain::duration::SubscriptionDuration;
 use rapport_domain::pricing::Period;
 use rapport_domain::product::Product;
 use rapport_domain::quote::{Quote, QuoteRequest};
@@ -98,7 +98,7 @@ fn details(p: &Product) -> Markup {
 }
 
 /// "12 months — 1 year (10.00 % off)".
-fn duration_label(d: &Duration) -> String {
+fn duration_label(d: &SubscriptionDuration) -> String {
     if d.discount_percentage.is_zero() {
         format!("{} months — {}", d.months, d.name)
     } else {
@@ -112,7 +112,7 @@ fn duration_label(d: &Duration) -> String {
 fn quote_box(
     viewer: &Viewer,
     p: &Product,
-    durations: &[Duration],
+    durations: &[SubscriptionDuration],
     quoted: Option<&(Sent<'_>, Option<Quote>)>,
 ) -> Markup {
     let none = Errors::none();
