@@ -74,6 +74,9 @@ STATEFUL_RULES = {
     "self",
     # An order's people against the roles its stored order type requires.
     "required_roles",
+    # A field left out whose default the stored configuration no longer has (no order
+    # type keyed `main` for an order that names none).
+    "default",
 }
 
 # An order's `data` is checked against its order type's stored `data_schema`; each

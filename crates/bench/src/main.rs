@@ -6,6 +6,7 @@ mod distributions;
 mod lead_writes;
 mod leads;
 mod load;
+mod order_writes;
 mod pipeline;
 mod scenario;
 mod stats;
@@ -145,6 +146,13 @@ impl Args {
                 self.leads_samples.is_some(),
                 "the {} scenario needs --leads-samples (written by rapport-load-leads)",
                 lead.name()
+            );
+        }
+        if self.scenarios.contains(&Scenario::OrderCreate) {
+            ensure!(
+                self.seed_accounts > 0,
+                "the order-create scenario orders for seeded accounts, so it needs \
+                 --seed-accounts > 0"
             );
         }
         if self.scenarios.contains(&Scenario::Update) {

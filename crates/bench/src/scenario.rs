@@ -17,6 +17,7 @@ use crate::crm::{self, CrmSamples};
 use crate::distributions;
 use crate::lead_writes::{self, LeadJob, LeadNumbers};
 use crate::leads::{self, LeadsSamples};
+use crate::order_writes::{OrderCatalogue, OrderJob};
 use crate::pipeline::{self, PipelineSamples};
 use crate::stats::Failure;
 use rapport_bench::dashboard::Samples as DistributionSamples;
@@ -70,6 +71,9 @@ pub enum Scenario {
     /// `PATCH /api/v1/leads/{id}` with `If-Match`, an open lead to the next open status
     /// (needs --leads-samples).
     LeadStatus,
+    /// `POST /api/v1/orders` of five priced lines for a seeded account (its catalogue is
+    /// made before the run; needs an admin token).
+    OrderCreate,
 }
 
 impl Scenario {
@@ -94,6 +98,7 @@ impl Scenario {
             Scenario::LeadActivities => "lead-activities",
             Scenario::LeadCreate => "lead-create",
             Scenario::LeadStatus => "lead-status",
+            Scenario::OrderCreate => "order-create",
         }
     }
 
@@ -271,10 +276,18 @@ pub async fn workers(ctx: &Shared, scenario: Scenario, concurrency: usize) -> Re
             .map(|id| format!("{ACCOUNTS}/{id}"))
             .collect()
     };
+    let orders = if scenario == Scenario::OrderCreate {
+        let catalogue = OrderCatalogue::prepare(&mut ctx.conn()?, random_u64()).await?;
+        Some(Arc::new(catalogue))
+    } else {
+        None
+    };
     let mut tasks = JoinSet::new();
     for index in 0..concurrency {
         let mut conn = ctx.conn()?;
         let paths = Arc::clone(&paths);
+        let orders = orders.clone();
+        let accounts = Arc::clone(&ctx.seeded_ids);
         let names = Arc::clone(&ctx.names);
         let lead_numbers = Arc::clone(&ctx.lead_numbers);
         tasks.spawn(async move {
@@ -301,6 +314,10 @@ pub async fn workers(ctx: &Shared, scenario: Scenario, concurrency: usize) -> Re
                         || scenario.is_leads(),
                 },
                 Scenario::LeadCreate => Job::Lead(LeadJob::Create(lead_numbers)),
+                Scenario::OrderCreate => {
+                    let catalogue = orders.context("the order catalogue was not prepared")?;
+                    Job::Order(OrderJob::new(catalogue, accounts)?)
+                }
                 // Disjoint slices: no two workers ever PATCH the same lead.
                 Scenario::LeadStatus => {
                     let mine = paths.iter().skip(index).step_by(concurrency).cloned();
@@ -354,6 +371,8 @@ enum Job {
     },
     /// A lead scenario that writes.
     Lead(LeadJob),
+    /// `order-create`.
+    Order(OrderJob),
 }
 
 struct Versioned {
@@ -383,6 +402,7 @@ impl Worker {
             }
             Job::List => success(conn.send(Method::GET, LIST_PATH, &[], None).await).map(drop),
             Job::Lead(job) => job.step(conn).await,
+            Job::Order(job) => job.step(conn).await,
             Job::Create { names } => {
                 let body = names.next_account_body();
                 success(conn.send(Method::POST, ACCOUNTS, &[], Some(body)).await).map(drop)
@@ -458,14 +478,14 @@ pub fn random_u64() -> u64 {
 }
 
 /// xorshift64*: plenty for spreading GETs over ids and queries, and cheap in the hot loop.
-struct Rng(u64);
+pub(crate) struct Rng(u64);
 
 impl Rng {
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self(random_u64() | 1)
     }
 
-    fn below(&mut self, n: usize) -> usize {
+    pub(crate) fn below(&mut self, n: usize) -> usize {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;

@@ -142,7 +142,7 @@ pub(crate) fn price(
             None => {
                 return Err(StoreError::invalid(
                     "currency",
-                    "required",
+                    "depends",
                     "is required when the order has no items to take it from",
                 ))
             }

@@ -17,4 +17,4 @@ pub mod workflow;
 
 pub use history::history;
 pub use moves::{enter_in, reopen};
-pub use orders::{create, create_in, get, list, replace_items, update};
+pub use orders::{create, create_in, get, list, replace_items, update, update_with_lines};

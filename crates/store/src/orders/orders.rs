@@ -315,6 +315,58 @@ pub(crate) fn save(
 }
 
 /// Changes an order's fields (not its state, not its lines) while it is not final.
+/// Applies `changes` (and, when given, a new set of lines priced again from the
+/// catalogue) to `before`, found and locked by the caller, and writes the new version.
+fn change_in(
+    c: &mut dyn Conn,
+    ctx: &Ctx,
+    before: Order,
+    changes: OrderChanges,
+    lines: Option<&[ItemInput]>,
+) -> Result<Order, StoreError> {
+    let actor = &ctx.actor;
+    unfrozen(c, &before)?;
+    let mut after = before.clone();
+    changes.apply_to(&mut after);
+    match lines {
+        // New lines are priced in the order's (possibly new) currency.
+        Some(inputs) => items::price(c, actor, &mut after, inputs)?,
+        None if after.currency != before.currency && !after.items.is_empty() => {
+            return Err(StoreError::invalid(
+                "currency",
+                "items",
+                "cannot change while the order has lines priced in another currency; replace the lines (PUT /api/v1/orders/{id}/items) with the currency",
+            ));
+        }
+        None => {}
+    }
+    after.recompute_totals();
+    if after == before {
+        return Ok(before);
+    }
+    scope::own_organisation(actor, &mut after.partner_id, &mut after.distributor_id)?;
+    check_links(c, actor, Some(&before), &after)?;
+    people::check(c, actor, &before.people, &after.people)?;
+    if after.order_type_id != before.order_type_id
+        || after.data != before.data
+        || after.people != before.people
+    {
+        let kind = workflow::order_type(c, after.order_type_id, false)
+            .map_err(|e| e.named_in("order_type_id", "names no order type"))?;
+        if !kind.active && after.order_type_id != before.order_type_id {
+            return Err(StoreError::invalid(
+                "order_type_id",
+                "active",
+                "names an inactive order type",
+            ));
+        }
+        after.check_against(&kind)?;
+    }
+    let after = record::touched(&before, actor, after);
+    save(c, ctx, &before, &after)?;
+    Ok(after)
+}
+
 pub async fn update(
     store: &Store,
     ctx: &Ctx,
@@ -329,41 +381,30 @@ pub async fn update(
             let actor = &ctx.actor;
             let allowed = || scope::require_order_action(actor, Action::Update);
             let before = writable(c, actor, id, allowed, if_match)?;
-            unfrozen(c, &before)?;
-            let mut after = before.clone();
-            changes.apply_to(&mut after);
-            if after.currency != before.currency && !after.items.is_empty() {
-                return Err(StoreError::invalid(
-                    "currency",
-                    "items",
-                    "cannot change while the order has lines priced in another currency; replace the lines (PUT /api/v1/orders/{id}/items) with the currency",
-                ));
-            }
-            after.recompute_totals();
-            if after == before {
-                return Ok(before);
-            }
-            scope::own_organisation(actor, &mut after.partner_id, &mut after.distributor_id)?;
-            check_links(c, actor, Some(&before), &after)?;
-            people::check(c, actor, &before.people, &after.people)?;
-            if after.order_type_id != before.order_type_id
-                || after.data != before.data
-                || after.people != before.people
-            {
-                let kind = workflow::order_type(c, after.order_type_id, false)
-                    .map_err(|e| e.named_in("order_type_id", "names no order type"))?;
-                if !kind.active && after.order_type_id != before.order_type_id {
-                    return Err(StoreError::invalid(
-                        "order_type_id",
-                        "active",
-                        "names an inactive order type",
-                    ));
-                }
-                after.check_against(&kind)?;
-            }
-            let after = record::touched(&before, actor, after);
-            save(c, &ctx, &before, &after)?;
-            Ok(after)
+            change_in(c, &ctx, before, changes, None)
+        })
+        .await
+}
+
+/// The order page's edit: the fields and the whole set of lines in one transaction, so
+/// a refused line leaves the fields unchanged too (the API's PATCH and `PUT …/items`
+/// are two requests, each whole).
+pub async fn update_with_lines(
+    store: &Store,
+    ctx: &Ctx,
+    id: Uuid,
+    if_match: IfMatch,
+    changes: OrderChanges,
+    lines: Vec<ItemInput>,
+) -> Result<Order, StoreError> {
+    let ctx = ctx.clone();
+    store
+        .db
+        .write(move |c| {
+            let actor = &ctx.actor;
+            let allowed = || scope::require_order_action(actor, Action::Update);
+            let before = writable(c, actor, id, allowed, if_match)?;
+            change_in(c, &ctx, before, changes, Some(&lines))
         })
         .await
 }

@@ -42,7 +42,7 @@ pub(super) fn type_for_create(c: &mut dyn Conn, id: Option<Uuid>) -> Result<Orde
     let Some(kind) = found else {
         return Err(StoreError::invalid(
             "order_type_id",
-            "required",
+            "default",
             "is required: there is no order type keyed main to default to",
         ));
     };

@@ -189,4 +189,78 @@ both_engines! {
         let viewer = Browser::signed_in(&app, "viewer@example.com").await;
         viewer.get(&uri).await.assert_has("Thanks!").assert_lacks("Add a comment");
     }
+
+    async fn an_order_is_edited_with_its_lines_in_one_save_and_deleted_by_an_admin(db) {
+        let app = App::start(db).await;
+        let cat = catalogue(&app).await;
+        // A manager's hand-set price on the first line.
+        let o = order(&app, &app.manager.token, json!({"currency": "EUR", "description": "First", "owner_id": app.rep.user.id,
+            "items": [{"product_id": cat.listed, "quantity": 2, "unit_price": "80"},
+                      {"product_id": cat.monthly, "quantity": 3, "duration_id": cat.year}]})).await;
+        let id = o["id"].as_str().unwrap().to_owned();
+        let uri = format!("/orders/{id}");
+        let rep = Browser::signed_in(&app, "rep@example.com").await;
+        let page = rep.get(&uri).await;
+        page.assert_has(&format!("href=\"{uri}/edit\"")).assert_lacks(&format!("action=\"{uri}/delete\""));
+        let form = rep.get(&format!("{uri}/edit")).await;
+        assert_eq!(form.status, StatusCode::OK, "{}", form.html);
+        form.assert_has("Save order").assert_has("name=\"version\" value=\"1\"").assert_has(">First</textarea>")
+            .assert_has(&format!("<option value=\"{}\" selected", cat.listed));
+        // The rep changes the description and leaves the lines: the hand-set price stays
+        // (the rep may not set one, so pricing the lines again would be refused).
+        let mut fields: Vec<(String, String)> = vec![
+            ("version".into(), "1".into()), ("currency".into(), "EUR".into()), ("description".into(), "Second".into()),
+            ("order_type_id".into(), MAIN.into()), ("priority".into(), "normal".into()),
+            ("items[0].product_id".into(), cat.listed.clone()), ("items[0].quantity".into(), "2".into()),
+            ("items[0].unit_price".into(), "80".into()),
+            ("items[1].product_id".into(), cat.monthly.clone()), ("items[1].quantity".into(), "3".into()),
+            ("items[1].duration_id".into(), cat.year.clone()),
+        ];
+        let lines_were = form.html.split("name=\"lines_were\" value=\"").nth(1).and_then(|r| r.split('"').next()).map(str::to_owned);
+        let send = |extra: &[(&str, &str)], fields: &[(String, String)]| {
+            let mut all: Vec<(String, String)> = fields.to_vec();
+            if let Some(w) = &lines_were { all.push(("lines_were".into(), w.replace("&quot;", "\"").replace("&amp;", "&"))); }
+            for (k, v) in extra { all.retain(|(n, _)| n != k); all.push(((*k).into(), (*v).into())); }
+            all
+        };
+        let pairs = send(&[], &fields);
+        let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let r = rep.post(&format!("{uri}/edit"), &refs).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+        let now = app.get(&format!("/api/v1/orders/{id}"), &app.admin.token).await.body;
+        assert_eq!((now["description"].as_str(), now["version"].as_i64()), (Some("Second"), Some(2)));
+        assert_eq!(now["items"][0]["unit_price"], "80.00");
+        assert_eq!(now["items"][0]["price_overridden"], true);
+        // A stale page is refused, and so is a changed line with a bad quantity: nothing
+        // of that save is written, the description included.
+        let stale = send(&[("description", "Third")], &fields);
+        let refs: Vec<(&str, &str)> = stale.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let r = rep.post(&format!("{uri}/edit"), &refs).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.html);
+        r.assert_has("Someone changed this record");
+        fields[0].1 = "2".into();
+        let bad = send(&[("description", "Third"), ("items[1].quantity", "0")], &fields);
+        let refs: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let r = Browser::signed_in(&app, "manager@example.com").await.post(&format!("{uri}/edit"), &refs).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.html);
+        r.assert_has("id=\"f-items[1].quantity-error\"");
+        assert_eq!(app.get(&format!("/api/v1/orders/{id}"), &app.admin.token).await.body["description"], "Second");
+        // A manager changes a line: the lines are priced again, the total follows.
+        let good = send(&[("items[1].quantity", "11")], &fields);
+        let refs: Vec<(&str, &str)> = good.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let r = Browser::signed_in(&app, "manager@example.com").await.post(&format!("{uri}/edit"), &refs).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+        let now = app.get(&format!("/api/v1/orders/{id}"), &app.admin.token).await.body;
+        assert_eq!(now["items"][1]["quantity"], 11);
+        assert_eq!(now["items"][1]["unit_price"], "10.00", "the ladder's second tier");
+        // Only an admin deletes, from the order's page.
+        let r = rep.post(&format!("{uri}/delete"), &[("version", "3")]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.html);
+        let admin = Browser::signed_in(&app, "admin@example.com").await;
+        admin.get(&uri).await.assert_has(&format!("action=\"{uri}/delete\""));
+        let r = admin.post(&format!("{uri}/delete"), &[("version", "3")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+        assert_eq!(r.location.as_deref(), Some("/orders"));
+        assert_eq!(admin.get(&uri).await.status, StatusCode::NOT_FOUND);
+    }
 }

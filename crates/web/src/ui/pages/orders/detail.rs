@@ -14,6 +14,7 @@ use rapport_store::auth::users;
 use rapport_store::customers::contacts;
 use rapport_store::orders;
 use rapport_store::orders::choices::{self, Choices};
+use rapport_store::policy::{self, Action};
 use rapport_store::timeline::merged::{self as timeline, Subject};
 use rapport_store::{ListParams, StoreError};
 use uuid::Uuid;
@@ -234,10 +235,25 @@ pub async fn render(
     let accounts = account_names(app, viewer, ids).await?;
     let people = people_names(app, viewer, &o).await?;
     let title = format!("Order {}", o.order_number);
+    // The store decides again on submit; these only spare buttons that would be refused.
+    let frozen = choices.state(o.state_id).is_some_and(|s| s.is_final);
+    let may_edit = !frozen && policy::require_order_action(actor, Action::Update).is_ok();
+    let may_delete = policy::require_order_action(actor, Action::Delete).is_ok();
     let body = html! {
         div.page-head {
             h1 { (title) " " (state_badge(&choices, o.state_id)) }
-            div.actions { a.button.secondary href="/orders" { "All orders" } }
+            div.actions {
+                a.button.secondary href="/orders" { "All orders" }
+                @if may_edit { a.button.secondary href={ "/orders/" (id) "/edit" } { "Edit" } }
+                @if may_delete {
+                    form.inline method="post" action={ "/orders/" (id) "/delete" }
+                        data-confirm="Delete this order for good, with its lines, people, history and comments?" {
+                        (csrf(viewer))
+                        input type="hidden" name="version" value=(o.version);
+                        button.secondary type="submit" { "Delete" }
+                    }
+                }
+            }
         }
         div.split {
             div {

@@ -4,6 +4,7 @@
 //! through the same store calls as the API's order routes.
 
 mod detail;
+mod edit;
 mod list;
 mod moves;
 mod new;
@@ -16,6 +17,9 @@ pub fn routes(r: Routes) -> Routes {
         .get("/orders/new", new::new)
         .post("/orders/new", new::create)
         .get("/orders/{id}", detail::show)
+        .get("/orders/{id}/edit", edit::edit)
+        .post("/orders/{id}/edit", edit::save)
+        .post("/orders/{id}/delete", edit::delete)
         .post("/orders/{id}/move", moves::submit)
         .post("/orders/{id}/reopen", moves::reopen)
         .post("/orders/{id}/activities", moves::log_activity)

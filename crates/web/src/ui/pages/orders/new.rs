@@ -49,21 +49,29 @@ fn may_set_prices(viewer: &Viewer) -> bool {
 }
 
 /// A line's field name: `items[2].quantity`, as the API's errors name it.
-fn line(i: usize, name: &str) -> String {
+pub(super) fn line(i: usize, name: &str) -> String {
     format!("items[{i}].{name}")
 }
 
-fn person(i: usize, name: &str) -> String {
+pub(super) fn person(i: usize, name: &str) -> String {
     format!("people[{i}].{name}")
 }
 
 /// The API body of the form, and the form row of each line and person sent (rows left
-/// empty are skipped, so the body's `items[0]` may be the form's third row).
-fn body(form: &Form) -> (Value, Vec<usize>, Vec<usize>) {
+/// empty are skipped, so the body's `items[0]` may be the form's third row). An edit
+/// (`edit`) clears a field sent empty and always sends its people, so that emptying
+/// them takes them off.
+pub(super) fn body(form: &Form, edit: bool) -> (Value, Vec<usize>, Vec<usize>) {
     let mut obj = Map::new();
     for name in FIELDS {
-        if let Some(v) = form.text(name) {
-            obj.insert((*name).to_owned(), Value::String(v));
+        match form.text(name) {
+            Some(v) => {
+                obj.insert((*name).to_owned(), Value::String(v));
+            }
+            None if edit && form.raw(name).is_some() => {
+                obj.insert((*name).to_owned(), Value::Null);
+            }
+            None => {}
         }
     }
     if let Some(data) = form.text("data") {
@@ -114,14 +122,14 @@ fn body(form: &Form) -> (Value, Vec<usize>, Vec<usize>) {
         people.push(Value::Object(p));
         people_rows.push(i);
     }
-    if !people.is_empty() {
+    if !people.is_empty() || edit {
         obj.insert("people".into(), Value::Array(people));
     }
     (Value::Object(obj), item_rows, people_rows)
 }
 
 /// Errors renamed from the body's positions to the form's rows.
-fn to_rows(mut errors: Errors, items: &[usize], people: &[usize]) -> Errors {
+pub(super) fn to_rows(mut errors: Errors, items: &[usize], people: &[usize]) -> Errors {
     let rename = |field: &str, list: &str, rows: &[usize]| -> Option<String> {
         let rest = field.strip_prefix(&format!("{list}["))?;
         let (n, tail) = rest.split_once(']')?;
@@ -141,6 +149,18 @@ fn options(pairs: impl IntoIterator<Item = (String, String)>, none: &str) -> Vec
     let mut out = vec![(String::new(), none.to_owned())];
     out.extend(pairs);
     out
+}
+
+/// Where the order form posts and what its button says; an edit carries the version
+/// the page was read at and may leave the lines out (an order with more lines than the
+/// form has rows keeps them, changed through the API).
+pub(super) struct Target {
+    pub action: String,
+    pub submit: &'static str,
+    pub version: Option<i64>,
+    pub lines: bool,
+    /// The line rows as the edit page read them (see `edit::lines_of`).
+    pub lines_were: Option<String>,
 }
 
 fn line_rows(
@@ -182,8 +202,9 @@ fn line_rows(
     }
 }
 
-fn order_form(
+pub(super) fn order_form(
     viewer: &Viewer,
+    target: &Target,
     form: Option<&Form>,
     products: &[(String, String)],
     choices: &Choices,
@@ -220,8 +241,10 @@ fn order_form(
     let shown: Vec<&str> = shown.iter().map(String::as_str).collect();
     html! {
         (errors.banner(&shown))
-        form.order-form method="post" action="/orders/new" data-order-form {
+        form.order-form method="post" action=(target.action) data-order-form {
             (csrf(viewer))
+            @if let Some(v) = target.version { input type="hidden" name="version" value=(v); }
+            @if let Some(w) = &target.lines_were { input type="hidden" name="lines_were" value=(w); }
             div.grid {
                 div {
                     (select("Type", "order_type_id", &types, v("order_type_id").as_deref().or(main.as_deref()), errors))
@@ -240,8 +263,12 @@ fn order_form(
                 }
             }
             h2 { "Lines" }
-            p.muted { "Each line is priced from the catalogue. Totals, with tax, are computed when the order is saved." }
-            (line_rows(viewer, form, products, choices, errors))
+            @if target.lines {
+                p.muted { "Each line is priced from the catalogue. Totals, with tax, are computed when the order is saved." }
+                (line_rows(viewer, form, products, choices, errors))
+            } @else {
+                p.muted { "This order has more lines than the form shows: they stay as they are (change them through the API, PUT /api/v1/orders/{id}/items)." }
+            }
             h2 { "People" }
             p.muted { "By role (doctor, patient…): a contact's id. The order's type may require some roles." }
             div.grid {
@@ -253,13 +280,13 @@ fn order_form(
                     }
                 }
             }
-            button type="submit" { "Create order" }
+            button type="submit" { (target.submit) }
         }
     }
 }
 
 /// The active products, by name, for the lines' pickers.
-async fn product_choices(
+pub(super) async fn product_choices(
     app: &AppState,
     viewer: &Viewer,
 ) -> Result<Vec<(String, String)>, axum::response::Response> {
@@ -294,9 +321,16 @@ async fn render(
 ) -> PageResult {
     let choices = choices::choices(&app.store).await.or_page(viewer)?;
     let products = product_choices(app, viewer).await?;
+    let target = Target {
+        action: "/orders/new".into(),
+        submit: "Create order",
+        version: None,
+        lines: true,
+        lines_were: None,
+    };
     let body = html! {
         h1 { "New order" }
-        (order_form(viewer, form, &products, &choices, errors))
+        (order_form(viewer, &target, form, &products, &choices, errors))
     };
     Ok(respond(
         status,
@@ -326,7 +360,7 @@ pub async fn create(
     State(app): State<AppState>,
     SignedForm(viewer, form): SignedForm,
 ) -> PageResult {
-    let (body, item_rows, people_rows) = body(&form);
+    let (body, item_rows, people_rows) = body(&form, false);
     let result = match OrderChanges::read(body, true) {
         Ok(changes) => orders::create(&app.store, &viewer.ctx, changes)
             .await
@@ -359,7 +393,7 @@ mod tests {
             b"currency=EUR&items%5B0%5D.product_id=&items%5B2%5D.product_id=p&items%5B2%5D.quantity=3&people%5B1%5D.role=doctor",
         )
         .expect("form");
-        let (body, items, people) = body(&form);
+        let (body, items, people) = body(&form, false);
         assert_eq!(
             body,
             serde_json::json!({"currency": "EUR", "items": [{"product_id": "p", "quantity": 3}],
