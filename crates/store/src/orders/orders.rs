@@ -367,12 +367,15 @@ fn change_in(
     Ok(after)
 }
 
-pub async fn update(
+/// Finds and locks the order (at `if_match`, for a role that changes orders) and
+/// changes it in one write.
+async fn change(
     store: &Store,
     ctx: &Ctx,
     id: Uuid,
     if_match: IfMatch,
     changes: OrderChanges,
+    lines: Option<Vec<ItemInput>>,
 ) -> Result<Order, StoreError> {
     let ctx = ctx.clone();
     store
@@ -381,9 +384,19 @@ pub async fn update(
             let actor = &ctx.actor;
             let allowed = || scope::require_order_action(actor, Action::Update);
             let before = writable(c, actor, id, allowed, if_match)?;
-            change_in(c, &ctx, before, changes, None)
+            change_in(c, &ctx, before, changes, lines.as_deref())
         })
         .await
+}
+
+pub async fn update(
+    store: &Store,
+    ctx: &Ctx,
+    id: Uuid,
+    if_match: IfMatch,
+    changes: OrderChanges,
+) -> Result<Order, StoreError> {
+    change(store, ctx, id, if_match, changes, None).await
 }
 
 /// The order page's edit: the fields and the whole set of lines in one transaction, so
@@ -397,16 +410,7 @@ pub async fn update_with_lines(
     changes: OrderChanges,
     lines: Vec<ItemInput>,
 ) -> Result<Order, StoreError> {
-    let ctx = ctx.clone();
-    store
-        .db
-        .write(move |c| {
-            let actor = &ctx.actor;
-            let allowed = || scope::require_order_action(actor, Action::Update);
-            let before = writable(c, actor, id, allowed, if_match)?;
-            change_in(c, &ctx, before, changes, Some(&lines))
-        })
-        .await
+    change(store, ctx, id, if_match, changes, Some(lines)).await
 }
 
 /// Replaces every line of an order (not final), priced again from the catalogue; the

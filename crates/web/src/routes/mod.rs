@@ -6,6 +6,33 @@
 //! `routes!` takes the handlers of one path only (it gives all of them one method router),
 //! so a path with several methods is one `routes!(a, b)` call.
 
+/// A record's timeline route (`GET …/{id}/timeline`): the same parameters, answers and
+/// store call (`timeline::merged::page`) for every kind of record; only the path, tag,
+/// wording and [`Subject`](rapport_store::timeline::merged::Subject) differ.
+macro_rules! timeline_route {
+    ($(#[doc = $doc:literal])* $name:ident, $path:literal, $tag:literal, $missing:literal, $subject:ident) => {
+        $(#[doc = $doc])*
+        #[utoipa::path(get, path = $path, tag = $tag,
+            params(("id" = uuid::Uuid, Path),
+                ("limit" = Option<u32>, Query, minimum = 1, maximum = 500, description = "1–500, default 50"),
+                ("cursor" = Option<String>, Query, description = "next_cursor of the previous page")),
+            responses(
+                (status = 200, description = "A page of the timeline", body = rapport_store::timeline::merged::TimelinePage),
+                (status = 404, description = $missing, body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+        pub async fn $name(
+            axum::extract::State(app): axum::extract::State<crate::AppState>,
+            crate::auth::Authed(auth): crate::auth::Authed,
+            crate::routes::IdPath(id): crate::routes::IdPath,
+            crate::query::ListQuery(params): crate::query::ListQuery,
+        ) -> crate::problem::ApiResult<axum::Json<rapport_store::timeline::merged::TimelinePage>> {
+            let subject = rapport_store::timeline::merged::Subject::$subject(id);
+            Ok(axum::Json(
+                rapport_store::timeline::merged::page(&app.store, &auth.ctx.actor, subject, params).await?,
+            ))
+        }
+    };
+}
+
 mod auth;
 mod catalog;
 mod contracts;

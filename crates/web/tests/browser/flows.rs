@@ -305,14 +305,67 @@ async fn main_pages_at_desktop_and_phone_widths() {
             .await;
         assert!(r.status.is_success(), "{}", r.body);
     }
+    let mut year = String::new();
     for (months, name, discount) in [(12, "One year", "5"), (36, "Three years", "15")] {
-        app.post(
-            "/api/v1/durations",
+        let d = app
+            .post(
+                "/api/v1/durations",
+                &app.admin.token,
+                json!({"months": months, "name": name, "discount_percentage": discount}),
+            )
+            .await;
+        if year.is_empty() {
+            year = d.body["id"].as_str().unwrap_or("").to_owned();
+        }
+    }
+    // An order with a comment, fulfilled into its contract, and one still open.
+    let install = app
+        .post(
+            "/api/v1/products",
             &app.admin.token,
-            json!({"months": months, "name": name, "discount_percentage": discount}),
+            json!({"name": "Installation", "sku": "INST",
+        "type": "service", "unit_price": "250.00", "currency": "EUR"}),
         )
         .await;
+    assert!(install.status.is_success(), "{}", install.body);
+    let fulfilled = app
+        .post(
+            "/api/v1/orders",
+            &app.manager.token,
+            json!({"account_id": acme, "description": "Backup for the Lyon office",
+        "tax_rate": "20", "items": [{"product_id": product, "quantity": 4, "duration_id": year},
+                                    {"product_id": install.body["id"], "quantity": 1}]}),
+        )
+        .await;
+    assert!(fulfilled.status.is_success(), "{}", fulfilled.body);
+    let order = fulfilled.body["id"].as_str().unwrap_or("").to_owned();
+    for to in ["sent", "in_fulfillment", "fulfilled"] {
+        let r = app
+            .post(
+                &format!("/api/v1/orders/{order}/transitions"),
+                &app.manager.token,
+                json!({"to": to, "reason": "on schedule"}),
+            )
+            .await;
+        assert!(r.status.is_success(), "{}", r.body);
     }
+    let comment = app.post("/api/v1/activities", &app.manager.token, json!({"kind": "comment", "order_id": order, "body": "Installed on site, customer signed off"})).await;
+    assert!(comment.status.is_success(), "{}", comment.body);
+    let open = app
+        .post(
+            "/api/v1/orders",
+            &app.manager.token,
+            json!({"account_id": acme, "description": "Second office",
+        "items": [{"product_id": product, "quantity": 12, "duration_id": year}]}),
+        )
+        .await;
+    assert!(open.status.is_success(), "{}", open.body);
+    let contracts = app.get("/api/v1/contracts", &app.manager.token).await;
+    let contract = contracts.body["data"][0]["id"]
+        .as_str()
+        .unwrap_or("")
+        .to_owned();
+    assert!(!contract.is_empty(), "{}", contracts.body);
     let server = serve_app(&app).await;
     let pages = [
         ("home", "/home".to_owned()),
@@ -324,6 +377,15 @@ async fn main_pages_at_desktop_and_phone_widths() {
         ("products", "/products".to_owned()),
         ("product", format!("/products/{product}")),
         ("durations", "/durations".to_owned()),
+        ("orders", "/orders".to_owned()),
+        ("order", format!("/orders/{order}")),
+        (
+            "order-edit",
+            format!("/orders/{}/edit", open.body["id"].as_str().unwrap_or("")),
+        ),
+        ("contracts", "/contracts".to_owned()),
+        ("contract", format!("/contracts/{contract}")),
+        ("contracts-dashboard", "/dashboards/contracts".to_owned()),
         ("distributions", "/distributions".to_owned()),
         ("sales-dashboard", "/dashboards/sales".to_owned()),
         ("admin-users", "/admin/users".to_owned()),

@@ -122,6 +122,19 @@ fn today() -> NaiveDate {
     Utc::now().date_naive()
 }
 
+/// Linked to no record at all.
+fn unlinked(a: &Activity) -> bool {
+    [
+        a.account_id,
+        a.contact_id,
+        a.lead_id,
+        a.order_id,
+        a.contract_id,
+    ]
+    .iter()
+    .all(Option::is_none)
+}
+
 /// Every linked record must be one the actor can see; at least one must be given. A
 /// lead's account is linked too, so the entry shows on the account's timeline.
 fn check_links(
@@ -130,14 +143,7 @@ fn check_links(
     before: Option<&Activity>,
     a: &mut Activity,
 ) -> Result<(), StoreError> {
-    let links = [
-        a.account_id,
-        a.contact_id,
-        a.lead_id,
-        a.order_id,
-        a.contract_id,
-    ];
-    if links.iter().all(Option::is_none) {
+    if unlinked(a) {
         return Err(StoreError::invalid(
             "account_id",
             "one_of",
@@ -234,14 +240,7 @@ pub async fn create(
                     ));
                 }
                 // A correction is about the same records unless it says otherwise.
-                let links = [
-                    a.account_id,
-                    a.contact_id,
-                    a.lead_id,
-                    a.order_id,
-                    a.contract_id,
-                ];
-                if links.iter().all(Option::is_none) {
+                if unlinked(&a) {
                     a.account_id = original.account_id;
                     a.contact_id = original.contact_id;
                     a.lead_id = original.lead_id;

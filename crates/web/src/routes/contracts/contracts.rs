@@ -14,7 +14,6 @@ use rapport_domain::contract::{
 use rapport_domain::order::Order;
 use rapport_store::contracts::{chain, contracts, history, renew};
 use rapport_store::policy::Resource;
-use rapport_store::timeline::merged::{self, Subject, TimelinePage};
 use rapport_store::Page;
 use serde::Serialize;
 use utoipa::openapi::schema::Schema;
@@ -224,25 +223,15 @@ pub async fn contract_history(
     ))
 }
 
-/// The contract's timeline: its notes, comments and tasks with its status changes, pinned
-/// first, then newest.
-#[utoipa::path(get, path = "/api/v1/contracts/{id}/timeline", tag = "contracts",
-    params(("id" = uuid::Uuid, Path),
-        ("limit" = Option<u32>, Query, minimum = 1, maximum = 500, description = "1–500, default 50"),
-        ("cursor" = Option<String>, Query, description = "next_cursor of the previous page")),
-    responses(
-        (status = 200, description = "A page of the timeline", body = TimelinePage),
-        (status = 404, description = "No such contract", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
-pub async fn contract_timeline(
-    State(app): State<AppState>,
-    Authed(auth): Authed,
-    IdPath(id): IdPath,
-    ListQuery(params): ListQuery,
-) -> ApiResult<Json<TimelinePage>> {
-    Ok(Json(
-        merged::page(&app.store, &auth.ctx.actor, Subject::Contract(id), params).await?,
-    ))
-}
+timeline_route!(
+    /// The contract's timeline: its notes and tasks with its status changes, pinned
+    /// first, then newest.
+    contract_timeline,
+    "/api/v1/contracts/{id}/timeline",
+    "contracts",
+    "No such contract",
+    Contract
+);
 
 /// The renewal chain around the contract, oldest first: the contracts it renews, itself,
 /// and those renewing it, as far as the caller sees them.

@@ -8,7 +8,6 @@ use axum::Json;
 use rapport_domain::changes::schema::{or_null, text};
 use rapport_domain::order::{MoveRequest, OrderStateChange};
 use rapport_store::orders;
-use rapport_store::timeline::merged::{self, Subject, TimelinePage};
 use rapport_store::Page;
 use serde::Serialize;
 use utoipa::openapi::schema::Schema;
@@ -165,22 +164,12 @@ pub async fn order_history(
     ))
 }
 
-/// The order's timeline: its notes, comments and tasks with its moves, pinned
-/// first, then newest.
-#[utoipa::path(get, path = "/api/v1/orders/{id}/timeline", tag = "orders",
-    params(("id" = uuid::Uuid, Path),
-        ("limit" = Option<u32>, Query, minimum = 1, maximum = 500, description = "1–500, default 50"),
-        ("cursor" = Option<String>, Query, description = "next_cursor of the previous page")),
-    responses(
-        (status = 200, description = "A page of the timeline", body = TimelinePage),
-        (status = 404, description = "No such order", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
-pub async fn order_timeline(
-    State(app): State<AppState>,
-    Authed(auth): Authed,
-    IdPath(id): IdPath,
-    ListQuery(params): ListQuery,
-) -> ApiResult<Json<TimelinePage>> {
-    Ok(Json(
-        merged::page(&app.store, &auth.ctx.actor, Subject::Order(id), params).await?,
-    ))
-}
+timeline_route!(
+    /// The order's timeline: its comments, notes and tasks with its moves, pinned first,
+    /// then newest.
+    order_timeline,
+    "/api/v1/orders/{id}/timeline",
+    "orders",
+    "No such order",
+    Order
+);

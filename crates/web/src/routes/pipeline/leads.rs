@@ -11,7 +11,6 @@ use rapport_domain::lead::{
 };
 use rapport_store::pipeline::leads;
 use rapport_store::policy::Resource;
-use rapport_store::timeline::merged::{self as timeline, Subject, TimelinePage};
 use rapport_store::Page;
 use serde::Serialize;
 
@@ -243,41 +242,21 @@ pub async fn lead_history(
     ))
 }
 
-/// The lead's timeline: its activities and status changes, pinned first, then newest.
-#[utoipa::path(get, path = "/api/v1/leads/{id}/timeline", tag = "leads",
-    params(("id" = Uuid, Path),
-        ("limit" = Option<u32>, Query, minimum = 1, maximum = 500, description = "1–500, default 50"),
-        ("cursor" = Option<String>, Query, description = "next_cursor of the previous page")),
-    responses(
-        (status = 200, description = "A page of the timeline", body = TimelinePage),
-        (status = 404, description = "No such lead", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
-pub async fn lead_timeline(
-    State(app): State<AppState>,
-    Authed(auth): Authed,
-    IdPath(id): IdPath,
-    ListQuery(params): ListQuery,
-) -> ApiResult<Json<TimelinePage>> {
-    Ok(Json(
-        timeline::page(&app.store, &auth.ctx.actor, Subject::Lead(id), params).await?,
-    ))
-}
+timeline_route!(
+    /// The lead's timeline: its activities and status changes, pinned first, then newest.
+    lead_timeline,
+    "/api/v1/leads/{id}/timeline",
+    "leads",
+    "No such lead",
+    Lead
+);
 
-/// The account's timeline: its activities (notes included) and its leads' status
-/// changes, pinned first, then newest.
-#[utoipa::path(get, path = "/api/v1/accounts/{id}/timeline", tag = "accounts",
-    params(("id" = Uuid, Path),
-        ("limit" = Option<u32>, Query, minimum = 1, maximum = 500, description = "1–500, default 50"),
-        ("cursor" = Option<String>, Query, description = "next_cursor of the previous page")),
-    responses(
-        (status = 200, description = "A page of the timeline", body = TimelinePage),
-        (status = 404, description = "No such account", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
-pub async fn account_timeline(
-    State(app): State<AppState>,
-    Authed(auth): Authed,
-    IdPath(id): IdPath,
-    ListQuery(params): ListQuery,
-) -> ApiResult<Json<TimelinePage>> {
-    Ok(Json(
-        timeline::page(&app.store, &auth.ctx.actor, Subject::Account(id), params).await?,
-    ))
-}
+timeline_route!(
+    /// The account's timeline: its activities (notes included) and its leads' status
+    /// changes, pinned first, then newest.
+    account_timeline,
+    "/api/v1/accounts/{id}/timeline",
+    "accounts",
+    "No such account",
+    Account
+);

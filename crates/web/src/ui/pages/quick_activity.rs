@@ -8,6 +8,7 @@ use rapport_store::timeline::activities;
 use serde_json::Value;
 use uuid::Uuid;
 
+use super::timeline::ActivityErrors;
 use crate::ui::form::{Errors, Form, Kind};
 use crate::ui::session::Viewer;
 use crate::AppState;
@@ -47,4 +48,20 @@ pub async fn log(
     let changes = ActivityChanges::read(body, true)?;
     activities::create(&app.store, &viewer.ctx, changes).await?;
     Ok(())
+}
+
+/// As [`log`], with a refusal tagged by the quick form it came from (its `kind`), so
+/// that the page shows it in that form only.
+pub async fn log_from(
+    app: &AppState,
+    viewer: &Viewer,
+    form: &Form,
+    link: (&str, Uuid),
+) -> Result<(), ActivityErrors> {
+    log(app, viewer, form, link)
+        .await
+        .map_err(|errors| ActivityErrors {
+            kind: form.text("kind").unwrap_or_default(),
+            errors,
+        })
 }

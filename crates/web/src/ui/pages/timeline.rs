@@ -113,6 +113,23 @@ impl ActivityErrors {
     }
 }
 
+/// The quick "add a task" form of a record's page (the task is the author's to do),
+/// posted to `action`; `errors` are a refused task's.
+pub fn task_form(viewer: &Viewer, action: &str, errors: &Errors) -> Markup {
+    html! {
+        details.quick open[!errors.is_empty()] {
+            summary { "Add a task" }
+            (errors.banner(&["subject", "due_at"]))
+            form method="post" action=(action) {
+                (csrf(viewer)) input type="hidden" name="kind" value="task";
+                (field_for("task", "Task", "subject", None, "text", errors))
+                (field_for("task", "Due (UTC)", "due_at", None, "datetime-local", errors))
+                button type="submit" { "Add task" }
+            }
+        }
+    }
+}
+
 /// The timeline card of an order or a contract: forms to add a comment (internal for
 /// staff who tick it) or a task, posted to `action`, then the entries, newest first.
 pub fn record_card(
@@ -144,16 +161,7 @@ pub fn record_card(
                             button type="submit" { "Add comment" }
                         }
                     }
-                    details.quick open[!task.is_empty()] {
-                        summary { "Add a task" }
-                        (task.banner(&["subject", "due_at"]))
-                        form method="post" action=(action) {
-                            (csrf(viewer)) input type="hidden" name="kind" value="task";
-                            (field_for("task", "Task", "subject", None, "text", &task))
-                            (field_for("task", "Due (UTC)", "due_at", None, "datetime-local", &task))
-                            button type="submit" { "Add task" }
-                        }
-                    }
+                    (task_form(viewer, action, &task))
                 }
             }
             @if entries.is_empty() { p.muted { "Nothing yet." } }

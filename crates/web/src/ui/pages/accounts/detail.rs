@@ -160,16 +160,7 @@ fn quick_forms(viewer: &Viewer, account: &Account, refused: &ActivityErrors) -> 
                     button type="submit" { "Add note" }
                 }
             }
-            details.quick open[!task.is_empty()] {
-                summary { "Add a task" }
-                (task.banner(&["subject", "due_at"]))
-                form method="post" action=(action) {
-                    (csrf(viewer)) input type="hidden" name="kind" value="task";
-                    (field_for("task", "Task", "subject", None, "text", &task))
-                    (field_for("task", "Due (UTC)", "due_at", None, "datetime-local", &task))
-                    button type="submit" { "Add task" }
-                }
-            }
+            (super::super::timeline::task_form(viewer, &action, &task))
         }
     }
 }

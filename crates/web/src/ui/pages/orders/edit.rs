@@ -210,8 +210,7 @@ mod tests {
 
     #[test]
     fn untouched_lines_read_as_unchanged() {
-        let mut o = Order::default();
-        o.items = Vec::new();
+        let o = Order::default();
         let mut form = Form::default();
         form.set(&line(0, "product_id"), "p");
         form.set(&line(0, "quantity"), "2");

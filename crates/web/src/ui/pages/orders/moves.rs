@@ -107,13 +107,9 @@ pub async fn log_activity(
     SignedForm(viewer, form): SignedForm,
 ) -> PageResult {
     let link = ("order_id", id);
-    match crate::ui::pages::quick_activity::log(&app, &viewer, &form, link).await {
+    match crate::ui::pages::quick_activity::log_from(&app, &viewer, &form, link).await {
         Ok(()) => Ok(Redirect::to(&format!("/orders/{id}")).into_response()),
-        Err(errors) => {
-            let refused = ActivityErrors {
-                kind: form.text("kind").unwrap_or_default(),
-                errors,
-            };
+        Err(refused) => {
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             detail::render(&app, &viewer, id, Errors::none(), refused, status).await
         }
