@@ -204,14 +204,23 @@ pub fn create_in(
     order.state_id = state.id;
     stamp(&mut order, &state, now);
     order.renews_contract_id = renews;
-    order.order_number = match number {
-        Some(n) => n,
-        None => numbers::next(c, &SERIES, now)?,
-    };
+    let numbered = number.is_none();
+    // Until the series gives the number, the order holds one no other can: its id.
+    order.order_number = number.unwrap_or_else(|| order.id.to_string());
     record::insert(c, &order).map_err(unique_conflict)?;
     people::replace(c, order.id, &order.people)?;
     items::replace(c, order.id, &order.items)?;
     history::record(c, actor, &order, None, &state, None, false)?;
+    if numbered {
+        // Taken last: the series' row stays locked until this transaction commits, and
+        // every other create of the year waits for it. The less work left after it, the
+        // shorter the wait (docs/benchmarks.md: PostgreSQL's order-create, 383 -> 470 req/s).
+        order.order_number = numbers::next(c, &SERIES, now)?;
+        c.execute(
+            "UPDATE orders SET order_number = ? WHERE id = ?",
+            &[order.order_number.clone().into(), order.id.into()],
+        )?;
+    }
     audit::record_change(
         c,
         ctx,
