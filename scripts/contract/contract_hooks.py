@@ -72,6 +72,18 @@ STATEFUL_RULES = {
     # be the stored state's, not the request's), a state listed among its own moves.
     "initial",
     "self",
+    # A move out of a final state in the state table (`final`), a reopen into one
+    # (`not_final`): the states' flags are stored, not in the request.
+    "final",
+    "not_final",
+    # An account named as partner or distributor that is of another kind (the same as
+    # `referenced_kind`, under the name the orders, leads and partner links give it).
+    "kind",
+    # An order's line whose product is priced in another currency than the order
+    # (`currency` on `items[i].product_id`), and an order's currency changed while it
+    # has lines priced in the old one (`items` on `currency`).
+    "currency",
+    "items",
     # An order's people against the roles its stored order type requires.
     "required_roles",
     # A field left out whose default the stored configuration no longer has (no order

@@ -23,6 +23,7 @@ pub mod precondition;
 pub mod price_tier;
 pub mod pricing;
 pub mod product;
+pub mod project;
 pub mod quote;
 pub mod settings;
 pub mod user;

@@ -19,6 +19,8 @@ pub const LEAD_PROBABILITIES: &str = "leads.default_probabilities";
 pub const REPS_SEE_LAST_UPDATED: &str = "accounts.reps_see_last_updated";
 /// Seed 001's rule: a rep may delete the accounts they created.
 pub const REPS_DELETE_CREATED: &str = "accounts.reps_delete_created";
+/// The lab (docs/lab.md): completing a project's last open task completes the project.
+pub const COMPLETE_PROJECT_WITH_LAST_TASK: &str = "lab.complete_project_with_last_task";
 
 /// Seed 002 allows three active products.
 pub const DEFAULT_ACTIVE_PRODUCT_CAP: i64 = 3;
@@ -48,6 +50,8 @@ pub struct Settings {
     pub reps_see_accounts_they_updated: bool,
     /// Seed 001's rule, off by default: a rep may hard-delete the accounts they created.
     pub reps_delete_accounts_they_created: bool,
+    /// Off by default: completing a project's last open task completes the project.
+    pub complete_project_with_last_task: bool,
 }
 
 impl Default for Settings {
@@ -55,6 +59,7 @@ impl Default for Settings {
         Self {
             reps_see_accounts_they_updated: false,
             reps_delete_accounts_they_created: false,
+            complete_project_with_last_task: false,
             active_product_cap: DEFAULT_ACTIVE_PRODUCT_CAP,
             lead_probabilities: LeadStatus::ALL
                 .into_iter()
@@ -85,6 +90,8 @@ changes! {
         reps_see_accounts_they_updated: Switch,
         /// Seed 001: a rep may hard-delete the accounts they created.
         reps_delete_accounts_they_created: Switch,
+        /// The lab: completing a project's last open task completes the project.
+        complete_project_with_last_task: Switch,
     }
     patch schema SettingsPatch;
     // By hand: each kind reports its own `null`.

@@ -75,6 +75,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(9, "0009_seed_gaps", up steps::seed_gaps_up, down steps::seed_gaps_down),
     migration!(10, "0010_list_sorts"),
     migration!(11, "0011_orders"),
+    migration!(12, "0012_lab"),
 ];
 
 pub fn latest_version() -> i64 {

@@ -476,4 +476,78 @@ both_engines! {
         assert_eq!(left, Some(2), "the order's note went with the order");
         assert_eq!(up(&db, Some(11)).await.unwrap(), vec![11]);
     }
+    async fn upgrade_to_0012_keeps_comments_and_down_keeps_work_comments_on_their_order(tdb) {
+        let db = open(&tdb.url).await;
+        up(&db, Some(11)).await.unwrap();
+        let (order, old_note, account) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+        let now = rapport_db::now();
+        db.write(move |c| {
+            c.execute(
+                "INSERT INTO accounts (id, kind, name, company_key, billing_address, tags, \
+                 search_text, created_at, updated_at) VALUES (?, 'customer', 'Acme', 'ACME', ?, ?, 'acme', ?, ?)",
+                &[account.into(), Value::Json(serde_json::json!({})), Value::Json(serde_json::json!([])),
+                  now.into(), now.into()],
+            )?;
+            c.execute(
+                "INSERT INTO orders (id, order_number, order_type_id, state_id, currency, created_at, updated_at) \
+                 SELECT ?, 'ORD-2026-000001', t.id, s.id, 'EUR', ?, ? FROM order_types t, order_states s \
+                 WHERE t.key = 'main' AND s.key = 'created'",
+                &[order.into(), now.into(), now.into()],
+            )?;
+            c.execute(
+                "INSERT INTO activities (id, kind, body, activity_date, order_id, created_at, updated_at) \
+                 VALUES (?, 'comment', 'before the lab', '2026-12-01', ?, ?, ?)",
+                &[old_note.into(), order.into(), now.into(), now.into()],
+            )
+        })
+        .await
+        .unwrap();
+        assert_eq!(up(&db, Some(12)).await.unwrap(), vec![12]);
+        // A project and a task of the order, a comment on the task, the default kinds.
+        let (project, task, comment) = (uuid::Uuid::now_v7(), uuid::Uuid::now_v7(), uuid::Uuid::now_v7());
+        db.write(move |c| {
+            c.execute(
+                "INSERT INTO projects (id, order_id, project_number, name, created_at, updated_at) \
+                 VALUES (?, ?, 'PRJ-2026-000001', 'Aligners', ?, ?)",
+                &[project.into(), order.into(), now.into(), now.into()],
+            )?;
+            c.execute(
+                "INSERT INTO tasks (id, project_id, order_id, title, created_at, updated_at) VALUES (?, ?, ?, 'Scan', ?, ?)",
+                &[task.into(), project.into(), order.into(), now.into(), now.into()],
+            )?;
+            c.execute(
+                "INSERT INTO activities (id, kind, body, activity_date, order_id, task_id, created_at, updated_at) \
+                 VALUES (?, 'comment', 'on the task', '2026-12-02', ?, ?, ?, ?)",
+                &[comment.into(), order.into(), task.into(), now.into(), now.into()],
+            )
+        })
+        .await
+        .unwrap();
+        let kinds: Option<i64> = db
+            .read(|c| c.query_scalar("SELECT COUNT(*) FROM message_types WHERE triggers_state_change", &[]))
+            .await
+            .unwrap();
+        assert_eq!(kinds, Some(2));
+        // A comment on a task must name the task's order too.
+        let orphan = db
+            .write(move |c| {
+                c.execute(
+                    "INSERT INTO activities (id, kind, body, activity_date, account_id, task_id, created_at, updated_at) \
+                     VALUES (?, 'comment', 'no order', '2026-12-02', ?, ?, ?, ?)",
+                    &[uuid::Uuid::now_v7().into(), account.into(), task.into(), now.into(), now.into()],
+                )
+            })
+            .await;
+        assert!(orphan.is_err(), "a task's comment without its order is refused");
+        assert_eq!(down(&db, 1).await.unwrap(), vec![12]);
+        let bodies = db
+            .read(move |c| {
+                c.query("SELECT body FROM activities WHERE order_id = ? ORDER BY activity_date", &[order.into()])
+            })
+            .await
+            .unwrap();
+        let bodies: Vec<String> = bodies.iter().map(|r| r.get::<String>("body").unwrap()).collect();
+        assert_eq!(bodies, vec!["before the lab", "on the task"], "down keeps every comment on its order");
+        assert_eq!(up(&db, Some(12)).await.unwrap(), vec![12]);
+    }
 }

@@ -11,6 +11,7 @@ pub mod contracts;
 pub mod customers;
 pub mod distribution;
 pub mod kernel;
+pub mod lab;
 pub mod lifecycle;
 pub mod orders;
 pub mod pipeline;

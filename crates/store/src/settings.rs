@@ -4,8 +4,8 @@
 
 use rapport_db::Conn;
 use rapport_domain::settings::{
-    Settings, SettingsChanges, ACTIVE_PRODUCT_CAP, LEAD_PROBABILITIES, REPS_DELETE_CREATED,
-    REPS_SEE_LAST_UPDATED,
+    Settings, SettingsChanges, ACTIVE_PRODUCT_CAP, COMPLETE_PROJECT_WITH_LAST_TASK,
+    LEAD_PROBABILITIES, REPS_DELETE_CREATED, REPS_SEE_LAST_UPDATED,
 };
 use rapport_domain::{Actor, Ctx};
 use uuid::Uuid;
@@ -38,6 +38,9 @@ pub(crate) fn current(c: &mut dyn Conn) -> Result<Settings, StoreError> {
             }
             REPS_DELETE_CREATED => {
                 settings.reps_delete_accounts_they_created = value.as_bool().unwrap_or(false);
+            }
+            COMPLETE_PROJECT_WITH_LAST_TASK => {
+                settings.complete_project_with_last_task = value.as_bool().unwrap_or(false);
             }
             _ => {}
         }
@@ -87,6 +90,9 @@ pub async fn update(
             if let Some(on) = changes.reps_delete_accounts_they_created {
                 after.reps_delete_accounts_they_created = on;
             }
+            if let Some(on) = changes.complete_project_with_last_task {
+                after.complete_project_with_last_task = on;
+            }
             if after == before {
                 return Ok(before);
             }
@@ -113,6 +119,11 @@ pub async fn update(
                     REPS_DELETE_CREATED,
                     before.reps_delete_accounts_they_created,
                     after.reps_delete_accounts_they_created,
+                ),
+                (
+                    COMPLETE_PROJECT_WITH_LAST_TASK,
+                    before.complete_project_with_last_task,
+                    after.complete_project_with_last_task,
                 ),
             ] {
                 if was != is {

@@ -20,5 +20,7 @@ pub const ORDER_STATE: &str = "order_state";
 pub const ORDER_TYPE: &str = "order_type";
 pub const PRICE_TIER: &str = "price_tier";
 pub const PRODUCT: &str = "product";
+pub const PROJECT: &str = "project";
 pub const SETTINGS: &str = "settings";
+pub const TASK: &str = "task";
 pub const USER: &str = "user";

@@ -123,6 +123,8 @@ pub enum Choice {
     DistributionSource,
     ContractStatus,
     OrderPriority,
+    ProjectStatus,
+    TaskStatus,
 }
 
 impl Choice {
@@ -142,6 +144,8 @@ impl Choice {
             Choice::DistributionSource => of(written, rapport_domain::distribution::Source::as_str),
             Choice::ContractStatus => of(written, rapport_domain::contract::ContractStatus::as_str),
             Choice::OrderPriority => of(written, rapport_domain::order::Priority::as_str),
+            Choice::ProjectStatus => of(written, rapport_domain::project::ProjectStatus::as_str),
+            Choice::TaskStatus => of(written, rapport_domain::project::TaskStatus::as_str),
         }
     }
 
@@ -158,6 +162,8 @@ impl Choice {
             Choice::DistributionSource => rapport_domain::distribution::Source::accepted(),
             Choice::ContractStatus => rapport_domain::contract::ContractStatus::accepted(),
             Choice::OrderPriority => rapport_domain::order::Priority::accepted(),
+            Choice::ProjectStatus => rapport_domain::project::ProjectStatus::accepted(),
+            Choice::TaskStatus => rapport_domain::project::TaskStatus::accepted(),
         }
     }
 }

@@ -17,6 +17,7 @@ use rapport_domain::lead::LeadStatus;
 use rapport_domain::order::Priority;
 use rapport_domain::order_config::Stamp;
 use rapport_domain::pricing::Period;
+use rapport_domain::project::{ProjectStatus, TaskStatus};
 
 use crate::StoreError;
 
@@ -122,6 +123,8 @@ named!(
     Stamp,
     Priority,
     ContractStatus,
+    ProjectStatus,
+    TaskStatus,
 );
 
 fn json<T: serde::de::DeserializeOwned>(r: &Row, column: &str) -> Result<Option<T>, StoreError> {
