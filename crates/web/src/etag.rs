@@ -67,6 +67,18 @@ impl Versioned for rapport_domain::order::Order {
     }
 }
 
+impl Versioned for rapport_domain::project::Project {
+    fn version(&self) -> i64 {
+        self.version
+    }
+}
+
+impl Versioned for rapport_domain::project::Task {
+    fn version(&self) -> i64 {
+        self.version
+    }
+}
+
 /// The record as the body, its version as the ETag.
 pub fn tagged<T: Versioned>(status: StatusCode, record: T) -> Response {
     let tag = etag(record.version());

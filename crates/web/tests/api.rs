@@ -34,6 +34,8 @@ mod distributions;
 mod exports;
 #[path = "api/faults.rs"]
 mod faults;
+#[path = "api/lab.rs"]
+mod lab;
 #[path = "api/matrix.rs"]
 mod matrix;
 #[path = "api/operations.rs"]

@@ -69,14 +69,14 @@ crate::record!(
 );
 
 fn unique_conflict(e: rapport_db::DbError) -> StoreError {
-    if e.violates("projects_number_key") {
+    if e.violates("projects_number") || e.violates("project_number") {
         return StoreError::Conflict {
             message: "another project already has this project_number".into(),
             field: Some("project_number".into()),
             existing_id: None,
         };
     }
-    if e.violates("projects_legacy_key") {
+    if e.violates("legacy") {
         return StoreError::Conflict {
             message: "another project already has this legacy_id".into(),
             field: Some("legacy_id".into()),

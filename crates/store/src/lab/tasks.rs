@@ -68,7 +68,7 @@ crate::record!(
 );
 
 fn unique_conflict(e: rapport_db::DbError) -> StoreError {
-    if e.violates("tasks_legacy_key") {
+    if e.violates("legacy") {
         return StoreError::Conflict {
             message: "another task already has this legacy_id".into(),
             field: Some("legacy_id".into()),

@@ -39,6 +39,7 @@ mod contracts;
 mod customers;
 mod distribution;
 mod ids;
+mod lab;
 mod operations;
 mod order_config;
 mod orders;
@@ -59,7 +60,7 @@ pub(crate) use customers::read_partner_link;
 
 /// The list behind each list path, whose sortable fields the document's `sort`
 /// parameter lists (crate::openapi::with_parameter_rules).
-pub static LISTS: [(&str, &ListSpec); 13] = [
+pub static LISTS: [(&str, &ListSpec); 15] = [
     (
         "/api/v1/accounts",
         &rapport_store::customers::accounts::SPEC,
@@ -94,6 +95,8 @@ pub static LISTS: [(&str, &ListSpec); 13] = [
         "/api/v1/contracts",
         &rapport_store::contracts::contracts::SPEC,
     ),
+    ("/api/v1/projects", &rapport_store::lab::projects::SPEC),
+    ("/api/v1/tasks", &rapport_store::lab::tasks::SPEC),
 ];
 
 /// Routes behind authentication (each handler decides whether it needs a user).
@@ -107,6 +110,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .merge(orders::router())
         .merge(distribution::router())
         .merge(contracts::router())
+        .merge(lab::router())
         .merge(timeline::router())
         .merge(reports::router())
 }

@@ -384,6 +384,24 @@ const PROBES: &[(&str, &str, &str)] = &[
         "/api/v1/orders/{id}/timeline",
         "/api/v1/orders/{order}/timeline",
     ),
+    ("post", "/api/v1/projects", "/api/v1/projects"),
+    ("get", "/api/v1/projects", "/api/v1/projects?count=true"),
+    ("get", "/api/v1/projects/{id}", "/api/v1/projects/{project}"),
+    (
+        "patch",
+        "/api/v1/projects/{id}",
+        "/api/v1/projects/{project}",
+    ),
+    (
+        "delete",
+        "/api/v1/projects/{id}",
+        "/api/v1/projects/{project}",
+    ),
+    ("post", "/api/v1/tasks", "/api/v1/tasks"),
+    ("get", "/api/v1/tasks", "/api/v1/tasks?count=true"),
+    ("get", "/api/v1/tasks/{id}", "/api/v1/tasks/{lab_task}"),
+    ("patch", "/api/v1/tasks/{id}", "/api/v1/tasks/{lab_task}"),
+    ("delete", "/api/v1/tasks/{id}", "/api/v1/tasks/{lab_task}"),
     ("post", "/api/v1/contracts", "/api/v1/contracts"),
     (
         "get",
@@ -583,6 +601,20 @@ pub(crate) async fn secret_world(app: &App) -> Secret {
     )
     .await;
     let token = created(app, t, "/api/v1/tokens", json!({"name": "secret token"})).await;
+    let project = created(
+        app,
+        a,
+        "/api/v1/projects",
+        json!({"order_id": order["id"], "name": "Secret project"}),
+    )
+    .await;
+    let lab_task = created(
+        app,
+        a,
+        "/api/v1/tasks",
+        json!({"project_id": project["id"], "title": "Secret step"}),
+    )
+    .await;
     // A contract of the secret account, registered by the secret partner, the other
     // rep's.
     let contract = created(
@@ -611,6 +643,8 @@ pub(crate) async fn secret_world(app: &App) -> Secret {
         ("order", id(&order)),
         ("user", app.other_rep.user.id.to_string()),
         ("contract", id(&contract)),
+        ("project", id(&project)),
+        ("lab_task", id(&lab_task)),
     ];
     let mut markers: Vec<String> = ["secret", "hidden", "9990001", "7770001", "8880001"]
         .iter()
@@ -636,6 +670,10 @@ pub(crate) async fn snapshot(app: &App) -> Vec<i64> {
         "SELECT sum(version) FROM distributions",
         "SELECT count(*) FROM orders",
         "SELECT sum(version) FROM orders",
+        "SELECT count(*) FROM projects",
+        "SELECT sum(version) FROM projects",
+        "SELECT count(*) FROM tasks",
+        "SELECT sum(version) FROM tasks",
         "SELECT count(*) FROM account_contacts",
         "SELECT count(*) FROM account_reps",
         "SELECT count(*) FROM api_tokens WHERE revoked_at IS NULL",
@@ -854,6 +892,19 @@ const INSIDE: &[(&str, &str, &str, [u16; 8])] = &[
     ("patch", "/api/v1/orders/{order}", r#"{"description": "Changed by {role}"}"#,      [Y, Y, Y, Y, Y, Y, N, F]),
     ("put", "/api/v1/orders/{order}/items", r#"{"items": []}"#,                         [Y, Y, Y, Y, Y, Y, N, F]),
     ("post", "/api/v1/orders/{order}/transitions", r#"{"to": "sent"}"#,                 [Y, Y, Y, Y, Y, Y, N, F]),
+    // The lab's work follows its order; its staff write it, a fulfiller ticks off the
+    // tasks assigned to them.
+    ("post", "/api/v1/projects", r#"{"order_id": "{order}", "name": "By {role}"}"#,     [Y, Y, Y, Y, F, F, F, F]),
+    ("get", "/api/v1/projects?count=true", "",                                          [Y, Y, Y, Y, Y, Y, Y, Y]),
+    ("get", "/api/v1/projects/{project}", "",                                           [Y, Y, Y, Y, Y, Y, N, Y]),
+    ("patch", "/api/v1/projects/{project}", r#"{"status": "active"}"#,                  [Y, Y, Y, Y, F, F, N, F]),
+    ("delete", "/api/v1/projects/{doomed_project}", "",                                 [Y, Y, Y, F, F, F, N, F]),
+    ("post", "/api/v1/tasks", r#"{"project_id": "{project}", "title": "By {role}"}"#,   [Y, Y, Y, Y, F, F, F, F]),
+    ("get", "/api/v1/tasks?count=true", "",                                             [Y, Y, Y, Y, Y, Y, Y, Y]),
+    ("get", "/api/v1/tasks/{lab_task}", "",                                             [Y, Y, Y, Y, Y, Y, N, Y]),
+    ("patch", "/api/v1/tasks/{lab_task}", r#"{"priority": "high"}"#,                    [Y, Y, Y, Y, F, F, N, F]),
+    ("patch", "/api/v1/tasks/{fulfil_task}", r#"{"status": "completed"}"#,              [Y, Y, Y, Y, F, F, Y, F]),
+    ("delete", "/api/v1/tasks/{doomed_lab_task}", "",                                   [Y, Y, Y, F, F, F, N, F]),
     ("post", "/api/v1/orders/{fulfil_order}/transitions", r#"{"to": "fulfilled"}"#,     [Y, Y, Y, Y, Y, Y, Y, F]),
     ("post", "/api/v1/orders/{final_order}/reopen", r#"{"reason": "Reopened by {role}"}"#,
                                                                                         [Y, Y, F, F, F, F, N, F]),
@@ -1200,6 +1251,58 @@ async fn world(app: &App, role: &'static str, helpers: &[(&'static str, String)]
         }
         ids.push((key, id));
     }
+    // The lab's work, made by an admin as the lab's staff would: a project on the order
+    // with a task assigned to the caller, one of each to delete, and a task of the order
+    // in fulfilment assigned to the caller (what a fulfiller ticks off).
+    let order_of = |key: &str| {
+        ids.iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let (order, fulfil_order) = (order_of("order"), order_of("fulfil_order"));
+    let project = made(
+        app,
+        admin,
+        "/api/v1/projects",
+        json!({"order_id": order, "name": format!("Project {role}")}),
+    )
+    .await;
+    let doomed_project = made(
+        app,
+        admin,
+        "/api/v1/projects",
+        json!({"order_id": order, "name": format!("Doomed {role}")}),
+    )
+    .await;
+    let fulfil_project = made(
+        app,
+        admin,
+        "/api/v1/projects",
+        json!({"order_id": fulfil_order, "name": format!("Fulfil {role}")}),
+    )
+    .await;
+    let lab_task = |project: &str, title: &str| json!({"project_id": project, "title": title, "assignee_id": me});
+    ids.push((
+        "lab_task",
+        made(app, admin, "/api/v1/tasks", lab_task(&project, "Scan")).await,
+    ));
+    ids.push((
+        "doomed_lab_task",
+        made(app, admin, "/api/v1/tasks", lab_task(&project, "Doomed")).await,
+    ));
+    ids.push((
+        "fulfil_task",
+        made(
+            app,
+            admin,
+            "/api/v1/tasks",
+            lab_task(&fulfil_project, "Mill"),
+        )
+        .await,
+    ));
+    ids.push(("project", project));
+    ids.push(("doomed_project", doomed_project));
     // Notes: another user's, and the caller's own (written in its name by an admin when
     // its role writes none).
     let notes = format!("{ACCOUNTS}/{acct}/notes");

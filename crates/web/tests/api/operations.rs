@@ -47,7 +47,7 @@ async fn exec(app: &App, sql: &'static str) {
 /// area (issue 13); the areas' `router()`s (crates/web/src/routes/<area>/mod.rs) register
 /// them with their OpenAPI paths. Keep in step with them: a route missing from the spec
 /// is an undocumented endpoint.
-pub const ROUTES: [(&str, &str); 128] = [
+pub const ROUTES: [(&str, &str); 138] = [
     ("post", "/api/v1/auth/login"),
     ("post", "/api/v1/auth/logout"),
     ("get", "/api/v1/me"),
@@ -169,6 +169,16 @@ pub const ROUTES: [(&str, &str); 128] = [
     ("post", "/api/v1/orders/{id}/reopen"),
     ("get", "/api/v1/orders/{id}/history"),
     ("get", "/api/v1/orders/{id}/timeline"),
+    ("post", "/api/v1/projects"),
+    ("get", "/api/v1/projects"),
+    ("get", "/api/v1/projects/{id}"),
+    ("patch", "/api/v1/projects/{id}"),
+    ("delete", "/api/v1/projects/{id}"),
+    ("post", "/api/v1/tasks"),
+    ("get", "/api/v1/tasks"),
+    ("get", "/api/v1/tasks/{id}"),
+    ("patch", "/api/v1/tasks/{id}"),
+    ("delete", "/api/v1/tasks/{id}"),
     ("post", "/api/v1/contracts"),
     ("get", "/api/v1/contracts"),
     ("get", "/api/v1/contracts/{id}"),

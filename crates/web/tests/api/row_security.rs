@@ -175,6 +175,24 @@ async fn fixture(app: &App) -> Vec<(Role, Actor)> {
         json!({"currency": "EUR"}),
     )
     .await;
+    // The lab's work: a project with a task on every order (they follow their order).
+    let orders = app.get("/api/v1/orders?limit=500", admin).await;
+    for order in orders.body["data"].as_array().cloned().unwrap_or_default() {
+        let project = made(
+            app,
+            admin,
+            "/api/v1/projects",
+            json!({"order_id": order["id"], "name": "Work"}),
+        )
+        .await;
+        made(
+            app,
+            admin,
+            "/api/v1/tasks",
+            json!({"project_id": project, "title": "Step"}),
+        )
+        .await;
+    }
 
     let mut actors = vec![];
     for u in [
@@ -241,6 +259,8 @@ async fn unfiltered_reads_acting_as_a_user_return_exactly_their_scope() {
             ("activities", scope::activities_visible(actor)),
             ("distributions", scope::distributions_visible(actor)),
             ("orders", scope::orders_visible(actor)),
+            ("projects", scope::projects_visible(actor)),
+            ("tasks", scope::tasks_visible(actor)),
         ] {
             let all = ids(&app, unfiltered(table)).await;
             let by_scope = ids(&app, scoped(table, condition)).await;

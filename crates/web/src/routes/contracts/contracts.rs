@@ -113,7 +113,7 @@ pub async fn create_contract(
 /// `total_value` (as a number).
 #[utoipa::path(get, path = "/api/v1/contracts", tag = "contracts",
     params(
-        ("expiring_within" = Option<String>, Query, pattern = "^[0-9]{1,5}d$",
+        ("expiring_within" = Option<String>, Query, pattern = "^(?:[0-9]{1,4}|[0-2][0-9]{4}|3[0-5][0-9]{3}|36[0-5][0-9]{2}|36600)d$",
             description = "`<n>d`: active contracts whose expiration_date is at most n days from today (UTC), n ≤ 36600"),
         ("format" = Option<String>, Query, description = "json (default) or csv: every matching row as CSV (also with Accept: text/csv)")),
     responses(
