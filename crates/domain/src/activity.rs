@@ -148,6 +148,10 @@ pub struct Activity {
     pub order_id: Option<Uuid>,
     /// The contract it is about.
     pub contract_id: Option<Uuid>,
+    /// The lab's project it is about (its order is named too).
+    pub project_id: Option<Uuid>,
+    /// The lab's task it is about (its project's order is named too).
+    pub task_id: Option<Uuid>,
     /// The interaction this one corrects.
     pub corrects_id: Option<Uuid>,
     /// The interaction this follow-up task was scheduled from.
@@ -174,7 +178,11 @@ impl Activity {
     pub fn record_only(&self) -> bool {
         self.account_id.is_none()
             && self.contact_id.is_none()
-            && (self.lead_id.is_some() || self.order_id.is_some() || self.contract_id.is_some())
+            && (self.lead_id.is_some()
+                || self.order_id.is_some()
+                || self.contract_id.is_some()
+                || self.project_id.is_some()
+                || self.task_id.is_some())
     }
 
     /// A new activity of `kind` before its changes are applied: through the kind's
@@ -237,6 +245,10 @@ changes! {
         order_id: Id,
         /// A note or comment about a contract.
         contract_id: Id,
+        /// A comment on a project of the lab (its order is linked too).
+        project_id: Id,
+        /// A comment on a task of the lab (its order is linked too).
+        task_id: Id,
         /// Interactions: the interaction this one corrects.
         corrects_id: Id,
         provider_name: Text(100),
@@ -254,7 +266,11 @@ impl ActivityChanges {
     /// [`Activity::record_only`]).
     pub fn record_only(&self) -> bool {
         let set = |p: &Patch<Uuid>| matches!(p, Patch::Set(_));
-        (set(&self.lead_id) || set(&self.order_id) || set(&self.contract_id))
+        (set(&self.lead_id)
+            || set(&self.order_id)
+            || set(&self.contract_id)
+            || set(&self.project_id)
+            || set(&self.task_id))
             && !set(&self.account_id)
             && !set(&self.contact_id)
     }

@@ -123,4 +123,29 @@ both_engines! {
         }
         assert_eq!(app.count("SELECT COUNT(*) FROM tasks").await, 0);
     }
+
+    async fn comments_on_work_show_on_the_orders_timeline(db) {
+        let app = App::start(db).await;
+        let t = &app.rep.token;
+        let o = order(&app, t, json!({"currency": "EUR"})).await;
+        let other = order(&app, t, json!({"currency": "EUR"})).await;
+        let project = created(&app, t, "/api/v1/projects", json!({"order_id": o["id"], "name": "Upper"})).await;
+        let task = created(&app, t, "/api/v1/tasks", json!({"project_id": project["id"], "title": "Trim"})).await;
+        // A comment on the task names its project and order; one on the project, its order.
+        let on_task = created(&app, t, "/api/v1/activities", json!({"kind": "comment", "task_id": task["id"], "body": "Trim 2 mm"})).await;
+        assert_eq!((on_task["project_id"].clone(), on_task["order_id"].clone()), (project["id"].clone(), o["id"].clone()));
+        let on_project = created(&app, t, "/api/v1/activities", json!({"kind": "comment", "project_id": project["id"], "body": "Started"})).await;
+        assert_eq!(on_project["order_id"], o["id"]);
+        let r = app.post("/api/v1/activities", t, json!({"kind": "comment", "project_id": project["id"], "order_id": other["id"], "body": "Wrong"})).await;
+        assert_eq!(r.problem(StatusCode::UNPROCESSABLE_ENTITY).field_errors(), vec![("order_id".to_owned(), "different".to_owned())]);
+        let timeline = app.get(&format!("/api/v1/orders/{}/timeline", o["id"].as_str().unwrap()), t).await;
+        let bodies: Vec<&str> = timeline.body["data"].as_array().unwrap().iter()
+            .filter_map(|e| e["activity"]["body"].as_str()).collect();
+        assert!(bodies.contains(&"Trim 2 mm") && bodies.contains(&"Started"), "{bodies:?}");
+        let listed = app.get(&format!("/api/v1/activities?task_id={}&count=true", task["id"].as_str().unwrap()), t).await;
+        assert_eq!(listed.body["total"], 1);
+        // Someone who cannot see the order cannot comment on its work.
+        let r = app.post("/api/v1/activities", &app.other_rep.token, json!({"kind": "comment", "task_id": task["id"], "body": "Hi"})).await;
+        assert_eq!(r.problem(StatusCode::UNPROCESSABLE_ENTITY).field_errors(), vec![("task_id".to_owned(), "exists".to_owned())]);
+    }
 }

@@ -17,6 +17,7 @@ use crate::customers::contacts;
 use crate::kernel::audit::{self, AuditAction};
 use crate::kernel::list::{self, Choice, Field, Kind, ListParams, ListSpec, Page};
 use crate::kernel::record::{self, Record};
+use crate::lab::{projects, tasks};
 use crate::orders::orders;
 use crate::pipeline::leads;
 use crate::policy as scope;
@@ -46,6 +47,8 @@ pub static SPEC: ListSpec = ListSpec {
         Field::new("lead_id", "lead_id", Kind::Uuid).nullable(),
         Field::new("order_id", "order_id", Kind::Uuid).nullable(),
         Field::new("contract_id", "contract_id", Kind::Uuid).nullable(),
+        Field::new("project_id", "project_id", Kind::Uuid).nullable(),
+        Field::new("task_id", "task_id", Kind::Uuid).nullable(),
         Field::new("author_id", "author_id", Kind::Uuid).nullable(),
         Field::new("assignee_id", "assignee_id", Kind::Uuid).nullable(),
         Field::new("assignee", "assignee_id", Kind::Uuid).nullable(),
@@ -87,6 +90,8 @@ crate::record!(
         lead_id,
         order_id,
         contract_id,
+        project_id,
+        task_id,
         corrects_id,
         parent_id,
         provider_name,
@@ -130,6 +135,8 @@ fn unlinked(a: &Activity) -> bool {
         a.lead_id,
         a.order_id,
         a.contract_id,
+        a.project_id,
+        a.task_id,
     ]
     .iter()
     .all(Option::is_none)
@@ -147,7 +154,7 @@ fn check_links(
         return Err(StoreError::invalid(
             "account_id",
             "one_of",
-            "an activity needs at least one of account_id, contact_id, lead_id, order_id or contract_id",
+            "an activity needs at least one of account_id, contact_id, lead_id, order_id, contract_id, project_id or task_id",
         ));
     }
     let changed =
@@ -166,6 +173,26 @@ fn check_links(
     if let (true, Some(id)) = (changed(|x| x.contact_id, a), a.contact_id) {
         contacts::visible(c, actor, id)
             .map_err(|e| e.named_in("contact_id", "names no contact you can see"))?;
+    }
+    // Work of the lab names its order too (the database checks it): the comment shows on
+    // the order's timeline. A task names its project as well.
+    if let (true, Some(id)) = (changed(|x| x.task_id, a), a.task_id) {
+        let task = tasks::visible(c, actor, id)
+            .map_err(|e| e.named_in("task_id", "names no task you can see"))?;
+        a.project_id = Some(task.project_id);
+        a.order_id = Some(task.order_id);
+    }
+    if let (true, Some(id)) = (changed(|x| x.project_id, a), a.project_id) {
+        let project = projects::visible(c, actor, id)
+            .map_err(|e| e.named_in("project_id", "names no project you can see"))?;
+        if a.order_id.is_some_and(|o| o != project.order_id) {
+            return Err(StoreError::invalid(
+                "order_id",
+                "different",
+                "is not the order of the project (or task) the activity is about",
+            ));
+        }
+        a.order_id = Some(project.order_id);
     }
     if let (true, Some(id)) = (changed(|x| x.order_id, a), a.order_id) {
         orders::visible(c, actor, id)
@@ -246,6 +273,8 @@ pub async fn create(
                     a.lead_id = original.lead_id;
                     a.order_id = original.order_id;
                     a.contract_id = original.contract_id;
+                    a.project_id = original.project_id;
+                    a.task_id = original.task_id;
                 }
             }
             check_links(c, actor, None, &mut a)?;
@@ -267,6 +296,8 @@ pub async fn create(
                 task.lead_id = a.lead_id;
                 task.order_id = a.order_id;
                 task.contract_id = a.contract_id;
+                task.project_id = a.project_id;
+                task.task_id = a.task_id;
                 task.internal = a.internal;
                 task.parent_id = Some(a.id);
                 insert_row(c, &task)?;
