@@ -263,4 +263,48 @@ both_engines! {
         assert_eq!(r.location.as_deref(), Some("/orders"));
         assert_eq!(admin.get(&uri).await.status, StatusCode::NOT_FOUND);
     }
+
+    async fn an_orders_work_is_planned_on_its_page_and_ticked_off_by_the_fulfiller(db) {
+        let app = App::start(db).await;
+        let a = &app.admin.token;
+        let fulfiller = make_user(&app.store, Role::Fulfiller, "fulfiller@example.com", None).await;
+        let own = created(&app, a, "/api/v1/accounts", json!({"name": "Partner Lab", "kind": "partner"})).await;
+        make_user(&app.store, Role::Partner, "partner@example.com", Some(id_of(&own))).await;
+        let o = order(&app, a, json!({"currency": "EUR", "partner_id": own["id"]})).await;
+        let id = o["id"].as_str().unwrap().to_owned();
+        let uri = format!("/orders/{id}");
+        let admin = Browser::signed_in(&app, "admin@example.com").await;
+        admin.get(&uri).await.assert_has("id=\"work\"").assert_has("No project yet.").assert_has("Add project");
+        // A project without a name is refused beside its field; then one is added.
+        let r = admin.post(&format!("{uri}/projects"), &[]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.html);
+        r.assert_has("id=\"f-project-name-error\"");
+        let r = admin.post(&format!("{uri}/projects"), &[("name", "Upper arch")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+        let projects = app.get(&format!("/api/v1/projects?order_id={id}"), a).await;
+        let project = projects.body["data"][0]["id"].as_str().unwrap().to_owned();
+        let r = admin.post(&format!("/projects/{project}/tasks"), &[("title", "Mill the aligner"), ("assignee_id", &fulfiller.user.id.to_string())]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+        assert_eq!(r.location.as_deref(), Some(uri.as_str()));
+        admin.get(&uri).await.assert_has("Upper arch").assert_has("Mill the aligner").assert_has("data-task-status=\"pending\"");
+        // The partner reads the work but plans none of it.
+        let partner = Browser::signed_in(&app, "partner@example.com").await;
+        partner.get(&uri).await.assert_has("Mill the aligner").assert_lacks("Add project")
+            .assert_lacks(&format!("action=\"/projects/{project}/tasks\""));
+        // In fulfilment, the fulfiller sees the order and ticks the task off.
+        for to in ["sent", "in_fulfillment"] {
+            created(&app, a, &format!("/api/v1/orders/{id}/transitions"), json!({"to": to})).await;
+        }
+        let f = Browser::signed_in(&app, "fulfiller@example.com").await;
+        let page = f.get(&uri).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+        page.assert_has("Mill the aligner").assert_lacks("Add project");
+        let task = app.get(&format!("/api/v1/tasks?project_id={project}"), a).await.body["data"][0].clone();
+        let r = f.post(&format!("/tasks/{}/done", task["id"].as_str().unwrap()), &[("version", "1")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
+        f.get(&uri).await.assert_has("data-task-status=\"completed\"");
+        let done = app.get(&format!("/api/v1/tasks/{}", task["id"].as_str().unwrap()), a).await;
+        assert_eq!(done.body["status"], "completed");
+        assert!(!done.body["completed_at"].is_null());
+    }
 }

@@ -91,6 +91,7 @@ pub fn entry(e: &TimelineEntry, authors: &HashMap<Uuid, String>) -> Markup {
 }
 
 /// Which quick form a refused activity came from, so its errors show in that form only.
+#[derive(Default)]
 pub struct ActivityErrors {
     pub kind: String,
     pub errors: Errors,

@@ -207,16 +207,30 @@ async fn people_names(
     Ok(names)
 }
 
-/// The whole page; `errors` come back from a refused move or reopen, `activity_errors`
-/// from a refused comment or task.
+/// What a refused form brings back to the order's page, each shown beside its form.
+#[derive(Default)]
+pub struct Refused {
+    /// A move, a reopen or a delete.
+    pub state: Errors,
+    /// A comment or a timeline task.
+    pub activity: ActivityErrors,
+    /// A project or a task of the lab.
+    pub work: Errors,
+}
+
+/// The whole page, with a refused form's errors beside it.
 pub async fn render(
     app: &AppState,
     viewer: &Viewer,
     id: Uuid,
-    errors: Errors,
-    activity_errors: ActivityErrors,
+    refused: Refused,
     status: StatusCode,
 ) -> PageResult {
+    let Refused {
+        state: errors,
+        activity: activity_errors,
+        work: work_errors,
+    } = refused;
     let actor = &viewer.ctx.actor;
     let o = orders::get(&app.store, actor, id).await.or_page(viewer)?;
     let params = ListParams {
@@ -234,6 +248,7 @@ pub async fn render(
         .collect();
     let accounts = account_names(app, viewer, ids).await?;
     let people = people_names(app, viewer, &o).await?;
+    let work = super::work::read(app, viewer, id).await?;
     let title = format!("Order {}", o.order_number);
     // The store decides again on submit; these only spare buttons that would be refused.
     let frozen = choices.state(o.state_id).is_some_and(|s| s.is_final);
@@ -258,6 +273,7 @@ pub async fn render(
         div.split {
             div {
                 (lines(&o))
+                (super::work::card(viewer, id, &work, &staff, &work_errors))
                 (record_card(viewer, &format!("/orders/{id}/activities"), &entries.data, &staff, &activity_errors))
             }
             div {
@@ -274,13 +290,5 @@ pub async fn render(
 
 /// `GET /orders/{id}`
 pub async fn show(State(app): State<AppState>, viewer: Viewer, Path(id): Path<Uuid>) -> PageResult {
-    render(
-        &app,
-        &viewer,
-        id,
-        Errors::none(),
-        ActivityErrors::none(),
-        StatusCode::OK,
-    )
-    .await
+    render(&app, &viewer, id, Refused::default(), StatusCode::OK).await
 }

@@ -18,7 +18,6 @@ use rapport_store::orders::choices;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
-use super::super::timeline::ActivityErrors;
 use super::detail;
 use super::new::{body, line, order_form, person, product_choices, to_rows, Target, LINES};
 use crate::ui::errors::{OrPage, PageResult};
@@ -198,8 +197,11 @@ pub async fn delete(
         Err(e @ rapport_store::StoreError::NotFound { .. }) => Err(e).or_page(&viewer),
         Err(e) => {
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            let none = ActivityErrors::none();
-            detail::render(&app, &viewer, id, Errors::from(e), none, status).await
+            let refused = detail::Refused {
+                state: Errors::from(e),
+                ..detail::Refused::default()
+            };
+            detail::render(&app, &viewer, id, refused, status).await
         }
     }
 }

@@ -9,6 +9,7 @@ mod list;
 mod moves;
 mod new;
 mod parts;
+mod work;
 
 use crate::ui::routes::Routes;
 
@@ -20,6 +21,9 @@ pub fn routes(r: Routes) -> Routes {
         .get("/orders/{id}/edit", edit::edit)
         .post("/orders/{id}/edit", edit::save)
         .post("/orders/{id}/delete", edit::delete)
+        .post("/orders/{id}/projects", work::add_project)
+        .post("/projects/{id}/tasks", work::add_task)
+        .post("/tasks/{id}/done", work::done)
         .post("/orders/{id}/move", moves::submit)
         .post("/orders/{id}/reopen", moves::reopen)
         .post("/orders/{id}/activities", moves::log_activity)

@@ -14,7 +14,6 @@ use rapport_store::{orders, StoreError};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use super::super::timeline::ActivityErrors;
 use super::detail;
 use crate::ui::errors::{OrPage, PageResult};
 use crate::ui::form::{Errors, Form, SignedForm};
@@ -41,7 +40,11 @@ async fn answer(
         Ok(()) => Ok(Redirect::to(&format!("/orders/{id}")).into_response()),
         Err(errors) => {
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            detail::render(app, viewer, id, errors, ActivityErrors::none(), status).await
+            let refused = detail::Refused {
+                state: errors,
+                ..detail::Refused::default()
+            };
+            detail::render(app, viewer, id, refused, status).await
         }
     }
 }
@@ -111,7 +114,11 @@ pub async fn log_activity(
         Ok(()) => Ok(Redirect::to(&format!("/orders/{id}")).into_response()),
         Err(refused) => {
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            detail::render(&app, &viewer, id, Errors::none(), refused, status).await
+            let refused = detail::Refused {
+                activity: refused,
+                ..detail::Refused::default()
+            };
+            detail::render(&app, &viewer, id, refused, status).await
         }
     }
 }
