@@ -4,13 +4,14 @@ use rapport_domain::Ctx;
 use rapport_domain::IfMatch;
 use uuid::Uuid;
 
+use crate::lab::projects;
 use crate::orders::orders;
 use crate::timeline::activities;
 use crate::{Store, StoreError};
 
 /// Deletes an order for good (admins), with its people, lines and history (audited with
-/// the order); refused while a contract was opened from it. Its notes and comments are
-/// audited before the database's cascade removes them.
+/// the order); refused while a contract was opened from it. Its notes and comments, and
+/// the lab's projects and tasks, are audited before the database's cascade removes them.
 pub async fn delete(
     store: &Store,
     ctx: &Ctx,
@@ -23,6 +24,7 @@ pub async fn delete(
         .write(move |c| {
             let before = orders::deletable(c, &ctx.actor, id, if_match)?;
             activities::order_gone(c, &ctx, before.id)?;
+            projects::order_gone(c, &ctx, before.id)?;
             orders::remove(c, &ctx, &before)
         })
         .await

@@ -148,4 +148,20 @@ both_engines! {
         let r = app.post("/api/v1/activities", &app.other_rep.token, json!({"kind": "comment", "task_id": task["id"], "body": "Hi"})).await;
         assert_eq!(r.problem(StatusCode::UNPROCESSABLE_ENTITY).field_errors(), vec![("task_id".to_owned(), "exists".to_owned())]);
     }
+
+    async fn deleting_an_order_audits_its_projects_and_tasks(db) {
+        let app = App::start(db).await;
+        let a = &app.admin.token;
+        let o = order(&app, a, json!({"currency": "EUR"})).await;
+        let project = created(&app, a, "/api/v1/projects", json!({"order_id": o["id"], "name": "Upper"})).await;
+        let task = created(&app, a, "/api/v1/tasks", json!({"project_id": project["id"], "title": "Trim"})).await;
+        let r = app.call_with(Method::DELETE, &format!("/api/v1/orders/{}", o["id"].as_str().unwrap()), a, None,
+            &[("if-match", &etag_of(&o))]).await;
+        assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+        for (entity, record) in [("project", &project), ("task", &task)] {
+            let audit = app.audit_of(entity, id_of(record)).await;
+            assert_eq!(audit.last().map(|e| e.action.as_str()), Some("delete"), "{entity}: {audit:?}");
+        }
+        assert_eq!(app.count("SELECT COUNT(*) FROM projects").await, 0);
+    }
 }

@@ -296,6 +296,7 @@ both_engines! {
             created(&app, a, &format!("/api/v1/orders/{id}/transitions"), json!({"to": to})).await;
         }
         let f = Browser::signed_in(&app, "fulfiller@example.com").await;
+        f.get("/home").await.assert_has("My open tasks").assert_has("Mill the aligner").assert_has(&format!("href=\"{uri}#work\""));
         let page = f.get(&uri).await;
         assert_eq!(page.status, StatusCode::OK, "{}", page.html);
         page.assert_has("Mill the aligner").assert_lacks("Add project");
@@ -303,6 +304,7 @@ both_engines! {
         let r = f.post(&format!("/tasks/{}/done", task["id"].as_str().unwrap()), &[("version", "1")]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.html);
         f.get(&uri).await.assert_has("data-task-status=\"completed\"");
+        f.get("/home").await.assert_lacks("My open tasks");
         let done = app.get(&format!("/api/v1/tasks/{}", task["id"].as_str().unwrap()), a).await;
         assert_eq!(done.body["status"], "completed");
         assert!(!done.body["completed_at"].is_null());

@@ -1,5 +1,5 @@
 //! Home: what is due (overdue and upcoming tasks and follow-ups, ticked off in place),
-//! my pipeline by stage, the contracts expiring in 30 days, and this quarter's sales
+//! the lab's open tasks assigned to me, my pipeline by stage, the contracts expiring in 30 days, and this quarter's sales
 //! with a chart.
 
 use axum::extract::{Path, State};
@@ -8,6 +8,7 @@ use chrono::{Datelike, Duration, Months, NaiveDate, Utc};
 use maud::{html, Markup};
 use rapport_domain::activity::{Activity, ActivityChanges};
 use rapport_domain::precondition::IfMatch;
+use rapport_store::lab::tasks as lab_tasks;
 use rapport_store::pipeline::board::{self, BoardFilter};
 use rapport_store::reports::dashboards::sales::{self, Interval, SalesQuery};
 use rapport_store::timeline::activities;
@@ -142,6 +143,7 @@ pub async fn show(State(app): State<AppState>, viewer: Viewer) -> PageResult {
     };
     let sales = sales_section(&app, &viewer).await;
     let contracts = super::contracts::expiring_soon(&app, &viewer).await?;
+    let work = my_work(&app, &viewer).await?;
     let body = html! {
         h1 { "Good to see you, " (viewer.user.name) }
         div.grid {
@@ -170,10 +172,48 @@ pub async fn show(State(app): State<AppState>, viewer: Viewer) -> PageResult {
                 }
             }
         }
+        (work)
         (contracts)
         (sales)
     };
     Ok(page(&viewer, Section::Home, "Home", body))
+}
+
+/// The lab's open tasks assigned to the viewer (a fulfiller's day), soonest due first,
+/// each linked to its order; nothing when there are none.
+async fn my_work(app: &AppState, viewer: &Viewer) -> Result<Markup, Response> {
+    let mine = lab_tasks::list(
+        &app.store,
+        &viewer.ctx.actor,
+        ListParams {
+            limit: 50,
+            sort: Some("due_at".into()),
+            filters: vec![
+                ("assignee".into(), "me".into()),
+                ("status".into(), "pending,in_progress,blocked".into()),
+            ],
+            ..ListParams::default()
+        },
+    )
+    .await
+    .or_page(viewer)?;
+    if mine.data.is_empty() {
+        return Ok(html! {});
+    }
+    Ok(html! {
+        section.card #my-work {
+            h2 { "My open tasks" }
+            ul.tasks {
+                @for t in &mine.data {
+                    li {
+                        a href={ "/orders/" (t.order_id) "#work" } { (t.title) }
+                        " · " (fmt::words(t.status.as_str()))
+                        @if let Some(due) = t.due_at { " · due " (fmt::time(due)) }
+                    }
+                }
+            }
+        }
+    })
 }
 
 /// `POST /activities/{id}/done`: ticks off a task or a planned interaction, then back to
