@@ -215,25 +215,8 @@ pub async fn delete(
             let before = writable(c, &ctx.actor, id, Action::Delete, if_match)?;
             let mut of_project = SqlBuf::new("project_id = ");
             of_project.bind(before.id);
-            super::tasks::audit_removal(c, &ctx, of_project)?;
+            super::gone::audit_tasks(c, &ctx, of_project)?;
             record::remove(c, &ctx, &before)
         })
         .await
-}
-
-/// An order is about to be deleted: its projects and their tasks are each audited before
-/// the database's cascade removes them.
-pub(crate) fn order_gone(c: &mut dyn Conn, ctx: &Ctx, order: Uuid) -> Result<(), StoreError> {
-    let mut of_order = SqlBuf::new("order_id = ");
-    of_order.bind(order);
-    super::tasks::audit_removal(c, ctx, of_order)?;
-    let rows = c.query(
-        "SELECT * FROM projects WHERE order_id = ? ORDER BY created_at, id",
-        &[order.into()],
-    )?;
-    for row in rows {
-        let p = Project::from_row(&row)?;
-        audit::record_change(c, ctx, AuditAction::Delete, ENTITY, p.id, Some(&p), None)?;
-    }
-    Ok(())
 }

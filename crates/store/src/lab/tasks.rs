@@ -230,19 +230,3 @@ pub async fn delete(
         })
         .await
 }
-
-/// Before a delete cascades to the tasks meeting `condition`, records each in the audit
-/// log.
-pub(crate) fn audit_removal(
-    c: &mut dyn Conn,
-    ctx: &Ctx,
-    condition: SqlBuf,
-) -> Result<(), StoreError> {
-    let mut q = SqlBuf::new("SELECT * FROM tasks WHERE ");
-    q.append(condition).push(" ORDER BY created_at, id");
-    for row in c.query(&q.sql, &q.params)? {
-        let t = Task::from_row(&row)?;
-        audit::record_change(c, ctx, AuditAction::Delete, ENTITY, t.id, Some(&t), None)?;
-    }
-    Ok(())
-}

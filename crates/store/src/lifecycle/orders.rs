@@ -4,7 +4,7 @@ use rapport_domain::Ctx;
 use rapport_domain::IfMatch;
 use uuid::Uuid;
 
-use crate::lab::projects;
+use crate::lab;
 use crate::orders::orders;
 use crate::timeline::activities;
 use crate::{Store, StoreError};
@@ -24,7 +24,7 @@ pub async fn delete(
         .write(move |c| {
             let before = orders::deletable(c, &ctx.actor, id, if_match)?;
             activities::order_gone(c, &ctx, before.id)?;
-            projects::order_gone(c, &ctx, before.id)?;
+            lab::gone::order_gone(c, &ctx, before.id)?;
             orders::remove(c, &ctx, &before)
         })
         .await
