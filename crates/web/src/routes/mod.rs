@@ -33,6 +33,119 @@ macro_rules! timeline_route {
     };
 }
 
+/// The five routes of a plain record kept by one store module (`create`, `list`, `get`,
+/// `update`, `delete`, the record's changes read by its `…Changes::read`): one shape,
+/// so that each resource states only its names, paths and wording. The types are named
+/// by plain identifiers the calling module imports (the OpenAPI attributes want them
+/// as written). The answers are the
+/// API's conventions (201 with Location and ETag, If-Match on writes, problem+json).
+macro_rules! crud_routes {
+    (
+        store: $store:path,
+        record: $record:ident, changes: $changes:ident, create: $create:ident, patch: $patch:ident,
+        page: $page:ident, tag: $tag:literal,
+        collection: $collection:literal, item: $item:literal, what: $what:literal,
+        conflict: $conflict:literal, forbidden: $forbidden:literal, delete_who: $delete_who:literal,
+        $(#[doc = $create_doc:literal])* create $create_fn:ident,
+        $(#[doc = $list_doc:literal])* list $list_fn:ident,
+        get $get_fn:ident,
+        $(#[doc = $update_doc:literal])* update $update_fn:ident,
+        $(#[doc = $delete_doc:literal])* delete $delete_fn:ident $(,)?
+    ) => {
+        use $store as store;
+
+        #[derive(serde::Serialize, utoipa::ToSchema)]
+        pub struct $page {
+            pub data: Vec<$record>,
+            pub next_cursor: Option<String>,
+            pub total: Option<i64>,
+            /// With `total`: false when counting stopped at its limit, so `total` is a
+            /// lower bound (docs/api.md "Totals").
+            pub total_exact: Option<bool>,
+        }
+
+        $(#[doc = $create_doc])*
+        #[utoipa::path(post, path = $collection, tag = $tag, request_body = $create, responses(
+            (status = 201, description = "Created", body = $record, headers(("Location" = String), ("ETag" = String))),
+            (status = 403, description = $forbidden, body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+            (status = 409, description = $conflict, body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+            (status = 422, description = "Invalid fields, named (a link naming nothing the caller sees: rule `exists`)", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+        pub async fn $create_fn(
+            axum::extract::State(app): axum::extract::State<crate::AppState>,
+            crate::auth::Authed(auth): crate::auth::Authed,
+            crate::body::JsonBody(body): crate::body::JsonBody,
+        ) -> crate::problem::ApiResult<axum::response::Response> {
+            let x = store::create(&app.store, &auth.ctx, $changes::read(body, true)?).await?;
+            crate::etag::created(format!("{}/{}", $collection, x.id), x)
+        }
+
+        $(#[doc = $list_doc])*
+        #[utoipa::path(get, path = $collection, tag = $tag,
+            responses((status = 200, description = "A page", body = $page)))]
+        pub async fn $list_fn(
+            axum::extract::State(app): axum::extract::State<crate::AppState>,
+            crate::auth::Authed(auth): crate::auth::Authed,
+            crate::query::ListQuery(params): crate::query::ListQuery,
+        ) -> crate::problem::ApiResult<axum::Json<rapport_store::Page<$record>>> {
+            Ok(axum::Json(store::list(&app.store, &auth.ctx.actor, params).await?))
+        }
+
+        #[doc = "Reads one."]
+        #[utoipa::path(get, path = $item, tag = $tag, params(("id" = uuid::Uuid, Path)), responses(
+            (status = 200, description = "The record", body = $record, headers(("ETag" = String))),
+            (status = 404, description = $what, body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+        pub async fn $get_fn(
+            axum::extract::State(app): axum::extract::State<crate::AppState>,
+            crate::auth::Authed(auth): crate::auth::Authed,
+            crate::routes::IdPath(id): crate::routes::IdPath,
+        ) -> crate::problem::ApiResult<axum::response::Response> {
+            let x = store::get(&app.store, &auth.ctx.actor, id).await?;
+            Ok(crate::etag::tagged(axum::http::StatusCode::OK, x))
+        }
+
+        $(#[doc = $update_doc])*
+        #[utoipa::path(patch, path = $item, tag = $tag, request_body = $patch,
+            params(("id" = uuid::Uuid, Path), ("If-Match" = Option<String>, Header)),
+            responses(
+                (status = 200, description = "Updated", body = $record, headers(("ETag" = String))),
+                (status = 403, description = "The role may not change it", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+                (status = 404, description = $what, body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+                (status = 409, description = $conflict, body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+                (status = 412, description = "If-Match names another version", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+                (status = 422, description = "Invalid fields, named", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+        pub async fn $update_fn(
+            axum::extract::State(app): axum::extract::State<crate::AppState>,
+            crate::auth::Authed(auth): crate::auth::Authed,
+            crate::routes::IdPath(id): crate::routes::IdPath,
+            headers: axum::http::HeaderMap,
+            crate::body::JsonBody(body): crate::body::JsonBody,
+        ) -> crate::problem::ApiResult<axum::response::Response> {
+            let version = crate::etag::if_match(&headers)?;
+            let changes = $changes::read(body, false)?;
+            let x = store::update(&app.store, &auth.ctx, id, version, changes).await?;
+            Ok(crate::etag::tagged(axum::http::StatusCode::OK, x))
+        }
+
+        $(#[doc = $delete_doc])*
+        #[utoipa::path(delete, path = $item, tag = $tag,
+            params(("id" = uuid::Uuid, Path), ("If-Match" = Option<String>, Header)),
+            responses(
+                (status = 204, description = "Deleted"),
+                (status = 403, description = $delete_who, body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+                (status = 404, description = $what, body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+                (status = 412, description = "If-Match names another version", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
+        pub async fn $delete_fn(
+            axum::extract::State(app): axum::extract::State<crate::AppState>,
+            crate::auth::Authed(auth): crate::auth::Authed,
+            crate::routes::IdPath(id): crate::routes::IdPath,
+            headers: axum::http::HeaderMap,
+        ) -> crate::problem::ApiResult<axum::http::StatusCode> {
+            store::delete(&app.store, &auth.ctx, id, crate::etag::if_match(&headers)?).await?;
+            Ok(axum::http::StatusCode::NO_CONTENT)
+        }
+    };
+}
+
 mod auth;
 mod catalog;
 mod contracts;
