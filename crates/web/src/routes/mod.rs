@@ -46,6 +46,7 @@ macro_rules! crud_routes {
         page: $page:ident, tag: $tag:literal,
         collection: $collection:literal, item: $item:literal, what: $what:literal,
         conflict: $conflict:literal, forbidden: $forbidden:literal, delete_who: $delete_who:literal,
+        $(delete_conflict: $delete_conflict:literal,)?
         $(#[doc = $create_doc:literal])* create $create_fn:ident,
         $(#[doc = $list_doc:literal])* list $list_fn:ident,
         get $get_fn:ident,
@@ -133,6 +134,7 @@ macro_rules! crud_routes {
                 (status = 204, description = "Deleted"),
                 (status = 403, description = $delete_who, body = crate::problem::ProblemBody, content_type = "application/problem+json"),
                 (status = 404, description = $what, body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+                $((status = 409, description = $delete_conflict, body = crate::problem::ProblemBody, content_type = "application/problem+json"),)?
                 (status = 412, description = "If-Match names another version", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
         pub async fn $delete_fn(
             axum::extract::State(app): axum::extract::State<crate::AppState>,
