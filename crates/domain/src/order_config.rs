@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-pub use fields::is_key;
-use fields::{Colour, DataSchema, Key, KeyList};
+pub use fields::{is_key, Key};
+use fields::{Colour, DataSchema, KeyList};
 
 use crate::changes::kinds::{Enum, Flag, Int, Text};
 use crate::changes::{changes, choice, no_rules};

@@ -76,6 +76,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(10, "0010_list_sorts"),
     migration!(11, "0011_orders"),
     migration!(12, "0012_lab"),
+    migration!(13, "0013_lab_figures"),
 ];
 
 pub fn latest_version() -> i64 {

@@ -59,6 +59,7 @@ const TABLES: &[(&str, &str)] = &[
     ("order_people", "orders"),
     ("order_items", "orders"),
     ("order_state_history", "orders"),
+    ("order_month_counts", "orders"),
     ("contracts", "contracts"),
     ("contract_status_history", "contracts"),
     ("projects", "lab"),

@@ -36,6 +36,8 @@ mod exports;
 mod faults;
 #[path = "api/lab.rs"]
 mod lab;
+#[path = "api/lab_messages.rs"]
+mod lab_messages;
 #[path = "api/matrix.rs"]
 mod matrix;
 #[path = "api/operations.rs"]

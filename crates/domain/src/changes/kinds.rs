@@ -409,6 +409,27 @@ impl Kind for TextList {
     }
 }
 
+/// A list of at most `max_items` UUIDs naming other records; duplicates are dropped.
+pub struct IdList(usize);
+
+impl IdList {
+    pub const fn new(max_items: usize) -> Self {
+        Self(max_items)
+    }
+}
+
+impl Kind for IdList {
+    type Value = Patch<Vec<Uuid>>;
+
+    fn read(&self, r: &mut ObjectReader, name: &str, _: Mode) -> Patch<Vec<Uuid>> {
+        r.patch_uuid_list(name, self.0)
+    }
+
+    fn schema(&self) -> Schema {
+        schema::array_of(schema::formatted(KnownFormat::Uuid).build(), self.0)
+    }
+}
+
 /// Any JSON object of at most `max_bytes` bytes once written out.
 pub struct Object(usize);
 

@@ -236,6 +236,29 @@ impl ObjectReader {
         self.take(name)
     }
 
+    /// A list of at most `max_items` distinct UUIDs (a repeated one is dropped), each
+    /// error naming its index (`recipient_ids[2]`).
+    pub fn patch_uuid_list(&mut self, name: &str, max_items: usize) -> Patch<Vec<Uuid>> {
+        let texts = match self.patch_string_list(name, max_items, 36) {
+            Patch::Set(texts) => texts,
+            Patch::Null => return Patch::Null,
+            Patch::Absent => return Patch::Absent,
+        };
+        let mut ids = Vec::with_capacity(texts.len());
+        let before = self.errors.len();
+        for (i, s) in texts.iter().enumerate() {
+            match crate::validation::strict_uuid(s) {
+                Some(u) if !ids.contains(&u) => ids.push(u),
+                Some(_) => {}
+                None => self.error(&format!("{name}[{i}]"), "uuid", format!("{s:?} is not a UUID")),
+            }
+        }
+        if self.errors.len() > before {
+            return Patch::Absent;
+        }
+        Patch::Set(ids)
+    }
+
     /// A list of distinct non-empty strings.
     pub fn patch_string_list(
         &mut self,

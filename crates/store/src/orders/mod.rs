@@ -5,6 +5,7 @@ pub mod choices;
 pub(crate) mod gone;
 pub mod history;
 pub mod items;
+pub mod month_counts;
 pub mod moves;
 pub mod states;
 pub mod types;

@@ -13,7 +13,7 @@ use rapport_domain::{Actor, Ctx, IfMatch, Role};
 use uuid::Uuid;
 
 use super::rules::{check_links, stamp, type_for_create, unique_conflict};
-use super::{history, items, people, workflow};
+use super::{history, items, month_counts, people, workflow};
 use crate::kernel::audit::{self, AuditAction};
 use crate::kernel::list::{self, Choice, Field, Kind, ListParams, ListSpec, Page};
 use crate::kernel::numbers::{self, Series};
@@ -208,6 +208,7 @@ pub fn create_in(
     // Until the series gives the number, the order holds one no other can: its id.
     order.order_number = number.unwrap_or_else(|| order.id.to_string());
     record::insert(c, &order).map_err(unique_conflict)?;
+    month_counts::created(c, &order)?;
     people::replace(c, order.id, &order.people)?;
     items::replace(c, order.id, &order.items)?;
     history::record(c, actor, &order, None, &state, None, false)?;
@@ -314,6 +315,7 @@ pub(crate) fn save(
     after: &Order,
 ) -> Result<(), StoreError> {
     record::update(c, after).map_err(unique_conflict)?;
+    month_counts::changed(c, before, after)?;
     if after.people != before.people {
         people::replace(c, after.id, &after.people)?;
     }
@@ -472,6 +474,7 @@ pub(crate) fn deletable(
 /// Deletes the order's row (its people, lines and history go by cascade), audited with
 /// all of them, after `lifecycle` has told every area that points at it.
 pub(crate) fn remove(c: &mut dyn Conn, ctx: &Ctx, before: &Order) -> Result<(), StoreError> {
+    month_counts::deleted(c, before)?;
     record::remove(c, ctx, before)
 }
 

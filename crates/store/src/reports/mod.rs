@@ -5,3 +5,4 @@ pub mod audit_log;
 pub mod dashboards;
 pub mod exports;
 pub mod include;
+pub mod lab_views;

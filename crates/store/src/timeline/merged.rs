@@ -9,7 +9,9 @@ use base64::Engine as _;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use rapport_domain::activity::Activity;
 use rapport_domain::contract::ContractStatusChange;
+use rapport_domain::instruction::Instruction;
 use rapport_domain::lead::StatusChange;
+use rapport_domain::message::Message;
 use rapport_domain::order::OrderStateChange;
 use rapport_domain::Actor;
 use serde::{Deserialize, Serialize};
@@ -19,6 +21,7 @@ use crate::contracts::{contracts, history as contract_history};
 use crate::customers::accounts;
 use crate::kernel::list::ListParams;
 use crate::kernel::record::Record;
+use crate::lab::{instructions, messages};
 use crate::orders::{history as order_history, orders};
 use crate::pipeline::leads;
 use crate::policy as scope;
@@ -53,6 +56,20 @@ pub enum TimelineEntry {
         date: NaiveDate,
         at: DateTime<Utc>,
         contract_status_change: ContractStatusChange,
+    },
+    /// A message on the order (on an order's timeline), at the time it was sent.
+    Message {
+        pinned: bool,
+        date: NaiveDate,
+        at: DateTime<Utc>,
+        message: Box<Message>,
+    },
+    /// An instruction on the order (on an order's timeline), at the time it was written.
+    Instruction {
+        pinned: bool,
+        date: NaiveDate,
+        at: DateTime<Utc>,
+        instruction: Box<Instruction>,
     },
 }
 
@@ -92,6 +109,25 @@ impl TimelineEntry {
                 d: *date,
                 t: *at,
                 i: *id,
+            },
+            TimelineEntry::Message {
+                date, at, message, ..
+            } => Position {
+                p: false,
+                d: *date,
+                t: *at,
+                i: message.id,
+            },
+            TimelineEntry::Instruction {
+                date,
+                at,
+                instruction,
+                ..
+            } => Position {
+                p: false,
+                d: *date,
+                t: *at,
+                i: instruction.id,
             },
         }
     }
@@ -194,22 +230,27 @@ fn midnight(d: NaiveDate) -> DateTime<Utc> {
 /// `h.changed_at, h.id` before the cursor (status changes are never pinned: after a
 /// pinned cursor they all follow), newest first, at most `limit`.
 fn before_cursor(w: &mut SqlBuf, after: Option<Position>, limit: usize) {
+    before_cursor_at(w, "h.changed_at", after, limit)
+}
+
+/// [`before_cursor`] over another time column (`h.created_at`).
+fn before_cursor_at(w: &mut SqlBuf, at: &str, after: Option<Position>, limit: usize) {
     if let Some(p) = after.filter(|p| !p.p) {
         let day_start = midnight(p.d);
         let next_day = midnight(p.d.checked_add_days(Days::new(1)).unwrap_or(p.d));
-        w.push(" AND (h.changed_at < ")
+        w.push(&format!(" AND ({at} < "))
             .bind(day_start)
-            .push(" OR (h.changed_at < ")
+            .push(&format!(" OR ({at} < "))
             .bind(next_day)
-            .push(" AND (h.changed_at < ")
+            .push(&format!(" AND ({at} < "))
             .bind(p.t)
-            .push(" OR (h.changed_at = ")
+            .push(&format!(" OR ({at} = "))
             .bind(p.t)
             .push(" AND h.id < ")
             .bind(p.i)
             .push("))))");
     }
-    w.push(" ORDER BY h.changed_at DESC, h.id DESC LIMIT ")
+    w.push(&format!(" ORDER BY {at} DESC, h.id DESC LIMIT "))
         .bind(limit as i64);
 }
 
@@ -272,6 +313,39 @@ fn changes_after(
     })
 }
 
+/// An order's messages and instructions before the cursor, newest first, each at most
+/// `limit`: what the order's lab work adds to its timeline.
+fn lab_after(
+    c: &mut dyn rapport_db::Conn,
+    actor: &Actor,
+    order: Uuid,
+    after: Option<Position>,
+    limit: usize,
+) -> Result<Vec<TimelineEntry>, StoreError> {
+    let mut w = of("order_id", order);
+    before_cursor_at(&mut w, "h.created_at", after, limit);
+    let mut entries: Vec<TimelineEntry> = messages::rows(c, actor, w)?
+        .into_iter()
+        .map(|m| TimelineEntry::Message {
+            pinned: false,
+            date: m.created_at.date_naive(),
+            at: m.created_at,
+            message: Box::new(m),
+        })
+        .collect();
+    let mut w = of("order_id", order);
+    before_cursor_at(&mut w, "h.created_at", after, limit);
+    entries.extend(instructions::rows(c, w)?.into_iter().map(|i| {
+        TimelineEntry::Instruction {
+            pinned: false,
+            date: i.created_at.date_naive(),
+            at: i.created_at,
+            instruction: Box::new(i),
+        }
+    }));
+    Ok(entries)
+}
+
 /// A page of the timeline of an account, lead, order or contract the actor can see. Only `limit` and
 /// `cursor` apply.
 pub async fn page(
@@ -310,6 +384,9 @@ pub async fn page(
             }
             let mut entries = activities_after(c, &actor, subject, after, limit + 1)?;
             entries.extend(changes_after(c, &actor, subject, after, limit + 1)?);
+            if let Subject::Order(id) = subject {
+                entries.extend(lab_after(c, &actor, id, after, limit + 1)?);
+            }
             entries.sort_by_key(|e| std::cmp::Reverse(e.key()));
             let more = entries.len() > limit;
             entries.truncate(limit);

@@ -175,7 +175,7 @@ pub(crate) use customers::read_partner_link;
 
 /// The list behind each list path, whose sortable fields the document's `sort`
 /// parameter lists (crate::openapi::with_parameter_rules).
-pub static LISTS: [(&str, &ListSpec); 15] = [
+pub static LISTS: [(&str, &ListSpec); 20] = [
     (
         "/api/v1/accounts",
         &rapport_store::customers::accounts::SPEC,
@@ -212,6 +212,23 @@ pub static LISTS: [(&str, &ListSpec); 15] = [
     ),
     ("/api/v1/projects", &rapport_store::lab::projects::SPEC),
     ("/api/v1/tasks", &rapport_store::lab::tasks::SPEC),
+    (
+        "/api/v1/message-types",
+        &rapport_store::lab::message_types::SPEC,
+    ),
+    ("/api/v1/messages", &rapport_store::lab::messages::SPEC),
+    (
+        "/api/v1/instructions",
+        &rapport_store::lab::instructions::SPEC,
+    ),
+    (
+        "/api/v1/views/order-summary",
+        &rapport_store::orders::orders::SPEC,
+    ),
+    (
+        "/api/v1/views/active-projects",
+        &rapport_store::lab::projects::SPEC,
+    ),
 ];
 
 /// Routes behind authentication (each handler decides whether it needs a user).

@@ -1,7 +1,12 @@
-//! The lab's work (seed 003; docs/lab.md): projects and their tasks.
+//! The lab's work (seed 003; docs/lab.md): projects and their tasks, message types and
+//! messages, instructions, and the lab's standing views.
 
+mod instructions;
+mod message_types;
+mod messages;
 mod projects;
 mod tasks;
+mod views;
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -22,4 +27,29 @@ pub fn router() -> OpenApiRouter<AppState> {
             tasks::update_task,
             tasks::delete_task
         ))
+        .routes(routes!(
+            message_types::create_message_type,
+            message_types::list_message_types
+        ))
+        .routes(routes!(
+            message_types::get_message_type,
+            message_types::update_message_type,
+            message_types::delete_message_type
+        ))
+        .routes(routes!(messages::send_message, messages::list_messages))
+        .routes(routes!(messages::get_message))
+        .routes(routes!(messages::read_message))
+        .routes(routes!(
+            instructions::create_instruction,
+            instructions::list_instructions
+        ))
+        .routes(routes!(
+            instructions::get_instruction,
+            instructions::update_instruction,
+            instructions::delete_instruction
+        ))
+        .routes(routes!(instructions::approve_instruction))
+        .routes(routes!(views::order_summary))
+        .routes(routes!(views::active_projects))
+        .routes(routes!(views::monthly_order_stats))
 }

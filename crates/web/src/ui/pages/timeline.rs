@@ -1,5 +1,6 @@
 //! One timeline, whatever record it belongs to: the entries `timeline::merged` reads (an
-//! activity, a lead's status change, an order's move, a contract's status change) as a
+//! activity, a lead's status change, an order's move, a contract's status change, an
+//! order's messages and instructions) as a
 //! list, and the card an order or a contract shows it in, with its quick forms to add a
 //! comment or a task there (`quick_activity` logs them).
 
@@ -85,6 +86,33 @@ pub fn entry(e: &TimelineEntry, authors: &HashMap<Uuid, String>) -> Markup {
                 @if let Some(from) = h.from_status { (fmt::words(from.as_str())) " → " } @else { "Contract opened as " }
                 strong { (fmt::words(h.to_status.as_str())) }
                 @if let Some(r) = &h.reason { " — " (r) }
+            }
+        },
+        TimelineEntry::Message { message: m, .. } => html! {
+            li.message {
+                div.when {
+                    "Message · " (fmt::words(&m.message_type)) " · " (fmt::time(m.created_at))
+                    (by(m.sender_id).unwrap_or_default())
+                }
+                @if let Some(s) = &m.subject { strong { (s) } br; }
+                (m.body)
+                @if let Some(to) = &m.moved_order_to {
+                    div.muted { "Moved the order to " strong { (fmt::words(to)) } }
+                }
+            }
+        },
+        TimelineEntry::Instruction { instruction: i, .. } => html! {
+            li.instruction {
+                div.when {
+                    "Instruction · " (fmt::words(&i.instruction_type)) " · " (fmt::time(i.created_at))
+                    (by(i.created_by).unwrap_or_default())
+                }
+                (i.content)
+                @if let Some(at) = i.approved_at {
+                    div.muted { "Approved " (fmt::time(at)) (by(i.approved_by).unwrap_or_default()) }
+                } @else {
+                    div.muted { "Waiting for approval" }
+                }
             }
         },
     }
