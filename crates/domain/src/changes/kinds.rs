@@ -14,6 +14,9 @@ use super::{Choice, Kind, Mode, NestedObject};
 use crate::input::{ObjectReader, Patch};
 use crate::validation::{is_email, is_phone, is_web_url};
 
+mod lists;
+pub use lists::{IdList, TextList};
+
 /// A trimmed, non-empty string of at most `max` characters. Required on create, it is
 /// read as `required_string`: `null` is then "is required" too.
 pub struct Text(usize);
@@ -384,49 +387,6 @@ impl Kind for Currency {
             .examples(["EUR"])
             .build()
             .into()
-    }
-}
-
-/// A list of at most `max_items` strings of at most `max_len` characters each;
-/// duplicates are dropped, not refused.
-pub struct TextList(usize, usize);
-
-impl TextList {
-    pub const fn new(max_items: usize, max_len: usize) -> Self {
-        Self(max_items, max_len)
-    }
-}
-
-impl Kind for TextList {
-    type Value = Patch<Vec<String>>;
-
-    fn read(&self, r: &mut ObjectReader, name: &str, _: Mode) -> Patch<Vec<String>> {
-        r.patch_string_list(name, self.0, self.1)
-    }
-
-    fn schema(&self) -> Schema {
-        schema::array_of(text(self.1).build(), self.0)
-    }
-}
-
-/// A list of at most `max_items` UUIDs naming other records; duplicates are dropped.
-pub struct IdList(usize);
-
-impl IdList {
-    pub const fn new(max_items: usize) -> Self {
-        Self(max_items)
-    }
-}
-
-impl Kind for IdList {
-    type Value = Patch<Vec<Uuid>>;
-
-    fn read(&self, r: &mut ObjectReader, name: &str, _: Mode) -> Patch<Vec<Uuid>> {
-        r.patch_uuid_list(name, self.0)
-    }
-
-    fn schema(&self) -> Schema {
-        schema::array_of(schema::formatted(KnownFormat::Uuid).build(), self.0)
     }
 }
 

@@ -250,7 +250,11 @@ impl ObjectReader {
             match crate::validation::strict_uuid(s) {
                 Some(u) if !ids.contains(&u) => ids.push(u),
                 Some(_) => {}
-                None => self.error(&format!("{name}[{i}]"), "uuid", format!("{s:?} is not a UUID")),
+                None => self.error(
+                    &format!("{name}[{i}]"),
+                    "uuid",
+                    format!("{s:?} is not a UUID"),
+                ),
             }
         }
         if self.errors.len() > before {

@@ -4,8 +4,8 @@
 //! database refuses an approval by the author too (a CHECK of migration 0012).
 
 use rapport_db::Conn;
-use rapport_domain::instruction::{Instruction, InstructionChanges};
 use rapport_domain::input::Patch;
+use rapport_domain::instruction::{Instruction, InstructionChanges};
 use rapport_domain::{Actor, Ctx, IfMatch};
 use uuid::Uuid;
 
@@ -71,7 +71,11 @@ fn unique_conflict(e: rapport_db::DbError) -> StoreError {
     e.into()
 }
 
-pub(crate) fn visible(c: &mut dyn Conn, actor: &Actor, id: Uuid) -> Result<Instruction, StoreError> {
+pub(crate) fn visible(
+    c: &mut dyn Conn,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<Instruction, StoreError> {
     record::fetch(c, id, scope::instructions_visible(actor), false)
 }
 
@@ -113,7 +117,15 @@ pub async fn create(
             }
             changes.apply_to(&mut i);
             record::insert(c, &i).map_err(unique_conflict)?;
-            audit::record_change(c, &ctx, AuditAction::Create, names::INSTRUCTION, i.id, None, Some(&i))?;
+            audit::record_change(
+                c,
+                &ctx,
+                AuditAction::Create,
+                names::INSTRUCTION,
+                i.id,
+                None,
+                Some(&i),
+            )?;
             Ok(i)
         })
         .await
@@ -219,7 +231,10 @@ pub async fn delete(
 /// Instructions `h` meeting `condition` (over `instructions h`, with its order and
 /// limit): an order's timeline reads them so, the actor having been checked to see the
 /// order.
-pub(crate) fn rows(c: &mut dyn Conn, condition: crate::SqlBuf) -> Result<Vec<Instruction>, StoreError> {
+pub(crate) fn rows(
+    c: &mut dyn Conn,
+    condition: crate::SqlBuf,
+) -> Result<Vec<Instruction>, StoreError> {
     let mut q = crate::SqlBuf::new("SELECT h.* FROM instructions h WHERE ");
     q.append(condition);
     c.query(&q.sql, &q.params)?

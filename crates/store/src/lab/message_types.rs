@@ -106,7 +106,15 @@ pub async fn create(
             changes.apply_to(&mut t);
             check(c, &t)?;
             record::insert(c, &t)?;
-            audit::record_change(c, &ctx, AuditAction::Create, names::MESSAGE_TYPE, t.id, None, Some(&t))?;
+            audit::record_change(
+                c,
+                &ctx,
+                AuditAction::Create,
+                names::MESSAGE_TYPE,
+                t.id,
+                None,
+                Some(&t),
+            )?;
             Ok(t)
         })
         .await
@@ -123,8 +131,16 @@ pub async fn list(
 ) -> Result<Page<MessageType>, StoreError> {
     // Everyone signed in sees the configuration.
     let all = SqlBuf::new("TRUE");
-    list::read_page(store, &SPEC, params, actor.user_id, all, Vec::new(), MessageType::from_row)
-        .await
+    list::read_page(
+        store,
+        &SPEC,
+        params,
+        actor.user_id,
+        all,
+        Vec::new(),
+        MessageType::from_row,
+    )
+    .await
 }
 
 pub async fn update(

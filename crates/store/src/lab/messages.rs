@@ -70,7 +70,9 @@ fn complete(
         .iter()
         .map(|r| Ok((r.get("id")?, r.get("key")?)))
         .collect::<Result<_, StoreError>>()?;
-    let mut q = SqlBuf::new("SELECT message_id, user_id, read_at FROM message_recipients WHERE message_id IN (");
+    let mut q = SqlBuf::new(
+        "SELECT message_id, user_id, read_at FROM message_recipients WHERE message_id IN (",
+    );
     for (i, m) in messages.iter().enumerate() {
         if i > 0 {
             q.push(", ");
@@ -233,7 +235,11 @@ fn insert(c: &mut dyn Conn, m: &Message) -> Result<(), StoreError> {
 /// Sends a message: its type active, its order one the caller sees, its recipients
 /// enabled users. A type that triggers a state change moves the order first; a refused
 /// move refuses the message and nothing is written.
-pub async fn send(store: &Store, ctx: &Ctx, changes: MessageChanges) -> Result<Message, StoreError> {
+pub async fn send(
+    store: &Store,
+    ctx: &Ctx,
+    changes: MessageChanges,
+) -> Result<Message, StoreError> {
     let ctx = ctx.clone();
     store
         .db
@@ -245,7 +251,11 @@ pub async fn send(store: &Store, ctx: &Ctx, changes: MessageChanges) -> Result<M
                 _ => None,
             };
             let Some(type_id) = set(changes.message_type_id) else {
-                return Err(StoreError::invalid("message_type_id", "required", "is required"));
+                return Err(StoreError::invalid(
+                    "message_type_id",
+                    "required",
+                    "is required",
+                ));
             };
             let kind = usable_type(c, type_id)?;
             let order_id = set(changes.order_id);
@@ -274,7 +284,10 @@ pub async fn send(store: &Store, ctx: &Ctx, changes: MessageChanges) -> Result<M
                 body: text(changes.body).unwrap_or_default(),
                 recipients: recipients
                     .into_iter()
-                    .map(|user_id| Recipient { user_id, read_at: None })
+                    .map(|user_id| Recipient {
+                        user_id,
+                        read_at: None,
+                    })
                     .collect(),
                 moved_order_to: None,
                 metadata: match changes.metadata {
@@ -289,7 +302,15 @@ pub async fn send(store: &Store, ctx: &Ctx, changes: MessageChanges) -> Result<M
                 message.moved_order_to = Some(move_order(c, &ctx, &message, &kind)?);
             }
             insert(c, &message)?;
-            audit::record_change(c, &ctx, AuditAction::Create, names::MESSAGE, message.id, None, Some(&message))?;
+            audit::record_change(
+                c,
+                &ctx,
+                AuditAction::Create,
+                names::MESSAGE,
+                message.id,
+                None,
+                Some(&message),
+            )?;
             Ok(message)
         })
         .await
@@ -302,7 +323,11 @@ pub async fn get(store: &Store, actor: &Actor, id: Uuid) -> Result<Message, Stor
 
 /// The messages the actor sees, newest first (`order_id=`, `sender=me`…); with
 /// `unread=true` only those sent to the actor and not yet read by them.
-pub async fn list(store: &Store, actor: &Actor, mut params: ListParams) -> Result<Page<Message>, StoreError> {
+pub async fn list(
+    store: &Store,
+    actor: &Actor,
+    mut params: ListParams,
+) -> Result<Page<Message>, StoreError> {
     let mut extra = Vec::new();
     match params.take_filter("unread").last().map(String::as_str) {
         None | Some("false") => {}
@@ -325,7 +350,14 @@ pub async fn list(store: &Store, actor: &Actor, mut params: ListParams) -> Resul
     store
         .db
         .read(move |c| {
-            let page = list::run(c, &SPEC, &params, actor.user_id, scope::messages_visible(&actor), extra)?;
+            let page = list::run(
+                c,
+                &SPEC,
+                &params,
+                actor.user_id,
+                scope::messages_visible(&actor),
+                extra,
+            )?;
             let page = page.try_map(|r| from_row(&r))?;
             Ok(Page {
                 data: complete(c, &actor, page.data)?,
@@ -368,7 +400,11 @@ pub async fn mark_read(store: &Store, ctx: &Ctx, id: Uuid) -> Result<Message, St
 /// Messages `h` meeting `condition` (over `messages h`, with its order and limit), each
 /// with its type and visible recipients: an order's timeline reads them so, the actor
 /// having been checked to see the order.
-pub(crate) fn rows(c: &mut dyn Conn, actor: &Actor, condition: SqlBuf) -> Result<Vec<Message>, StoreError> {
+pub(crate) fn rows(
+    c: &mut dyn Conn,
+    actor: &Actor,
+    condition: SqlBuf,
+) -> Result<Vec<Message>, StoreError> {
     let mut q = SqlBuf::new("SELECT h.* FROM messages h WHERE ");
     q.append(condition);
     let found = c

@@ -25,7 +25,12 @@ fn add(c: &mut dyn Conn, order: &Order, delta: i64) -> Result<(), StoreError> {
         "INSERT INTO order_month_counts (month, office_id, order_type_id, order_count) \
          VALUES (?, ?, ?, ?) ON CONFLICT (month, office_id, order_type_id) \
          DO UPDATE SET order_count = order_month_counts.order_count + excluded.order_count",
-        &[month.clone().into(), office.into(), kind.into(), delta.into()],
+        &[
+            month.clone().into(),
+            office.into(),
+            kind.into(),
+            delta.into(),
+        ],
     )?;
     if delta < 0 {
         c.execute(

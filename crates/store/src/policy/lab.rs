@@ -119,7 +119,9 @@ pub fn message_recipients_visible(actor: &Actor) -> SqlBuf {
 /// needs, on top, the right to move it (`require_order_move`).
 pub fn require_message_send(actor: &Actor) -> Result<(), StoreError> {
     if actor.role == Role::Viewer {
-        return Err(StoreError::forbidden("the viewer role may not send messages"));
+        return Err(StoreError::forbidden(
+            "the viewer role may not send messages",
+        ));
     }
     Ok(())
 }

@@ -191,7 +191,14 @@ pub async fn order_summary(
         .db
         .read(move |c| {
             let visible = scope::orders_visible(&actor);
-            let page = list::run(c, &orders::SPEC, &params, actor.user_id, visible, Vec::new())?;
+            let page = list::run(
+                c,
+                &orders::SPEC,
+                &params,
+                actor.user_id,
+                visible,
+                Vec::new(),
+            )?;
             let mut page = page.try_map(|r| summary_of(&r))?;
             let ids: Vec<Uuid> = page.data.iter().map(|o| o.id).collect();
             let offices: Vec<Uuid> = page.data.iter().filter_map(|o| o.office_id).collect();
@@ -200,7 +207,10 @@ pub async fn order_summary(
             let mut patients = people_in_role(c, &ids, "patient")?;
             let mut doctors = people_in_role(c, &ids, "doctor")?;
             for o in &mut page.data {
-                o.order_type = kinds.get(&o.order_type_id).map(|k| k.1.clone()).unwrap_or_default();
+                o.order_type = kinds
+                    .get(&o.order_type_id)
+                    .map(|k| k.1.clone())
+                    .unwrap_or_default();
                 if let Some((key, name)) = states.get(&o.state_id) {
                     (o.state_key, o.state) = (key.clone(), name.clone());
                 }
@@ -232,7 +242,14 @@ pub async fn active_projects(
         .read(move |c| {
             let active = SqlBuf::new("projects.status NOT IN ('completed', 'cancelled')");
             let visible = scope::projects_visible(&actor);
-            let page = list::run(c, &projects::SPEC, &params, actor.user_id, visible, vec![active])?;
+            let page = list::run(
+                c,
+                &projects::SPEC,
+                &params,
+                actor.user_id,
+                visible,
+                vec![active],
+            )?;
             let page = page.try_map(|r| Project::from_row(&r))?;
             let ids: Vec<Uuid> = page.data.iter().map(|p| p.id).collect();
             let order_ids: Vec<Uuid> = page.data.iter().map(|p| p.order_id).collect();
@@ -407,10 +424,17 @@ pub async fn monthly_order_stats(
             let offices: Vec<Uuid> = data.iter().filter_map(|d| d.office_id).collect();
             let names = office_names(c, &actor, &offices)?;
             for d in &mut data {
-                d.order_type = kinds.get(&d.order_type_id).map(|k| k.1.clone()).unwrap_or_default();
+                d.order_type = kinds
+                    .get(&d.order_type_id)
+                    .map(|k| k.1.clone())
+                    .unwrap_or_default();
                 d.office = d.office_id.and_then(|o| names.get(&o).cloned());
             }
-            let next_cursor = if more { data.last().map(monthly_cursor) } else { None };
+            let next_cursor = if more {
+                data.last().map(monthly_cursor)
+            } else {
+                None
+            };
             Ok(MonthlyOrderCountPage { data, next_cursor })
         })
         .await

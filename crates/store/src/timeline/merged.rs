@@ -335,14 +335,16 @@ fn lab_after(
         .collect();
     let mut w = of("order_id", order);
     before_cursor_at(&mut w, "h.created_at", after, limit);
-    entries.extend(instructions::rows(c, w)?.into_iter().map(|i| {
-        TimelineEntry::Instruction {
-            pinned: false,
-            date: i.created_at.date_naive(),
-            at: i.created_at,
-            instruction: Box::new(i),
-        }
-    }));
+    entries.extend(
+        instructions::rows(c, w)?
+            .into_iter()
+            .map(|i| TimelineEntry::Instruction {
+                pinned: false,
+                date: i.created_at.date_naive(),
+                at: i.created_at,
+                instruction: Box::new(i),
+            }),
+    );
     Ok(entries)
 }
 

@@ -25,8 +25,16 @@ fn pair(field: &str, rule: &str) -> (String, String) {
 }
 
 async fn state_of(app: &App, order: &Value) -> String {
-    let o = app.get(&format!("/api/v1/orders/{}", order["id"].as_str().unwrap()), &app.admin.token).await;
-    let states = app.get("/api/v1/order-states?limit=100", &app.admin.token).await.body;
+    let o = app
+        .get(
+            &format!("/api/v1/orders/{}", order["id"].as_str().unwrap()),
+            &app.admin.token,
+        )
+        .await;
+    let states = app
+        .get("/api/v1/order-states?limit=100", &app.admin.token)
+        .await
+        .body;
     states["data"]
         .as_array()
         .unwrap()

@@ -14,6 +14,9 @@ use rapport_domain::Role;
 use serde_json::{json, Value};
 
 use super::operations::ROUTES;
+
+/// The default message type that moves nothing (migration 0012).
+const NOTE_TYPE: &str = "01a24dcc-d808-7241-9050-000000000000";
 #[allow(unused_imports)]
 use super::support::*;
 
@@ -402,6 +405,72 @@ const PROBES: &[(&str, &str, &str)] = &[
     ("get", "/api/v1/tasks/{id}", "/api/v1/tasks/{lab_task}"),
     ("patch", "/api/v1/tasks/{id}", "/api/v1/tasks/{lab_task}"),
     ("delete", "/api/v1/tasks/{id}", "/api/v1/tasks/{lab_task}"),
+    ("post", "/api/v1/message-types", ""),
+    (
+        "get",
+        "/api/v1/message-types",
+        "/api/v1/message-types?count=true",
+    ),
+    ("get", "/api/v1/message-types/{id}", ""),
+    (
+        "patch",
+        "/api/v1/message-types/{id}",
+        "/api/v1/message-types/{message_type}",
+    ),
+    (
+        "delete",
+        "/api/v1/message-types/{id}",
+        "/api/v1/message-types/{message_type}",
+    ),
+    ("post", "/api/v1/messages", "/api/v1/messages"),
+    ("get", "/api/v1/messages", "/api/v1/messages?count=true"),
+    ("get", "/api/v1/messages/{id}", "/api/v1/messages/{message}"),
+    (
+        "post",
+        "/api/v1/messages/{id}/read",
+        "/api/v1/messages/{message}/read",
+    ),
+    ("post", "/api/v1/instructions", "/api/v1/instructions"),
+    (
+        "get",
+        "/api/v1/instructions",
+        "/api/v1/instructions?count=true",
+    ),
+    (
+        "get",
+        "/api/v1/instructions/{id}",
+        "/api/v1/instructions/{instruction}",
+    ),
+    (
+        "patch",
+        "/api/v1/instructions/{id}",
+        "/api/v1/instructions/{instruction}",
+    ),
+    (
+        "delete",
+        "/api/v1/instructions/{id}",
+        "/api/v1/instructions/{instruction}",
+    ),
+    (
+        "post",
+        "/api/v1/instructions/{id}/approve",
+        "/api/v1/instructions/{instruction}/approve",
+    ),
+    (
+        "get",
+        "/api/v1/views/order-summary",
+        "/api/v1/views/order-summary?count=true",
+    ),
+    (
+        "get",
+        "/api/v1/views/active-projects",
+        "/api/v1/views/active-projects?count=true",
+    ),
+    (
+        "get",
+        "/api/v1/views/monthly-order-stats",
+        "/api/v1/views/monthly-order-stats",
+    ),
     ("post", "/api/v1/contracts", "/api/v1/contracts"),
     (
         "get",
@@ -615,6 +684,29 @@ pub(crate) async fn secret_world(app: &App) -> Secret {
         json!({"project_id": project["id"], "title": "Secret step"}),
     )
     .await;
+    // A message on the secret order to the other rep, and an instruction on it.
+    let message = created(
+        app,
+        a,
+        "/api/v1/messages",
+        json!({"message_type_id": NOTE_TYPE, "order_id": order["id"], "body": "Secret message",
+               "recipient_ids": [app.other_rep.user.id]}),
+    )
+    .await;
+    let instruction = created(
+        app,
+        a,
+        "/api/v1/instructions",
+        json!({"order_id": order["id"], "instruction_type": "treatment", "content": "Secret instruction"}),
+    )
+    .await;
+    let message_type = created(
+        app,
+        a,
+        "/api/v1/message-types",
+        json!({"key": "lab-kind", "name": "Lab kind"}),
+    )
+    .await;
     // A contract of the secret account, registered by the secret partner, the other
     // rep's.
     let contract = created(
@@ -645,6 +737,9 @@ pub(crate) async fn secret_world(app: &App) -> Secret {
         ("contract", id(&contract)),
         ("project", id(&project)),
         ("lab_task", id(&lab_task)),
+        ("message", id(&message)),
+        ("instruction", id(&instruction)),
+        ("message_type", id(&message_type)),
     ];
     let mut markers: Vec<String> = ["secret", "hidden", "9990001", "7770001", "8880001"]
         .iter()
@@ -652,7 +747,7 @@ pub(crate) async fn secret_world(app: &App) -> Secret {
         .collect();
     markers.extend(
         ids.iter()
-            .filter(|(n, _)| *n != "product" && *n != "duration")
+            .filter(|(n, _)| !matches!(*n, "product" | "duration" | "message_type"))
             .map(|(_, v)| v.to_lowercase()),
     );
     Secret { ids, markers }
@@ -684,6 +779,10 @@ pub(crate) async fn snapshot(app: &App) -> Vec<i64> {
         "SELECT count(*) FROM price_tiers",
         "SELECT sum(version) FROM contracts",
         "SELECT count(*) FROM contract_status_history",
+        "SELECT count(*) FROM messages",
+        "SELECT count(*) FROM message_recipients WHERE read_at IS NOT NULL",
+        "SELECT sum(version) FROM instructions",
+        "SELECT sum(version) FROM message_types",
     ] {
         out.push(app.count(sql).await);
     }
@@ -747,7 +846,8 @@ both_engines! {
                 let catalogue = route.starts_with("/api/v1/products/")
                     || route.starts_with("/api/v1/durations/")
                     || route.starts_with("/api/v1/order-types/")
-                    || route.starts_with("/api/v1/order-states/");
+                    || route.starts_with("/api/v1/order-states/")
+                    || route.starts_with("/api/v1/message-types/");
                 if route.contains("{id}") && !catalogue && r.status.is_success() {
                     leaks.push(format!("{role} {method} {route}: answered {} on a record outside its scope", r.status));
                 }
@@ -905,6 +1005,28 @@ const INSIDE: &[(&str, &str, &str, [u16; 8])] = &[
     ("patch", "/api/v1/tasks/{lab_task}", r#"{"priority": "high"}"#,                    [Y, Y, Y, Y, F, F, N, F]),
     ("patch", "/api/v1/tasks/{fulfil_task}", r#"{"status": "completed"}"#,              [Y, Y, Y, Y, F, F, Y, F]),
     ("delete", "/api/v1/tasks/{doomed_lab_task}", "",                                   [Y, Y, Y, F, F, F, N, F]),
+    // Messages: everyone but viewers sends; each reads what is on orders they see, what
+    // they sent and what was sent to them, and marks their own copy read.
+    ("post", "/api/v1/messages", r#"{"message_type_id": "01a24dcc-d808-7241-9050-000000000000", "order_id": "{fulfil_order}", "body": "By {role}"}"#,
+                                                                                        [Y, Y, Y, Y, Y, Y, Y, F]),
+    ("get", "/api/v1/messages?count=true", "",                                          [Y, Y, Y, Y, Y, Y, Y, Y]),
+    ("get", "/api/v1/messages/{message}", "",                                           [Y, Y, Y, Y, Y, Y, N, Y]),
+    ("post", "/api/v1/messages/{message_to_me}/read", "",                               [Y, Y, Y, Y, Y, Y, Y, Y]),
+    ("post", "/api/v1/messages/{message}/read", "",                                     [409, 409, 409, 409, 409, 409, N, 409]),
+    // Instructions: everyone but viewers writes them; their author or the lab's
+    // managers change them; the managers approve those of others.
+    ("post", "/api/v1/instructions", r#"{"order_id": "{fulfil_order}", "instruction_type": "made", "content": "By {role}"}"#,
+                                                                                        [Y, Y, Y, Y, Y, Y, Y, F]),
+    ("get", "/api/v1/instructions?count=true", "",                                      [Y, Y, Y, Y, Y, Y, Y, Y]),
+    ("get", "/api/v1/instructions/{instruction}", "",                                   [Y, Y, Y, Y, Y, Y, N, Y]),
+    ("patch", "/api/v1/instructions/{own_instruction}", r#"{"content": "Changed"}"#,    [Y, Y, Y, Y, Y, Y, Y, F]),
+    ("patch", "/api/v1/instructions/{instruction}", r#"{"content": "Changed"}"#,        [Y, Y, Y, F, F, F, N, F]),
+    ("post", "/api/v1/instructions/{approvable}/approve", "",                           [Y, Y, Y, F, F, F, N, F]),
+    ("delete", "/api/v1/instructions/{doomed_instruction}", "",                         [Y, Y, Y, F, F, F, N, F]),
+    // The lab's views, in scope.
+    ("get", "/api/v1/views/order-summary?count=true", "",                               [Y, Y, Y, Y, Y, Y, Y, Y]),
+    ("get", "/api/v1/views/active-projects?count=true", "",                             [Y, Y, Y, Y, Y, Y, Y, Y]),
+    ("get", "/api/v1/views/monthly-order-stats", "",                                    [Y, Y, Y, Y, Y, Y, Y, Y]),
     ("post", "/api/v1/orders/{fulfil_order}/transitions", r#"{"to": "fulfilled"}"#,     [Y, Y, Y, Y, Y, Y, Y, F]),
     ("post", "/api/v1/orders/{final_order}/reopen", r#"{"reason": "Reopened by {role}"}"#,
                                                                                         [Y, Y, F, F, F, F, N, F]),
@@ -932,6 +1054,11 @@ const INSIDE: &[(&str, &str, &str, [u16; 8])] = &[
     ("put", "/api/v1/order-states/{order_state}/transitions", r#"{"to": ["cancelled"]}"#, [Y, Y, F, F, F, F, F, F]),
     ("delete", "/api/v1/order-states/{doomed_order_state}", "",                         [Y, Y, F, F, F, F, F, F]),
     ("get", "/api/v1/order-workflow", "",                                               [Y, Y, Y, Y, Y, Y, Y, Y]),
+    ("post", "/api/v1/message-types", r#"{"key": "made-{role}", "name": "Made by {role}"}"#, [Y, Y, F, F, F, F, F, F]),
+    ("get", "/api/v1/message-types?count=true", "",                                     [Y, Y, Y, Y, Y, Y, Y, Y]),
+    ("get", "/api/v1/message-types/{message_type}", "",                                 [Y, Y, Y, Y, Y, Y, Y, Y]),
+    ("patch", "/api/v1/message-types/{message_type}", r#"{"description": "Changed"}"#,  [Y, Y, F, F, F, F, F, F]),
+    ("delete", "/api/v1/message-types/{doomed_message_type}", "",                       [Y, Y, F, F, F, F, F, F]),
     // The catalogue's prices: read by everyone signed in, written as products are.
     ("get", "/api/v1/products/{product}/tiers", "",                                     [Y, Y, Y, Y, Y, Y, Y, Y]),
     ("put", "/api/v1/products/{product}/tiers", r#"{"period": "month", "currency": "EUR", "tiers": [{"min_quantity": 1, "price_per_unit": "5"}]}"#,
@@ -1303,6 +1430,40 @@ async fn world(app: &App, role: &'static str, helpers: &[(&'static str, String)]
     ));
     ids.push(("project", project));
     ids.push(("doomed_project", doomed_project));
+    // Messages on the order, one to the caller; instructions by another admin (one to
+    // change, one to approve, one to delete) and the caller's own on the order in
+    // fulfilment (written for a viewer, who writes none, by an admin).
+    let to_me = json!({"message_type_id": NOTE_TYPE, "order_id": order, "body": "To you", "recipient_ids": [me]});
+    ids.push((
+        "message_to_me",
+        made(app, admin, "/api/v1/messages", to_me).await,
+    ));
+    let note = json!({"message_type_id": NOTE_TYPE, "order_id": order, "body": "To nobody"});
+    ids.push(("message", made(app, admin, "/api/v1/messages", note).await));
+    let author = make_user(
+        &app.store,
+        Role::Admin,
+        &format!("author-{role}@example.com"),
+        None,
+    )
+    .await;
+    for key in ["instruction", "approvable", "doomed_instruction"] {
+        let body = json!({"order_id": order, "instruction_type": "treatment", "content": format!("{key} {role}")});
+        ids.push((
+            key,
+            made(app, &author.token, "/api/v1/instructions", body).await,
+        ));
+    }
+    let own = json!({"order_id": fulfil_order, "instruction_type": "treatment", "content": "Mine"});
+    let writer = if role == "viewer" {
+        admin
+    } else {
+        token.as_str()
+    };
+    ids.push((
+        "own_instruction",
+        made(app, writer, "/api/v1/instructions", own).await,
+    ));
     // Notes: another user's, and the caller's own (written in its name by an admin when
     // its role writes none).
     let notes = format!("{ACCOUNTS}/{acct}/notes");
@@ -1367,6 +1528,8 @@ async fn world(app: &App, role: &'static str, helpers: &[(&'static str, String)]
         ("doomed_order_type", "/api/v1/order-types"),
         ("order_state", "/api/v1/order-states"),
         ("doomed_order_state", "/api/v1/order-states"),
+        ("message_type", "/api/v1/message-types"),
+        ("doomed_message_type", "/api/v1/message-types"),
     ] {
         let name = format!("{key} {role}");
         let body = json!({"key": name.replace(' ', "-"), "name": name});

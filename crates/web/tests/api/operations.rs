@@ -47,7 +47,7 @@ async fn exec(app: &App, sql: &'static str) {
 /// area (issue 13); the areas' `router()`s (crates/web/src/routes/<area>/mod.rs) register
 /// them with their OpenAPI paths. Keep in step with them: a route missing from the spec
 /// is an undocumented endpoint.
-pub const ROUTES: [(&str, &str); 138] = [
+pub const ROUTES: [(&str, &str); 156] = [
     ("post", "/api/v1/auth/login"),
     ("post", "/api/v1/auth/logout"),
     ("get", "/api/v1/me"),
@@ -179,6 +179,24 @@ pub const ROUTES: [(&str, &str); 138] = [
     ("get", "/api/v1/tasks/{id}"),
     ("patch", "/api/v1/tasks/{id}"),
     ("delete", "/api/v1/tasks/{id}"),
+    ("post", "/api/v1/message-types"),
+    ("get", "/api/v1/message-types"),
+    ("get", "/api/v1/message-types/{id}"),
+    ("patch", "/api/v1/message-types/{id}"),
+    ("delete", "/api/v1/message-types/{id}"),
+    ("post", "/api/v1/messages"),
+    ("get", "/api/v1/messages"),
+    ("get", "/api/v1/messages/{id}"),
+    ("post", "/api/v1/messages/{id}/read"),
+    ("post", "/api/v1/instructions"),
+    ("get", "/api/v1/instructions"),
+    ("get", "/api/v1/instructions/{id}"),
+    ("patch", "/api/v1/instructions/{id}"),
+    ("delete", "/api/v1/instructions/{id}"),
+    ("post", "/api/v1/instructions/{id}/approve"),
+    ("get", "/api/v1/views/order-summary"),
+    ("get", "/api/v1/views/active-projects"),
+    ("get", "/api/v1/views/monthly-order-stats"),
     ("post", "/api/v1/contracts"),
     ("get", "/api/v1/contracts"),
     ("get", "/api/v1/contracts/{id}"),

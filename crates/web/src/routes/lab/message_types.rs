@@ -1,7 +1,9 @@
 //! Message types: `/api/v1/message-types` (seed 003; docs/lab.md): the kinds of message,
 //! some of which move their order. Everyone signed in reads; administrators write.
 
-use rapport_domain::message::{MessageType, MessageTypeChanges, MessageTypeCreate, MessageTypePatch};
+use rapport_domain::message::{
+    MessageType, MessageTypeChanges, MessageTypeCreate, MessageTypePatch,
+};
 
 use crate::etag::Versioned;
 

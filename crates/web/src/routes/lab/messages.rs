@@ -66,7 +66,9 @@ pub async fn list_messages(
     Authed(auth): Authed,
     ListQuery(params): ListQuery,
 ) -> ApiResult<Json<Page<Message>>> {
-    Ok(Json(messages::list(&app.store, &auth.ctx.actor, params).await?))
+    Ok(Json(
+        messages::list(&app.store, &auth.ctx.actor, params).await?,
+    ))
 }
 
 /// Reads one message.

@@ -26,7 +26,9 @@ pub async fn order_summary(
     Authed(auth): Authed,
     ListQuery(params): ListQuery,
 ) -> ApiResult<Json<OrderSummaryPage>> {
-    Ok(Json(views::order_summary(&app.store, &auth.ctx.actor, params).await?))
+    Ok(Json(
+        views::order_summary(&app.store, &auth.ctx.actor, params).await?,
+    ))
 }
 
 /// Active projects: the projects the caller sees that are neither completed nor
@@ -41,7 +43,9 @@ pub async fn active_projects(
     Authed(auth): Authed,
     ListQuery(params): ListQuery,
 ) -> ApiResult<Json<ActiveProjectPage>> {
-    Ok(Json(views::active_projects(&app.store, &auth.ctx.actor, params).await?))
+    Ok(Json(
+        views::active_projects(&app.store, &auth.ctx.actor, params).await?,
+    ))
 }
 
 fn month(name: &str, v: &str) -> Result<String, Problem> {
@@ -51,7 +55,11 @@ fn month(name: &str, v: &str) -> Result<String, Problem> {
     if ok {
         Ok(v.to_owned())
     } else {
-        Err(Problem::bad_request(name, "month", format!("{v:?} is not a YYYY-MM month")))
+        Err(Problem::bad_request(
+            name,
+            "month",
+            format!("{v:?} is not a YYYY-MM month"),
+        ))
     }
 }
 
@@ -108,5 +116,7 @@ pub async fn monthly_order_stats(
             }
         }
     }
-    Ok(Json(views::monthly_order_stats(&app.store, &auth.ctx.actor, q).await?))
+    Ok(Json(
+        views::monthly_order_stats(&app.store, &auth.ctx.actor, q).await?,
+    ))
 }
