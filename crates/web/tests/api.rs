@@ -38,6 +38,8 @@ mod faults;
 mod lab;
 #[path = "api/lab_messages.rs"]
 mod lab_messages;
+#[path = "api/lab_views.rs"]
+mod lab_views;
 #[path = "api/matrix.rs"]
 mod matrix;
 #[path = "api/operations.rs"]
