@@ -19,6 +19,7 @@ pub enum Section {
     Products,
     Distribution,
     Contracts,
+    Lab,
     Admin,
     Other,
 }
@@ -38,6 +39,7 @@ fn nav(viewer: &Viewer, current: Section) -> Markup {
     if viewer.user.role != rapport_domain::Role::Fulfiller {
         items.push((Section::Contracts, "/contracts", "Contracts"));
     }
+    items.push((Section::Lab, "/lab/projects", "Lab"));
     if viewer.is_admin() {
         items.push((Section::Admin, "/admin/users", "Admin"));
     }

@@ -94,6 +94,12 @@ const PROBES: &[Probe] = &[
     ("post", "/orders/{id}/projects", "/orders/{order}/projects", &[("name", "intrusion")]),
     ("post", "/projects/{id}/tasks", "/projects/{project}/tasks", &[("title", "intrusion")]),
     ("post", "/tasks/{id}/done", "/tasks/{lab_task}/done", &[]),
+    ("post", "/orders/{id}/messages", "/orders/{order}/messages", &[("message_type_id", "01a24dcc-d80b-7241-9050-000000000000"), ("body", "intrusion")]),
+    ("post", "/orders/{id}/instructions", "/orders/{order}/instructions", &[("instruction_type", "treatment"), ("content", "intrusion")]),
+    ("post", "/instructions/{id}/approve", "/instructions/{instruction}/approve", &[]),
+    ("get", "/lab/orders", "/lab/orders", &[]),
+    ("get", "/lab/projects", "/lab/projects", &[]),
+    ("get", "/lab/stats", "/lab/stats", &[]),
     ("get", "/distributions", "/distributions", &[]),
     ("get", "/distributions/bulk", "/distributions/bulk", &[]),
     ("post", "/distributions/bulk", "/distributions/bulk", &[("rows", "ship_date,sku,quantity\n2026-02-03,PROBE,-1")]),
@@ -161,6 +167,8 @@ fn markers(all: &[String], staff: bool, user_id: &str) -> Vec<String> {
                 "secret-sku",
                 "secrettag",
                 "secret order",
+                "secret message",
+                "secret instruction",
                 // The secret contract's value as pages write money.
                 "8,880,001",
             ]

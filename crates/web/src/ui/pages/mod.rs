@@ -7,6 +7,7 @@ mod contracts;
 mod distribution;
 mod durations;
 mod home;
+mod lab;
 mod leads;
 mod orders;
 mod products;
@@ -28,6 +29,7 @@ pub fn routes(r: Routes) -> Routes {
     let r = orders::routes(r);
     let r = distribution::routes(r);
     let r = contracts::routes(r);
+    let r = lab::routes(r);
     let r = tokens::routes(r);
     admin::routes(r)
 }

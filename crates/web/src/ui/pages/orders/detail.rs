@@ -216,6 +216,8 @@ pub struct Refused {
     pub activity: ActivityErrors,
     /// A project or a task of the lab.
     pub work: Errors,
+    /// A message, an instruction or an approval.
+    pub talk: Errors,
 }
 
 /// The whole page, with a refused form's errors beside it.
@@ -230,6 +232,7 @@ pub async fn render(
         state: errors,
         activity: activity_errors,
         work: work_errors,
+        talk: talk_errors,
     } = refused;
     let actor = &viewer.ctx.actor;
     let o = orders::get(&app.store, actor, id).await.or_page(viewer)?;
@@ -249,6 +252,7 @@ pub async fn render(
     let accounts = account_names(app, viewer, ids).await?;
     let people = people_names(app, viewer, &o).await?;
     let work = super::work::read(app, viewer, id).await?;
+    let talk = super::talk::read(app, viewer, id).await?;
     let title = format!("Order {}", o.order_number);
     // The store decides again on submit; these only spare buttons that would be refused.
     let frozen = choices.state(o.state_id).is_some_and(|s| s.is_final);
@@ -274,6 +278,7 @@ pub async fn render(
             div {
                 (lines(&o))
                 (super::work::card(viewer, id, &work, &staff, &work_errors))
+                (super::talk::card(viewer, id, &talk, &choices.states, &staff, &talk_errors))
                 (record_card(viewer, &format!("/orders/{id}/activities"), &entries.data, &staff, &activity_errors))
             }
             div {

@@ -1,6 +1,7 @@
 //! The order pages: the list with its filters and export, the new-order form with its
 //! lines (live line totals with script, computed on save without), and an order's page
-//! with its state, moves, reopen, lines, people and timeline (comments, tasks, moves). Every page reads and writes
+//! with its state, moves, reopen, lines, people, the lab's work, messages and instructions,
+//! and timeline (comments, tasks, moves, messages, instructions). Every page reads and writes
 //! through the same store calls as the API's order routes.
 
 mod detail;
@@ -9,6 +10,7 @@ mod list;
 mod moves;
 mod new;
 mod parts;
+mod talk;
 mod work;
 
 use crate::ui::routes::Routes;
@@ -24,6 +26,9 @@ pub fn routes(r: Routes) -> Routes {
         .post("/orders/{id}/projects", work::add_project)
         .post("/projects/{id}/tasks", work::add_task)
         .post("/tasks/{id}/done", work::done)
+        .post("/orders/{id}/messages", talk::send)
+        .post("/orders/{id}/instructions", talk::write)
+        .post("/instructions/{id}/approve", talk::approve)
         .post("/orders/{id}/move", moves::submit)
         .post("/orders/{id}/reopen", moves::reopen)
         .post("/orders/{id}/activities", moves::log_activity)
