@@ -73,6 +73,20 @@ pub async fn load_accounts(
     count: usize,
     batch_rows: usize,
     reps: &[Uuid],
+    seen: impl FnMut(usize, &Account),
+) -> Result<Vec<Uuid>> {
+    load_accounts_of_kind(db, seed, count, batch_rows, reps, None, seen).await
+}
+
+/// [`load_accounts`], every account of `kind` when one is given (the lab's offices)
+/// instead of the mix [`customers::account`] draws; nothing else of the record changes.
+pub async fn load_accounts_of_kind(
+    db: &Database,
+    seed: u64,
+    count: usize,
+    batch_rows: usize,
+    reps: &[Uuid],
+    kind: Option<&'static str>,
     mut seen: impl FnMut(usize, &Account),
 ) -> Result<Vec<Uuid>> {
     let mut keys: HashSet<String> = HashSet::with_capacity(count);
@@ -85,7 +99,12 @@ pub async fn load_accounts(
         let mut tags = Vec::new();
         let mut account_reps = Vec::new();
         for index in start..end {
-            let a = customers::account(seed, index, count, reps, |key| keys.insert(key.to_owned()));
+            let mut a =
+                customers::account(seed, index, count, reps, |key| keys.insert(key.to_owned()));
+            if let Some(kind) = kind {
+                a.kind = kind;
+                a.values[customers::ACCOUNT_KIND_COLUMN] = kind.into();
+            }
             ids.push(a.id);
             for tag in &a.tags {
                 tags.push(vec![a.id.into(), tag.clone().into()]);

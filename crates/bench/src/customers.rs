@@ -251,6 +251,11 @@ pub const ACCOUNT_COLUMNS: &str =
     metadata, search_text, created_by, updated_by, created_at, updated_at, archived_at, version, \
     city, region, country, merged_into_id";
 
+/// Where `kind` stands in [`ACCOUNT_COLUMNS`].
+pub const ACCOUNT_KIND_COLUMN: usize = 1;
+/// Where `kind` stands in [`CONTACT_COLUMNS`].
+pub const CONTACT_KIND_COLUMN: usize = 1;
+
 /// Account `index` of `count`. `unique_key` is asked whether a company key is still free
 /// and must remember it if so; a taken name gets a number, like "Ashford Smile Clinic 2".
 pub fn account(

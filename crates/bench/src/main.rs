@@ -3,6 +3,7 @@
 
 mod crm;
 mod distributions;
+mod lab;
 mod lead_writes;
 mod leads;
 mod load;
@@ -22,6 +23,7 @@ use rapport_bench::client;
 
 use crate::client::Target;
 use crate::crm::CrmSamples;
+use crate::lab::LabSamples;
 use crate::lead_writes::LeadNumbers;
 use crate::leads::LeadsSamples;
 use crate::pipeline::PipelineSamples;
@@ -95,6 +97,15 @@ struct Args {
     #[arg(long)]
     leads_samples: Option<PathBuf>,
 
+    /// Offices, orders, states and months written by rapport-load-lab, for the
+    /// view-order-summary, view-active-projects and view-monthly-stats scenarios.
+    #[arg(long)]
+    lab_samples: Option<PathBuf>,
+
+    /// Only these kinds of lab view request (first, office, state, order, all, window).
+    #[arg(long, value_delimiter = ',', requires = "lab_samples")]
+    view_kinds: Vec<String>,
+
     /// Accounts created (unmeasured) before the scenarios; `get` and `update` use them.
     #[arg(long, default_value_t = 2000)]
     seed_accounts: usize,
@@ -146,6 +157,13 @@ impl Args {
                 self.leads_samples.is_some(),
                 "the {} scenario needs --leads-samples (written by rapport-load-leads)",
                 lead.name()
+            );
+        }
+        if let Some(view) = self.scenarios.iter().find(|s| s.is_lab()) {
+            ensure!(
+                self.lab_samples.is_some(),
+                "the {} scenario needs --lab-samples (written by rapport-load-lab)",
+                view.name()
             );
         }
         if self.scenarios.contains(&Scenario::OrderCreate) {
@@ -213,6 +231,10 @@ async fn run(args: Args) -> Result<ExitCode> {
         Some(path) => Some(Arc::new(LeadsSamples::read(path)?)),
         None => None,
     };
+    let lab = match &args.lab_samples {
+        Some(path) => Some(Arc::new(LabSamples::read(path, &args.view_kinds)?)),
+        None => None,
+    };
     let run_id = scenario::random_u64();
     let mut shared = Shared {
         target,
@@ -223,6 +245,7 @@ async fn run(args: Args) -> Result<ExitCode> {
         pipeline,
         distributions,
         leads,
+        lab,
         lead_numbers: Arc::new(LeadNumbers::new(run_id)),
     };
     // Progress goes to stderr so that stdout stays machine-readable with --json.

@@ -15,6 +15,7 @@ use tokio::task::JoinSet;
 use crate::client::{json_bytes, Conn, Reply, Target};
 use crate::crm::{self, CrmSamples};
 use crate::distributions;
+use crate::lab::{self, LabSamples};
 use crate::lead_writes::{self, LeadJob, LeadNumbers};
 use crate::leads::{self, LeadsSamples};
 use crate::order_writes::{OrderCatalogue, OrderJob};
@@ -74,6 +75,15 @@ pub enum Scenario {
     /// `POST /api/v1/orders` of five priced lines for a seeded account (its catalogue is
     /// made before the run; needs an admin token).
     OrderCreate,
+    /// `GET /api/v1/views/order-summary`: the first page, by office, by open state
+    /// (needs --lab-samples).
+    ViewOrderSummary,
+    /// `GET /api/v1/views/active-projects`: the first page, of one order (needs
+    /// --lab-samples).
+    ViewActiveProjects,
+    /// `GET /api/v1/views/monthly-order-stats`: every month, one office, twelve months
+    /// (needs --lab-samples).
+    ViewMonthlyStats,
 }
 
 impl Scenario {
@@ -99,6 +109,9 @@ impl Scenario {
             Scenario::LeadCreate => "lead-create",
             Scenario::LeadStatus => "lead-status",
             Scenario::OrderCreate => "order-create",
+            Scenario::ViewOrderSummary => "view-order-summary",
+            Scenario::ViewActiveProjects => "view-active-projects",
+            Scenario::ViewMonthlyStats => "view-monthly-stats",
         }
     }
 
@@ -123,6 +136,14 @@ impl Scenario {
         matches!(
             self,
             Scenario::SalesDashboard | Scenario::SalesDashboardRep | Scenario::SalesDashboardSku
+        )
+    }
+
+    /// Scenarios that read a database loaded by rapport-load-lab.
+    pub fn is_lab(self) -> bool {
+        matches!(
+            self,
+            Scenario::ViewOrderSummary | Scenario::ViewActiveProjects | Scenario::ViewMonthlyStats
         )
     }
 
@@ -154,6 +175,8 @@ pub struct Shared {
     pub distributions: Option<Arc<DistributionSamples>>,
     /// Lead ids, statuses and search prefixes of a loaded lead workload.
     pub leads: Option<Arc<LeadsSamples>>,
+    /// Offices, orders, states and months of a loaded lab, for the view scenarios.
+    pub lab: Option<Arc<LabSamples>>,
     /// Numbers the leads `lead-create` posts.
     pub lead_numbers: Arc<LeadNumbers>,
 }
@@ -229,7 +252,7 @@ pub async fn seed(ctx: &Shared, count: usize) -> Result<Vec<String>> {
     Ok(all)
 }
 
-/// Sample requests checked for results before a CRM, pipeline, dashboard or lead
+/// Sample requests checked for results before a CRM, pipeline, dashboard, lead or lab
 /// scenario is timed.
 const CRM_CHECKS: usize = 20;
 
@@ -270,6 +293,14 @@ pub async fn workers(ctx: &Shared, scenario: Scenario, concurrency: usize) -> Re
             leads::check_paths(&mut ctx.conn()?, &paths, CRM_CHECKS).await?;
         }
         paths.into()
+    } else if scenario.is_lab() {
+        let samples = ctx
+            .lab
+            .as_ref()
+            .with_context(|| format!("{} needs --lab-samples", scenario.name()))?;
+        let paths = samples.paths(scenario)?;
+        lab::check_paths(&mut ctx.conn()?, &paths, CRM_CHECKS).await?;
+        paths.into()
     } else {
         ctx.seeded_ids
             .iter()
@@ -306,12 +337,16 @@ pub async fn workers(ctx: &Shared, scenario: Scenario, concurrency: usize) -> Re
                 | Scenario::LeadGet
                 | Scenario::LeadsByStatus
                 | Scenario::LeadsSearch
-                | Scenario::LeadActivities => Job::Get {
+                | Scenario::LeadActivities
+                | Scenario::ViewOrderSummary
+                | Scenario::ViewActiveProjects
+                | Scenario::ViewMonthlyStats => Job::Get {
                     paths,
                     rng: Rng::new(),
                     only_200: scenario.is_pipeline()
                         || scenario.is_distribution()
-                        || scenario.is_leads(),
+                        || scenario.is_leads()
+                        || scenario.is_lab(),
                 },
                 Scenario::LeadCreate => Job::Lead(LeadJob::Create(lead_numbers)),
                 Scenario::OrderCreate => {

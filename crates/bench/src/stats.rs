@@ -93,14 +93,14 @@ impl Summary {
 
     pub fn table_header() -> String {
         format!(
-            "{:<19} {:>9} {:>10} {:>8} {:>8} {:>8} {:>9}",
+            "{:<20} {:>9} {:>10} {:>8} {:>8} {:>8} {:>9}",
             "scenario", "requests", "req/s", "p50_ms", "p99_ms", "max_ms", "failures"
         )
     }
 
     pub fn table_row(&self, scenario: &str) -> String {
         format!(
-            "{:<19} {:>9} {:>10.1} {:>8.3} {:>8.3} {:>8.3} {:>9}",
+            "{:<20} {:>9} {:>10.1} {:>8.3} {:>8.3} {:>8.3} {:>9}",
             scenario,
             self.requests,
             self.req_per_s,

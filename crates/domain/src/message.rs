@@ -68,7 +68,7 @@ changes! {
         /// `user` unless given; `system` and `notification` are the others seed 003 uses.
         category: Key(MAX_KEY) [not_null],
         description: Text(5000),
-        /// With it, `target_state_id` is required (422 rule `required`).
+        /// With it, `target_state_id` is required (422 rule `depends`).
         triggers_state_change: Flag [not_null],
         /// An order state (422 rule `exists` otherwise).
         target_state_id: Id,

@@ -12,3 +12,5 @@ mod catalog;
 mod chrome;
 #[path = "browser/flows.rs"]
 mod flows;
+#[path = "browser/lab.rs"]
+mod lab;

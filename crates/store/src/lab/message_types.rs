@@ -77,7 +77,7 @@ fn check(c: &mut dyn Conn, t: &MessageType) -> Result<(), StoreError> {
         None if t.triggers_state_change => {
             return Err(StoreError::invalid(
                 "target_state_id",
-                "required",
+                "depends",
                 "a type that triggers a state change needs the state it moves orders to",
             ));
         }

@@ -167,7 +167,7 @@ fn move_order(
     let Some(order_id) = message.order_id else {
         return Err(StoreError::invalid(
             "order_id",
-            "required",
+            "depends",
             format!(
                 "a {} message moves its order to another state: name the order",
                 kind.key

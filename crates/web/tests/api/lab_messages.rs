@@ -53,7 +53,7 @@ both_engines! {
         assert_eq!(keys, vec!["in_production", "shipped"], "the defaults, by name");
         // A type that triggers a move names an existing state.
         let r = app.post("/api/v1/message-types", a, json!({"key": "qa", "name": "QA", "triggers_state_change": true})).await;
-        assert_eq!(errors(r, StatusCode::UNPROCESSABLE_ENTITY), vec![pair("target_state_id", "required")]);
+        assert_eq!(errors(r, StatusCode::UNPROCESSABLE_ENTITY), vec![pair("target_state_id", "depends")]);
         let r = app.post("/api/v1/message-types", a, json!({"key": "qa", "name": "QA", "triggers_state_change": true,
             "target_state_id": uuid::Uuid::now_v7()})).await;
         assert_eq!(errors(r, StatusCode::UNPROCESSABLE_ENTITY), vec![pair("target_state_id", "exists")]);
@@ -90,7 +90,7 @@ both_engines! {
         assert_eq!(state_of(&app, &o).await, "created");
         // A type that moves an order needs one.
         let r = app.post("/api/v1/messages", t, json!({"message_type_id": IN_PRODUCTION, "body": "Which order?"})).await;
-        assert_eq!(errors(r, StatusCode::UNPROCESSABLE_ENTITY), vec![pair("order_id", "required")]);
+        assert_eq!(errors(r, StatusCode::UNPROCESSABLE_ENTITY), vec![pair("order_id", "depends")]);
         // Sent, then the message moves it, with the message as the history's reason.
         created(&app, t, &format!("/api/v1/orders/{oid}/transitions"), json!({"to": "sent"})).await;
         let m = created(&app, t, "/api/v1/messages", json!({"message_type_id": IN_PRODUCTION, "order_id": oid,

@@ -15,6 +15,9 @@ use rapport_store::SqlBuf;
 use serde_json::json;
 use std::collections::BTreeSet;
 
+/// The default message type that moves nothing (migration 0012).
+const NOTE_TYPE: &str = "01a24dcc-d808-7241-9050-000000000000";
+
 /// Two reps' books, a distributor with one linked and one unlinked partner, and on each
 /// account a contact, a lead, a note, an internal note, a task and a shipment.
 async fn fixture(app: &App) -> Vec<(Role, Actor)> {
@@ -192,7 +195,29 @@ async fn fixture(app: &App) -> Vec<(Role, Actor)> {
             json!({"project_id": project, "title": "Step"}),
         )
         .await;
+        made(
+            app,
+            admin,
+            "/api/v1/instructions",
+            json!({"order_id": order["id"], "instruction_type": "treatment", "content": "Do"}),
+        )
+        .await;
+        made(
+            app,
+            admin,
+            "/api/v1/messages",
+            json!({"message_type_id": NOTE_TYPE, "order_id": order["id"], "body": "On it"}),
+        )
+        .await;
     }
+    // Messages on no order: seen by their sender and their recipients only.
+    made(
+        app,
+        &app.rep.token,
+        "/api/v1/messages",
+        json!({"message_type_id": NOTE_TYPE, "body": "Between us", "recipient_ids": [app.other_rep.user.id]}),
+    )
+    .await;
 
     let mut actors = vec![];
     for u in [
@@ -261,6 +286,8 @@ async fn unfiltered_reads_acting_as_a_user_return_exactly_their_scope() {
             ("orders", scope::orders_visible(actor)),
             ("projects", scope::projects_visible(actor)),
             ("tasks", scope::tasks_visible(actor)),
+            ("instructions", scope::instructions_visible(actor)),
+            ("messages", scope::messages_visible(actor)),
         ] {
             let all = ids(&app, unfiltered(table)).await;
             let by_scope = ids(&app, scoped(table, condition)).await;

@@ -36,7 +36,7 @@ pub struct MessagePage {
 /// type that triggers a state change moves the order to its target state in the same
 /// transaction, the message named in the order's history; a move the workflow refuses
 /// (409 naming `message_type_id`), a target state gone (409), a role that may not move
-/// the order (403) or no order (422 naming `order_id`) refuses the message, and nothing
+/// the order (403) or no order (422 rule `depends` naming `order_id`) refuses the message, and nothing
 /// is written.
 #[utoipa::path(post, path = "/api/v1/messages", tag = "lab", request_body = MessageCreate, responses(
     (status = 201, description = "Sent", body = Message, headers(("Location" = String), ("ETag" = String))),
