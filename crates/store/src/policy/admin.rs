@@ -86,6 +86,14 @@ pub enum Resource {
     Distributions,
     Contracts,
     Orders,
+    Projects,
+    Tasks,
+    Messages,
+    Instructions,
+    MessageTypes,
+    Durations,
+    OrderTypes,
+    OrderStates,
 }
 
 impl Resource {
@@ -98,6 +106,14 @@ impl Resource {
             Resource::Distributions => "distributions",
             Resource::Contracts => "contracts",
             Resource::Orders => "orders",
+            Resource::Projects => "projects",
+            Resource::Tasks => "tasks",
+            Resource::Messages => "messages",
+            Resource::Instructions => "instructions",
+            Resource::MessageTypes => "message-types",
+            Resource::Durations => "durations",
+            Resource::OrderTypes => "order-types",
+            Resource::OrderStates => "order-states",
         }
     }
 
@@ -111,6 +127,14 @@ impl Resource {
             Resource::Distributions => names::DISTRIBUTION,
             Resource::Contracts => names::CONTRACT,
             Resource::Orders => names::ORDER,
+            Resource::Projects => names::PROJECT,
+            Resource::Tasks => names::TASK,
+            Resource::Messages => names::MESSAGE,
+            Resource::Instructions => names::INSTRUCTION,
+            Resource::MessageTypes => names::MESSAGE_TYPE,
+            Resource::Durations => names::DURATION,
+            Resource::OrderTypes => names::ORDER_TYPE,
+            Resource::OrderStates => names::ORDER_STATE,
         }
     }
 }

@@ -9,8 +9,13 @@ use rapport_domain::account::Account;
 use rapport_domain::contact::Contact;
 use rapport_domain::contract::Contract;
 use rapport_domain::distribution::Distribution;
+use rapport_domain::duration::SubscriptionDuration;
+use rapport_domain::instruction::Instruction;
 use rapport_domain::lead::Lead;
+use rapport_domain::message::{Message, MessageType};
 use rapport_domain::order::Order;
+use rapport_domain::order_config::{OrderState, OrderType};
+use rapport_domain::project::{Project, Task};
 use rapport_store::kernel::csv;
 use rapport_store::policy::Resource;
 use serde::Serialize;
@@ -29,6 +34,14 @@ pub fn of(resource: Resource) -> &'static [String] {
     static DISTRIBUTIONS: OnceLock<Vec<String>> = OnceLock::new();
     static CONTRACTS: OnceLock<Vec<String>> = OnceLock::new();
     static ORDERS: OnceLock<Vec<String>> = OnceLock::new();
+    static PROJECTS: OnceLock<Vec<String>> = OnceLock::new();
+    static TASKS: OnceLock<Vec<String>> = OnceLock::new();
+    static MESSAGES: OnceLock<Vec<String>> = OnceLock::new();
+    static INSTRUCTIONS: OnceLock<Vec<String>> = OnceLock::new();
+    static MESSAGE_TYPES: OnceLock<Vec<String>> = OnceLock::new();
+    static DURATIONS: OnceLock<Vec<String>> = OnceLock::new();
+    static ORDER_TYPES: OnceLock<Vec<String>> = OnceLock::new();
+    static ORDER_STATES: OnceLock<Vec<String>> = OnceLock::new();
     match resource {
         Resource::Accounts => ACCOUNTS.get_or_init(of_schema::<Account>),
         Resource::Contacts => CONTACTS.get_or_init(of_schema::<Contact>),
@@ -41,6 +54,19 @@ pub fn of(resource: Resource) -> &'static [String] {
             columns.retain(|c| c != "items" && c != "people");
             columns
         }),
+        Resource::Projects => PROJECTS.get_or_init(of_schema::<Project>),
+        Resource::Tasks => TASKS.get_or_init(of_schema::<Task>),
+        // One row per message: its recipients are a list, read in JSON.
+        Resource::Messages => MESSAGES.get_or_init(|| {
+            let mut columns = of_schema::<Message>();
+            columns.retain(|c| c != "recipients");
+            columns
+        }),
+        Resource::Instructions => INSTRUCTIONS.get_or_init(of_schema::<Instruction>),
+        Resource::MessageTypes => MESSAGE_TYPES.get_or_init(of_schema::<MessageType>),
+        Resource::Durations => DURATIONS.get_or_init(of_schema::<SubscriptionDuration>),
+        Resource::OrderTypes => ORDER_TYPES.get_or_init(of_schema::<OrderType>),
+        Resource::OrderStates => ORDER_STATES.get_or_init(of_schema::<OrderState>),
     }
 }
 

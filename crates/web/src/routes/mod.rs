@@ -43,7 +43,7 @@ macro_rules! crud_routes {
     (
         store: $store:path,
         record: $record:ident, changes: $changes:ident, create: $create:ident, patch: $patch:ident,
-        page: $page:ident, tag: $tag:literal,
+        page: $page:ident, tag: $tag:literal, export: $resource:expr,
         collection: $collection:literal, item: $item:literal, what: $what:literal,
         conflict: $conflict:literal, forbidden: $forbidden:literal, delete_who: $delete_who:literal,
         $(delete_conflict: $delete_conflict:literal,)?
@@ -81,14 +81,30 @@ macro_rules! crud_routes {
         }
 
         $(#[doc = $list_doc])*
+        #[doc = ""]
+        #[doc = "With `format=csv` (or `Accept: text/csv`), every matching record as CSV."]
         #[utoipa::path(get, path = $collection, tag = $tag,
-            responses((status = 200, description = "A page", body = $page)))]
+            params(("format" = Option<String>, Query, description = "json (default) or csv: every matching record as CSV (also with Accept: text/csv)")),
+            responses(
+                (status = 200, description = "A page; with `format=csv`, every matching record as CSV (an attachment)", content(
+                    ($page = "application/json"),
+                    (String = "text/csv"))),
+                (status = 403, description = "Partner, distributor and fulfiller users may not export (names `format`)", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+                (status = 422, description = "Unknown `format`", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
         pub async fn $list_fn(
             axum::extract::State(app): axum::extract::State<crate::AppState>,
             crate::auth::Authed(auth): crate::auth::Authed,
-            crate::query::ListQuery(params): crate::query::ListQuery,
-        ) -> crate::problem::ApiResult<axum::Json<rapport_store::Page<$record>>> {
-            Ok(axum::Json(store::list(&app.store, &auth.ctx.actor, params).await?))
+            headers: axum::http::HeaderMap,
+            crate::query::ListQuery(mut params): crate::query::ListQuery,
+        ) -> crate::problem::ApiResult<axum::response::Response> {
+            use axum::response::IntoResponse as _;
+            use futures::FutureExt as _;
+            if crate::export::Format::of(&headers, &mut params)? == crate::export::Format::Csv {
+                let list: crate::export::Lister<$record> =
+                    |s, a, p| async move { store::list(&s, &a, p).await }.boxed();
+                return crate::export::csv(&app.store, &auth.ctx, $resource, params, list).await;
+            }
+            Ok(axum::Json(store::list(&app.store, &auth.ctx.actor, params).await?).into_response())
         }
 
         #[doc = "Reads one."]

@@ -197,3 +197,38 @@ both_engines! {
         assert_eq!(audit.len(), 3, "create, edit, approval");
     }
 }
+
+both_engines! {
+    async fn the_labs_lists_export_as_csv_in_scope(db) {
+        let app = App::start(db).await;
+        let t = &app.rep.token;
+        let o = order(&app, t, json!({"currency": "EUR"})).await;
+        let p = created(&app, t, "/api/v1/projects", json!({"order_id": o["id"], "name": "Upper, arch"})).await;
+        created(&app, t, "/api/v1/tasks", json!({"project_id": p["id"], "title": "Scan"})).await;
+        created(&app, t, "/api/v1/instructions", json!({"order_id": o["id"], "instruction_type": "treatment", "content": "Elastics"})).await;
+        created(&app, t, "/api/v1/messages", json!({"message_type_id": NOTE, "order_id": o["id"], "body": "Hello",
+            "recipient_ids": [app.manager.user.id]})).await;
+        order(&app, &app.other_rep.token, json!({"currency": "EUR"})).await;
+        for (list, column, rows) in [("/api/v1/projects", "project_number", 1), ("/api/v1/tasks", "title", 1),
+                                     ("/api/v1/instructions", "instruction_type", 1), ("/api/v1/messages", "moved_order_to", 1),
+                                     ("/api/v1/message-types", "triggers_state_change", 5), ("/api/v1/order-states", "opens_contract", 5)] {
+            let r = app.get(&format!("{list}?format=csv"), t).await;
+            assert_eq!(r.status, StatusCode::OK, "{list}: {}", r.body);
+            let text = String::from_utf8_lossy(&r.raw).into_owned();
+            let mut lines = text.lines();
+            let header = lines.next().unwrap_or_default().to_owned();
+            assert!(header.split(',').any(|c| c == column), "{list}: {header}");
+            assert!(!header.contains("recipients"), "a message's recipients are a list, left to JSON");
+            assert!(lines.count() >= rows, "{list}: {text}");
+        }
+        // The project's name keeps its comma, quoted; the export is audited.
+        let csv = app.get("/api/v1/projects?format=csv", t).await;
+        assert!(String::from_utf8_lossy(&csv.raw).contains("\"Upper, arch\""));
+        assert!(app.count("SELECT count(*) FROM audit_log WHERE action = 'export'").await >= 6);
+        // A partner's export is refused, naming the parameter.
+        let org = created(&app, &app.admin.token, "/api/v1/accounts", json!({"name": "Org", "kind": "partner"})).await;
+        let partner = make_user(&app.store, rapport_domain::Role::Partner, "p@example.com", Some(id_of(&org))).await;
+        let r = app.get("/api/v1/messages?format=csv", &partner.token).await;
+        assert_eq!(r.problem(StatusCode::FORBIDDEN).body["errors"][0]["field"], "format");
+    }
+}

@@ -13,6 +13,7 @@ crud_routes! {
     patch: DurationPatch,
     page: DurationPage,
     tag: "products",
+    export: rapport_store::policy::Resource::Durations,
     collection: "/api/v1/durations",
     item: "/api/v1/durations/{id}",
     what: "No such duration",

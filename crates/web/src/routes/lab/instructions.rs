@@ -28,6 +28,7 @@ crud_routes! {
     patch: InstructionPatch,
     page: InstructionPage,
     tag: "lab",
+    export: rapport_store::policy::Resource::Instructions,
     collection: "/api/v1/instructions",
     item: "/api/v1/instructions/{id}",
     what: "No such instruction",

@@ -21,6 +21,7 @@ crud_routes! {
     patch: MessageTypePatch,
     page: MessageTypePage,
     tag: "lab",
+    export: rapport_store::policy::Resource::MessageTypes,
     collection: "/api/v1/message-types",
     item: "/api/v1/message-types/{id}",
     what: "No such message type",

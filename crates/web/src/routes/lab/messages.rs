@@ -2,16 +2,19 @@
 //! a message of a type that triggers a state change moves its order.
 
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
+use futures::FutureExt as _;
 use rapport_domain::message::{Message, MessageChanges, MessageCreate};
 use rapport_store::lab::messages;
+use rapport_store::policy::Resource;
 use rapport_store::Page;
 
 use crate::auth::Authed;
 use crate::body::JsonBody;
 use crate::etag::{created, tagged, Versioned};
+use crate::export::{self, Format, Lister};
 use crate::problem::ApiResult;
 use crate::query::ListQuery;
 use crate::routes::IdPath;
@@ -55,20 +58,30 @@ pub async fn send_message(
 /// Lists the messages the caller sees (on orders they see, sent by them, sent to them),
 /// newest first. Filters: `order_id`, `sender` (`me`), `message_type_id`, `legacy_id`,
 /// `created_after`/`_before`; `unread=true`: only those sent to the caller and not yet
-/// read by them.
+/// read by them. With `format=csv`, every matching message as CSV.
 #[utoipa::path(get, path = "/api/v1/messages", tag = "lab",
-    params(("unread" = Option<bool>, Query, description = "true: only the caller's unread messages")),
+    params(("unread" = Option<bool>, Query, description = "true: only the caller's unread messages"),
+        ("format" = Option<String>, Query, description = "json (default) or csv: every matching message as CSV, without its recipients (also with Accept: text/csv)")),
     responses(
-        (status = 200, description = "A page", body = MessagePage),
+        (status = 200, description = "A page; with `format=csv`, every matching message as CSV (an attachment)", content(
+            (MessagePage = "application/json"),
+            (String = "text/csv"))),
+        (status = 403, description = "Partner, distributor and fulfiller users may not export (names `format`)", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
+        (status = 422, description = "Unknown `format`", body = crate::problem::ProblemBody, content_type = "application/problem+json"),
         (status = 400, description = "A bad parameter, named", body = crate::problem::ProblemBody, content_type = "application/problem+json")))]
 pub async fn list_messages(
     State(app): State<AppState>,
     Authed(auth): Authed,
-    ListQuery(params): ListQuery,
-) -> ApiResult<Json<Page<Message>>> {
-    Ok(Json(
-        messages::list(&app.store, &auth.ctx.actor, params).await?,
-    ))
+    headers: HeaderMap,
+    ListQuery(mut params): ListQuery,
+) -> ApiResult<Response> {
+    if Format::of(&headers, &mut params)? == Format::Csv {
+        let list: Lister<Message> =
+            |s, a, p| async move { messages::list(&s, &a, p).await }.boxed();
+        return export::csv(&app.store, &auth.ctx, Resource::Messages, params, list).await;
+    }
+    let page: Page<Message> = messages::list(&app.store, &auth.ctx.actor, params).await?;
+    Ok(Json(page).into_response())
 }
 
 /// Reads one message.

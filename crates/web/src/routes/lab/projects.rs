@@ -11,6 +11,7 @@ crud_routes! {
     patch: ProjectPatch,
     page: ProjectPage,
     tag: "lab",
+    export: rapport_store::policy::Resource::Projects,
     collection: "/api/v1/projects",
     item: "/api/v1/projects/{id}",
     what: "No such project",

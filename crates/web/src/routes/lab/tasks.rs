@@ -11,6 +11,7 @@ crud_routes! {
     patch: TaskPatch,
     page: TaskPage,
     tag: "lab",
+    export: rapport_store::policy::Resource::Tasks,
     collection: "/api/v1/tasks",
     item: "/api/v1/tasks/{id}",
     what: "No such task",

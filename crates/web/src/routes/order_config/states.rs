@@ -40,6 +40,7 @@ crud_routes! {
     patch: OrderStatePatch,
     page: OrderStatePage,
     tag: "order configuration",
+    export: rapport_store::policy::Resource::OrderStates,
     collection: "/api/v1/order-states",
     item: "/api/v1/order-states/{id}",
     what: "No such order state",

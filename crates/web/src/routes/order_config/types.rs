@@ -18,6 +18,7 @@ crud_routes! {
     patch: OrderTypePatch,
     page: OrderTypePage,
     tag: "order configuration",
+    export: rapport_store::policy::Resource::OrderTypes,
     collection: "/api/v1/order-types",
     item: "/api/v1/order-types/{id}",
     what: "No such order type",
