@@ -155,10 +155,14 @@ both_engines! {
         let o = order(&app, a, json!({"currency": "EUR"})).await;
         let project = created(&app, a, "/api/v1/projects", json!({"order_id": o["id"], "name": "Upper"})).await;
         let task = created(&app, a, "/api/v1/tasks", json!({"project_id": project["id"], "title": "Trim"})).await;
+        let instruction = created(&app, a, "/api/v1/instructions", json!({"order_id": o["id"], "instruction_type": "treatment", "content": "Trim"})).await;
+        let message = created(&app, a, "/api/v1/messages", json!({"message_type_id": "01a24dcc-d808-7241-9050-000000000000",
+            "order_id": o["id"], "body": "Trimmed"})).await;
         let r = app.call_with(Method::DELETE, &format!("/api/v1/orders/{}", o["id"].as_str().unwrap()), a, None,
             &[("if-match", &etag_of(&o))]).await;
         assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
-        for (entity, record) in [("project", &project), ("task", &task)] {
+        assert_eq!(app.count("SELECT COUNT(*) FROM messages").await + app.count("SELECT COUNT(*) FROM instructions").await, 0);
+        for (entity, record) in [("project", &project), ("task", &task), ("instruction", &instruction), ("message", &message)] {
             let audit = app.audit_of(entity, id_of(record)).await;
             assert_eq!(audit.last().map(|e| e.action.as_str()), Some("delete"), "{entity}: {audit:?}");
         }
