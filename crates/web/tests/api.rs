@@ -82,6 +82,8 @@ mod ui_catalog;
 mod ui_contracts;
 #[path = "api/ui_distribution.rs"]
 mod ui_distribution;
+#[path = "api/ui_lab.rs"]
+mod ui_lab;
 #[path = "api/ui_leads.rs"]
 mod ui_leads;
 #[path = "api/ui_matrix.rs"]

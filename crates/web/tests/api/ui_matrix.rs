@@ -34,6 +34,7 @@ const PROBES: &[Probe] = &[
     ("post", "/sign-out", "", &[]),
     ("get", "/home", "/home", &[]),
     ("post", "/activities/{id}/done", "/activities/{task}/done", &[]),
+    ("post", "/messages/{id}/read", "/messages/{message}/read", &[]),
     ("get", "/accounts", "/accounts?q=secret&archived=all", &[]),
     ("get", "/accounts/new", "/accounts/new", &[]),
     ("post", "/accounts/new", "/accounts/new", &[]),

@@ -8,6 +8,7 @@ use chrono::{Datelike, Duration, Months, NaiveDate, Utc};
 use maud::{html, Markup};
 use rapport_domain::activity::{Activity, ActivityChanges};
 use rapport_domain::precondition::IfMatch;
+use rapport_store::lab::messages as lab_messages;
 use rapport_store::lab::tasks as lab_tasks;
 use rapport_store::pipeline::board::{self, BoardFilter};
 use rapport_store::reports::dashboards::sales::{self, Interval, SalesQuery};
@@ -144,6 +145,7 @@ pub async fn show(State(app): State<AppState>, viewer: Viewer) -> PageResult {
     let sales = sales_section(&app, &viewer).await;
     let contracts = super::contracts::expiring_soon(&app, &viewer).await?;
     let work = my_work(&app, &viewer).await?;
+    let unread = unread_messages(&app, &viewer).await?;
     let body = html! {
         h1 { "Good to see you, " (viewer.user.name) }
         div.grid {
@@ -172,6 +174,7 @@ pub async fn show(State(app): State<AppState>, viewer: Viewer) -> PageResult {
                 }
             }
         }
+        (unread)
         (work)
         (contracts)
         (sales)
@@ -214,6 +217,56 @@ async fn my_work(app: &AppState, viewer: &Viewer) -> Result<Markup, Response> {
             }
         }
     })
+}
+
+/// The messages sent to the viewer that they have not read, newest first, each with
+/// its order and a button to mark it read; nothing when there are none.
+async fn unread_messages(app: &AppState, viewer: &Viewer) -> Result<Markup, Response> {
+    let unread = lab_messages::list(
+        &app.store,
+        &viewer.ctx.actor,
+        ListParams {
+            limit: 20,
+            filters: vec![("unread".into(), "true".into())],
+            ..ListParams::default()
+        },
+    )
+    .await
+    .or_page(viewer)?;
+    if unread.data.is_empty() {
+        return Ok(html! {});
+    }
+    Ok(html! {
+        section.card #unread {
+            h2 { "Unread messages" }
+            ul.tasks {
+                @for m in &unread.data {
+                    li {
+                        strong { (fmt::words(&m.message_type)) } " · " (fmt::time(m.created_at)) " · "
+                        @if let Some(s) = &m.subject { (s) ": " }
+                        (m.body)
+                        @if let Some(order) = m.order_id { " · " a href={ "/orders/" (order) } { "its order" } }
+                        form.inline method="post" action={ "/messages/" (m.id) "/read" } {
+                            (csrf(viewer))
+                            " " button.link type="submit" { "Mark read" }
+                        }
+                    }
+                }
+            }
+        }
+    })
+}
+
+/// `POST /messages/{id}/read`: marks a message read for the viewer, then home.
+pub async fn mark_read(
+    State(app): State<AppState>,
+    Path(id): Path<Uuid>,
+    SignedForm(viewer, _): SignedForm,
+) -> Response {
+    if let Err(e) = lab_messages::mark_read(&app.store, &viewer.ctx, id).await {
+        return crate::ui::errors::store_error_page(Some(&viewer), e);
+    }
+    Redirect::to("/home").into_response()
 }
 
 /// `POST /activities/{id}/done`: ticks off a task or a planned interaction, then back to

@@ -20,7 +20,8 @@ use super::routes::Routes;
 pub fn routes(r: Routes) -> Routes {
     let r = r
         .get("/home", home::show)
-        .post("/activities/{id}/done", home::tick);
+        .post("/activities/{id}/done", home::tick)
+        .post("/messages/{id}/read", home::mark_read);
     let r = accounts::routes(r);
     let r = contacts::routes(r);
     let r = products::routes(r);

@@ -178,8 +178,14 @@ pub async fn monthly_stats(
     let body = html! {
         (heading("Monthly statistics", tabs("/lab/stats")))
         form.filters method="get" action="/lab/stats" {
-            div.field { label for="f-from" { "From (YYYY-MM)" } input #f-from name="from" type="month" value=[q.value("from")]; }
-            div.field { label for="f-to" { "To (YYYY-MM)" } input #f-to name="to" type="month" value=[q.value("to")]; }
+            @for (name, label) in [("from", "From (YYYY-MM)"), ("to", "To (YYYY-MM)")] {
+                div.field.invalid[errors.of(name).is_some()] {
+                    label for={ "f-" (name) } { (label) }
+                    input id={ "f-" (name) } name=(name) type="month" value=[q.value(name)]
+                        aria-describedby=[errors.of(name).map(|_| format!("f-{name}-error"))];
+                    @if let Some(e) = errors.of(name) { p.field-error id={ "f-" (name) "-error" } { (e.message) } }
+                }
+            }
             button type="submit" { "Show" }
         }
         (errors.banner(&["from", "to"]))
