@@ -220,6 +220,27 @@ pub struct Refused {
     pub talk: Errors,
 }
 
+/// The order's page after one of its card forms: back to it when `outcome` is done,
+/// else the page again (422) with the errors on the card `refused` puts them in.
+pub async fn back_to_order(
+    app: &AppState,
+    viewer: &Viewer,
+    order: Uuid,
+    outcome: Result<(), Errors>,
+    refused: impl FnOnce(Errors) -> Refused,
+) -> PageResult {
+    match outcome {
+        Ok(()) => {
+            use axum::response::IntoResponse as _;
+            Ok(axum::response::Redirect::to(&format!("/orders/{order}")).into_response())
+        }
+        Err(errors) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            render(app, viewer, order, refused(errors), status).await
+        }
+    }
+}
+
 /// The whole page, with a refused form's errors beside it.
 pub async fn render(
     app: &AppState,

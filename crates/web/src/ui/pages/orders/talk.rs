@@ -7,8 +7,6 @@
 use std::collections::HashMap;
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect};
 use maud::{html, Markup};
 use rapport_domain::instruction::{Instruction, InstructionChanges};
 use rapport_domain::message::{MessageChanges, MessageType};
@@ -160,23 +158,11 @@ async fn back(
     order: Uuid,
     outcome: Result<(), Errors>,
 ) -> PageResult {
-    match outcome {
-        Ok(()) => Ok(Redirect::to(&format!("/orders/{order}")).into_response()),
-        Err(errors) => {
-            let refused = detail::Refused {
-                talk: errors,
-                ..detail::Refused::default()
-            };
-            detail::render(
-                app,
-                viewer,
-                order,
-                refused,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-    }
+    let on_card = |errors| detail::Refused {
+        talk: errors,
+        ..detail::Refused::default()
+    };
+    detail::back_to_order(app, viewer, order, outcome, on_card).await
 }
 
 fn text(form: &crate::ui::form::Form, name: &str) -> Value {

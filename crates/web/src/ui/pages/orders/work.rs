@@ -6,8 +6,6 @@
 use std::collections::HashMap;
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect};
 use maud::{html, Markup};
 use rapport_domain::project::{Project, ProjectChanges, Task, TaskChanges, TaskStatus};
 use rapport_store::lab::{projects, tasks};
@@ -151,17 +149,11 @@ async fn back(
     order: Uuid,
     outcome: Result<(), Errors>,
 ) -> PageResult {
-    match outcome {
-        Ok(()) => Ok(Redirect::to(&format!("/orders/{order}")).into_response()),
-        Err(errors) => {
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            let refused = detail::Refused {
-                work: errors,
-                ..detail::Refused::default()
-            };
-            detail::render(app, viewer, order, refused, status).await
-        }
-    }
+    let on_card = |errors| detail::Refused {
+        work: errors,
+        ..detail::Refused::default()
+    };
+    detail::back_to_order(app, viewer, order, outcome, on_card).await
 }
 
 /// `POST /orders/{id}/projects`
