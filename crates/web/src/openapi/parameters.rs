@@ -81,14 +81,21 @@ fn rule(p: &Parameter, list: Option<&ListSpec>) -> Option<Schema> {
         (ParameterIn::Query, "owner_id" | "rep_id") if elsewhere => {
             pattern(format!("^(?:me|{UUID})$"))
         }
+        // The dashboards' and the board's dates; a handler that declares its own pattern
+        // (the monthly statistics' `YYYY-MM` months) keeps it.
         (ParameterIn::Query, "from" | "to" | "expected_close_after" | "expected_close_before")
-            if elsewhere =>
+            if elsewhere && !has_pattern(p) =>
         {
             date()
         }
         (ParameterIn::Query | ParameterIn::Path, _) if plain_text(p) => pattern(NO_NUL.to_owned()),
         _ => None,
     }
+}
+
+/// Whether the handler gave the parameter a pattern of its own.
+fn has_pattern(p: &Parameter) -> bool {
+    matches!(&p.schema, Some(RefOr::T(Schema::Object(o))) if o.pattern.is_some())
 }
 
 /// Whether the parameter is free text: a string with no format, pattern or enum.
