@@ -95,6 +95,20 @@ impl StoreError {
     pub fn bad_request(field: &str, rule: &str, message: impl Into<String>) -> Self {
         Self::BadRequest(FieldError::new(field, rule, message))
     }
+
+    /// A write's error, read for the one unique field every imported record has: a
+    /// clash on its `…_legacy_key` index is a 409 naming `legacy_id` ("another `what`
+    /// already has this legacy_id"), anything else the database's error.
+    pub fn legacy_taken(e: DbError, what: &str) -> Self {
+        if e.violates("legacy") {
+            return Self::Conflict {
+                message: format!("another {what} already has this legacy_id"),
+                field: Some("legacy_id".into()),
+                existing_id: None,
+            };
+        }
+        e.into()
+    }
 }
 
 impl From<DbError> for StoreError {

@@ -61,14 +61,7 @@ crate::record!(
 );
 
 fn unique_conflict(e: rapport_db::DbError) -> StoreError {
-    if e.violates("legacy") {
-        return StoreError::Conflict {
-            message: "another instruction already has this legacy_id".into(),
-            field: Some("legacy_id".into()),
-            existing_id: None,
-        };
-    }
-    e.into()
+    StoreError::legacy_taken(e, "instruction")
 }
 
 pub(crate) fn visible(

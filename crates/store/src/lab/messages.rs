@@ -212,17 +212,7 @@ fn insert(c: &mut dyn Conn, m: &Message) -> Result<(), StoreError> {
             m.created_at.into(),
         ],
     )
-    .map_err(|e| {
-        if e.violates("legacy") {
-            StoreError::Conflict {
-                message: "another message already has this legacy_id".into(),
-                field: Some("legacy_id".into()),
-                existing_id: None,
-            }
-        } else {
-            e.into()
-        }
-    })?;
+    .map_err(|e| StoreError::legacy_taken(e, "message"))?;
     for r in &m.recipients {
         c.execute(
             "INSERT INTO message_recipients (message_id, user_id, order_id, sender_id) VALUES (?, ?, ?, ?)",

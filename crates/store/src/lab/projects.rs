@@ -76,14 +76,7 @@ fn unique_conflict(e: rapport_db::DbError) -> StoreError {
             existing_id: None,
         };
     }
-    if e.violates("legacy") {
-        return StoreError::Conflict {
-            message: "another project already has this legacy_id".into(),
-            field: Some("legacy_id".into()),
-            existing_id: None,
-        };
-    }
-    e.into()
+    StoreError::legacy_taken(e, "project")
 }
 
 pub(crate) fn visible(c: &mut dyn Conn, actor: &Actor, id: Uuid) -> Result<Project, StoreError> {

@@ -68,14 +68,7 @@ crate::record!(
 );
 
 fn unique_conflict(e: rapport_db::DbError) -> StoreError {
-    if e.violates("legacy") {
-        return StoreError::Conflict {
-            message: "another task already has this legacy_id".into(),
-            field: Some("legacy_id".into()),
-            existing_id: None,
-        };
-    }
-    e.into()
+    StoreError::legacy_taken(e, "task")
 }
 
 pub(crate) fn visible(c: &mut dyn Conn, actor: &Actor, id: Uuid) -> Result<Task, StoreError> {

@@ -298,6 +298,13 @@ pub async fn active_projects(
         .await
 }
 
+/// Whether `v` is a month as the statistics take it: `YYYY-MM`.
+pub fn is_month(v: &str) -> bool {
+    v.len() == 7
+        && v.as_bytes()[4] == b'-'
+        && chrono::NaiveDate::parse_from_str(&format!("{v}-01"), "%Y-%m-%d").is_ok()
+}
+
 /// What the monthly statistics are asked for: months `from`–`to` (`YYYY-MM`, both
 /// included), an office, a type; a page of `limit` rows after `cursor`.
 #[derive(Debug, Clone, Default)]

@@ -49,10 +49,7 @@ pub async fn active_projects(
 }
 
 fn month(name: &str, v: &str) -> Result<String, Problem> {
-    let ok = v.len() == 7
-        && chrono::NaiveDate::parse_from_str(&format!("{v}-01"), "%Y-%m-%d").is_ok()
-        && v.as_bytes()[4] == b'-';
-    if ok {
+    if views::is_month(v) {
         Ok(v.to_owned())
     } else {
         Err(Problem::bad_request(

@@ -134,8 +134,7 @@ fn month(
     errors: &mut Vec<rapport_domain::FieldError>,
 ) -> Option<String> {
     let v = q.value(name)?;
-    let ok =
-        v.len() == 7 && chrono::NaiveDate::parse_from_str(&format!("{v}-01"), "%Y-%m-%d").is_ok();
+    let ok = views::is_month(v);
     if !ok {
         errors.push(rapport_domain::FieldError::new(
             name,
