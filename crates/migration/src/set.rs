@@ -77,6 +77,7 @@ pub static MIGRATIONS: &[Migration] = &[
     migration!(11, "0011_orders"),
     migration!(12, "0012_lab"),
     migration!(13, "0013_lab_figures"),
+    migration!(14, "0014_lab_view_indexes"),
 ];
 
 pub fn latest_version() -> i64 {
